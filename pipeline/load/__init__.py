@@ -1,0 +1,43 @@
+"""Loaders: one module per input format, all returning a ``RawDocument``.
+
+``load(path)`` picks the loader by extension (and sniffs content for files whose extension
+lies).  Heavy libraries (pdfplumber, python-docx, trafilatura) are imported inside the loader
+that needs them.
+"""
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+
+from ..model import RawDocument
+from .base import LoadError
+
+LOADERS = {
+    ".txt": "text", ".md": "text", ".markdown": "text", ".text": "text",
+    ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+SUPPORTED = tuple(sorted(LOADERS))
+
+
+def loader_for(path: Path) -> str:
+    ext = path.suffix.lower()
+    if ext in LOADERS:
+        return LOADERS[ext]
+    if ext == ".doc":
+        raise LoadError("legacy Word .doc is not supported; save it as .docx")
+    raise LoadError(f"unsupported file type '{ext or path.name}' (supported: {', '.join(SUPPORTED)})")
+
+
+def load(path: str | Path) -> RawDocument:
+    path = Path(path)
+    if path.is_dir():
+        raise LoadError("is a directory")
+    if not path.exists():
+        raise LoadError("no such file")
+    module = import_module(f"{__name__}.{loader_for(path)}")
+    return module.load(path)
+
+
+__all__ = ["load", "LoadError", "SUPPORTED", "loader_for"]

@@ -1,0 +1,444 @@
+"""Text normalisation (SCHEMA "Text"): one paragraph per line, form folded, chrome dropped.
+
+Keeps the document's words; changes only their form:
+- full-width ASCII letters, digits and symbols to half-width (Chinese punctuation such as
+  （），：；！？ stays full-width);
+- half-width ``( ) , : ;`` next to Chinese characters to ``（ ） ， ： ；``;
+- document-number brackets (``[2021]``, ``【2021】``, ``(2021)``) to ``〔2021〕``;
+- letter-spaced words (``国 家 能 源 局``) closed up;
+- lines a page or PDF broke inside a sentence joined (``自主安排教`` + ``学计划``);
+- web chrome, export headers and the page's metadata table dropped (the table's values are
+  returned as ``page_metadata`` for the metadata stage).
+
+Every output character remembers the source offset it came from; ``offset_map`` compresses
+that into anchors so a span in the record can always be mapped back into the loader's text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .lexicon import table, words
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+_CJK_OR_PUNCT = re.compile(f"[{CJK}“”‘’《》（）。，、；：！？〔〕【】]")
+TERMINAL = "。！？；：…”’」』）)】>|"
+NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]"
+    r"|第[一二三四五六七八九十百零〇]+[章节条篇]|专栏\s*[一二三四五六七八九十\d]+|[①-⑳㈠-㈩]|附件\s*\d*)"
+)
+DOC_NUMBER_BRACKETS = re.compile(
+    rf"(?P<prefix>[{CJK}]{{1,14}})\s*[\[【(（﹝［〔]\s*(?P<year>(?:19|20)\d{{2}})\s*[\]】)）﹞］〕]\s*(?P<num>\d{{1,5}})\s*(?=号)"
+)
+SPACES = " \t\u3000\u2002\u2003\u2009\u00a0\u200b\ufeff"
+GARBLE = re.compile(r"\?{4,}|\ufffd|[ÃÂâ][\x80-\xbf]|[À-ÿ]{3,}|锟斤拷|烫烫烫")
+_FOLD_KEEP = set("（），：；！？［］｛｝～")  # Chinese text uses these full-width forms as its own punctuation
+_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _FOLD_KEEP}
+_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
+
+
+@dataclass
+class Normalised:
+    text: str
+    source_index: list[int]            # source offset of each text character
+    flags: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    page_metadata: dict[str, str] = field(default_factory=dict)
+
+    def offset_map(self) -> list[tuple[int, int]]:
+        """Anchors (text offset, source offset) where the text → source shift changes."""
+        anchors: list[tuple[int, int]] = []
+        shift = None
+        for i, s in enumerate(self.source_index):
+            if s - i != shift:
+                anchors.append((i, s))
+                shift = s - i
+        return anchors
+
+
+def to_source(offset_map: list[tuple[int, int]], offset: int) -> int:
+    """The source offset of a text offset, from a record's offset_map."""
+    import bisect
+    if not offset_map:
+        return offset
+    i = bisect.bisect_right([a for a, _ in offset_map], offset) - 1
+    t, s = offset_map[max(i, 0)]
+    return s + (offset - t)
+
+
+# --- lines ----------------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    chars: list[str]
+    src: list[int]
+    blank_before: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.chars)
+
+
+def _split_lines(raw: str) -> list[_Line]:
+    lines, blank = [], False
+    for m in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n|$)", raw):
+        body = m.group().rstrip("\r\n")
+        if not m.group():
+            break
+        start = m.start()
+        left = len(body) - len(body.lstrip(SPACES))
+        stripped = body.strip(SPACES)
+        if not stripped:
+            blank = True
+            continue
+        lines.append(_Line(list(stripped), list(range(start + left, start + left + len(stripped))), blank))
+        blank = False
+    return lines
+
+
+def _edit(line: _Line, start: int, end: int, replacement: str | None = None) -> None:
+    """Replace chars[start:end] by replacement, each new char taking the source of the first old one."""
+    src0 = line.src[start] if start < len(line.src) else (line.src[-1] if line.src else 0)
+    new = list(replacement or "")
+    line.chars[start:end] = new
+    line.src[start:end] = [src0] * len(new)
+
+
+def _fold(line: _Line) -> None:
+    chars = line.chars
+    for i, c in enumerate(chars):
+        if c in _FOLD:
+            chars[i] = _FOLD[c]
+        elif c in SPACES:
+            chars[i] = " "
+    # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000 or 8:30)
+    for i, c in enumerate(chars):
+        if c in _TO_FULL:
+            prev = chars[i - 1] if i else ""
+            nxt = chars[i + 1] if i + 1 < len(chars) else ""
+            if c in "()":
+                if _CJK_OR_PUNCT.match(prev or " ") or _CJK_OR_PUNCT.match(nxt or " ") or c == ")" and "（" in chars[max(0, i - 40):i]:
+                    chars[i] = _TO_FULL[c]
+            elif _CJK_OR_PUNCT.match(prev or " ") or (_CJK_RE.match(nxt or " ") and not prev.isalnum()):
+                chars[i] = _TO_FULL[c]
+    # the matching half of a bracket pair converted above
+    text = "".join(chars)
+    for m in re.finditer(r"（[^()（）]{0,60}\)|\([^()（）]{0,60}）", text):
+        chars[m.start()], chars[m.end() - 1] = "（", "）"
+
+
+def _close_letter_spacing(line: _Line) -> None:
+    """``国 家 能 源 局`` (a signature spaced out for layout) → ``国家能源局``."""
+    text = line.text
+    for m in reversed(list(re.finditer(rf"(?:[{CJK}] ){{2,}}[{CJK}]", text))):
+        for i in range(m.end() - 2, m.start(), -2):
+            _edit(line, i, i + 1)
+    # runs of spaces collapse to one
+    text = line.text
+    for m in reversed(list(re.finditer(r" {2,}", text))):
+        _edit(line, m.start() + 1, m.end())
+
+
+def _doc_number_brackets(line: _Line) -> None:
+    text = line.text
+    for m in reversed(list(DOC_NUMBER_BRACKETS.finditer(text))):
+        seg = text[m.start("prefix"):m.end()]
+        fixed = f"{m['prefix']}〔{m['year']}〕{m['num']}"
+        if seg != fixed:
+            # rewrite char by char where possible so offsets stay close to the source
+            _edit(line, m.start("prefix"), m.end(), fixed)
+
+
+# --- chrome ---------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _chrome():
+    exact, contains, patterns = set(), [], []
+    for row in table("chrome"):
+        kind, pat = row["kind"], row["pattern"]
+        if kind == "line":
+            exact.add(pat)
+        elif kind == "contains":
+            contains.append(pat)
+        else:
+            patterns.append(re.compile(pat))
+    return exact, tuple(contains), tuple(patterns), frozenset(words("nav_words"))
+
+
+def is_chrome(text: str) -> bool:
+    exact, contains, patterns, nav = _chrome()
+    if text in exact:
+        return True
+    if len(text) <= 120 and any(c in text for c in contains):
+        return True
+    if any(p.match(text) for p in patterns):
+        return True
+    cells = [c.strip() for c in re.split(r"[|｜]", text)]
+    if len(cells) >= 3 and all(len(c) <= 10 for c in cells) and any(c in nav for c in cells):
+        return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _labels() -> tuple[tuple[re.Pattern, str, str], ...]:
+    out = []
+    for row in sorted(table("page_labels"), key=lambda r: -len(r["label"])):
+        label = row["label"].rstrip(":：")
+        pattern = r"\s*".join(map(re.escape, label))
+        out.append((re.compile(pattern), label, row["field"]))
+    return tuple(out)
+
+
+def _label_at(text: str, pos: int = 0) -> tuple[str, int] | None:
+    """The page-table label starting at text[pos:], and where its value starts."""
+    for pattern, label, _ in _labels():
+        m = pattern.match(text, pos)
+        if m:
+            end = m.end()
+            # a label must be followed by a separator (or be the whole line): 标题：…, 索引号 | …
+            rest = text[end:end + 2]
+            if end == len(text) or rest[:1] in ":：|｜ " or rest[:1] == "\t":
+                return label, end
+    return None
+
+
+def parse_label_line(text: str) -> dict[str, str] | None:
+    """``索引号: 0124/2017-00309 公开目录: 政府文件 发布日期: 2017年02月20日`` and the
+    ``索引号 | 0122/2022-01279 | 主题分类 | …`` table form → {label: value}; None if the line
+    does not start with a page label."""
+    text = text.strip()
+    if not _label_at(text):
+        return None
+    cells = [c.strip() for c in re.split(r"\s*[|｜]\s*", text)] if re.search(r"[|｜]", text) else None
+    out: dict[str, str] = {}
+    if cells:
+        i = 0
+        while i < len(cells):
+            hit = _label_at(cells[i])
+            if hit and hit[1] >= len(cells[i].rstrip(":：")):
+                value = cells[i + 1] if i + 1 < len(cells) and not _label_at(cells[i + 1]) else ""
+                out.setdefault(hit[0], value)
+                i += 2 if value else 1
+            else:
+                i += 1
+        return out or None
+    # label: value label: value …
+    positions = []
+    for m in re.finditer(r"(?:^|(?<=\s))\S", text):
+        hit = _label_at(text, m.start())
+        if hit and re.match(r"\s*[:：]", text[hit[1]:]):
+            positions.append((m.start(), hit))
+    if not positions or positions[0][0] != 0:
+        return None
+    for k, (start, (label, vstart)) in enumerate(positions):
+        vend = positions[k + 1][0] if k + 1 < len(positions) else len(text)
+        value = re.sub(r"^\s*[:：]\s*", "", text[vstart:vend]).strip()
+        out.setdefault(label, value)
+    return out
+
+
+def _is_label_only(text: str) -> str | None:
+    hit = _label_at(text)
+    if hit and text[hit[1]:].strip(" :：") == "":
+        return hit[0]
+    return None
+
+
+# --- reflow ---------------------------------------------------------------------------------
+
+DOC_TYPE_END = re.compile(r"(?:通知|意见|方案|规划|办法|条例|规定|决定|计划|纲要|细则|通告|公告|报告|批复|函|标准|指南|清单|制度|规则|法)[》”]?(?:[（(][^（）()]{1,20}[）)])?$")
+DATE_LINE = re.compile(r"^[（(]?(?:(?:19|20)\d{2}|[二〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日[）)]?$")
+
+
+DOC_NUMBER_LINE = re.compile(rf"^[{CJK}]{{1,14}}\s*〔(?:19|20)\d{{2}}〕\s*\d{{1,5}}\s*号$")
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(a) > text.count(b) for a, b in ("《》", "“”", "（）", "〔〕"))
+
+
+def _should_join(a: str, b: str, blank_between: bool) -> bool:
+    if not a or not b or NUMBERING.match(b) or DATE_LINE.match(b) or " | " in a or " | " in b:
+        return False
+    if a[-1] in TERMINAL or DOC_NUMBER_LINE.match(b) or DOC_NUMBER_LINE.match(a):
+        return False
+    if _unbalanced(a) and not DATE_LINE.match(a) and len(a) + len(b) < 200:
+        return True
+    # a title broken over lines: 关于印发…省级试点 / 工作方案的通知
+    if "关于" in a and not DOC_TYPE_END.search(a) and len(a) < 60 and len(b) < 40 and b[-1] not in TERMINAL:
+        return True
+    if DOC_TYPE_END.search(a) and len(a) < 80:
+        return False  # a title line ends here
+    # a body line cut mid-sentence: long, ends in a character (not punctuation), next goes on
+    if a[-1] in "，、" and len(a) >= 8:
+        return True
+    min_len = 38 if blank_between else 24
+    return len(a) >= min_len and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
+
+
+def _looks_like_heading(text: str) -> bool:
+    return bool(NUMBERING.match(text)) and len(text) < 50
+
+
+# --- tables flattened to one cell per line -------------------------------------------------
+
+_PIPES = re.compile(r"^[|｜]+$")
+_NUMERIC = re.compile(r"^[-+]?\d[\d.,%‰]*$")
+
+
+def _cell_type(cell: str) -> str:
+    return "empty" if not cell else ("num" if _NUMERIC.match(cell.replace(" ", "")) else "text")
+
+
+def _best_width(cells: list[str]) -> int:
+    """The column count that makes the columns most uniform in type (numbers, words, empty)."""
+    best, best_score = 1, -1.0
+    for k in range(2, min(9, len(cells) // 2 + 1)):
+        rows = [cells[i:i + k] for i in range(k, len(cells), k)]  # the header row is all words
+        if not rows:
+            continue
+        score = 0.0
+        for col in range(k):
+            types = [_cell_type(r[col]) for r in rows if col < len(r) and r[col]]
+            if types:
+                score += max(types.count(t) for t in set(types)) / len(types)
+        score /= k
+        if score > best_score + 1e-9:
+            best, best_score = k, score
+    return best
+
+
+def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
+    """A table whose cells a page export put one per line, separated by ``|`` lines, back into
+    rows written as ``cell | cell | …`` (one line per row)."""
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        if not _PIPES.match(lines[i].text):
+            out.append(lines[i])
+            i += 1
+            continue
+        # the run: pipe lines and the single content lines between them
+        cells: list[tuple[str, list[int]]] = []
+        current: tuple[str, list[int]] | None = None
+        j = i
+        while j < len(lines):
+            t = lines[j].text
+            if _PIPES.match(t):
+                for _ in t:
+                    cells.append(current or ("", [lines[j].src[0]]))
+                    current = None
+                j += 1
+            elif j > i and _PIPES.match(lines[j - 1].text) and len(t) <= 60 and current is None:
+                current = (t, lines[j].src)
+                j += 1
+            else:
+                break
+        if current:
+            cells.append(current)
+        while cells and not cells[0][0]:
+            cells.pop(0)
+        while cells and not cells[-1][0]:
+            cells.pop()
+        if len(cells) < 4:
+            i = j
+            continue
+        k = _best_width([c for c, _ in cells])
+        for r in range(0, len(cells), k):
+            row = cells[r:r + k]
+            line = _Line([], [], blank_before=False)
+            for n, (c, src) in enumerate(row):
+                if n:
+                    line.chars.extend(" | ")
+                    line.src.extend([src[0]] * 3)
+                line.chars.extend(c)
+                line.src.extend(src[:len(c)])
+            if line.chars:
+                out.append(line)
+        i = j
+    return out
+
+
+# --- the stage --------------------------------------------------------------------------------
+
+def normalise(raw: str) -> Normalised:
+    lines = _split_lines(raw)
+    flags: set[str] = set()
+    notes: list[str] = []
+    page_meta: dict[str, str] = {}
+
+    kept: list[_Line] = []
+    head_zone = True   # page tables and chrome sit above the document's own text
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        _fold(line)
+        text = line.text
+        if is_chrome(text):
+            flags.add("boilerplate_removed")
+            i += 1
+            continue
+        if head_zone:
+            label = _is_label_only(text)
+            if label and i + 1 < len(lines):
+                nxt = lines[i + 1]
+                _fold(nxt)
+                value = nxt.text
+                if _is_label_only(value) or len(value) > 60:
+                    value = ""
+                    i += 1
+                else:
+                    i += 2
+                page_meta.setdefault(label, value)
+                flags.add("boilerplate_removed")
+                continue
+            parsed = parse_label_line(text)
+            if parsed and len(text) < 300:
+                for k, v in parsed.items():
+                    page_meta.setdefault(k, v)
+                flags.add("boilerplate_removed")
+                i += 1
+                continue
+            if len(text) > 60 and text[-1] in "。；":
+                head_zone = False
+        _close_letter_spacing(line)
+        _doc_number_brackets(line)
+        kept.append(line)
+        i += 1
+
+    if any(_PIPES.match(ln.text) for ln in kept):
+        kept = _rebuild_flattened_tables(kept)
+        flags.add("reflowed_lines")
+
+    # join lines broken inside a sentence
+    merged: list[_Line] = []
+    for line in kept:
+        if merged and _should_join(merged[-1].text, line.text, line.blank_before):
+            prev = merged[-1]
+            if prev.chars and prev.chars[-1] == " ":
+                _edit(prev, len(prev.chars) - 1, len(prev.chars))
+            # a space that only separates two halves of a CJK word goes; between Latin words it stays
+            if prev.chars and re.match(r"[A-Za-z0-9]", prev.chars[-1]) and re.match(r"[A-Za-z]", line.chars[0]):
+                prev.chars.append(" ")
+                prev.src.append(line.src[0])
+            prev.chars.extend(line.chars)
+            prev.src.extend(line.src)
+            flags.add("reflowed_lines")
+            continue
+        merged.append(line)
+
+    out_chars: list[str] = []
+    out_src: list[int] = []
+    for k, line in enumerate(merged):
+        if k:
+            out_chars.append("\n")
+            out_src.append(line.src[0] - 1 if line.src else (out_src[-1] if out_src else 0))
+        out_chars.extend(line.chars)
+        out_src.extend(line.src)
+    text = "".join(out_chars)
+    if GARBLE.search(text):
+        flags.add("garbled_text")
+        notes.append("garbled characters in the text (e.g. runs of '?', U+FFFD or mojibake); kept as found")
+    return Normalised(text=text, source_index=out_src, flags=flags, notes=notes, page_metadata=page_meta)
