@@ -252,7 +252,7 @@ DOC_TYPE_END = re.compile(r"(?:通知|意见|方案|规划|办法|条例|规定|
 DATE_LINE = re.compile(r"^[（(]?(?:(?:19|20)\d{2}|[二〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日[）)]?$")
 
 
-DOC_NUMBER_LINE = re.compile(rf"^[{CJK}]{{1,14}}\s*〔(?:19|20)\d{{2}}〕\s*\d{{1,5}}\s*号$")
+DOC_NUMBER_LINE = re.compile(rf"^[（(]?[{CJK}]{{1,14}}\s*〔(?:19|20)\d{{2}}〕\s*\d{{1,5}}\s*号[）)]?$")
 
 
 def _unbalanced(text: str) -> bool:
@@ -269,7 +269,7 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
     # a title broken over lines: 关于印发…省级试点 / 工作方案的通知
     if "关于" in a and not DOC_TYPE_END.search(a) and len(a) < 60 and len(b) < 40 and b[-1] not in TERMINAL:
         return True
-    if DOC_TYPE_END.search(a) and len(a) < 80:
+    if DOC_TYPE_END.search(a) and (len(a) < 80 or "关于" in a):
         return False  # a title line ends here
     # a body line cut mid-sentence: long, ends in a character (not punctuation), next goes on
     if a[-1] in "，、" and len(a) >= 8:

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 PROG = "zhengce"
+NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
 
 
 class CliError(Exception):
@@ -42,7 +43,8 @@ def iter_inputs(paths: list[str]):
         path = Path(p)
         if path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in LOADERS and not f.name.startswith("."):
+                if (f.is_file() and f.suffix.lower() in LOADERS and not f.name.startswith(".")
+                        and f.stem.upper() not in NOT_DOCUMENTS):
                     yield f
         else:
             yield path

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..lexicon import table, words
 from ..model import Metadata, Region
-from ..normalise import CJK, DATE_LINE, DOC_NUMBER_BRACKETS, GARBLE
+from ..normalise import CJK, DATE_LINE, DOC_NUMBER_BRACKETS, GARBLE, NUMBERING
 from .region import resolve_region
 
 CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
@@ -22,14 +22,15 @@ DATE_ANY = re.compile(
     r"(?P<y>(?:19|20)\d{2}|[二〇○零一三四五六七八九]{4})\s*[年./-]\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月./-]\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
 DOC_NUMBER = re.compile(rf"[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号")
-DOC_NUMBER_ONLY = re.compile(rf"^(?:[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号)(?:\s+签发人[:：]\s*\S+)?$")
+DOC_NUMBER_ONLY = re.compile(rf"^[（(]?(?:[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号)[）)]?(?:\s+签发人[:：]\s*\S+)?$")
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
 NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的通知$")
 BRACKETED_TAIL = re.compile(r"[（(][^（）()]{1,30}[）)]$")
-APPROVAL = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)[^。]{0,60}?(?:通过|批准|公布|发布)")
+APPROVAL = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?P<body>[^。（）()]{0,60}?)(?:通过|批准|公布|发布)")
 
 
+MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 SPAM_TAIL = r"(?:体育|娱乐|彩票|国际|平台|官网|app|APP)?"
 
 
@@ -165,7 +166,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         doc_number = doc_number or page_number
 
     # titles
-    candidates = [ln for ln in head if is_title_like(ln.text) and not DOC_NUMBER_ONLY.match(ln.text)]
+    candidates = [ln for ln in head if is_title_like(ln.text) and not DOC_NUMBER_ONLY.match(ln.text)
+                  and not NUMBERING.match(ln.text)]
     notice_line = None
     for ln in candidates:
         if NOTICE.search(ln.text):
@@ -204,6 +206,12 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                 title, title_line = t, ln  # 关于…的通知（号） then 国家发展改革委 国家能源局关于…的通知
         if title is None and page_title:
             title = _clean_title(page_title)
+        if title is None and lines:
+            # a text that opens with its own name: 中华人民共和国…规划纲要，根据…编制
+            first = lines[0].text.split("，", 1)[0]
+            first = re.sub(r"（[^（）]*\d{4}[^（）]*）", "", first)
+            if is_title_like(first):
+                title = first
         if title:
             title = BRACKETED_TAIL.sub(lambda m: "" if DOC_NUMBER.search(m.group()) else m.group(), title)
 
@@ -223,20 +231,35 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     signed_date, signers = _signature(lines, notice_line, title_line)
     if not signed_date:
         signed_date = parse_date(page.get("成文日期") or page.get("发文日期"))
-    if not signed_date:
-        for ln in head[:12]:
-            m = APPROVAL.search(ln.text)
-            if m:
-                signed_date = parse_date(m["date"])
-                break
+    approver = None
+    for ln in head[:12]:
+        m = APPROVAL.search(ln.text)
+        if m:
+            signed_date = signed_date or parse_date(m["date"])
+            body = re.sub(r"第[一二三四五六七八九十百\d]+届", "", m["body"])
+            body = re.split(r"第[一二三四五六七八九十百\d]+次", body)[0].strip()
+            approver = body if is_org(body) else None
+            break
 
     issuers: list[str] = []
     if page.get("发文机关"):
         issuers = [p for p in re.split(r"[、，,\s]+", page["发文机关"]) if p]
     if not issuers and signers:
         issuers = signers
+    if not issuers and doc_number and doc_number.endswith("号") and "令第" in doc_number:
+        issuers = [doc_number.split("令第")[0]]        # 广东省人民政府令第290号
     if not issuers:
         issuers = _header_issuer(head)
+    if not issuers and (title_line or notice_line):
+        anchor_text = (notice_line or title_line).text
+        for ln in head:   # 中共中央 国务院 / 关于…的意见 (any occurrence of the title line)
+            if ln.text == anchor_text and ln.index:
+                above = lines[ln.index - 1].text
+                if above and not is_title_like(above) and all(is_org(p) for p in split_orgs(above)):
+                    issuers = split_orgs(above)
+                    break
+    if not issuers and approver:
+        issuers = [approver]
     if not issuers and title:
         prefix = title.split("关于")[0].strip() if "关于" in title else ""
         if prefix and not re.search(r"等[一二三四五六七八九十\d]+(?:个)?部门$", prefix):
@@ -329,10 +352,11 @@ def _qualify(issuer: str, region: Region, spam: list[str]) -> str:
         m = re.search(re.escape(w) + SPAM_TAIL, issuer)
         if m and place:
             issuer = issuer[:m.start()] + place + issuer[m.end():]
-    m = re.match(r"^(省|市|县|区)(?=人民政府|政府|委|教育|财政|发展)", issuer)
-    if m:
-        place = {"省": region.province, "市": region.city or region.province, "县": region.county,
-                 "区": region.county}[m.group(1)]
+    m = re.match(rf"^(省|市|县|区)(?=[{CJK}]{{2}})", issuer)
+    if m and not re.match(r"^(?:市场|市政|区域|县域|省级|市级|区级|县级)", issuer):
+        municipality = region.province in MUNICIPALITIES
+        place = {"省": region.province, "市": region.city or (region.province if municipality else None),
+                 "县": region.county, "区": region.county}[m.group(1)]
         if place and place.endswith(m.group(1)):
             issuer = place + issuer[1:]
     return issuer
