@@ -35,7 +35,7 @@ DOC_NUMBER_BRACKETS = re.compile(
 SPACES = " \t\u3000\u2002\u2003\u2009\u00a0\u200b\ufeff"
 GARBLE = re.compile(r"\?{4,}|\ufffd|[ÃÂâ][\x80-\xbf]|[À-ÿ]{3,}|锟斤拷|烫烫烫")
 _FOLD_KEEP = set("（），：；！？［］｛｝～")  # Chinese text uses these full-width forms as its own punctuation
-_FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _FOLD_KEEP}
+_FOLD = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in _FOLD_KEEP}
 _TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 
 
@@ -113,20 +113,33 @@ def _fold(line: _Line) -> None:
             chars[i] = _FOLD[c]
         elif c in SPACES:
             chars[i] = " "
-    # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000 or 8:30)
+    # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000 or 8:30);
+    # repeated to a fixed point, since a converted character is itself Chinese punctuation
+    for _ in range(len(chars)):
+        if not _widen_once(chars):
+            break
+
+
+def _widen_once(chars: list[str]) -> bool:
+    changed = False
     for i, c in enumerate(chars):
         if c in _TO_FULL:
             prev = chars[i - 1] if i else ""
             nxt = chars[i + 1] if i + 1 < len(chars) else ""
             if c in "()":
-                if _CJK_OR_PUNCT.match(prev or " ") or _CJK_OR_PUNCT.match(nxt or " ") or c == ")" and "（" in chars[max(0, i - 40):i]:
-                    chars[i] = _TO_FULL[c]
-            elif _CJK_OR_PUNCT.match(prev or " ") or (_CJK_RE.match(nxt or " ") and not prev.isalnum()):
+                widen = bool(_CJK_OR_PUNCT.match(prev or " ") or _CJK_OR_PUNCT.match(nxt or " ")
+                             or (c == ")" and "（" in chars[max(0, i - 40):i]))
+            else:
+                widen = bool(_CJK_OR_PUNCT.match(prev or " ") or (_CJK_RE.match(nxt or " ") and not prev.isalnum()))
+            if widen:
                 chars[i] = _TO_FULL[c]
+                changed = True
     # the matching half of a bracket pair converted above
     text = "".join(chars)
     for m in re.finditer(r"（[^()（）]{0,60}\)|\([^()（）]{0,60}）", text):
         chars[m.start()], chars[m.end() - 1] = "（", "）"
+        changed = True
+    return changed
 
 
 def _close_letter_spacing(line: _Line) -> None:
@@ -274,8 +287,8 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
     # a body line cut mid-sentence: long, ends in a character (not punctuation), next goes on
     if a[-1] in "，、" and len(a) >= 8:
         return True
-    min_len = 38 if blank_between else 24
-    return len(a) >= min_len and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
+    # (blank lines between are ignored so that normalising twice changes nothing)
+    return len(a) >= 30 and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
 
 
 def _looks_like_heading(text: str) -> bool:
@@ -432,6 +445,7 @@ def normalise(raw: str) -> Normalised:
     out_chars: list[str] = []
     out_src: list[int] = []
     for k, line in enumerate(merged):
+        _fold(line)  # again: a joined line has new neighbours for its punctuation
         if k:
             out_chars.append("\n")
             out_src.append(line.src[0] - 1 if line.src else (out_src[-1] if out_src else 0))
