@@ -344,7 +344,7 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
                     cells.append(current or ("", [lines[j].src[0]]))
                     current = None
                 j += 1
-            elif j > i and _PIPES.match(lines[j - 1].text) and len(t) <= 60 and current is None:
+            elif j > i and _PIPES.match(lines[j - 1].text) and len(t) <= 60 and current is None and not NUMBERING.match(t):
                 current = (t, lines[j].src)
                 j += 1
             else:
@@ -389,7 +389,8 @@ def normalise(raw: str) -> Normalised:
         line = lines[i]
         _fold(line)
         text = line.text
-        if is_chrome(text):
+        in_table = any(0 <= k < len(lines) and _PIPES.match(lines[k].text) for k in (i - 1, i + 1))
+        if not in_table and is_chrome(text):
             flags.add("boilerplate_removed")
             i += 1
             continue

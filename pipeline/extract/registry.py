@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-EXTRACTORS: tuple[str, ...] = ()
+EXTRACTORS: tuple[str, ...] = ("clauses",)
 
 
 def run_extractors(doc) -> None:
