@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-EXTRACTORS: tuple[str, ...] = ("clauses",)
+EXTRACTORS: tuple[str, ...] = ("clauses", "responsibilities")
 
 
 def run_extractors(doc) -> None:
