@@ -128,6 +128,186 @@ def _print_record(d, out) -> None:
     c.print("\n" + "  ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+
+# --- store commands -------------------------------------------------------------------------
+
+def parse_filters(items: list[str] | None) -> dict[str, str]:
+    from zhengce.pipeline.store.base import FILTER_KEYS
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise CliError(f"--filter {item}: expected KEY=VALUE")
+        if key not in FILTER_KEYS:
+            raise CliError(f"--filter {item}: unknown key '{key}' (known: {', '.join(FILTER_KEYS)})")
+        out[key] = value
+    return out
+
+
+def open_db(path: str, create: bool = False):
+    from zhengce.pipeline.store import StoreError, open_store
+    try:
+        return open_store(path, create=create)
+    except StoreError as e:
+        raise CliError(str(e)) from None
+
+
+def cmd_ingest(args) -> int:
+    from zhengce.pipeline.ingest import ingest
+    store = open_db(args.db, create=True)
+    with stdout_to_stderr() as out:
+        if sys.stderr.isatty() and not args.quiet:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+            with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                          TimeRemainingColumn(), transient=True) as bar:
+                task = bar.add_task("ingesting", total=None)
+                report = ingest(args.paths, store, workers=args.workers,
+                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        else:
+            report = ingest(args.paths, store, workers=args.workers)
+        for f in report.failed:
+            print(f"{PROG}: error: {f['path']}: {f['error']}", file=sys.stderr)
+        if args.json:
+            out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            print(f"ingested {report.ingested}, unchanged {report.unchanged}, failed {len(report.failed)}; "
+                  f"{store.count()} documents in {args.db}", file=out)
+            if not args.quiet and report.ingested + report.unchanged:
+                _print_store_summary(store, out)
+    store.close()
+    return 1 if report.failed else 0
+
+
+def _print_store_summary(store, out) -> None:
+    from rich.table import Table
+    docs = store.documents()
+    t = Table(title=f"{len(docs)} documents in the store")
+    for col in ("doc_id", "title", "type", "issuer", "date", "region", "level", "sect", "clauses", "targets", "flags"):
+        t.add_column(col, overflow="fold")
+    for d in docs:
+        region = "/".join(x for x in (d["province"], d["city"], d["county"]) if x)
+        t.add_row(d["doc_id"][:8], (d["title"] or "")[:34], d["doc_type"] or "", (d["issuer"] or "")[:22],
+                  d["signed_date"] or d["published_date"] or "", region, d["level"] or "", str(d["n_sections"]),
+                  str(d["n_clauses"]), str(d["n_targets"]), ",".join(d["flags"]))
+    _console(out).print(t)
+
+
+def cmd_docs(args) -> int:
+    store = open_db(args.db)
+    try:
+        docs = store.documents(**parse_filters(args.filter))
+    except Exception as e:  # StoreError for bad filters
+        raise CliError(str(e)) from None
+    with stdout_to_stderr() as out:
+        if args.json:
+            out.write(json.dumps(docs, ensure_ascii=False) + "\n")
+        else:
+            from rich.table import Table
+            t = Table(title=f"{len(docs)} documents")
+            for col in ("doc_id", "title", "type", "issuer", "date", "region", "level"):
+                t.add_column(col, overflow="fold")
+            for d in docs:
+                t.add_row(d["doc_id"], d["title"] or "", d["doc_type"] or "", d["issuer"] or "",
+                          d["signed_date"] or d["published_date"] or "",
+                          "/".join(x for x in (d["province"], d["city"], d["county"]) if x), d["level"] or "")
+            _console(out).print(t)
+    return 0
+
+
+def _resolve(store, ref: str) -> str:
+    doc_id = store.resolve(ref)
+    if not doc_id:
+        raise CliError(f"{ref}: no such document in the store (give a doc_id, its prefix or a source path)")
+    return doc_id
+
+
+def cmd_show(args) -> int:
+    from zhengce.pipeline.model import Document
+    store = open_db(args.db)
+    rec = store.get(_resolve(store, args.doc))
+    with stdout_to_stderr() as out:
+        if args.json:
+            out.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
+            return 0
+        doc = Document.model_validate(rec)
+        _print_record(doc, out)
+        from rich.table import Table
+        if doc.targets:
+            t = Table(title="targets")
+            for col in ("indicator", "cmp", "value", "unit", "deadline", "baseline", "binding"):
+                t.add_column(col, overflow="fold")
+            for x in doc.targets:
+                value = f"{x.value:g}" + (f"–{x.value_max:g}" if x.value_max is not None else "")
+                base = f"{x.baseline.value:g} ({x.baseline.year})" if x.baseline and x.baseline.value is not None else ""
+                t.add_row(x.indicator or "", x.comparator, value, x.unit or "", x.deadline or "", base, x.binding or "")
+            _console(out).print(t)
+        if doc.responsibilities:
+            units = {}
+            for r in doc.responsibilities:
+                units.setdefault(r.unit, set()).add(r.role)
+            _console(out).print("units: " + "；".join(f"{u}（{'/'.join(sorted(v))}）" for u, v in units.items()))
+        srcs = store.sources(doc.doc_id)
+        _console(out).print("sources: " + "；".join(srcs))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from zhengce.pipeline.export import export
+    store = open_db(args.db)
+    filters = parse_filters(args.filter)
+    with stdout_to_stderr():
+        try:
+            n = export(store, args.format, Path(args.output), args.table, **filters)
+        except OSError as e:
+            raise CliError(f"{args.output}: {e.strerror or e}") from None
+    print(f"wrote {n} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from zhengce.pipeline.export import json_schema
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=1))
+    return 0
+
+
+def cmd_lineage(args) -> int:
+    store = open_db(args.db)
+    doc_id = _resolve(store, args.doc)
+    rec = store.get(doc_id)
+
+    def label(d):
+        region = "/".join(x for x in (d.get("province"), d.get("city"), d.get("county")) if x)
+        return f"{d.get('title')}  [{d.get('level') or '?'} {region} {d.get('signed_date') or ''}] {d['doc_id'][:8]}"
+
+    def walk(fn, start, seen):
+        out = []
+        for d in fn(start):
+            if d["doc_id"] in seen:
+                continue
+            seen.add(d["doc_id"])
+            out.append({**d, "children": walk(fn, d["doc_id"], seen)})
+        return out
+    tree = {"doc_id": doc_id, "title": rec["metadata"]["title"],
+            "cites": walk(store.cited, doc_id, {doc_id}), "cited_by": walk(store.citing, doc_id, {doc_id})}
+    with stdout_to_stderr() as out:
+        if args.json:
+            out.write(json.dumps(tree, ensure_ascii=False, indent=1) + "\n")
+            return 0
+        from rich.tree import Tree
+        m = rec["metadata"]
+        me = {"doc_id": doc_id, "title": m["title"], "level": m["level"], "signed_date": m["signed_date"], **m["region"]}
+        root = Tree(f"[bold]{label(me)}[/bold]")
+        up = root.add("cites (higher up)")
+        down = root.add("cited by (implementations)")
+
+        def grow(node, items):
+            for d in items:
+                grow(node.add(label(d)), d["children"])
+        grow(up, tree["cites"])
+        grow(down, tree["cited_by"])
+        _console(out).print(root)
+    return 0
+
 # --- entry point ----------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,6 +323,45 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print the record(s) as JSON on stdout")
     e.add_argument("--compact", action="store_true", help="one-line JSON for a single record")
     e.set_defaults(func=cmd_extract)
+
+    i = sub.add_parser("ingest", help="extract documents into a store (files, folders, zip archives)")
+    i.add_argument("paths", nargs="+", metavar="PATH")
+    i.add_argument("--db", required=True, help="the store (an SQLite file; created if missing)")
+    i.add_argument("--workers", type=int, default=1, help="extraction processes (default 1)")
+    i.add_argument("--json", action="store_true", help="print {ingested, unchanged, failed} as JSON")
+    i.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    i.set_defaults(func=cmd_ingest)
+
+    d = sub.add_parser("docs", help="list stored documents")
+    d.add_argument("--db", required=True)
+    d.add_argument("--filter", action="append", metavar="KEY=VALUE",
+                   help="region, province, city, county, level, year (2021 or 2019-2022), issuer, doc_type, kind, unit, indicator, has_target")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_docs)
+
+    sh = sub.add_parser("show", help="one stored record, readably (outline, targets, units)")
+    sh.add_argument("doc", metavar="DOC", help="doc_id, its prefix, or a source path")
+    sh.add_argument("--db", required=True)
+    sh.add_argument("--json", action="store_true")
+    sh.set_defaults(func=cmd_show)
+
+    x = sub.add_parser("export", help="export records or tables (jsonl, csv, parquet, xlsx)")
+    x.add_argument("--db", required=True)
+    x.add_argument("--format", required=True, choices=["jsonl", "csv", "parquet", "xlsx"])
+    x.add_argument("--table", choices=["documents", "clauses", "targets", "responsibilities"],
+                   help="for csv/parquet (default documents); xlsx without it writes one sheet per table")
+    x.add_argument("--filter", action="append", metavar="KEY=VALUE")
+    x.add_argument("-o", "--output", required=True)
+    x.set_defaults(func=cmd_export)
+
+    sc = sub.add_parser("schema", help="print the JSON Schema of the record")
+    sc.set_defaults(func=cmd_schema)
+
+    ln = sub.add_parser("lineage", help="documents citing / cited by DOC, as a tree")
+    ln.add_argument("doc", metavar="DOC")
+    ln.add_argument("--db", required=True)
+    ln.add_argument("--json", action="store_true")
+    ln.set_defaults(func=cmd_lineage)
     return p
 
 

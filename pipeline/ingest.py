@@ -1,0 +1,152 @@
+"""Ingest: files, folders (recursive) and zip archives into a store.
+
+Extraction runs in worker processes (``workers``); the store has a single writer (this
+process), and each document is written in its own transaction.  A source whose bytes hash to
+what the store already holds is skipped before extraction, so re-running an interrupted ingest
+completes the rest and re-ingesting an unchanged corpus is cheap.  A file that cannot be read is
+reported and never touches what is stored.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from .load import LOADERS, LoadError
+from .store.base import Store
+
+NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
+
+
+@dataclass
+class Item:
+    source: str          # what the record says it came from (path, or archive.zip!member)
+    path: Path           # where the bytes are now
+    content_hash: str
+
+
+@dataclass
+class Report:
+    ingested: int = 0
+    unchanged: int = 0
+    failed: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"ingested": self.ingested, "unchanged": self.unchanged, "failed": self.failed}
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha1()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
+    """Every document under paths: folders walked in sorted order, zip members unpacked to tmp."""
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.is_file() and not f.name.startswith(".") and f.stem.upper() not in NOT_DOCUMENTS:
+                    if f.suffix.lower() == ".zip":
+                        yield from _zip_members(f, tmp, failed)
+                    elif f.suffix.lower() in LOADERS:
+                        yield Item(str(f.resolve()), f, file_hash(f))
+        elif path.suffix.lower() == ".zip" and path.is_file():
+            yield from _zip_members(path, tmp, failed)
+        elif path.is_file():
+            yield Item(str(path.resolve()), path, file_hash(path))
+        else:
+            failed.append({"path": str(p), "error": "no such file or directory"})
+
+
+def _zip_members(archive: Path, tmp: Path, failed: list[dict]) -> Iterator[Item]:
+    try:
+        with zipfile.ZipFile(archive) as z:
+            members = [m for m in z.infolist() if not m.is_dir()]
+            for m in members:
+                name = Path(m.filename)
+                if name.suffix.lower() not in LOADERS or name.name.startswith(".") or name.stem.upper() in NOT_DOCUMENTS:
+                    continue
+                if m.file_size > 200 * 1024 * 1024:
+                    failed.append({"path": f"{archive}!{m.filename}", "error": "archive member too large"})
+                    continue
+                target = tmp / hashlib.sha1(f"{archive}!{m.filename}".encode()).hexdigest()[:12] / name.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    with z.open(m) as src, open(target, "wb") as dst:
+                        dst.write(src.read())
+                except (zipfile.BadZipFile, OSError, RuntimeError) as e:
+                    failed.append({"path": f"{archive}!{m.filename}", "error": f"cannot unpack ({e})"})
+                    continue
+                yield Item(f"{archive.resolve()}!{m.filename}", target, file_hash(target))
+    except (zipfile.BadZipFile, OSError) as e:
+        failed.append({"path": str(archive), "error": f"not a readable zip archive ({e})"})
+
+
+def extract_one(path: str, source: str) -> tuple[str, dict | None, str | None]:
+    """Worker: (source, record, error).  Never raises."""
+    try:
+        from .document import extract_file
+        doc = extract_file(path)
+        doc.source = source
+        return source, doc.record(), None
+    except LoadError as e:
+        return source, None, str(e)
+    except Exception as e:  # noqa: BLE001 - a document that breaks an extractor is reported, not fatal
+        return source, None, f"internal error while extracting: {type(e).__name__}: {e}"
+
+
+def ingest(paths: list[str], store: Store, workers: int = 1,
+           progress: Callable[[int, int], None] | None = None) -> Report:
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="zhengce-ingest-") as tmpdir:
+        items = list(discover(paths, Path(tmpdir), report.failed))
+        todo = []
+        for it in items:
+            if store.source_hash(it.source) == it.content_hash:
+                report.unchanged += 1
+            else:
+                todo.append(it)
+        done = report.unchanged
+        if progress:
+            progress(done, len(items))
+        by_source = {it.source: it for it in todo}
+
+        def store_result(source, record, error):
+            nonlocal done
+            done += 1
+            if error:
+                report.failed.append({"path": source, "error": error})
+            else:
+                it = by_source[source]
+                outcome = store.put(record, source, it.content_hash, record["format"])
+                if outcome == "ingested":
+                    report.ingested += 1
+                else:
+                    report.unchanged += 1
+            if progress:
+                progress(done, len(items))
+
+        if workers > 1 and len(todo) > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                futures = [pool.submit(extract_one, str(it.path), it.source) for it in todo]
+                for fut in futures:  # in submission order: the store sees a deterministic sequence
+                    store_result(*fut.result())
+        else:
+            for it in todo:
+                store_result(*extract_one(str(it.path), it.source))
+    if report.ingested:
+        store.resolve_citations()
+    return report
+
+
+def default_workers() -> int:
+    return max(1, min(4, (os.cpu_count() or 1)))

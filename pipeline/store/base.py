@@ -1,0 +1,65 @@
+"""The storage interface every backend implements (and tests/contract runs against)."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, Iterable, Iterator
+
+FILTER_KEYS = ("region", "province", "city", "county", "level", "year", "year_from", "year_to", "issuer",
+               "doc_type", "kind", "unit", "has_target", "indicator", "doc_id")
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used: one-line reason."""
+
+
+class Store(ABC):
+    """Documents in, rows and records out.  Every write of one document is atomic."""
+
+    @abstractmethod
+    def put(self, record: dict, source: str, content_hash: str, fmt: str) -> str:
+        """Store (or replace) a record coming from ``source``; returns 'ingested' or 'unchanged'."""
+
+    @abstractmethod
+    def source_hash(self, source: str) -> str | None:
+        """The content hash stored for a source path, or None."""
+
+    @abstractmethod
+    def get(self, doc_id: str) -> dict | None:
+        """The full record of a document."""
+
+    @abstractmethod
+    def resolve(self, ref: str) -> str | None:
+        """A doc_id from a doc_id, a source path or a unique doc_id prefix."""
+
+    @abstractmethod
+    def documents(self, **filters: Any) -> list[dict]:
+        """Document rows (no text) matching filters."""
+
+    @abstractmethod
+    def rows(self, table: str, **filters: Any) -> list[dict]:
+        """Rows of clauses / targets / responsibilities / sections / citations / time_expressions."""
+
+    @abstractmethod
+    def records(self, **filters: Any) -> Iterator[dict]:
+        """Full records matching filters."""
+
+    @abstractmethod
+    def sources(self, doc_id: str) -> list[str]:
+        """Every source path a document came from."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """Number of documents."""
+
+    @abstractmethod
+    def resolve_citations(self) -> int:
+        """Point citations at stored documents (by doc_number, then title); returns how many resolved."""
+
+    def close(self) -> None:  # noqa: B027 - optional
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,394 @@
+"""The embedded default store: one SQLite file in WAL mode.
+
+Each document is written in one transaction (``BEGIN IMMEDIATE`` … ``COMMIT``), so a crash or
+SIGKILL at any moment leaves either the old version or the new one, never half of each; a
+re-run of ``ingest`` skips sources whose content hash is already stored.  The full record JSON
+is kept next to the tables researchers filter on.  ``PRAGMA user_version`` holds the schema
+version; ``MIGRATIONS`` upgrades older files in place.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+from .base import FILTER_KEYS, Store, StoreError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  doc_id TEXT PRIMARY KEY, title TEXT, notice_title TEXT, doc_number TEXT, issuers TEXT, issuer TEXT,
+  signed_date TEXT, published_date TEXT, year INTEGER, doc_type TEXT, province TEXT, city TEXT, county TEXT,
+  region_code TEXT, level TEXT, flags TEXT, n_sections INTEGER, n_clauses INTEGER, n_targets INTEGER,
+  record TEXT NOT NULL, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS sources (
+  source TEXT PRIMARY KEY, doc_id TEXT NOT NULL, format TEXT, content_hash TEXT, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS sections (
+  doc_id TEXT, id TEXT, parent TEXT, level INTEGER, number TEXT, heading TEXT, start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS clauses (
+  doc_id TEXT, id TEXT, section_id TEXT, kind TEXT, cue TEXT, actors TEXT, deadline TEXT, text TEXT,
+  start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS responsibilities (
+  doc_id TEXT, unit TEXT, surface TEXT, role TEXT, section_id TEXT, clause_ids TEXT, start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS targets (
+  doc_id TEXT, clause_id TEXT, indicator TEXT, comparator TEXT, value REAL, value_max REAL, unit TEXT,
+  deadline TEXT, baseline_value REAL, baseline_year INTEGER, binding TEXT, recurrence TEXT, text TEXT,
+  start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS time_expressions (
+  doc_id TEXT, text TEXT, kind TEXT, start_date TEXT, end_date TEXT, recurrence TEXT, start INTEGER, "end" INTEGER
+);
+CREATE TABLE IF NOT EXISTS citations (
+  doc_id TEXT, title TEXT, doc_number TEXT, alias TEXT, resolved_doc_id TEXT, start INTEGER, "end" INTEGER
+);
+CREATE INDEX IF NOT EXISTS ix_doc_region ON documents(province, city, county);
+CREATE INDEX IF NOT EXISTS ix_doc_level ON documents(level);
+CREATE INDEX IF NOT EXISTS ix_doc_year ON documents(year);
+CREATE INDEX IF NOT EXISTS ix_doc_type ON documents(doc_type);
+CREATE INDEX IF NOT EXISTS ix_doc_issuer ON documents(issuer);
+CREATE INDEX IF NOT EXISTS ix_doc_number ON documents(doc_number);
+CREATE INDEX IF NOT EXISTS ix_doc_title ON documents(title);
+CREATE INDEX IF NOT EXISTS ix_src_doc ON sources(doc_id);
+CREATE INDEX IF NOT EXISTS ix_sec_doc ON sections(doc_id);
+CREATE INDEX IF NOT EXISTS ix_cl_doc ON clauses(doc_id);
+CREATE INDEX IF NOT EXISTS ix_cl_kind ON clauses(kind);
+CREATE INDEX IF NOT EXISTS ix_resp_doc ON responsibilities(doc_id);
+CREATE INDEX IF NOT EXISTS ix_resp_unit ON responsibilities(unit);
+CREATE INDEX IF NOT EXISTS ix_tg_doc ON targets(doc_id);
+CREATE INDEX IF NOT EXISTS ix_tg_indicator ON targets(indicator);
+CREATE INDEX IF NOT EXISTS ix_te_doc ON time_expressions(doc_id);
+CREATE INDEX IF NOT EXISTS ix_ci_doc ON citations(doc_id);
+CREATE INDEX IF NOT EXISTS ix_ci_number ON citations(doc_number);
+"""
+
+# version → SQL that brings a store from version-1 to version (none yet beyond the first)
+MIGRATIONS: dict[int, str] = {}
+
+CHILD_TABLES = ("sections", "clauses", "responsibilities", "targets", "time_expressions", "citations")
+ROW_TABLES = CHILD_TABLES
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
+        self.path = Path(path)
+        if not self.path.exists() and (readonly or not create):
+            raise StoreError(f"{self.path}: no such database")
+        if self.path.exists() and self.path.is_dir():
+            raise StoreError(f"{self.path}: is a directory, not a database")
+        try:
+            uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
+            self.db = sqlite3.connect(uri, uri=readonly, timeout=30, isolation_level=None, check_same_thread=False)
+            self.db.row_factory = sqlite3.Row
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate(readonly)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: not a zhengce database ({e})") from None
+
+    # --- schema ---------------------------------------------------------------------------
+
+    def _migrate(self, readonly: bool) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if version == 0 and tables and "documents" not in tables:
+            raise StoreError(f"{self.path}: an SQLite file, but not a zhengce database")
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: made by a newer zhengce (schema {version} > {SCHEMA_VERSION})")
+        if readonly:
+            if version < SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: schema {version} needs an upgrade; open it once read-write")
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            if version == 0:
+                for stmt in SCHEMA.strip().split(";"):
+                    if stmt.strip():
+                        self.db.execute(stmt)
+            else:
+                for v in range(version + 1, SCHEMA_VERSION + 1):
+                    for stmt in MIGRATIONS.get(v, "").split(";"):
+                        if stmt.strip():
+                            self.db.execute(stmt)
+            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self._after_migrate()
+
+    def _after_migrate(self) -> None:
+        """Hook for subclasses / search indexes that keep their own tables."""
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+    # --- writing --------------------------------------------------------------------------
+
+    def source_hash(self, source: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM sources WHERE source=?", (source,)).fetchone()
+        return row[0] if row else None
+
+    def put(self, record: dict, source: str, content_hash: str, fmt: str) -> str:
+        doc_id = record["doc_id"]
+        now = time.time()
+        db = self.db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            old = db.execute("SELECT doc_id, content_hash FROM sources WHERE source=?", (source,)).fetchone()
+            if old and old["content_hash"] == content_hash and old["doc_id"] == doc_id:
+                db.execute("COMMIT")
+                return "unchanged"
+            db.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)", (source, doc_id, fmt, content_hash, now))
+            if old and old["doc_id"] != doc_id:
+                self._drop_if_orphan(old["doc_id"])
+            exists = db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+            if exists:
+                self._delete_doc(doc_id)
+            self._insert(record, now)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        return "ingested"
+
+    def _drop_if_orphan(self, doc_id: str) -> None:
+        if not self.db.execute("SELECT 1 FROM sources WHERE doc_id=?", (doc_id,)).fetchone():
+            self._delete_doc(doc_id)
+
+    def _delete_doc(self, doc_id: str) -> None:
+        for t in CHILD_TABLES:
+            self.db.execute(f"DELETE FROM {t} WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        self._on_delete(doc_id)
+
+    def _on_delete(self, doc_id: str) -> None:
+        """Hook: search indexes drop their rows for doc_id."""
+
+    def _on_insert(self, record: dict) -> None:
+        """Hook: search indexes add rows for a new record."""
+
+    def _insert(self, rec: dict, now: float) -> None:
+        m = rec["metadata"]
+        r = m.get("region") or {}
+        date = m.get("signed_date") or m.get("published_date")
+        doc_id = rec["doc_id"]
+        self.db.execute(
+            "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc_id, m.get("title"), m.get("notice_title"), m.get("doc_number"),
+             json.dumps(m.get("issuers") or [], ensure_ascii=False), (m.get("issuers") or [None])[0],
+             m.get("signed_date"), m.get("published_date"), int(date[:4]) if date else None, m.get("doc_type"),
+             r.get("province"), r.get("city"), r.get("county"), r.get("code"), m.get("level"),
+             json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
+             len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
+             json.dumps(rec, ensure_ascii=False), now))
+        ex = self.db.executemany
+        ex("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
+           [(doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
+            for s in rec.get("sections", [])])
+        ex("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?)",
+           [(doc_id, c["id"], c.get("section_id"), c["kind"], c.get("cue"), json.dumps(c.get("actors", []), ensure_ascii=False),
+             c.get("deadline"), c["text"], *c["span"]) for c in rec.get("clauses", [])])
+        ex("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?)",
+           [(doc_id, x["unit"], x.get("surface"), x["role"], x.get("section_id"), json.dumps(x.get("clause_ids", [])), *x["span"])
+            for x in rec.get("responsibilities", [])])
+        ex("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+           [(doc_id, t.get("clause_id"), t.get("indicator"), t["comparator"], t["value"], t.get("value_max"), t.get("unit"),
+             t.get("deadline"), (t.get("baseline") or {}).get("value"), (t.get("baseline") or {}).get("year"),
+             t.get("binding"), t.get("recurrence"), t["text"], *t["span"]) for t in rec.get("targets", [])])
+        ex("INSERT INTO time_expressions VALUES (?,?,?,?,?,?,?,?)",
+           [(doc_id, t["text"], t["kind"], t.get("start"), t.get("end"), t.get("recurrence"), *t["span"])
+            for t in rec.get("time_expressions", [])])
+        ex("INSERT INTO citations VALUES (?,?,?,?,?,?,?)",
+           [(doc_id, c["title"], c.get("doc_number"), c.get("alias"), c.get("resolved_doc_id"), *c["span"])
+            for c in rec.get("citations", [])])
+        self._on_insert(rec)
+
+    # --- reading --------------------------------------------------------------------------
+
+    def get(self, doc_id: str) -> dict | None:
+        row = self.db.execute("SELECT record FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if not row:
+            return None
+        rec = json.loads(row[0])
+        resolved = {(r["start"], r["title"]): r["resolved_doc_id"] for r in
+                    self.db.execute("SELECT start, title, resolved_doc_id FROM citations WHERE doc_id=?", (doc_id,))}
+        for c in rec.get("citations", []):
+            c["resolved_doc_id"] = resolved.get((c["span"][0], c["title"]), c.get("resolved_doc_id"))
+        return rec
+
+    def resolve(self, ref: str) -> str | None:
+        if self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (ref,)).fetchone():
+            return ref
+        for candidate in (ref, str(Path(ref).resolve()) if ref else ref):
+            row = self.db.execute("SELECT doc_id FROM sources WHERE source=?", (candidate,)).fetchone()
+            if row:
+                return row[0]
+        rows = self.db.execute("SELECT doc_id FROM sources WHERE source LIKE ? ESCAPE '\\'",
+                               ("%" + ref.replace("%", "\\%").replace("_", "\\_"),)).fetchall()
+        ids = {r[0] for r in rows}
+        if len(ids) == 1:
+            return ids.pop()
+        if re.fullmatch(r"[0-9a-f]{4,16}", ref):
+            rows = self.db.execute("SELECT doc_id FROM documents WHERE doc_id LIKE ?", (ref + "%",)).fetchall()
+            if len(rows) == 1:
+                return rows[0][0]
+        return None
+
+    def sources(self, doc_id: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT source FROM sources WHERE doc_id=? ORDER BY source", (doc_id,))]
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+    def doc_where(self, filters: dict[str, Any], alias: str = "d") -> tuple[str, list]:
+        """SQL conditions on documents (alias d) for the document-level filters."""
+        conds, args = [], []
+        for key, value in filters.items():
+            if value is None or value == "":
+                continue
+            if key not in FILTER_KEYS:
+                raise StoreError(f"unknown filter '{key}' (known: {', '.join(FILTER_KEYS)})")
+            if key == "region":
+                conds.append(f"({alias}.province=? OR {alias}.city=? OR {alias}.county=? OR {alias}.region_code=?)")
+                args += [value] * 4
+            elif key in ("province", "city", "county", "level", "doc_type", "doc_id"):
+                conds.append(f"{alias}.{key}=?")
+                args.append(value)
+            elif key == "year":
+                lo, _, hi = str(value).partition("-") if "-" in str(value) else (value, None, value)
+                conds.append(f"{alias}.year BETWEEN ? AND ?")
+                args += [int(lo or 0), int(hi or 9999)]
+            elif key == "year_from":
+                conds.append(f"{alias}.year >= ?")
+                args.append(int(value))
+            elif key == "year_to":
+                conds.append(f"{alias}.year <= ?")
+                args.append(int(value))
+            elif key == "issuer":
+                conds.append(f"{alias}.issuers LIKE ?")
+                args.append(f"%{value}%")
+            elif key == "has_target":
+                want = str(value).lower() in ("1", "true", "yes", "y")
+                conds.append(f"{alias}.n_targets {'>' if want else '='} 0")
+        return (" AND ".join(conds) or "1=1"), args
+
+    def documents(self, **filters: Any) -> list[dict]:
+        doc_filters = {k: v for k, v in filters.items() if k not in ("kind", "unit", "indicator")}
+        where, args = self.doc_where(doc_filters)
+        sql = f"SELECT d.* FROM documents d WHERE {where}"
+        if filters.get("unit"):
+            sql += " AND d.doc_id IN (SELECT doc_id FROM responsibilities WHERE unit LIKE ?)"
+            args.append(f"%{filters['unit']}%")
+        if filters.get("indicator"):
+            sql += " AND d.doc_id IN (SELECT doc_id FROM targets WHERE indicator LIKE ?)"
+            args.append(f"%{filters['indicator']}%")
+        if filters.get("kind"):
+            sql += " AND d.doc_id IN (SELECT doc_id FROM clauses WHERE kind=?)"
+            args.append(filters["kind"])
+        out = []
+        for row in self.db.execute(sql + " ORDER BY d.year, d.doc_id", args):
+            d = dict(row)
+            d.pop("record")
+            d["issuers"] = json.loads(d["issuers"] or "[]")
+            d["flags"] = json.loads(d["flags"] or "[]")
+            d["sources"] = self.sources(d["doc_id"])
+            out.append(d)
+        return out
+
+    def rows(self, table: str, **filters: Any) -> list[dict]:
+        if table not in ROW_TABLES:
+            raise StoreError(f"unknown table '{table}' (known: documents, {', '.join(ROW_TABLES)})")
+        doc_filters = {k: v for k, v in filters.items() if k not in ("kind", "unit", "indicator")}
+        where, args = self.doc_where(doc_filters)
+        sql = (f"SELECT t.*, d.title AS doc_title, d.province, d.city, d.county, d.level, d.year, d.doc_type "
+               f"FROM {table} t JOIN documents d ON d.doc_id=t.doc_id WHERE {where}")
+        if filters.get("kind") and table == "clauses":
+            sql += " AND t.kind=?"
+            args.append(filters["kind"])
+        if filters.get("unit"):
+            if table == "responsibilities":
+                sql += " AND t.unit LIKE ?"
+                args.append(f"%{filters['unit']}%")
+            elif table == "clauses":
+                sql += " AND EXISTS (SELECT 1 FROM responsibilities r WHERE r.doc_id=t.doc_id AND r.unit LIKE ? " \
+                       "AND (r.clause_ids LIKE '%\"' || t.id || '\"%' OR t.actors LIKE ?))"
+                args += [f"%{filters['unit']}%", f"%{filters['unit']}%"]
+        if filters.get("indicator") and table == "targets":
+            sql += " AND t.indicator LIKE ?"
+            args.append(f"%{filters['indicator']}%")
+        out = []
+        for row in self.db.execute(sql + " ORDER BY d.doc_id, t.start", args):
+            d = dict(row)
+            for k in ("actors", "clause_ids"):
+                if k in d and d[k] is not None:
+                    d[k] = json.loads(d[k])
+            out.append(d)
+        return out
+
+    def records(self, **filters: Any) -> Iterator[dict]:
+        for d in self.documents(**filters):
+            rec = self.get(d["doc_id"])
+            if rec:
+                yield rec
+
+    # --- citations ------------------------------------------------------------------------
+
+    def resolve_citations(self) -> int:
+        """Each citation whose doc_number, or failing that whose title, names a stored document
+        gets its doc_id (a document never resolves to itself)."""
+        by_number = {}
+        by_title = {}
+        for r in self.db.execute("SELECT doc_id, doc_number, title, notice_title FROM documents"):
+            if r["doc_number"]:
+                by_number.setdefault(_key(r["doc_number"]), r["doc_id"])
+            for t in (r["title"], r["notice_title"]):
+                if t:
+                    by_title.setdefault(_key(t), r["doc_id"])
+        n = 0
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for c in self.db.execute("SELECT rowid, doc_id, title, doc_number FROM citations").fetchall():
+                target = None
+                if c["doc_number"]:
+                    target = by_number.get(_key(c["doc_number"]))
+                if not target and c["title"]:
+                    target = by_title.get(_key(c["title"]))
+                if target == c["doc_id"]:
+                    target = None
+                self.db.execute("UPDATE citations SET resolved_doc_id=? WHERE rowid=?", (target, c["rowid"]))
+                n += bool(target)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return n
+
+    def citing(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT DISTINCT c.doc_id, d.title, d.level, d.province, d.city, d.county, d.signed_date "
+            "FROM citations c JOIN documents d ON d.doc_id=c.doc_id WHERE c.resolved_doc_id=?", (doc_id,))]
+
+    def cited(self, doc_id: str) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT DISTINCT c.resolved_doc_id AS doc_id, d.title, d.level, d.province, d.city, d.county, d.signed_date "
+            "FROM citations c JOIN documents d ON d.doc_id=c.resolved_doc_id WHERE c.doc_id=?", (doc_id,))]
+
+
+def _key(s: str) -> str:
+    s = re.sub(r"[\s《》“”\"'〈〉]", "", s)
+    return s.replace("[", "〔").replace("]", "〕").replace("（", "(").replace("）", ")")
