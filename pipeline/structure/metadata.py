@@ -206,6 +206,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                 title, title_line = t, ln  # 关于…的通知（号） then 国家发展改革委 国家能源局关于…的通知
         if title is None and page_title:
             title = _clean_title(page_title)
+        if title is None and lines and re.match(r"^附件\s*\d*\s*[:：]?\s*\S", lines[0].text):
+            title = lines[0].text   # an attachment filed on its own (a map, a table)
         if title is None and lines:
             # a text that opens with its own name: 中华人民共和国…规划纲要，根据…编制
             first = lines[0].text.split("，", 1)[0]
@@ -286,7 +288,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         title=title, notice_title=notice_title, doc_number=doc_number, issuers=_dedupe(issuers),
         signed_date=signed_date, published_date=published,
         index_number=(page.get("索引号") or page.get("索取号") or None),
-        doc_type=doc_type_of(title), recipients=recipients, region=region, level=level,
+        doc_type=doc_type_of(title) or ("附件" if title and title.startswith("附件") else None), recipients=recipients, region=region, level=level,
         topics=[t for t in re.split(r"[、，,\\/\s]+", page.get("主题分类", "")) if t],
     )
 

@@ -1,0 +1,216 @@
+"""Ingest end to end: crash safety, bad inputs, re-runs, archives, workers, readers, exports."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+
+import pytest
+
+from conftest import DEV, SEEDS
+from zhengce.pipeline.export import export, import_jsonl, json_schema
+from zhengce.pipeline.ingest import ingest
+from zhengce.pipeline.store import open_store
+
+ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+
+def zc(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "zhengce", *args], capture_output=True, text=True,
+                          encoding="utf-8", env=ENV, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory):
+    d = tmp_path_factory.mktemp("corpus")
+    for p in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(p, d / p.name)
+    for name in ("national_china_2019_financing_guarantee_fund_guideline.html",
+                 "provincial_zhejiang_2017_river_chief_system_provisions.md",
+                 "district_shanghai-jiading_2024_green_eco_district_measures.md",
+                 "district_shanghai-fengxian_2025_green_eco_district_measures.md"):
+        shutil.copy(DEV / name, d / name)
+    return d
+
+
+def consistent(db_path) -> tuple[int, int]:
+    """(documents, sources) after checking that every document's child rows match its record."""
+    db = sqlite3.connect(db_path)
+    docs = db.execute("SELECT doc_id, record FROM documents").fetchall()
+    for doc_id, record in docs:
+        rec = json.loads(record)
+        n = db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        assert n == len(rec["clauses"]), doc_id
+        n = db.execute("SELECT COUNT(*) FROM sections WHERE doc_id=?", (doc_id,)).fetchone()[0]
+        assert n == len(rec["sections"]), doc_id
+    orphans = db.execute("SELECT COUNT(*) FROM sources s LEFT JOIN documents d ON d.doc_id=s.doc_id "
+                         "WHERE d.doc_id IS NULL").fetchone()[0]
+    assert orphans == 0
+    dup = db.execute("SELECT COUNT(*) - COUNT(DISTINCT doc_id || '/' || id) FROM clauses").fetchone()[0]
+    assert dup == 0
+    return len(docs), db.execute("SELECT COUNT(*) FROM sources").fetchone()[0]
+
+
+def test_ingest_json_summary_and_rerun_is_a_no_op(small_corpus, tmp_path):
+    db = tmp_path / "c.db"
+    p = zc("ingest", str(small_corpus), "--db", str(db), "--json")
+    assert p.returncode == 0, p.stderr
+    first = json.loads(p.stdout)
+    assert first == {"ingested": 9, "unchanged": 0, "failed": []}
+    p = zc("ingest", str(small_corpus), "--db", str(db), "--json")
+    assert json.loads(p.stdout) == {"ingested": 0, "unchanged": 9, "failed": []}
+    assert consistent(db) == (9, 9)
+
+
+def test_changed_file_replaces_old_version(small_corpus, tmp_path):
+    d = tmp_path / "docs"
+    shutil.copytree(small_corpus, d)
+    db = tmp_path / "c.db"
+    assert zc("ingest", str(d), "--db", str(db), "--quiet").returncode == 0
+    f = next(d.glob("004_*.txt"))
+    f.write_text(f.read_text(encoding="utf-8").replace("各市教育局", "各市、县教育局"), encoding="utf-8")
+    p = zc("ingest", str(d), "--db", str(db), "--json")
+    assert json.loads(p.stdout) == {"ingested": 1, "unchanged": 8, "failed": []}
+    assert consistent(db) == (9, 9)
+
+
+def test_bad_files_are_reported_and_good_ones_stored(small_corpus, tmp_path):
+    d = tmp_path / "mixed"
+    shutil.copytree(small_corpus, d)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(os.urandom(5000))
+    (d / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (d / "gbk.txt").write_bytes("关于印发《某县教育工作方案》的通知\n各乡镇人民政府：\n一、总体要求\n各学校要认真落实。".encode("gb18030"))
+    (d / "huge.txt").write_bytes(b"a" * (51 * 1024 * 1024))
+    db = tmp_path / "c.db"
+    p = zc("ingest", str(d), "--db", str(db), "--json")
+    assert p.returncode == 1
+    out = json.loads(p.stdout)
+    failed = {os.path.basename(f["path"]): f["error"] for f in out["failed"]}
+    assert set(failed) == {"empty.txt", "binary.txt", "truncated.pdf", "huge.txt"}, failed
+    assert out["ingested"] == 10
+    assert "Traceback" not in p.stderr
+    assert consistent(db) == (10, 10)
+
+
+def test_zip_archives_and_parallel_workers_agree(small_corpus, tmp_path):
+    archive = tmp_path / "corpus.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for f in sorted(small_corpus.iterdir()):
+            z.write(f, f"docs/{f.name}")
+    one = open_store(str(tmp_path / "one.db"))
+    r1 = ingest([str(small_corpus)], one, workers=1)
+    two = open_store(str(tmp_path / "two.db"))
+    r2 = ingest([str(archive)], two, workers=2)
+    assert r1.ingested == r2.ingested == 9 and not r2.failed
+    assert {d["doc_id"] for d in one.documents()} == {d["doc_id"] for d in two.documents()}
+    assert all("!docs/" in s for d in two.documents() for s in d["sources"])
+
+
+def test_sigkill_mid_ingest_leaves_a_consistent_store_and_rerun_completes(small_corpus, tmp_path):
+    db = tmp_path / "c.db"
+    rng = random.Random(7)
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "zhengce", "ingest", str(small_corpus), "--db", str(db), "--quiet"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        time.sleep(rng.uniform(0.3, 2.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        if db.exists():
+            consistent(db)
+    p = zc("ingest", str(small_corpus), "--db", str(db), "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["ingested"] + out["unchanged"] == 9
+    assert consistent(db) == (9, 9)
+
+
+def test_readers_see_a_consistent_store_during_ingest(small_corpus, tmp_path):
+    db = tmp_path / "c.db"
+    open_store(str(db)).close()
+    errors, counts = [], []
+    stop = threading.Event()
+
+    def reader():
+        while not stop.is_set():
+            try:
+                counts.append(consistent(db)[0])
+            except Exception as e:  # noqa: BLE001
+                errors.append(e)
+            time.sleep(0.05)
+    t = threading.Thread(target=reader)
+    t.start()
+    p = zc("ingest", str(small_corpus), "--db", str(db), "--quiet")
+    stop.set()
+    t.join()
+    assert p.returncode == 0 and not errors, errors[:1]
+    assert counts == sorted(counts)  # documents only ever appear, whole
+
+
+def test_exports(small_corpus, tmp_path):
+    store = open_store(str(tmp_path / "c.db"))
+    ingest([str(small_corpus)], store)
+    n = export(store, "csv", tmp_path / "targets.csv", "responsibilities")
+    raw = (tmp_path / "targets.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM to read UTF-8 Chinese
+    rows = list(csv.DictReader(open(tmp_path / "targets.csv", encoding="utf-8-sig")))
+    assert len(rows) == n > 0 and "市教育局" in {r["unit"] for r in rows}
+    export(store, "xlsx", tmp_path / "all.xlsx")
+    import openpyxl
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames == ["documents", "clauses", "targets", "responsibilities"]
+    export(store, "parquet", tmp_path / "clauses.parquet", "clauses", kind="obligation")
+    import pyarrow.parquet as pq
+    t = pq.read_table(tmp_path / "clauses.parquet")
+    assert t.num_rows > 0 and set(t.column("kind").to_pylist()) == {"obligation"}
+
+
+def test_jsonl_round_trip_is_identical(small_corpus, tmp_path):
+    a = open_store(str(tmp_path / "a.db"))
+    ingest([str(small_corpus)], a)
+    export(a, "jsonl", tmp_path / "all.jsonl")
+    b = open_store(str(tmp_path / "b.db"))
+    assert import_jsonl(b, tmp_path / "all.jsonl") == 9
+    for rec in a.records():
+        assert b.get(rec["doc_id"]) == rec
+
+
+def test_every_record_validates_against_the_published_schema(small_corpus, tmp_path):
+    import jsonschema
+    schema = json_schema()
+    store = open_store(str(tmp_path / "c.db"))
+    ingest([str(small_corpus)], store)
+    validator = jsonschema.Draft202012Validator(schema)
+    for rec in store.records():
+        errors = list(validator.iter_errors(rec))
+        assert not errors, errors[0].message
+    p = zc("schema")
+    assert p.returncode == 0 and json.loads(p.stdout)["title"] == "zhengce.document/1"
+
+
+def test_notebook_api(small_corpus, tmp_path):
+    import zhengce
+    db = tmp_path / "c.db"
+    ingest([str(small_corpus)], open_store(str(db)))
+    c = zhengce.open(str(db))
+    docs = c.documents()
+    assert len(docs) == 9 and {"title", "level", "province"} <= set(docs.columns)
+    ob = c.clauses(kind="obligation", unit="市教育局")
+    assert len(ob) > 0 and set(ob["kind"]) == {"obligation"}
+    assert len(c.responsibilities(unit="市教育局")) > 0
+
+
+def test_store_cli_errors(tmp_path):
+    p = zc("docs", "--db", str(tmp_path / "absent.db"))
+    assert p.returncode == 2 and p.stderr.strip() == f"zhengce: error: {tmp_path / 'absent.db'}: no such database"
+    open_store(str(tmp_path / "there.db")).close()
+    p = zc("docs", "--db", str(tmp_path / "there.db"), "--filter", "colour=red")
+    assert p.returncode == 2 and "unknown key 'colour'" in p.stderr
