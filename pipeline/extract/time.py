@@ -1,0 +1,680 @@
+"""Time expressions (SCHEMA "Time expressions"): every date, period, named plan period,
+recurrence and duration in a text, with its span and its normalised start/end.
+
+    extract_time_expressions(text, doc_date=None) -> [TimeExpression, ...]   (in text order)
+    period_end(expr_text, doc_date=None) -> "YYYY-MM-DD" | None             (a deadline's last day)
+
+Conventions (SCHEMA, gold/):
+- a period is reported from its first to its last day: ``2021年`` 2021-01-01…2021-12-31,
+  ``2021年底`` 2021-12-01…2021-12-31 (kind ``date``), ``2022年6月`` the month, ``2021年5月20日``
+  the day; ``上半年``/``第三季度``/``2月下旬`` without a year are read with the document's year;
+- ``到``/``至``/``前`` around an expression are not part of it (``到2025年`` -> ``2025年``), but
+  two points joined by ``—``/``-``/``至``/``到`` are one ``interval`` (``2021年至2025年``,
+  ``2021—2025年``, ``2017年3月—2017年9月``, ``2月至6月``);
+- named plan periods (``“十四五”`` with its quotes, ``十三五``, ``第十四个五年``, ``“七五”普法``)
+  are ``named_period`` with the years of ``lexicon/time_periods.tsv``;
+- recurrences (``每学期``, ``每3年``, ``每年9月``, ``一年一度``, ``“12·4”国家宪法日``) have null
+  start/end and ``recurrence`` = the ``每…`` phrase (``每年`` for a cycle or a yearly day);
+- durations: ``用三年时间``/``三年内``/``未来三年`` run from the document date N units on;
+  ``近三年``/``三年来`` run back from it; ``5年间``/``5年中`` take the nearest preceding named
+  period or interval of that length; ``连续两年`` and a plan's name (``三年行动计划``) have
+  null start/end;
+- not time expressions: vague words (``lexicon/time_vague.tsv``), numbers in identifiers and
+  document numbers (``〔2021〕``), school stages and counts (``学前三年``, ``九年义务教育``,
+  ``3年以上``), ages and hours (``3周岁``, ``1.5学时``), and dates that are the value of a page
+  metadata label (``发布日期: 2017年02月20日``; labels from ``page_labels.tsv`` and
+  ``time_labels.tsv``).
+
+All patterns are compiled once; extraction is a fixed number of regex scans plus work per
+candidate: a real 60k-character policy text takes about 25 ms (the first call that meets a
+Chinese numeral also pays the one-time import of cn2an, about 0.3 s).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right, insort
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from ..lexicon import table, words
+from ..model import TimeExpression
+
+__all__ = ["extract_time_expressions", "period_end", "extract"]
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CN_DIGIT = "〇○零Ｏ一二三四五六七八九"          # digit-by-digit numerals (二〇二一)
+_CN_NUM = "一二两三四五六七八九十"               # counting numerals (十四, 两)
+_ZERO = str.maketrans({"〇": "零", "○": "零", "Ｏ": "零", "О": "零"})
+_QUARTER_DIGITS = str.maketrans("1234", "一二三四")
+_FOLD_DIGITS = {0xFF10 + i: 0x30 + i for i in range(10)}   # full-width digits (raw, unnormalised text)
+_FULL_WIDTH_DIGIT = re.compile("[\uff10-\uff19]")
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _num(s: str) -> Optional[int]:
+    """An integer written in Arabic (any Unicode decimal digits) or Chinese numerals, or None."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdecimal():                      # fast path, also full-width digits
+        return int(s)
+    import cn2an                           # imported lazily: only Chinese numerals need it
+    try:
+        v = cn2an.cn2an(s.translate(_ZERO), "smart")
+    except Exception:
+        return None
+    try:
+        return int(v) if float(v) == int(v) else None
+    except (TypeError, ValueError):
+        return None
+
+
+# --- lexicon ----------------------------------------------------------------------------------
+
+
+def _alt(items) -> str:
+    """A regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)))
+
+
+def _load():
+    parts = {r["word"]: r for r in table("time_parts")}
+    periods: dict[tuple[str, str], tuple[int, int]] = {}
+    for r in table("time_periods"):
+        periods[(r["name"], r["series"])] = (int(r["start"]), int(r["end"]))
+    rec = table("time_recurrence")
+    units = [r["word"] for r in rec if r["type"] == "unit"]
+    cycles = [r["word"] for r in rec if r["type"] == "cycle"]
+    festivals = {r["word"]: (r["recurrence"] or "每年") for r in rec if r["type"] == "festival"}
+    vague = words("time_vague")
+    labels = set(words("page_labels")) | set(words("time_labels", where="before"))
+    labels = {re.sub(r"[\s:：]", "", l) for l in labels if l.strip()}
+    line_marks = words("time_labels", where="line")
+    return parts, periods, units, cycles, festivals, vague, labels, line_marks
+
+
+_PARTS, _PERIODS, _UNITS, _CYCLES, _FESTIVALS, _VAGUE, _LABELS, _LINE_MARKS = _load()
+_NONYEAR = frozenset(words("time_nonyear_words"))
+_YEAR_PARTS = {w: r for w, r in _PARTS.items() if r["unit"] == "year"}
+_MONTH_PARTS = {w: r for w, r in _PARTS.items() if r["unit"] == "month"}
+
+# --- pattern fragments (named groups; _raw() strips the names for use inside finders) ----------
+
+_S = r"[ \u3000]?"                                           # a stray space (PDF text)
+_Y4 = r"(?<![\d/])(?:1[89]|2[01])\d\d(?!\d)"                 # an Arabic year 1800–2199
+_NEXT_OK = rf"(?=$|[^{CJK}]|[前后起以到至开完启召])"          # 初/中 that are not 初中/中小学
+_NOT_YEAR_WORD = r"(?![级轻龄纪均限薪])"                      # 2021年级, 今年轻, 年均 …
+
+_YP = (rf"(?:(?P<y>{_Y4}){_S}|(?P<yc>(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{4}})"
+       rf"|(?P<rel>(?:(?<![{CJK}])|(?<=[于在到至从自和及与较比同是为即、]))[今明去本次翌]))年{_NOT_YEAR_WORD}")
+_bare_year_parts = [w for w, r in _YEAR_PARTS.items() if r["bare"] == "yes"]
+_year_suffixes = [w for w in _YEAR_PARTS if w not in ("年底", "年末", "年初", "年中", "年度")]
+_YSUF = (rf"(?P<ysuf>年?[底末]|年[初中]|[初中]{_NEXT_OK}|第?[1-4]季度|{_alt(_year_suffixes)}|度)")
+_MP = _S + r"(?:(?P<m>(?<!\d)(?:1[0-2]|0?[1-9])(?!\d))" + _S + r"|(?P<mc>十[一二]|[一二三四五六七八九十]))月份?"
+_DP = (_S + r"(?:(?P<d>(?<!\d)(?:3[01]|[12]\d|0?[1-9])(?!\d))" + _S +
+       r"|(?P<dc>三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]))[日号]")
+_MSUF = rf"(?P<msuf>[上中下]旬|[底末]|初{_NEXT_OK})"
+_PARSE = re.compile(rf"(?:{_YP})?(?:{_YSUF}|(?:{_MP})?(?:{_DP})?(?:{_MSUF})?)")
+
+
+def _raw(p: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", p)
+
+
+_YP_R, _YSUF_R, _MP_R, _DP_R, _MSUF_R = map(_raw, (_YP, _YSUF, _MP, _DP, _MSUF))
+
+# Finders.  Every finder starts with a literal or a character class (the guards that keep it
+# out of longer numbers are look-behinds placed after that first character), so the regex
+# engine skips ahead to candidate positions in C: that is what keeps a 60k-character
+# document in a few milliseconds.
+_GUARD = rf"\d{_CN_DIGIT}十百千万两.．"                       # a count is not part of a longer number
+_YEAR_START = (rf"[12{_CN_DIGIT}今明去本]"
+               rf"(?:(?<=[12])(?<![\d/].)(?:(?<=1)[89]|(?<=2)[01])\d\d(?!\d){_S}"
+               rf"|(?<=[{_CN_DIGIT}])(?<![{_CN_DIGIT}十].)[{_CN_DIGIT}]{{3}}"
+               rf"|(?<=[今明去本])(?:(?<![{CJK}].)|(?<=[于在到至从自和及与较比同是为即、].)))"
+               rf"年{_NOT_YEAR_WORD}")
+_DATED_R = rf"{_YP_R}(?:{_YSUF_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?)?"       # for tails
+_BARE_M = (rf"[\d一二三四五六七八九十](?<![\d{_CN_DIGIT}十第年].)"
+           rf"(?:(?<=\d)(?:(?<=1)[0-2]|(?<=0)[1-9]|(?<=[1-9]))(?!\d){_S}月份?(?:{_DP_R})?(?:{_MSUF_R})?"
+           rf"|(?<=[一二三四五六七八九十])(?:(?<=十)[一二])?月(?:{_DP_R}|{_MSUF_R}))")
+_Y4_START = r"[12](?<![\d/\-.].)(?:(?<=1)[89]|(?<=2)[01])\d\d(?!\d)"
+_SEP = r"[ \u3000]*(?:[—–－\-~～]{1,2}|至|到)[ \u3000]*"
+_TP_RIGHT = rf"(?:{_DATED_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|{_DP_R})"
+_M12 = r"(?:1[0-2]|0?[1-9])(?!\d)|十[一二]|[一二三四五六七八九十]"
+_FEST_DAY = rf"[“\"](?:\d{{1,2}}[·•.．]\d{{1,2}}|[{_CN_NUM}]{{2,3}})[”\"]"   # “12·4”, “六一”
+_FEST_R = rf"(?:{_FEST_DAY})?(?:{_alt(_FESTIVALS)})"
+_QUOTES = {"“": "”", '"': '"', "‘": "’", "「": "」", "『": "』"}
+_COUNT_UNITS = ("个月", "个学期", "学期", "学年", "年", "周", "天")
+
+_F = {
+    "dated": rf"{_YEAR_START}(?:{_YSUF_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?)?",
+    "bare_month": _BARE_M,
+    "yrange": rf"(?P<y1>{_Y4_START}){_SEP}(?P<y2>{_Y4})(?P<u>{_S}(?:学年度|学年|年度|年))?",
+    "mrange": r"(?:[—–－\-~～]{1,2}|至|到)",              # 3—9月: found by its separator
+    "bare_part": rf"{_alt(_bare_year_parts)}|第?[1-4]季度",   # 上半年, 第三季度, 年底 (time_parts.tsv)
+    "iso": r"(?P<y>" + _Y4_START + r")(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])(?!(?P=s)\d)",
+    "named_q": rf"(?P<q>[“\"‘「『])(?P<name>{_alt(n for n, _ in _PERIODS)})(?P<q2>[”\"’」』])",
+    "named_u": rf"(?P<name>{_alt(n for n, _ in _PERIODS)})",
+    "named_ord": rf"第(?P<n>[{_CN_NUM}]{{1,3}})个五年",
+    "every": (rf"每隔?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})?"
+              rf"(?P<u>{_alt(u for u in _UNITS if u != '年' and u != '周')}|周(?!岁)|年(?![级龄轻纪均限薪]))"),
+    "cycle": rf"一(?P<u>学年|学期|季度|个月|年|季|月|周|星期)一(?:{_alt(_CYCLES)})",
+    "festival": rf"{_alt(_FESTIVALS)}",
+    "fest_day": rf"[“\"]\d{{1,2}}[·•.．]\d{{1,2}}[”\"][{CJK}]{{1,10}}?[日节]",
+    "count": (rf"(?P<n>[\d一二两三四五六七八九十半](?<![{_GUARD}].)[\d一二两三四五六七八九十]{{0,2}})"
+              rf"(?P<u>{_alt(_COUNT_UNITS)})"),
+}
+_RE = {k: re.compile(v) for k, v in _F.items()}
+_YEAR_ONLY = re.compile(_YEAR_START)
+_INTERVAL_TAIL = re.compile(rf"{_SEP}(?P<b>{_TP_RIGHT})")
+_SINCE_TAIL = re.compile(r"至今|迄今")
+_MRANGE_LEFT = re.compile(rf"(?<![\d{_CN_DIGIT}十第])(?P<m1>(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]|[一二三四五六七八九十])[ \u3000]*$")
+_MRANGE_RIGHT = re.compile(rf"[ \u3000]*(?P<m2>{_M12})月份?")
+_MRANGE_HEAD = re.compile(rf"(?:(?<!\d)(?:1[89]|2[01])\d\d{_S}|[{_CN_DIGIT}]{{4}}|[今明去本])年$")
+_FEST_HEAD = re.compile(rf"{_FEST_DAY}$")
+_COUNT_TAIL = re.compile(
+    r"(?P<time>(?:左右)?的?时间)|(?P<within>之内|以内|内(?![容部外涵需]))|(?P<back>间|中|以来|来|里)"
+    rf"|(?P<once>一(?:{_alt(_CYCLES)}))"
+    r"|(?P<plan>行动计划|发展规划|行动方案|攻坚行动|攻坚计划|专项行动|提升计划|提升行动|规划|计划|行动)")
+_COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近)$|(?P<future>未来|今后)$|(?P<cont>连续)$|(?P<ord>第)$")
+# tie-break among candidates of equal length (lower first)
+_KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "iso", "named",
+          "every", "cycle", "once", "festival", "use", "within", "past", "future", "back", "cont", "plan")
+_PRIO = {k: i for i, k in enumerate(_KINDS)}
+_NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
+
+_YEXT = re.compile(rf"(?:{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|年?[底末]|年初|年中|{_alt(_year_suffixes)}|{_FEST_R})")
+_MEXT = re.compile(rf"(?:{_DP_R}|[上中下]旬|[底末]|初{_NEXT_OK})")
+_VAGUE_RE = re.compile(_alt(_VAGUE)) if _VAGUE else None
+_LABEL_ALT = "|".join(r"\s*".join(map(re.escape, l)) for l in sorted(_LABELS, key=len, reverse=True))
+_LINE_MARK_RE = re.compile(_alt(_LINE_MARKS), re.I) if _LINE_MARKS else None
+_LABEL_SCAN = re.compile(_LABEL_ALT)
+_LABEL_LEFT = " \t\r\n\u3000|｜*#>-"
+_LABEL_TAIL = re.compile(r"[*_]*[ \t\u3000]*[:：|｜]?[*_]*[ \t\u3000]*")
+_NEXT_LINE = re.compile(r"(?:[ \t\u3000]*\r?\n)+[ \t\u3000]*")
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _last(y: int, m: int) -> int:
+    """The last day of month m of year y."""
+    if m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0):
+        return 29
+    return _MONTH_DAYS[m]
+
+
+def _valid_year(y: Optional[int]) -> bool:
+    return y is not None and 1800 <= y <= 2199
+
+
+def _ymd(y: int, mmdd: str) -> date:
+    """A date from a parts-table value: 'MM-DD', '+MM-DD' (next year), 'MM-end'."""
+    if mmdd.startswith("+"):
+        y, mmdd = y + 1, mmdd[1:]
+    mm, dd = mmdd.split("-")
+    m = int(mm)
+    return date(y, m, _last(y, m) if dd == "end" else int(dd))
+
+
+def _add_months(d: date, months: int) -> Optional[date]:
+    """d moved by a number of months (day clamped to the month's end); None past year 1 / 9999."""
+    t = d.year * 12 + d.month - 1 + months
+    y, m = divmod(t, 12)
+    m += 1
+    try:
+        return date(y, m, min(d.day, _last(y, m)))
+    except ValueError:
+        return None
+
+
+def _add_days(d: date, days: int) -> Optional[date]:
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return None
+
+
+def _iso(d: Optional[date]) -> Optional[str]:
+    return d.isoformat() if d else None
+
+
+class _TP(NamedTuple):
+    start: Optional[date]
+    end: Optional[date]
+    year: Optional[int]
+    month: Optional[int]
+
+
+def _year_key(s: str) -> str:
+    s = s.translate(_QUARTER_DIGITS)
+    if s in ("底", "末", "初", "中"):
+        return "年" + s
+    if s == "度":
+        return "年度"
+    return s
+
+
+@lru_cache(maxsize=8192)
+def _time_point(s: str, doc_date: Optional[date], year: Optional[int] = None,
+                month: Optional[int] = None) -> Optional[_TP]:
+    """Read a date-like phrase (2021年5月20日, 2021年底, 2月下旬, 今年上半年, 20日).
+
+    ``year``/``month`` are inherited (the right side of an interval); a phrase without a year is
+    read with the document's year.  None when the phrase is not a valid date; start/end None
+    when it needs a year that is not known."""
+    g = _PARSE.fullmatch(s)
+    if not g or not s:
+        return None
+    y = None
+    if g["y"]:
+        y = int(g["y"])
+    elif g["yc"]:
+        y = _num(g["yc"])
+        if not _valid_year(y):
+            return None
+    elif g["rel"]:
+        if g["rel"] in "次翌":             # 12月至次年2月: the year after the left side's
+            y = year + 1 if year is not None else None
+        elif doc_date is not None:
+            y = doc_date.year + {"今": 0, "本": 0, "明": 1, "去": -1}[g["rel"]]
+        if y is None:
+            return _TP(None, None, None, None)
+    else:
+        y = year if year is not None else (doc_date.year if doc_date else None)
+    has_year = bool(g["y"] or g["yc"] or g["rel"])
+    m = int(g["m"]) if g["m"] else (_num(g["mc"]) if g["mc"] else None)
+    d = int(g["d"]) if g["d"] else (_num(g["dc"]) if g["dc"] else None)
+    if m is None and d is not None:
+        m = month
+        if m is None:
+            return None
+    if not has_year and m is None and not g["ysuf"]:
+        return None
+    if m is not None and not 1 <= m <= 12:
+        return None
+    if d is not None and not 1 <= d <= _last(2000, m):
+        return None
+    if y is None:
+        return _TP(None, None, None, m)
+    try:
+        if g["ysuf"]:
+            part = _YEAR_PARTS.get(_year_key(g["ysuf"]))
+            if part is None:
+                return None
+            return _TP(_ymd(y, part["start"]), _ymd(y, part["end"]), y, None)
+        if m is None:
+            return _TP(date(y, 1, 1), date(y, 12, 31), y, None)
+        if d is not None:
+            day = date(y, m, d)
+            return _TP(day, day, y, m)
+        if g["msuf"]:
+            key = g["msuf"] if g["msuf"].endswith("旬") else "月" + g["msuf"]
+            part = _MONTH_PARTS[key]
+            end = _last(y, m) if part["end"] == "end" else int(part["end"])
+            return _TP(date(y, m, int(part["start"])), date(y, m, end), y, m)
+        return _TP(date(y, m, 1), date(y, m, _last(y, m)), y, m)
+    except (ValueError, KeyError):
+        return None
+
+
+def _part_of_year(word: str, y: Optional[int]) -> Optional[tuple[Optional[date], Optional[date]]]:
+    part = _YEAR_PARTS.get(_year_key(word))
+    if part is None:
+        return None
+    if y is None:
+        return None, None
+    try:
+        return _ymd(y, part["start"]), _ymd(y, part["end"])
+    except ValueError:                       # 冬季 of the year 9999
+        return None, None
+
+
+def _span_of_duration(n: Optional[float], unit: str) -> Optional[int]:
+    """A duration in months (None when not a calendar unit)."""
+    if n is None:
+        return None
+    if unit in ("年",):
+        return int(round(n * 12))
+    if unit in ("个月",):
+        return int(round(n))
+    return None
+
+
+def _count(s: str) -> Optional[float]:
+    return 0.5 if s == "半" else _num(s)
+
+
+# --- candidates ---------------------------------------------------------------------------------
+
+
+class _Cand(NamedTuple):
+    start: int
+    end: int
+    prio: int
+    kind: str
+    first: Optional[date]
+    last: Optional[date]
+    recurrence: Optional[str]
+    back: Optional[tuple[int, str]] = None      # (months, 间|中|来…) for 5年间-style durations
+
+
+def _candidates(text: str, doc_date: Optional[date]):
+    doc_year = doc_date.year if doc_date else None
+    n_text = len(text)
+    out: list[_Cand] = []
+
+    def add(name, s, e, kind, first=None, last=None, rec=None, back=None):
+        if first is None or last is None:      # both or neither (a date out of range)
+            first = last = None
+        if e > s:
+            out.append(_Cand(s, e, _PRIO[name], kind, first, last, rec, back))
+
+    def point(m):
+        """A date match: itself, and the interval / since-interval it starts."""
+        a = _time_point(m.group(), doc_date)
+        if a is None:                   # 2023年2月30日: not a day, but still the year
+            y = _YEAR_ONLY.match(text, m.start()) if m.re is _RE["dated"] else None
+            if y and y.end() < m.end():
+                a = _time_point(y.group(), doc_date)
+                if a is not None:
+                    add("dated", y.start(), y.end(), "date", a.start, a.end)
+            return
+        add("dated" if m.re is _RE["dated"] else "bare_month", m.start(), m.end(), "date", a.start, a.end)
+        t = _INTERVAL_TAIL.match(text, m.end())
+        if t:
+            b = _time_point(t["b"], doc_date, a.year, a.month)
+            if b is not None and not (a.start and b.end and a.start > b.end):
+                ok = bool(a.start and b.end)
+                add("interval", m.start(), t.end(), "interval", a.start if ok else None, b.end if ok else None)
+        t = _SINCE_TAIL.match(text, m.end())
+        if t:
+            ok = bool(a.start and doc_date and a.start <= doc_date)
+            add("since", m.start(), t.end(), "interval", a.start if ok else None, doc_date if ok else None)
+
+    for m in _RE["dated"].finditer(text):
+        point(m)
+    for m in _RE["bare_month"].finditer(text):
+        point(m)
+    for m in _RE["yrange"].finditer(text):
+        y1, y2, u = int(m["y1"]), int(m["y2"]), (m["u"] or "").strip()
+        if y2 < y1 or (not u and not (y1 < y2 <= y1 + 30)):
+            continue
+        if u.startswith("学年"):
+            first, last = date(y1, 9, 1), date(y2 if y2 > y1 else y1 + 1, 8, 31)
+        else:
+            first, last = date(y1, 1, 1), date(y2, 12, 31)
+        add("yrange", m.start(), m.end(), "interval", first, last)
+    for m in _RE["mrange"].finditer(text):
+        left = _MRANGE_LEFT.search(text, max(0, m.start() - 6), m.start())
+        right = _MRANGE_RIGHT.match(text, m.end()) if left else None
+        if not right:
+            continue
+        y, s = doc_year, left.start()
+        head = _MRANGE_HEAD.search(text, max(0, s - 8), s)
+        if head:
+            tp = _time_point(head.group(), doc_date)
+            if tp is None:
+                continue
+            y, s = tp.year, head.start()
+        m1, m2 = _num(left["m1"]), _num(right["m2"])
+        if m1 is None or m2 is None or not (1 <= m1 <= m2 <= 12):
+            continue
+        if y is None:
+            add("mrange", s, right.end(), "interval")
+        else:
+            add("mrange", s, right.end(), "interval", date(y, m1, 1), date(y, m2, _last(y, m2)))
+    for m in _RE["bare_part"].finditer(text):
+        s, w = m.start(), m.group()
+        prev = text[s - 1] if s else ""
+        if w[0] == "年":                 # not 青年中, 学年初, 三年底
+            if prev and (prev.isdecimal() or prev in _CN_DIGIT or prev == "十" or prev + "年" in _NONYEAR):
+                continue
+        elif prev and (prev.isdecimal() or prev in _CN_DIGIT or prev in "十年每第前"):
+            continue
+        r = _part_of_year(w, doc_year)
+        if r is not None:
+            add("bare_part", s, m.end(), "date", *r)
+    for m in _RE["iso"].finditer(text):
+        try:
+            d = date(int(m["y"]), int(m["m"]), int(m["d"]))
+        except ValueError:
+            continue
+        add("iso", m.start(), m.end(), "date", d, d)
+
+    def named(s, e, name):
+        series = "pufa" if text.startswith("普法", e) and (name, "pufa") in _PERIODS else "plan"
+        years = _PERIODS.get((name, series))
+        if years:
+            add("named", s, e, "named_period", date(years[0], 1, 1), date(years[1], 12, 31))
+
+    for m in _RE["named_q"].finditer(text):
+        if _QUOTES.get(m["q"]) == m["q2"]:
+            named(m.start(), m.end(), m["name"])
+    for m in _RE["named_u"].finditer(text):
+        s, e, name = m.start(), m.end(), m["name"]
+        if s and text[s - 1] in _NAMED_BEFORE_BAD:
+            continue
+        if len(name) >= 3:
+            if e < n_text and text[e] in "年万亿个%倍":
+                continue
+        elif not text.startswith(("规划", "计划", "时期", "期间", "普法", "末"), e):
+            continue
+        named(s, e, name)
+    for m in _RE["named_ord"].finditer(text):
+        n = _num(m["n"])
+        years = next((ys for (nm, series), ys in _PERIODS.items() if series == "plan" and _num(nm[:-1]) == n), None)
+        if years:
+            add("named", m.start(), m.end(), "named_period", date(years[0], 1, 1), date(years[1], 12, 31))
+    for m in _RE["every"].finditer(text):
+        e = m.end()
+        u = m["u"]
+        ext = None
+        if u in ("年", "年度") and not m["n"]:
+            ext = _YEXT.match(text, e)
+        elif u in ("月", "个月") and not m["n"]:
+            ext = _MEXT.match(text, e)
+        add("every", m.start(), ext.end() if ext else e, "recurrence", rec=m.group())
+    for m in _RE["cycle"].finditer(text):
+        u = m["u"]
+        add("cycle", m.start(), m.end(), "recurrence", rec="每" + ("月" if u == "个月" else u))
+    for m in _RE["festival"].finditer(text):
+        s = m.start()
+        head = _FEST_HEAD.search(text, max(0, s - 8), s)
+        add("festival", head.start() if head else s, m.end(), "recurrence", rec=_FESTIVALS.get(m.group(), "每年"))
+    for m in _RE["fest_day"].finditer(text):
+        add("festival", m.start(), m.end(), "recurrence", rec="每年")
+    for m in _RE["count"].finditer(text):
+        _count_candidate(text, m, doc_date, add)
+    return out
+
+
+def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
+    """A count of time units (三年, 6个月, 两个学期) in one of the duration / recurrence frames."""
+    n_s, u = m["n"], m["u"]
+    n = _count(n_s)
+    if n is None or n <= 0 or (n_s == "半" and u != "年"):
+        return
+    s, e = m.start(), m.end()
+    head = _COUNT_HEAD.search(text, max(0, s - 2), s)
+    tail = _COUNT_TAIL.match(text, e)
+    hk = head.lastgroup if head else None
+    tk = tail.lastgroup if tail else None
+    months = _span_of_duration(n, u)
+
+    def forward(name, start, end):
+        if doc_date is not None and months:
+            add(name, start, end, "duration", doc_date, _add_months(doc_date, months))
+        elif doc_date is not None and u in ("周", "天"):
+            add(name, start, end, "duration", doc_date, _add_days(doc_date, int(n * (7 if u == "周" else 1))))
+        else:
+            add(name, start, end, "duration")
+
+    if hk == "cont":
+        add("cont", head.start(), e, "duration")
+    if hk == "past" and u in ("年", "个月"):
+        end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
+        if doc_date is not None and months:
+            add("past", head.start(), end, "duration", _add_months(doc_date, -months), doc_date)
+        else:
+            add("past", head.start(), end, "duration")
+    if hk == "future" and u in ("年", "个月"):
+        forward("future", head.start(), e)
+    if tk == "time" and u in ("个月", "个学期", "学期", "年", "周", "天"):
+        forward("use", head.start() if hk == "use" else s, tail.end())
+    if tk == "within" and u in ("个月", "年"):
+        forward("within", s, tail.end())
+    if tk == "back" and u in ("个月", "年"):
+        add("back", s, tail.end(), "duration", back=(months or 0, tail.group()))
+    if tk == "once" and u in ("个月", "学年", "学期", "年", "周"):
+        add("once", s, tail.end(), "recurrence", rec="每" + ("" if n == 1 else n_s) + u)
+    if tk == "plan" and u == "年" and hk != "ord":
+        add("plan", s, tail.end(), "duration")
+
+
+class _Chrome:
+    """Where a text's page chrome holds dates that are not time expressions: values of page
+    metadata labels (发布日期: 2017年02月20日, 成文日期 | 2022-08-25, a label line and its value
+    line) and copyright lines.  Built with one scan per kind, then asked per candidate."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.value_starts: set[int] = set()
+        self.own_line_starts: set[int] = set()
+        for m in _LABEL_SCAN.finditer(text):
+            a = m.start()
+            while a > 0 and text[a - 1] in "*_":
+                a -= 1
+            if a > 0 and text[a - 1] not in _LABEL_LEFT:
+                continue
+            t = _LABEL_TAIL.match(text, m.end()).end()
+            if t < len(text) and text[t] not in "\r\n":
+                self.value_starts.add(t)
+                continue
+            ls = text.rfind("\n", 0, a) + 1
+            if text[ls:a].strip(" \t\u3000*_#>-"):
+                continue                             # the label is not its line's only word
+            nxt = _NEXT_LINE.match(text, t)
+            if nxt:
+                self.own_line_starts.add(nxt.end())
+        self.marked: list[tuple[int, int]] = []
+        if _LINE_MARK_RE is not None:
+            for m in _LINE_MARK_RE.finditer(text):
+                ls = text.rfind("\n", 0, m.start()) + 1
+                le = text.find("\n", m.end())
+                le = le if le >= 0 else len(text)
+                if le - ls < 300 and (not self.marked or self.marked[-1] != (ls, le)):
+                    self.marked.append((ls, le))
+        self.marked_starts = [r[0] for r in self.marked]
+
+    def holds(self, s: int, e: int) -> bool:
+        if s in self.value_starts:
+            return True
+        if s in self.own_line_starts:
+            le = self.text.find("\n", e)
+            if not self.text[e:le if le >= 0 else len(self.text)].strip():
+                return True
+        if self.marked:
+            i = bisect_right(self.marked_starts, s) - 1
+            if i >= 0 and self.marked[i][1] >= e:
+                return True
+        return False
+
+
+def _months_of(first: date, last: date) -> Optional[int]:
+    """The length of a period in whole months, when it runs from a 1st to a month's last day."""
+    if first.day != 1 or last.day != _last(last.year, last.month):
+        return None
+    return (last.year * 12 + last.month) - (first.year * 12 + first.month) + 1
+
+
+def _select(cands: list[_Cand]) -> list[_Cand]:
+    """Longest first, then by pattern priority; keep those that overlap nothing kept."""
+    starts: list[int] = []
+    ends: dict[int, int] = {}
+    kept: list[_Cand] = []
+    for c in sorted(cands, key=lambda c: (c.start - c.end, c.prio, c.start)):
+        i = bisect_right(starts, c.start)
+        if i > 0 and ends[starts[i - 1]] > c.start:
+            continue
+        if i < len(starts) and starts[i] < c.end:
+            continue
+        insort(starts, c.start)
+        ends[c.start] = c.end
+        kept.append(c)
+    kept.sort(key=lambda c: c.start)
+    return kept
+
+
+def extract_time_expressions(text: str, doc_date: date | None = None) -> list[TimeExpression]:
+    """Every time expression in text, in order, non-overlapping, with span (start,end) offsets into text."""
+    if not text:
+        return []
+    original = text
+    if _FULL_WIDTH_DIGIT.search(text):          # one character for one: spans stay valid
+        text = text.translate(_FOLD_DIGITS)
+    cands = _candidates(text, doc_date)
+    if not cands:
+        return []
+    if _VAGUE_RE is not None:
+        vague = [(m.start(), m.end()) for m in _VAGUE_RE.finditer(text)]
+        if vague:
+            vs = [v[0] for v in vague]
+
+            def clear(c: _Cand) -> bool:
+                i = bisect_left(vs, c.end)          # vague words starting before c ends
+                return not (i > 0 and vague[i - 1][1] > c.start)
+            cands = [c for c in cands if clear(c)]
+    # a metadata value wins over its own parts in selection, then goes
+    chrome = _Chrome(text)
+    kept = [c for c in _select(cands) if not chrome.holds(c.start, c.end)]
+    result: list[TimeExpression] = []
+    for i, c in enumerate(kept):
+        first, last = c.first, c.last
+        if c.back is not None:
+            months, word = c.back
+            for p in reversed(kept[max(0, i - 40):i]):
+                if c.start - p.end > 5000:
+                    break
+                if p.kind in ("named_period", "interval") and p.first and p.last \
+                        and months and _months_of(p.first, p.last) == months:
+                    first, last = p.first, p.last
+                    break
+            else:
+                if word in ("来", "以来") and doc_date is not None and months:
+                    first, last = _add_months(doc_date, -months), doc_date
+                    if first is None:
+                        last = None
+        result.append(TimeExpression(
+            text=original[c.start:c.end], span=(c.start, c.end), kind=c.kind,
+            start=_iso(first), end=_iso(last), recurrence=c.recurrence))
+    return result
+
+
+def period_end(expr_text: str, doc_date: date | None = None) -> str | None:
+    """ISO date a deadline phrase means (last day of its period): '2025年' -> '2025-12-31', '2021年底' -> '2021-12-31', '十四五' -> '2025-12-31', '2022年6月' -> '2022-06-30'."""
+    for t in extract_time_expressions(expr_text or "", doc_date):
+        if t.end:
+            return t.end
+    return None
+
+
+def extract(doc) -> None:
+    """The registry's extractor interface (extract/registry.py): fill ``doc.time_expressions``
+    from ``doc.text``, reading relative expressions with ``metadata.signed_date`` (else
+    ``published_date``)."""
+    doc_date = None
+    for value in (doc.metadata.signed_date, doc.metadata.published_date):
+        try:
+            doc_date = date.fromisoformat(value) if value else None
+        except ValueError:
+            doc_date = None
+        if doc_date:
+            break
+    doc.time_expressions = extract_time_expressions(doc.text, doc_date)
