@@ -23,12 +23,17 @@ def _font() -> str:
     return FONT
 
 
+NO_LINE_START = "，。、；：？！）》”’】〕…—,.;:?!)"
+
+
 def wrap(line: str, width: float, size: float, font: str = FONT) -> list[str]:
-    """Break a line into pieces no wider than ``width`` points (character by character)."""
+    """Break a line into pieces no wider than ``width`` points (character by character), as a
+    Chinese typesetter does: closing punctuation never starts a line, it hangs at the end of
+    the line before."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
     out, cur = [], ""
     for ch in line:
-        if cur and stringWidth(cur + ch, font, size) > width:
+        if cur and stringWidth(cur + ch, font, size) > width and ch not in NO_LINE_START:
             out.append(cur)
             cur = ""
         cur += ch
@@ -39,30 +44,55 @@ def wrap(line: str, width: float, size: float, font: str = FONT) -> list[str]:
 
 def render_pdf(text: str, path, *, header: Optional[str] = "某某市人民政府办公室文件",
                footer: Optional[str] = "- {page} -", size: float = 12, encrypt: Optional[str] = None,
-               indent: int = 2, pagesize=None) -> int:
-    """Write ``text`` (one paragraph per line) as a PDF; returns the number of pages."""
+               indent: int = 2, pagesize=None, header_even: Optional[str] = None) -> int:
+    """Write ``text`` (one paragraph per line) as a PDF; returns the number of pages.
+
+    A line ``\\f`` starts a new page.  ``header``/``footer`` may use ``{page}`` and ``{total}``;
+    ``header_even`` (if given) is the header of even pages.  ``encrypt`` is a user password or a
+    reportlab ``StandardEncryption``.
+    """
+    from io import BytesIO
+
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
+
+    total = 0
+    if "{total}" in (header or "") + (footer or ""):
+        total = render_pdf(text, BytesIO(), header=(header or "").replace("{total}", "0") or None,
+                           footer=(footer or "").replace("{total}", "0") or None, size=size, indent=indent,
+                           pagesize=pagesize, header_even=header_even)
 
     font = _font()
     w, h = pagesize or A4
     left, right, top, bottom = 72, 72, 80, 80
     leading = size * 1.6
-    c = canvas.Canvas(str(path), pagesize=(w, h), encrypt=encrypt)
+    c = canvas.Canvas(path if hasattr(path, "write") else str(path), pagesize=(w, h), encrypt=encrypt)
     page = 1
 
     def furniture():
         c.setFont(font, 9)
-        if header:
-            c.drawCentredString(w / 2, h - 45, header.format(page=page))
+        head = header_even if header_even and page % 2 == 0 else header
+        if head:
+            c.drawCentredString(w / 2, h - 45, head.format(page=page, total=total))
             c.line(left, h - 52, w - right, h - 52)
         if footer:
-            c.drawCentredString(w / 2, 40, footer.format(page=page))
+            c.drawCentredString(w / 2, 40, footer.format(page=page, total=total))
         c.setFont(font, size)
 
     furniture()
     y = h - top
+
+    def new_page():
+        nonlocal page, y
+        c.showPage()
+        page += 1
+        furniture()
+        y = h - top
+
     for para in text.split("\n"):
+        if para == "\f":
+            new_page()
+            continue
         para = para.strip()
         if not para:
             continue
@@ -73,10 +103,7 @@ def render_pdf(text: str, path, *, header: Optional[str] = "某某市人民政�
             lines += [(0, piece) for piece in wrap(para[len(first):], w - left - right, size, font)]
         for dx, piece in lines:
             if y < bottom:
-                c.showPage()
-                page += 1
-                furniture()
-                y = h - top
+                new_page()
             c.drawString(left + dx, y, piece)
             y -= leading
     c.showPage()
