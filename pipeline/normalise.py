@@ -275,6 +275,8 @@ def _unbalanced(text: str) -> bool:
 def _should_join(a: str, b: str, blank_between: bool) -> bool:
     if not a or not b or NUMBERING.match(b) or DATE_LINE.match(b) or " | " in a or " | " in b:
         return False
+    if b[0] in "，。、；：！？）》”’" and a[-1] not in "。！？；" and " | " not in a:
+        return True   # a line never starts with closing punctuation: the break fell inside a sentence
     if a[-1] in TERMINAL or DOC_NUMBER_LINE.match(b) or DOC_NUMBER_LINE.match(a):
         return False
     if _unbalanced(a) and not DATE_LINE.match(a) and len(a) + len(b) < 200:
