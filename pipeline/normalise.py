@@ -106,40 +106,48 @@ def _edit(line: _Line, start: int, end: int, replacement: str | None = None) -> 
     line.src[start:end] = [src0] * len(new)
 
 
+_FOLD_TABLE = str.maketrans({**_FOLD, **{c: " " for c in SPACES}})
+_NEEDS_WIDEN = re.compile(r"[(),:;]")
+
+
 def _fold(line: _Line) -> None:
-    chars = line.chars
-    for i, c in enumerate(chars):
-        if c in _FOLD:
-            chars[i] = _FOLD[c]
-        elif c in SPACES:
-            chars[i] = " "
-    # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000 or 8:30);
-    # repeated to a fixed point, since a converted character is itself Chinese punctuation
-    for _ in range(len(chars)):
-        if not _widen_once(chars):
-            break
+    text = "".join(line.chars).translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
+    if _NEEDS_WIDEN.search(text):
+        chars = list(text)
+        # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000
+        # or 8:30); repeated to a fixed point, since a converted character is itself Chinese punctuation
+        for _ in range(len(chars)):
+            if not _widen_once(chars):
+                break
+        line.chars = chars
+    else:
+        line.chars = list(text)
 
 
 def _widen_once(chars: list[str]) -> bool:
     changed = False
-    for i, c in enumerate(chars):
-        if c in _TO_FULL:
-            prev = chars[i - 1] if i else ""
-            nxt = chars[i + 1] if i + 1 < len(chars) else ""
-            if c in "()":
-                widen = bool(_CJK_OR_PUNCT.match(prev or " ") or _CJK_OR_PUNCT.match(nxt or " ")
-                             or (c == ")" and "（" in chars[max(0, i - 40):i]))
-            else:
-                widen = bool(_CJK_OR_PUNCT.match(prev or " ") or (_CJK_RE.match(nxt or " ") and not prev.isalnum()))
-            if widen:
-                chars[i] = _TO_FULL[c]
-                changed = True
+    text = "".join(chars)
+    for m in _NEEDS_WIDEN.finditer(text):
+        i, c = m.start(), m.group()
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        if c in "()":
+            widen = bool(_CJK_OR_PUNCT.match(prev or " ") or _CJK_OR_PUNCT.match(nxt or " ")
+                         or (c == ")" and "（" in chars[max(0, i - 40):i]))
+        else:
+            widen = bool(_CJK_OR_PUNCT.match(prev or " ") or (_CJK_RE.match(nxt or " ") and not prev.isalnum()))
+        if widen:
+            chars[i] = _TO_FULL[c]
+            changed = True
     # the matching half of a bracket pair converted above
     text = "".join(chars)
-    for m in re.finditer(r"（[^()（）]{0,60}\)|\([^()（）]{0,60}）", text):
+    for m in _HALF_PAIR.finditer(text):
         chars[m.start()], chars[m.end() - 1] = "（", "）"
         changed = True
     return changed
+
+
+_HALF_PAIR = re.compile(r"（[^()（）]{0,60}\)|\([^()（）]{0,60}）")
 
 
 def _close_letter_spacing(line: _Line) -> None:
@@ -155,6 +163,8 @@ def _close_letter_spacing(line: _Line) -> None:
 
 
 def _doc_number_brackets(line: _Line) -> None:
+    if "号" not in line.chars:
+        return
     text = line.text
     for m in reversed(list(DOC_NUMBER_BRACKETS.finditer(text))):
         seg = text[m.start("prefix"):m.end()]

@@ -167,6 +167,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
+_WORDY = re.compile(f"[{CJK}A-Za-z0-9]")
+
+
 def segment(doc) -> list[tuple[int, int]]:
     text = doc.text
     heading_end = {}
@@ -191,7 +194,7 @@ def segment(doc) -> list[tuple[int, int]]:
             for s1, e1 in _split_parentheticals(text, s, e):
                 for s2, e2 in _split_at_new_cue(text, s1, e1):
                     s2, e2 = _trim(text, s2, e2)
-                    if e2 - s2 >= 2 and re.search(f"[{CJK}A-Za-z0-9]", text[s2:e2]):
+                    if e2 - s2 >= 2 and _WORDY.search(text, s2, e2):
                         spans.append((s2, e2))
     return spans
 
@@ -199,19 +202,27 @@ def segment(doc) -> list[tuple[int, int]]:
 # --- actors ---------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _heads() -> tuple[tuple[str, ...], dict[str, str]]:
+def _heads() -> tuple[tuple[int, ...], dict[str, str]]:
+    """(head lengths, longest first; head → kind)."""
     rows = table("actor_heads")
-    heads = tuple(sorted((r["head"] for r in rows), key=len, reverse=True))
-    return heads, {r["head"]: r["kind"] for r in rows}
+    kinds = {r["head"]: r["kind"] for r in rows}
+    return tuple(sorted({len(h) for h in kinds}, reverse=True)), kinds
+
+
+def head_at_end(phrase: str, end: int | None = None) -> str | None:
+    """The longest actor head word ending phrase[:end]."""
+    lengths, kinds = _heads()
+    end = len(phrase) if end is None else end
+    for n in lengths:
+        if n <= end and phrase[end - n:end] in kinds:
+            return phrase[end - n:end]
+    return None
 
 
 def actor_kind(phrase: str) -> str | None:
     """'org' or 'person' when the phrase ends with an actor head word, else None."""
-    heads, kinds = _heads()
-    for h in heads:
-        if phrase.endswith(h):
-            return kinds[h]
-    return None
+    head = head_at_end(phrase)
+    return _heads()[1][head] if head else None
 
 
 SUBJECT_TRAIL = "也都均还就亦则"
@@ -233,7 +244,7 @@ def _clean_actor(phrase: str) -> str | None:
 def subject_actors(text: str, cue_pos: int) -> list[str]:
     """The organisations/groups written as the subject right before a cue (各中小学要…)."""
     left = text[:cue_pos]
-    part = re.split(r"[，,；;：:]", left)[-1]
+    part = _PART_BREAK.split(left)[-1]
     candidates = [part]
     m = SUBJECT_STOP.search(part)
     if m and m.start() >= 2:
@@ -267,22 +278,23 @@ def _split_actor(actor: str) -> list[str]:
 
 def object_actor(text: str, after: int) -> str | None:
     """The group named right after 鼓励/支持/由 (鼓励有条件的地方提高补助标准 → 有条件的地方)."""
-    heads, _ = _heads()
     window = text[after:after + 30]
-    window = re.split(r"[，,。；;：:]", window)[0]
+    window = _PART_BREAK.split(window)[0]
     window = re.sub(r"^和(?:规范|保障|引导)", "", window)
     if VERB_START.match(window):
         return None   # 鼓励开展…活动: an action, not an actor
     for n in range(2, len(window) + 1):
-        prefix = window[:n]
-        if any(prefix.endswith(h) for h in heads):
-            best = prefix
+        if head_at_end(window, n):
+            best = window[:n]
             for k in range(1, 5):   # 集团 → 集团成员校: a longer head written right after
-                longer = window[:n + k]
-                if len(longer) > n and any(longer.endswith(h) and len(longer) - len(h) >= n for h in heads):
-                    best = longer
+                head = head_at_end(window, n + k) if n + k <= len(window) else None
+                if head and len(head) <= k:
+                    best = window[:n + k]
             return _clean_actor(best)
     return None
+
+
+_PART_BREAK = re.compile(r"[，,。；;：:]")
 
 
 VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
@@ -364,7 +376,21 @@ def extract(doc) -> None:
             actors = list(clauses[-1].actors)   # …学校可自主安排…；对于…，可自主统筹…: same subject
         clauses.append(Clause(id=f"c{len(clauses) + 1}", section_id=sid, text=clause_text, span=(s, e),
                               kind=kind, cue=cue, actors=actors))
+    _consult_model(clauses)
     doc.clauses = clauses
+
+
+def _consult_model(clauses: list[Clause]) -> None:
+    """Cue-less clauses: the statistical model's kind when it is confident (kind_model.py)."""
+    from .kind_model import MIN_CONFIDENCE, predict
+    open_ = [c for c in clauses if c.cue is None and " | " not in c.text and len(c.text) >= 4]
+    predictions = predict([c.text for c in open_])
+    if not predictions:
+        return
+    for c, (kind, p) in zip(open_, predictions):
+        c.confidence = round(p, 3)
+        if p >= MIN_CONFIDENCE and kind in ("goal", "fact", "other"):
+            c.kind = kind
 
 
 def _in_notice(doc, offset: int) -> bool:

@@ -48,8 +48,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\r\n\t\f\v") or c == "\ufffd")
+    controls = len(_CONTROL.findall(sample))
     return controls / len(sample) > 0.05
+
+
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\ufffd]")
 
 
 FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)

@@ -108,15 +108,17 @@ def find_sections(text: str) -> list[Section]:
 
 
 def section_at(sections: list[Section], offset: int) -> str | None:
-    """The id of the innermost section holding offset (the last one starting before it)."""
-    best = None
-    for sec in sections:
-        if sec.span[0] <= offset:
-            if sec.extent[0] <= offset <= sec.extent[1]:
-                best = sec.id
-        else:
-            break
-    return best
+    """The id of the innermost section holding offset: the last one starting at or before it whose
+    extent covers it (sections are in text order, children after their parent)."""
+    import bisect
+    starts = [s.span[0] for s in sections]
+    i = bisect.bisect_right(starts, offset) - 1
+    while i >= 0:
+        sec = sections[i]
+        if sec.extent[0] <= offset <= sec.extent[1]:
+            return sec.id
+        i -= 1
+    return None
 
 
 def find_tables(text: str, sections: list[Section]) -> list[Table]:

@@ -1,0 +1,128 @@
+"""Ingest throughput, memory and store size on N synthetic documents, next to extract-only
+throughput on the same documents in the same run.
+
+    python bench/ingest.py [--n 10000] [--workers 2]
+
+Documents are recombined from the bundled corpus's paragraphs with varied metadata (issuer,
+region, level, document number, date, type), written as .txt files to a temp folder.  Prints
+documents per second for ingest and for extraction alone (on a sample), the store's overhead as
+a ratio, peak RSS at quarter points (it should stay flat as N grows) and the store size.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import corpus_files, peak_rss_mb  # noqa: E402
+
+PLACES = [("山西省", "太原市", "杏花岭区"), ("湖北省", "随州市", None), ("辽宁省", None, None),
+          ("宁夏回族自治区", "固原市", "原州区"), ("上海市", None, "嘉定区"), ("广东省", "中山市", None),
+          ("河南省", "驻马店市", None), ("山东省", "济南市", "历下区"), ("浙江省", "杭州市", "西湖区")]
+TYPES = ["实施方案", "工作方案", "实施意见", "行动计划", "管理办法", "通知"]
+
+
+def paragraphs() -> list[str]:
+    from zhengce.pipeline.document import extract_file
+    out = []
+    for f in corpus_files():
+        try:
+            doc = extract_file(f)
+        except Exception:  # noqa: BLE001
+            continue
+        heads = {s.span[0] for s in doc.sections}
+        pos = 0
+        for line in doc.text.split("\n"):
+            if pos not in heads and len(line) > 40 and " | " not in line:
+                out.append(line)
+            pos += len(line) + 1
+    return out
+
+
+def synthesize(n: int, folder: Path, seed: int = 1) -> list[Path]:
+    rng = random.Random(seed)
+    paras = paragraphs()
+    nums = "一二三四五六七八九十"
+    files = []
+    for i in range(n):
+        prov, city, county = rng.choice(PLACES)
+        place = (county and (city or "") + county) or city or prov
+        issuer = f"{place}人民政府" if rng.random() < 0.6 else f"{place}教育局"
+        year = rng.randint(2016, 2025)
+        kind = rng.choice(TYPES)
+        topic = rng.choice(["教育", "营商环境", "城市更新", "乡村振兴", "数据管理", "绿色低碳"])
+        title = f"关于推进{topic}高质量发展的{kind}"
+        lines = [issuer, f"{place[:2]}政发〔{year}〕{rng.randint(1, 99)}号", title, "各有关单位："]
+        for s in range(rng.randint(3, 6)):
+            lines.append(f"{nums[s]}、{rng.choice(['总体要求', '主要任务', '保障措施', '工作目标', '重点工作'])}")
+            for k in range(rng.randint(2, 5)):
+                lines.append(f"（{nums[k]}）" + rng.choice(paras))
+        lines += [issuer, f"{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"]
+        p = folder / f"doc_{i:05d}.txt"
+        p.write_text("\n".join(lines), encoding="utf-8")
+        files.append(p)
+    return files
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=10000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--sample", type=int, default=300, help="documents for the extract-only baseline")
+    args = ap.parse_args()
+    from zhengce.pipeline.document import extract_file
+    from zhengce.pipeline.ingest import extract_one, ingest
+    from zhengce.pipeline.store import open_store
+
+    with tempfile.TemporaryDirectory(prefix="zhengce-bench-") as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        t0 = time.perf_counter()
+        files = synthesize(args.n, folder)
+        print(f"synthesized {len(files)} documents ({sum(f.stat().st_size for f in files) / 1e6:.1f} MB) "
+              f"in {time.perf_counter() - t0:.1f} s")
+
+        sample = files[: min(args.sample, len(files))]
+        extract_file(sample[0])
+        t0 = time.perf_counter()
+        for f in sample:
+            extract_one(str(f), str(f))
+        extract_rate = len(sample) / (time.perf_counter() - t0)
+
+        db = Path(tmp) / "bench.db"
+        store = open_store(str(db))
+        # store cost, single process: the same sample ingested (extract + write)
+        t0 = time.perf_counter()
+        ingest([str(f) for f in sample], store, workers=1)
+        ingest_rate_1 = len(sample) / (time.perf_counter() - t0)
+
+        checkpoints = {len(files) // 4, len(files) // 2, len(files)}
+        rss = []
+
+        def progress(done, total):
+            if done in checkpoints:
+                rss.append((done, peak_rss_mb(), peak_rss_mb(children=True)))
+        t0 = time.perf_counter()
+        report = ingest([str(folder)], store, workers=args.workers, progress=progress)
+        elapsed = time.perf_counter() - t0
+        store.close()
+        size = sum(os.path.getsize(p) for p in (db, Path(str(db) + "-wal")) if os.path.exists(p))
+
+    print(f"extract only, 1 process:  {extract_rate:8.1f} docs/s (sample of {len(sample)})")
+    print(f"ingest, 1 process:        {ingest_rate_1:8.1f} docs/s (same sample)  "
+          f"store overhead {100 * (extract_rate / ingest_rate_1 - 1):.1f} % on top of extraction")
+    print(f"ingest, {args.workers} workers:        {(report.ingested + report.unchanged) / elapsed:8.1f} docs/s "
+          f"({report.ingested} new, {report.unchanged} unchanged, {len(report.failed)} failed, {elapsed:.1f} s)")
+    for done, me, kids in sorted(rss):
+        print(f"  after {done:6d} documents: peak RSS writer {me:.0f} MB, workers {kids:.0f} MB")
+    print(f"store size: {size / 1e6:.1f} MB ({size / max(1, len(files)) / 1e3:.1f} kB per document)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,238 @@
+"""Citations (SCHEMA "Citations"): every 《…》 that names a law, regulation, plan, standard,
+opinion, notice or other policy document.
+
+    extract_citations(text) -> [Citation, ...]        (in text order)
+
+Conventions (SCHEMA, gold/):
+- ``title`` is the text inside the outermost 《》 (line breaks inside it removed); a nested
+  《》 or 〈〉 stays part of the title (《关于印发〈…〉的通知》 is one citation).  An issuer before
+  the brackets (国务院《优化营商环境条例》) is not part of the title.
+- A title is a policy document when its last word (trailing bracket groups such as （试行）,
+  (2021—2025年) set aside) is a document type of ``lexicon/citation_doc_types.tsv`` and no
+  longer word of ``citation_non_policy.tsv`` ends it (《孙子兵法》, 《…学生读本》 are not);
+  or when the closing 》 is followed by a type marked ``after`` (《社会参与评价学校》制度,
+  ``《关于报送…方案的》的通知``: the title stays the bracketed text).
+- ``doc_number``: a bracket right after the 》 holding a 发文字号 (（教基〔2020〕7号）,
+  (中发[2019]26号), （国务院令第708号）), year brackets normalised to 〔〕.
+- ``alias``: a bracket right after the title (or its number) holding a cue of
+  ``citation_alias_cues.tsv`` (（以下简称《标准》）, （以下简称“标准”）).  Every later 《标准》 is
+  a citation of the same document: title = the full title, alias and doc_number carried over.
+  The 《标准》 inside the defining bracket is not a citation of its own.
+- ``span`` runs from the 《 to the 》, extended over the number / alias brackets when present.
+- A 《 that is never closed (《太原市…发展规划(2021—2025年),统筹推进…) is read up to its first
+  clause punctuation and cut after the last document-type word there.
+- ``resolved_doc_id`` is always None here (the index fills it).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ..lexicon import table, words
+from ..model import Citation
+
+__all__ = ["extract_citations", "is_policy_title"]
+
+_OPEN, _CLOSE = "《", "》"
+_MAX_TITLE = 160                      # characters scanned for a closing 》
+_STOP = set("。！？；;!?")            # a title never runs over these
+_UNCLOSED_STOP = re.compile(r"[，,。；;！？!?：:\n《]")
+_TRAILING_GROUP = re.compile(r"\s*(?:[（(][^（()）]{0,30}[)）]|〔[^〔〕]{0,30}〕|\[[^\[\]]{0,30}\])\s*$")
+_BRACKET_PAIRS = {"（": "）", "(": ")"}
+_YEAR_BR = re.compile(r"[〔\[［【(（]\s*((?:19|20)\d\d)\s*[〕\]］】)）]")
+_CJK = r"\u3400-\u9fff"
+_DOC_NO = re.compile(
+    rf"^\s*([{_CJK}A-Za-z]{{1,20}}?)\s*"
+    rf"(?:[〔\[［【(（]\s*((?:19|20)\d\d)\s*[〕\]］】)）]\s*第?\s*(\d{{1,5}})\s*号"
+    rf"|(令)\s*第\s*(\d{{1,5}})\s*号)\s*(?:文件)?\s*$")
+_QUOTED = re.compile(r"^[《“\"「『‘〈]?(.+?)[》”\"」』’〉]?$")
+
+
+@lru_cache(maxsize=1)
+def _lexicon():
+    types = {r["word"]: r.get("after") == "yes" for r in table("citation_doc_types")}
+    non_policy = frozenset(words("citation_non_policy"))
+    alias_cues = tuple(sorted(words("citation_alias_cues"), key=len, reverse=True))
+    after = tuple(sorted((w for w, a in types.items() if a), key=len, reverse=True))
+    lens = sorted({len(w) for w in types} | {len(w) for w in non_policy}, reverse=True)
+    return frozenset(types), non_policy, alias_cues, after, lens
+
+
+def _type_end(title: str) -> int:
+    """Length of the policy-type word ending ``title`` (0 when none or a non-policy word wins)."""
+    types, non_policy, _, _, lens = _lexicon()
+    for n in lens:                     # longest first: the longer of policy / non-policy decides
+        if n > len(title):
+            continue
+        tail = title[-n:]
+        if tail in non_policy:
+            return 0
+        if tail in types:
+            return n
+    return 0
+
+
+def _core(title: str) -> str:
+    """The title without trailing bracket groups （试行） (2021—2025年) and white space."""
+    core = title.strip()
+    for _ in range(3):
+        stripped = _TRAILING_GROUP.sub("", core)
+        if stripped == core or not stripped:
+            break
+        core = stripped
+    return core.strip()
+
+
+def is_policy_title(title: str) -> bool:
+    """Whether a 《》 title names a policy document by its last word."""
+    return bool(title) and _type_end(_core(title)) > 0
+
+
+def _clean_title(raw: str) -> str:
+    return re.sub(r"[ \t\u3000]*[\r\n]+[ \t\u3000]*", "", raw).strip()
+
+
+def _close(text: str, start: int) -> int:
+    """Index of the 》 closing the 《 at ``start`` (nesting counted), or -1."""
+    depth, end = 0, min(len(text), start + _MAX_TITLE)
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch == _OPEN:
+            depth += 1
+        elif ch == _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+        elif ch in _STOP or (ch == "\n" and i + 1 < len(text) and text[i + 1] == "\n"):
+            return -1
+        i += 1
+    return -1
+
+
+def _unclosed_title(text: str, start: int) -> Optional[int]:
+    """End (exclusive) of the title of an unclosed 《 at ``start``, or None."""
+    m = _UNCLOSED_STOP.search(text, start + 1, min(len(text), start + _MAX_TITLE))
+    stop = m.start() if m else min(len(text), start + _MAX_TITLE)
+    chunk = text[start + 1:stop]
+    # cut after the last type word, allowing bracket groups after it: …规划(2021—2025年)
+    best = None
+    for i in range(len(chunk), 1, -1):
+        if _type_end(_core(chunk[:i])):
+            best = i
+            break
+    return start + 1 + best if best else None
+
+
+def _bracket(text: str, pos: int) -> Optional[tuple[int, str]]:
+    """A （…） / (…) group starting at ``pos`` (after spaces): (end exclusive, content)."""
+    i = pos
+    while i < len(text) and text[i] in " \t\u3000":
+        i += 1
+    if i >= len(text) or text[i] not in _BRACKET_PAIRS:
+        return None
+    depth, j, end = 0, i, min(len(text), i + 80)
+    while j < end:
+        ch = text[j]
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+            if depth == 0:
+                return j + 1, text[i + 1:j]
+        elif ch in _STOP or ch == "\n":
+            return None
+        j += 1
+    return None
+
+
+def _doc_number(part: str) -> Optional[str]:
+    m = _DOC_NO.match(part)
+    if not m:
+        return None
+    prefix = m.group(1)
+    if m.group(2):
+        return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
+    return f"{prefix}令第{m.group(5)}号"
+
+
+def _alias(part: str) -> Optional[str]:
+    _, _, cues, _, _ = _lexicon()
+    p = part.strip()
+    for cue in cues:
+        if p.startswith(cue):
+            rest = p[len(cue):].strip(" ：:为")
+            m = re.match(r"^[《“\"「『‘〈]([^》”\"」』’〉]{1,30})[》”\"」』’〉]", rest)
+            if m:
+                return m.group(1).strip()
+            rest = re.split(r"[，,、；;]", rest)[0].strip()
+            return rest if 0 < len(rest) <= 20 else None
+    return None
+
+
+def _tail(text: str, end: int) -> tuple[int, Optional[str], Optional[str]]:
+    """Number and alias brackets after a title ending at ``end``: (new end, doc_number, alias)."""
+    number = alias = None
+    for _ in range(2):
+        got = _bracket(text, end)
+        if not got:
+            break
+        b_end, content = got
+        found = False
+        for part in re.split(r"[，,；;]", content):
+            n = _doc_number(part)
+            if n and number is None:
+                number, found = n, True
+                continue
+            a = _alias(part)
+            if a and alias is None:
+                alias, found = a, True
+        if not found:
+            break
+        end = b_end
+    return end, number, alias
+
+
+def _after_type(text: str, end: int) -> bool:
+    """Whether a document-type word marked ``after`` follows the 》 ending at ``end``."""
+    _, _, _, after, _ = _lexicon()
+    rest = text[end:end + 8]
+    if rest.startswith("的"):
+        rest = rest[1:]
+    return any(rest.startswith(w) for w in after)
+
+
+def extract_citations(text: str) -> list[Citation]:
+    """Every policy-document citation in ``text`` (see the module docstring)."""
+    out: list[Citation] = []
+    if not text or _OPEN not in text:
+        return out
+    aliases: dict[str, tuple[str, Optional[str]]] = {}
+    i = text.find(_OPEN)
+    while i >= 0:
+        close = _close(text, i)
+        if close >= 0:
+            raw, title_end, end = text[i + 1:close], close, close + 1
+        else:
+            t_end = _unclosed_title(text, i)
+            if t_end is None:
+                i = text.find(_OPEN, i + 1)
+                continue
+            raw, title_end, end = text[i + 1:t_end], t_end, t_end
+        title = _clean_title(raw)
+        if title in aliases:
+            full, number = aliases[title]
+            out.append(Citation(title=full, doc_number=number, alias=title, span=(i, end)))
+            i = text.find(_OPEN, end)
+            continue
+        new_end, number, alias = _tail(text, end)
+        if title and (is_policy_title(title) or alias or number or (close >= 0 and _after_type(text, end))):
+            out.append(Citation(title=title, doc_number=number, alias=alias, span=(i, new_end)))
+            if alias:
+                aliases[alias] = (title, number)
+            end = new_end
+        elif close < 0:
+            end = i + 1                # nothing found: look for a 《 inside the unclosed text
+        i = text.find(_OPEN, end)
+    return out

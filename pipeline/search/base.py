@@ -1,0 +1,153 @@
+"""The search-backend interface: one query object in, one result object out, for every backend."""
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import asdict, dataclass, field
+from typing import Any, Optional
+
+from ..store.base import FILTER_KEYS, StoreError
+
+MODES = ("keyword", "semantic", "hybrid")
+MAX_LIMIT = 200
+MAX_OFFSET = 10_000
+FACET_KEYS = ("province", "level", "year", "doc_type", "issuer", "kind", "unit", "indicator", "has_target")
+RRF_K = 60
+
+
+class SearchError(StoreError):
+    """A search that cannot run as asked (bad mode, filter, clause id): one-line reason."""
+
+
+@dataclass
+class SearchQuery:
+    q: str = ""
+    mode: str = "keyword"
+    filters: dict[str, Any] = field(default_factory=dict)
+    limit: int = 10
+    offset: int = 0
+    facets: bool = True
+    embed_model: Optional[str] = None   # None → ZHENGCE_EMBED_MODEL or the TF-IDF default
+
+    def check(self) -> "SearchQuery":
+        if self.mode not in MODES:
+            raise SearchError(f"unknown mode '{self.mode}' (known: {', '.join(MODES)})")
+        for k in self.filters:
+            if k not in FILTER_KEYS:
+                raise SearchError(f"unknown filter '{k}' (known: {', '.join(FILTER_KEYS)})")
+        self.filters = {k: v for k, v in self.filters.items() if v is not None and v != ""}
+        check_filters(self.filters)
+        if not isinstance(self.limit, int) or not 0 <= self.limit <= MAX_LIMIT:
+            raise SearchError(f"limit {self.limit}: must be between 0 and {MAX_LIMIT}")
+        if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_OFFSET:
+            raise SearchError(f"offset {self.offset}: must be between 0 and {MAX_OFFSET}")
+        return self
+
+
+_YEAR = re.compile(r"^\s*(\d{4})?\s*(-|–|—|\.\.)?\s*(\d{4})?\s*$")
+
+
+def year_range(value: Any) -> tuple[int, int]:
+    """``2021`` → (2021, 2021); ``2019-2022`` / ``2020-`` / ``-2020`` → ranges.  SearchError otherwise."""
+    m = _YEAR.match(str(value))
+    if not m or not (m.group(1) or m.group(3)):
+        raise SearchError(f"year '{value}': expected YYYY or YYYY-YYYY (either end may be left open)")
+    lo, sep, hi = m.groups()
+    if not sep:
+        return int(lo), int(lo)
+    lo_i, hi_i = int(lo or 0), int(hi or 9999)
+    if lo_i > hi_i:
+        raise SearchError(f"year '{value}': range starts after it ends")
+    return lo_i, hi_i
+
+
+def check_filters(filters: dict[str, Any]) -> None:
+    for k in ("year",):
+        if k in filters:
+            year_range(filters[k])
+    for k in ("year_from", "year_to"):
+        if k in filters and not re.fullmatch(r"\s*\d{4}\s*", str(filters[k])):
+            raise SearchError(f"{k} '{filters[k]}': expected a 4-digit year")
+    if "has_target" in filters and str(filters["has_target"]).lower() not in ("1", "0", "true", "false", "yes", "no", "y", "n"):
+        raise SearchError(f"has_target '{filters['has_target']}': expected true or false")
+    if "level" in filters and filters["level"] not in ("national", "provincial", "municipal", "county"):
+        raise SearchError(f"level '{filters['level']}': expected national, provincial, municipal or county")
+
+
+def truthy(value: Any) -> bool:
+    return str(value).lower() in ("1", "true", "yes", "y")
+
+
+@dataclass
+class Hit:
+    doc_id: str
+    source: Optional[str]
+    title: Optional[str]
+    clause_id: str
+    section_id: Optional[str]
+    kind: str
+    text: str
+    score: float
+    highlight: str
+    heading: Optional[str] = None
+    matched_by: Optional[str] = None   # keyword: "words" (jieba) or "substring" (trigram fallback)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    mode: str = "keyword"
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "hits": [h.as_dict() for h in self.hits], "facets": self.facets,
+                "mode": self.mode}
+
+
+_CLAUSE_REF = re.compile(r"^(?P<doc>[^:#\s]+)[:#](?P<cid>c\d+)$")
+
+
+def split_clause_ref(ref: str) -> tuple[str, str]:
+    """``DOCID:c12`` or ``DOCID#c12`` → (DOCID, c12); SearchError otherwise."""
+    m = _CLAUSE_REF.match((ref or "").strip())
+    if not m:
+        raise SearchError(f"clause '{ref}': expected DOCID:cN or DOCID#cN (clause ids are per document)")
+    return m.group("doc"), m.group("cid")
+
+
+def rrf(rankings: list[list[Any]], k: int = RRF_K, weights: list[float] | None = None) -> list[tuple[Any, float]]:
+    """Reciprocal rank fusion: score(x) = Σ w_i / (k + rank_i(x)), ranks from 1; ties keep first-seen order."""
+    scores: dict[Any, float] = {}
+    for i, ranking in enumerate(rankings):
+        w = weights[i] if weights else 1.0
+        for rank, key in enumerate(ranking, 1):
+            scores[key] = scores.get(key, 0.0) + w / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+class SearchBackend(ABC):
+    """Clause search over a store: keyword, semantic and hybrid, with filters and facets."""
+
+    @abstractmethod
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query (``query.check()`` first)."""
+
+    @abstractmethod
+    def similar(self, clause_ref: str, limit: int = 10, filters: dict | None = None,
+                embed_model: str | None = None, other_documents: bool = True) -> SearchResult:
+        """Clauses nearest to a stored clause (``DOCID:cN``), by default only in other documents."""
+
+    @abstractmethod
+    def facets(self, filters: dict | None = None) -> dict[str, dict[str, int]]:
+        """Facet counts over all clauses matching filters."""
+
+    def sync(self) -> int:  # noqa: B027 - optional
+        """Bring the index up to date with the store; returns the number of documents (re)indexed."""
+        return 0
+
+    def close(self) -> None:  # noqa: B027 - optional
+        pass

@@ -1,0 +1,272 @@
+"""Semantic search: clause embeddings, stored with the store, and exact nearest neighbours.
+
+Two kinds of embedder:
+
+* ``tfidf`` (the offline default, no model needed): character 1–3-gram TF-IDF reduced by
+  TruncatedSVD, fitted on the store's own clauses.  The fitted model (vocabulary, idf, SVD
+  components: plain arrays, no pickle) is saved in ``search_models``; when more than
+  ``REFIT_FRACTION`` of the clauses are new since the fit it is fitted again, otherwise new
+  clauses are embedded with the saved model.
+* ``st:NAME`` – any sentence-transformers model (a hub name or a local path), from
+  ``--embed-model`` / ``ZHENGCE_EMBED_MODEL``.  sentence-transformers and torch are an optional
+  extra (``pip install zhengce[embed]``); without them this path raises a one-line error.
+
+Vectors (float32, L2-normalised) are cached per (model, text hash) in ``search_vectors``, so
+identical clauses in copied policies are embedded once and a re-ingest embeds only new text.
+Neighbours are exact: one matrix product per chunk of ``CHUNK`` rows, top-k by argpartition.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import threading
+from typing import Callable
+
+import numpy as np
+
+from .base import SearchError
+
+DEFAULT_MODEL = "tfidf"
+REFIT_FRACTION = 0.2
+CHUNK = 65536
+BATCH = 64
+TFIDF_DIM = 256
+TFIDF_MAX_FEATURES = 60000
+
+_models: dict[str, object] = {}
+_matrix_cache: dict[tuple, tuple] = {}
+_lock = threading.Lock()
+
+
+def model_name(name: str | None) -> str:
+    """Canonical embedder name: ``tfidf`` or ``st:<model>``.  None → ZHENGCE_EMBED_MODEL → tfidf."""
+    name = (name or os.environ.get("ZHENGCE_EMBED_MODEL") or DEFAULT_MODEL).strip()
+    if name in ("tfidf", "default"):
+        return DEFAULT_MODEL
+    return name if name.startswith("st:") else "st:" + name
+
+
+def sentence_transformers_available() -> bool:
+    try:
+        import importlib.util
+        return importlib.util.find_spec("sentence_transformers") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+# --- embedders ------------------------------------------------------------------------------
+
+class TfidfEmbedder:
+    """Char n-gram TF-IDF + TruncatedSVD with a transform that needs only arrays."""
+
+    name = DEFAULT_MODEL
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, components: np.ndarray, meta: dict | None = None):
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        self.meta = meta or {}
+        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
+                                          vocabulary=vocabulary, dtype=np.float32)
+        self.vectorizer.idf_ = idf
+        self.components = components.astype(np.float32)
+        self.dim = self.components.shape[0]
+
+    @classmethod
+    def fit(cls, texts: list[str], dim: int = TFIDF_DIM, seed: int = 0) -> "TfidfEmbedder":
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        if len(texts) < 3:
+            raise SearchError("semantic search needs at least 3 clauses in the store")
+        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2 if len(texts) > 50 else 1,
+                              max_features=TFIDF_MAX_FEATURES, dtype=np.float32)
+        from threadpoolctl import threadpool_limits
+        x = vec.fit_transform(texts)
+        k = max(2, min(dim, x.shape[1] - 1, len(texts) - 1))
+        with threadpool_limits(1):  # two OpenBLAS builds (numpy's, scipy's) oversubscribe 2 cores: 4× slower
+            svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=4, random_state=seed).fit(x)
+        return cls(vec.vocabulary_, vec.idf_.astype(np.float32), svd.components_,
+                   {"n_fit": len(texts), "dim": k, "features": x.shape[1]})
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        x = self.vectorizer.transform(texts)
+        v = np.asarray(x @ self.components.T, dtype=np.float32)
+        return normalise(v)
+
+    def to_bytes(self) -> bytes:
+        terms = sorted(self.vectorizer.vocabulary, key=self.vectorizer.vocabulary.get)
+        buf = io.BytesIO()
+        np.savez_compressed(buf, terms=np.array(terms, dtype=object).astype(str), idf=self.vectorizer.idf_,
+                            components=self.components.astype(np.float16))
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes, meta: dict) -> "TfidfEmbedder":
+        z = np.load(io.BytesIO(blob), allow_pickle=False)
+        terms = [str(t) for t in z["terms"]]
+        return cls({t: i for i, t in enumerate(terms)}, z["idf"], z["components"].astype(np.float32), meta)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model, batched, L2-normalised (cosine = dot)."""
+
+    def __init__(self, model: str):
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise SearchError(f"embedding model '{model}': sentence-transformers is not installed "
+                              f"(pip install 'zhengce[embed]'), or use --embed-model tfidf") from None
+        try:
+            self.model = SentenceTransformer(model, device="cpu")
+        except Exception as e:  # noqa: BLE001 - hub unreachable, bad path …
+            raise SearchError(f"embedding model '{model}': cannot load ({type(e).__name__}: {str(e)[:200]})") from None
+        self.name = "st:" + model
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        v = self.model.encode(texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True,
+                              show_progress_bar=False)
+        return normalise(np.asarray(v, dtype=np.float32))
+
+
+def normalise(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return (v / n).astype(np.float32)
+
+
+# --- vectors in an SQLite store ---------------------------------------------------------------
+
+class VectorIndex:
+    """Embeddings of a SQLite store's indexed clauses for one model, kept current lazily."""
+
+    def __init__(self, db, db_key: str, writable: bool = True):
+        self.db = db
+        self.key = db_key
+        self.writable = writable
+
+    def embedder(self, name: str):
+        name = model_name(name)
+        if name == DEFAULT_MODEL:
+            return self._tfidf()
+        with _lock:
+            if name not in _models:
+                _models[name] = SentenceTransformerEmbedder(name[3:])
+            return _models[name]
+
+    def _tfidf(self) -> TfidfEmbedder:
+        from .keyword import generation
+        gen = generation(self.db)
+        cache_key = (self.key, "tfidf-model")
+        cached = _models.get(cache_key)
+        if cached is not None and cached[0] == gen:
+            return cached[1]
+        row = self.db.execute("SELECT meta, blob FROM search_models WHERE name='tfidf'").fetchone()
+        model = None
+        if row:
+            meta = json.loads(row[0])
+            n_now = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM search_clauses").fetchone()[0]
+            n_new = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM search_clauses WHERE text_hash NOT IN "
+                                    "(SELECT text_hash FROM search_vectors WHERE model='tfidf')").fetchone()[0]
+            if not self.writable or n_new <= REFIT_FRACTION * max(meta.get("n_fit", 0), 1) or n_now < 3:
+                model = TfidfEmbedder.from_bytes(row[1], meta)
+        if model is None:
+            if not self.writable:
+                raise SearchError("the semantic index has not been built: run `zhengce reindex --db DB` once")
+            model = self._fit_tfidf()
+        _models[cache_key] = (gen, model)
+        return model
+
+    def _fit_tfidf(self) -> TfidfEmbedder:
+        texts = [r[0] for r in self.db.execute("SELECT text FROM search_clauses GROUP BY text_hash ORDER BY text_hash")]
+        model = TfidfEmbedder.fit(texts)
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM search_vectors WHERE model='tfidf'")
+            self.db.execute("INSERT OR REPLACE INTO search_models VALUES ('tfidf', ?, ?)",
+                            (json.dumps(model.meta), model.to_bytes()))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        return model
+
+    def ensure(self, name: str, progress: Callable[[int, int], None] | None = None) -> int:
+        """Embed every indexed clause text that has no vector for this model yet; returns how many."""
+        emb = self.embedder(name)
+        todo = self.db.execute("SELECT text_hash, MIN(text) FROM search_clauses WHERE text_hash NOT IN "
+                               "(SELECT text_hash FROM search_vectors WHERE model=?) GROUP BY text_hash",
+                               (emb.name,)).fetchall()
+        if not todo:
+            return 0
+        if not self.writable:
+            raise SearchError(f"{len(todo)} clauses have no '{emb.name}' embedding yet: run `zhengce reindex --db DB "
+                              f"--embed-model ...` once")
+        step = 2048 if emb.name == DEFAULT_MODEL else BATCH * 8
+        done = 0
+        for i in range(0, len(todo), step):
+            part = todo[i:i + step]
+            vecs = emb.encode([t for _, t in part])
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.executemany("INSERT OR REPLACE INTO search_vectors VALUES (?,?,?)",
+                                    [(emb.name, h, v.tobytes()) for (h, _), v in zip(part, vecs)])
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            done += len(part)
+            if progress:
+                progress(done, len(todo))
+        return done
+
+    def matrix(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rids, matrix) of every indexed clause for the model, rows L2-normalised (cached per generation)."""
+        from .keyword import generation
+        emb = self.embedder(name)
+        self.ensure(name)
+        gen = generation(self.db)
+        key = (self.key, emb.name)
+        hit = _matrix_cache.get(key)
+        if hit and hit[0] == gen:
+            return hit[1], hit[2]
+        rows = self.db.execute("SELECT sc.rid, v.vec FROM search_clauses sc JOIN search_vectors v "
+                               "ON v.model = ? AND v.text_hash = sc.text_hash ORDER BY sc.rid", (emb.name,)).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, getattr(emb, "dim", 1)), dtype=np.float32)
+        rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+        _matrix_cache[key] = (gen, rids, mat)
+        return rids, mat
+
+    def query_vector(self, name: str, text: str) -> np.ndarray:
+        return self.embedder(name).encode([text])[0]
+
+    def vector_of(self, name: str, rid: int) -> np.ndarray | None:
+        rids, mat = self.matrix(name)
+        i = np.searchsorted(rids, rid)
+        if i < len(rids) and rids[i] == rid:
+            return mat[i]
+        return None
+
+
+def top_k(mat: np.ndarray, q: np.ndarray, k: int, allowed: np.ndarray | None = None,
+          chunk: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and cosine scores of the k rows of mat nearest q (exact), optionally only rows where allowed."""
+    n = mat.shape[0]
+    if n == 0 or k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+    best_i, best_s = [], []
+    for start in range(0, n, chunk):
+        s = mat[start:start + chunk] @ q
+        if allowed is not None:
+            s = np.where(allowed[start:start + chunk], s, -np.inf)
+        kk = min(k, len(s))
+        idx = np.argpartition(-s, kk - 1)[:kk]
+        best_i.append(idx + start)
+        best_s.append(s[idx])
+    i = np.concatenate(best_i)
+    s = np.concatenate(best_s)
+    keep = np.isfinite(s)
+    i, s = i[keep], s[keep]
+    order = np.lexsort((i, -s))[:k]
+    return i[order], s[order]

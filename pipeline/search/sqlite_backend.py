@@ -1,0 +1,232 @@
+"""The embedded search backend: FTS5 keyword search, stored embeddings and RRF over one SQLite store.
+
+``SQLiteSearch(store)`` works on any ``SQLiteStore``: on a writable store it creates its tables and
+``sync()``s them with the documents (so stores written by plain ``zhengce ingest`` are indexed
+on first search); ``SearchableSQLiteStore`` additionally keeps the keyword index current inside
+each ``put`` transaction through the store's ``_on_insert`` / ``_on_delete`` hooks.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from ..store.sqlite import SQLiteStore
+from . import keyword as kwmod
+from .base import Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rrf, split_clause_ref
+from .keyword import KeywordIndex, facet_counts, filter_sql
+from .semantic import VectorIndex, model_name, top_k
+from .text import parse_query
+
+POOL = 100          # candidates per list fused by hybrid search
+SEMANTIC_TOTAL = 1000  # semantic "total": candidates considered, at most this many
+
+
+class SearchableSQLiteStore(SQLiteStore):
+    """A SQLiteStore whose writes maintain the keyword index in the same transaction."""
+
+    def _after_migrate(self) -> None:
+        super()._after_migrate()
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            kwmod.ensure_schema(self.db)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _on_insert(self, record: dict) -> None:
+        super()._on_insert(record)
+        row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (record["doc_id"],)).fetchone()
+        kwmod.index_record(self.db, record, row[0] if row else None)
+
+    def _on_delete(self, doc_id: str) -> None:
+        super()._on_delete(doc_id)
+        kwmod.delete_doc(self.db, doc_id)
+
+
+class SQLiteSearch(SearchBackend):
+    def __init__(self, store: SQLiteStore, *, sync: bool = True):
+        self.store = store
+        self.db = store.db
+        self.readonly = self._is_readonly()
+        self.lock = threading.RLock()
+        if not kwmod.has_schema(self.db):
+            if self.readonly:
+                raise SearchError(f"{store.path}: no search index yet; run `zhengce reindex --db {store.path}` once")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                kwmod.ensure_schema(self.db)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        if sync and not self.readonly:
+            self.sync()
+        self.keyword = KeywordIndex(store)
+        self.vectors = VectorIndex(self.db, str(getattr(store, "path", id(store))), writable=not self.readonly)
+
+    def _is_readonly(self) -> bool:
+        """True for a store opened with readonly=True (mode=ro) or a file we may not write."""
+        import sqlite3
+        try:
+            self.db.execute("BEGIN")
+            try:
+                self.db.execute("CREATE TABLE main._search_probe (x)")
+            finally:
+                self.db.execute("ROLLBACK")
+            return False
+        except sqlite3.OperationalError:
+            return True
+
+    def sync(self, progress=None) -> int:
+        if self.readonly:
+            return 0
+        with self.lock:
+            return kwmod.sync(self.db, self.store.get, progress)
+
+    def reindex(self, embed_model: str | None = None, progress=None) -> dict:
+        """Rebuild the keyword index from scratch and (re)compute embeddings for a model."""
+        if self.readonly:
+            raise SearchError(f"{self.store.path}: opened read-only; cannot rebuild the index")
+        with self.lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("DELETE FROM search_docs")
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            n_docs = kwmod.sync(self.db, self.store.get, progress)
+            if embed_model is None or model_name(embed_model) == "tfidf":
+                self.db.execute("DELETE FROM search_models WHERE name='tfidf'")
+            n_vec = self.vectors.ensure(embed_model)
+            n_clauses = self.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
+        return {"documents": n_docs, "clauses": n_clauses, "embedded": n_vec, "model": model_name(embed_model)}
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        query.check()
+        with self.lock:
+            if query.mode == "keyword":
+                return self._keyword(query)
+            if query.mode == "semantic":
+                return self._semantic(query)
+            return self._hybrid(query)
+
+    def _keyword(self, query: SearchQuery) -> SearchResult:
+        pq = parse_query(query.q)
+        total, page, facets = self.keyword.search(pq, query.filters, query.limit, query.offset, query.facets)
+        return SearchResult(total, self.keyword.hits(page, pq), facets, "keyword")
+
+    def _allowed(self, rids: np.ndarray, filters: dict) -> np.ndarray | None:
+        if not filters:
+            return None
+        where, args = filter_sql(self.store, filters)
+        ok = np.fromiter((r[0] for r in self.db.execute(
+            f"SELECT sc.rid FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}", args)),
+            dtype=np.int64)
+        return np.isin(rids, ok)
+
+    def _semantic_ranked(self, text: str, filters: dict, k: int, model: str | None,
+                         exclude_doc: str | None = None, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
+        rids, mat = self.vectors.matrix(model)
+        if not len(rids):
+            return []
+        allowed = self._allowed(rids, filters)
+        if exclude_doc:
+            own = np.fromiter((r[0] for r in self.db.execute("SELECT rid FROM search_clauses WHERE doc_id=?",
+                                                               (exclude_doc,))), dtype=np.int64)
+            not_own = ~np.isin(rids, own)
+            allowed = not_own if allowed is None else (allowed & not_own)
+        q = vector if vector is not None else self.vectors.query_vector(model, text)
+        idx, scores = top_k(mat, q, k, allowed)
+        return [(int(rids[i]), float(s)) for i, s in zip(idx, scores)]
+
+    def _facets_for(self, rids: list[int]) -> dict:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _search_r (rid INTEGER PRIMARY KEY)")
+        self.db.execute("DELETE FROM _search_r")
+        self.db.executemany("INSERT OR IGNORE INTO _search_r VALUES (?)", [(r,) for r in rids])
+        return facet_counts(self.db, "_search_r")
+
+    def _semantic(self, query: SearchQuery) -> SearchResult:
+        pq = parse_query(query.q)
+        if pq.empty:
+            return self._keyword(query)  # nothing to embed: browse by filters
+        ranked = self._semantic_ranked(pq.text(), query.filters, SEMANTIC_TOTAL, query.embed_model)
+        page = ranked[query.offset:query.offset + query.limit]
+        facets = self._facets_for([r for r, _ in ranked]) if query.facets else {}
+        return SearchResult(len(ranked), self.keyword.hits([(r, s, 0) for r, s in page], pq), facets, "semantic")
+
+    def _hybrid(self, query: SearchQuery) -> SearchResult:
+        pq = parse_query(query.q)
+        if pq.empty:
+            return self._keyword(query)
+        pool = max(POOL, query.offset + query.limit)
+        _, kw_rows, _ = self.keyword.search(pq, query.filters, 0, 0, False, pool=pool)
+        sem = self._semantic_ranked(pq.text(), query.filters, pool, query.embed_model)
+        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _ in sem]])
+        page = fused[query.offset:query.offset + query.limit]
+        tiers = {r: t for r, _, t in kw_rows}
+        hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq)
+        for h, (r, _) in zip(hits, page):
+            h.matched_by = {0: "words", 1: "substring"}.get(tiers.get(r)) or "semantic"
+        facets = self._facets_for([r for r, _ in fused]) if query.facets else {}
+        return SearchResult(len(fused), hits, facets, "hybrid")
+
+    def clause_rid(self, ref: str) -> tuple[int, str]:
+        doc_ref, cid = split_clause_ref(ref)
+        doc_id = self.store.resolve(doc_ref)
+        if not doc_id:
+            raise SearchError(f"clause '{ref}': no such document '{doc_ref}'")
+        row = self.db.execute("SELECT rid FROM search_clauses WHERE doc_id=? AND clause_id=?", (doc_id, cid)).fetchone()
+        if not row:
+            raise SearchError(f"clause '{ref}': document {doc_id} has no clause {cid}")
+        return row[0], doc_id
+
+    def similar(self, clause_ref: str, limit: int = 10, filters: dict | None = None,
+                embed_model: str | None = None, other_documents: bool = True) -> SearchResult:
+        q = SearchQuery("", "semantic", dict(filters or {}), limit, 0, False, embed_model).check()
+        with self.lock:
+            rid, doc_id = self.clause_rid(clause_ref)
+            vec = self.vectors.vector_of(q.embed_model, rid)
+            if vec is None:
+                raise SearchError(f"clause '{clause_ref}': has no embedding")
+            ranked = self._semantic_ranked("", q.filters, limit + 1, q.embed_model,
+                                           exclude_doc=doc_id if other_documents else None, vector=vec)
+            ranked = [(r, s) for r, s in ranked if r != rid][:limit]
+            return SearchResult(len(ranked), self.keyword.hits([(r, s, 0) for r, s in ranked], None), {}, "similar")
+
+    def facets(self, filters: dict | None = None) -> dict[str, dict[str, int]]:
+        SearchQuery(filters=dict(filters or {})).check()
+        with self.lock:
+            where, args = filter_sql(self.store, {k: v for k, v in (filters or {}).items() if v not in (None, "")})
+            return facet_counts(self.db, None, where, args)
+
+    def clause(self, ref: str) -> dict:
+        rid, _ = self.clause_rid(ref)
+        return self.keyword.hits([(rid, 0.0, 0)], None)[0].as_dict()
+
+
+def open_search(location: str | Any, *, readonly: bool = False, sync: bool = True) -> SearchBackend:
+    """A search backend for a store location (path / sqlite:/// / http(s):// for Elasticsearch) or store."""
+    if not isinstance(location, str):
+        if isinstance(location, SQLiteStore):
+            return SQLiteSearch(location, sync=sync)
+        from ..store.elasticsearch import ElasticsearchStore
+        if isinstance(location, ElasticsearchStore):
+            from .es_backend import ElasticsearchSearch
+            return ElasticsearchSearch(location)
+        raise SearchError(f"no search backend for {type(location).__name__}")
+    if location.startswith(("http://", "https://")):
+        from ..store.elasticsearch import ElasticsearchStore
+        from .es_backend import ElasticsearchSearch
+        return ElasticsearchSearch(ElasticsearchStore(location))
+    path = location[len("sqlite:///"):] if location.startswith("sqlite:///") else location
+    store = SearchableSQLiteStore(path, create=False, readonly=readonly)
+    return SQLiteSearch(store, sync=sync)
+
+
+__all__ = ["SQLiteSearch", "SearchableSQLiteStore", "open_search", "Hit"]

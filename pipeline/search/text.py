@@ -1,0 +1,203 @@
+"""Text handling shared by every search backend: jieba segmentation, query parsing, highlighting.
+
+Index and query go through the same ``tokens()``: jieba's search mode (each word plus the dictionary
+words inside it, so ``入园`` finds ``入园率``), lower-cased, with full-width forms folded and
+punctuation-only tokens dropped.  A user's query is never handed to a query language as typed:
+``parse_query`` reduces it to plain terms and quoted phrases, and each backend quotes those itself.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 1000      # longer queries are cut (a pasted page is not a query)
+MAX_TERMS = 32              # items kept from one query
+_jieba = None
+_lock = threading.Lock()
+
+
+def jieba():
+    """The jieba module, imported on first use with its cache in a writable temp dir and quiet logs."""
+    global _jieba
+    if _jieba is None:
+        with _lock:
+            if _jieba is None:
+                import logging
+
+                import jieba as j
+                cache = os.environ.get("JIEBA_CACHE_DIR") or os.environ.get("ZHENGCE_CACHE_DIR") or tempfile.gettempdir()
+                try:
+                    os.makedirs(cache, exist_ok=True)
+                    if not os.access(cache, os.W_OK):
+                        raise OSError
+                except OSError:
+                    cache = tempfile.gettempdir()
+                j.dt.tmp_dir = cache
+                j.setLogLevel(logging.WARNING)
+                j.initialize()
+                _jieba = j
+    return _jieba
+
+
+def fold(text: str) -> str:
+    """NFKC (full-width → half-width) and lower case: the form both index and query see."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+_WORDY = re.compile(r"[\w]", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Search-mode jieba tokens of text, in order, punctuation and spaces dropped."""
+    if not text:
+        return []
+    out = []
+    for t in jieba().cut_for_search(fold(text)):
+        t = t.strip()
+        if t and _WORDY.search(t):
+            out.append(t)
+    return out
+
+
+def words(text: str) -> list[str]:
+    """Precise-mode jieba words of text (used to group a query's search-mode tokens)."""
+    return [w for w in (x.strip() for x in jieba().cut(fold(text))) if w and _WORDY.search(w)]
+
+
+def sub_tokens(word: str) -> list[str]:
+    """The dictionary words jieba's search mode adds inside ``word`` (as at index time)."""
+    return [t for t in tokens(word) if t != word]
+
+
+def segmented(text: str) -> str:
+    """Space-joined tokens: what goes into a whitespace-tokenised full-text field."""
+    return " ".join(tokens(text))
+
+
+# --- queries --------------------------------------------------------------------------------
+
+@dataclass
+class QueryItem:
+    text: str            # folded, without quotes or syntax characters
+    phrase: bool = False  # given in quotes: must occur literally
+
+
+@dataclass
+class ParsedQuery:
+    raw: str
+    items: list[QueryItem] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.items
+
+    @property
+    def literals(self) -> list[str]:
+        """Strings to highlight: each item, then its words (longest first)."""
+        seen, out = set(), []
+        for it in self.items:
+            for s in [it.text] + ([] if it.phrase else words(it.text)):
+                if s and s not in seen:
+                    seen.add(s)
+                    out.append(s)
+        return sorted(out, key=len, reverse=True)
+
+    def text(self) -> str:
+        """The query as plain text (for embedding)."""
+        return " ".join(it.text for it in self.items)
+
+
+_QUOTES = "\"“”「」『』"
+_SYNTAX = re.compile(r"[\"“”「」『』*^:(){}\[\]+\-~|&!<>=;,，。、；：？?！·'‘’/\\#@$%`]+")
+_OPERATORS = {"and", "or", "not", "near"}
+
+
+def parse_query(q: str | None) -> ParsedQuery:
+    """Plain terms (split on spaces) and quoted phrases; operators and syntax characters are text, not syntax.
+
+    ``"双减" 课后服务`` → phrase 双减, term 课后服务.  Items are ANDed by the backends.
+    """
+    raw = q or ""
+    q = fold(raw)[:MAX_QUERY_CHARS]
+    items: list[QueryItem] = []
+    # quoted phrases first: "…", “…”, 「…」
+    pattern = re.compile(r"[\"“「『]([^\"”」』]*)[\"”」』]")
+    rest = []
+    pos = 0
+    for m in pattern.finditer(q):
+        rest.append(q[pos:m.start()])
+        pos = m.end()
+        inner = _SYNTAX.sub(" ", m.group(1)).split()
+        if inner:
+            items.append(QueryItem(" ".join(inner), phrase=True))
+    rest.append(q[pos:])
+    for chunk in rest:
+        for term in _SYNTAX.sub(" ", chunk).split():
+            if term in _OPERATORS:
+                continue
+            items.append(QueryItem(term))
+    dedup, seen = [], set()
+    for it in items:
+        key = (it.text, it.phrase)
+        if key not in seen:
+            seen.add(key)
+            dedup.append(it)
+    return ParsedQuery(raw, dedup[:MAX_TERMS])
+
+
+def fts_quote(token: str) -> str:
+    """One FTS5 string literal: the token in double quotes, inner quotes doubled."""
+    return '"' + token.replace('"', '""') + '"'
+
+
+# --- highlighting ---------------------------------------------------------------------------
+
+MARK_OPEN, MARK_CLOSE = "<mark>", "</mark>"
+
+
+def highlight(text: str, literals: list[str], width: int = 160) -> str:
+    """HTML-escaped snippet of text around the first match, matches wrapped in <mark>…</mark>.
+
+    Matching is on the folded text (same length as the original for CJK and ASCII), so marks land
+    on the document's own characters."""
+    text = text or ""
+    folded = fold(text)
+    if len(folded) != len(text):  # NFKC changed the length (rare ligatures): match on lower() only
+        folded = text.lower()
+    marks = [False] * len(text)
+    for lit in literals:
+        if not lit:
+            continue
+        start = 0
+        while True:
+            i = folded.find(lit, start)
+            if i < 0:
+                break
+            for k in range(i, min(i + len(lit), len(text))):
+                marks[k] = True
+            start = i + 1
+    first = marks.index(True) if True in marks else 0
+    lo = max(0, first - width // 3) if len(text) > width else 0
+    hi = min(len(text), lo + width)
+    if hi - lo < width:
+        lo = max(0, hi - width)
+    out = ["…" if lo > 0 else ""]
+    inside = False
+    for k in range(lo, hi):
+        if marks[k] and not inside:
+            out.append(MARK_OPEN)
+            inside = True
+        elif not marks[k] and inside:
+            out.append(MARK_CLOSE)
+            inside = False
+        out.append(html.escape(text[k], quote=False))
+    if inside:
+        out.append(MARK_CLOSE)
+    if hi < len(text):
+        out.append("…")
+    return "".join(out)
