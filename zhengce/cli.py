@@ -53,6 +53,8 @@ def iter_inputs(paths: list[str]):
 # --- extract --------------------------------------------------------------------------------
 
 def cmd_extract(args) -> int:
+    if args.kind_model:
+        os.environ["ZHENGCE_KIND_MODEL"] = "1"
     from zhengce.pipeline.document import extract_file
     from zhengce.pipeline.load import LoadError
 
@@ -322,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("paths", nargs="+", metavar="FILE", help="files or directories")
     e.add_argument("--json", action="store_true", help="print the record(s) as JSON on stdout")
     e.add_argument("--compact", action="store_true", help="one-line JSON for a single record")
+    e.add_argument("--kind-model", action="store_true",
+                   help="also consult the statistical clause-kind model for clauses without a cue word")
     e.set_defaults(func=cmd_extract)
 
     i = sub.add_parser("ingest", help="extract documents into a store (files, folders, zip archives)")
