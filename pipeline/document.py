@@ -25,6 +25,19 @@ def doc_id_of(text: str) -> str:
 
 def build(raw, source: str | None = None) -> Document:
     """A Document from a loader's RawDocument: normalised, structured and extracted."""
+    from .extract.registry import run_extractors
+    doc = structure_raw(raw, source)
+    run_extractors(doc)
+    return doc
+
+
+def structure(text: str, source: str = "<text>") -> Document:
+    """Normalise and structure a text (metadata, sections, tables), without the extractors."""
+    from .model import RawDocument
+    return structure_raw(RawDocument(source=source, format="txt", text=text), source)
+
+
+def structure_raw(raw, source: str | None = None) -> Document:
     norm = normalise(raw.text)
     flags = set(raw.flags) | norm.flags
     notes = list(raw.notes) + norm.notes
@@ -36,8 +49,6 @@ def build(raw, source: str | None = None) -> Document:
         metadata=metadata, text=norm.text, offset_map=norm.offset_map(),
         sections=sections, tables=find_tables(norm.text, sections),
     )
-    from .extract.registry import run_extractors
-    run_extractors(doc)
     doc.quality = Quality(flags=[f for f in QUALITY_ORDER if f in flags], notes=notes)
     return doc
 
