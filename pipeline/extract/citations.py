@@ -236,3 +236,9 @@ def extract_citations(text: str) -> list[Citation]:
             end = i + 1                # nothing found: look for a 《 inside the unclosed text
         i = text.find(_OPEN, end)
     return out
+
+
+def extract(doc) -> None:
+    """Registry entry point: fill doc.citations from the record's text."""
+    if not any(getattr(c, "span", None) for c in doc.citations):
+        doc.citations = extract_citations(doc.text)

@@ -328,10 +328,11 @@ def classify(text: str, section_heading_path: str, doc_year: int | None) -> tupl
         if kind == "goal" and (REVIEW_HEADING.search(section_heading_path) or _starts_in_past(text, doc_year)):
             return "fact", None, None
         return kind, cue, pos
-    if FUTURE_GOAL.match(text):
-        return "goal", None, None
     if _is_past(text, section_heading_path, doc_year):
         return "fact", None, None
+    m = FUTURE_GOAL.match(text)
+    if m and not (doc_year and (y := re.search(r"20\d{2}", m.group())) and int(y.group()) < doc_year):
+        return "goal", None, None
     return "other", None, None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-EXTRACTORS: tuple[str, ...] = ("clauses", "responsibilities", "time")
+EXTRACTORS: tuple[str, ...] = ("clauses", "responsibilities", "time", "targets", "citations")
 
 
 def run_extractors(doc) -> None:

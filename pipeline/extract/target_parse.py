@@ -1,0 +1,798 @@
+"""Numeric targets in one sentence (SCHEMA "Targets"): the sentence-level parser.
+
+    parse_targets(sentence, base=0) -> [TargetCandidate, ...]     (in sentence order)
+    parse_number(s) -> float | None
+    is_past_fact(sentence, doc_year=None) -> bool
+    is_review_heading(heading) -> bool
+
+The caller (the targets extractor) decides what to keep: it drops candidates of sentences
+that ``is_past_fact`` marks (or that sit in a review section, ``is_review_heading``), and
+attaches deadline, baseline and binding from the clause, the plan period and indicator tables.
+
+What counts (all policy language lives in ``lexicon/target_*.tsv``):
+- a figure with a unit of ``target_units.tsv`` (a magnitude stays in the unit: 2万家 -> 2 万家,
+  5亿元 -> 5 亿元; 百分之八十 / 八成 -> 80 %) governed by a comparator of
+  ``target_comparators.tsv``: 达到/提高到/保持 X -> ``=``; X以上, 不低于, 不少于, 至少 -> ``>=``;
+  超过/超/突破 -> ``>``; 不超过, 最高, 控制在, X以内/以下 -> ``<=``; 3至5个 -> ``range``;
+  约, 左右 -> ``approx``.  A post word (以上) overrides an ``=`` pre word (达到…10%以上 -> >=);
+- a figure after a recurrence (每学期至少召开1次 -> >= 1 次, recurrence 每学期; 每年3所);
+- a rate or amount the policy sets: 按(不低于)…的1.5% (the base goes into the indicator),
+  a bare percentage (计提的10%教育资金), money with a funding word (给予…奖励5万元);
+- ``全覆盖`` after a goal verb (实现/推进/推动…) or a date in its clause -> ``=`` 100 %;
+  ``3个100%全覆盖`` is one target;
+- figures joined by 、/和 after one comparator share it (分别占比达30%、20%和10%: three targets,
+  the subjects before 分别 dealt out in order).
+
+What does not: years, dates, plan periods and recurrence periods (每3年), figures inside 《》,
+〔〕 or a scope/note bracket (（单体建筑面积2万平方米以上）, （以下简称…）), ordinals (第3),
+codes (5G, “5+2”, 2.0), counters of targets (the 3个 of 3个100%), thresholds that qualify a noun
+(2万平方米以上的建筑), eligibility conditions (投入运行1年以上，可以申报), durations without a
+leading comparator, bare counts (五项工作, 达到一个新水平) and baselines (由80%提高到…: the 80%).
+
+``indicator`` is the noun phrase the figure applies to: the words before the comparator with
+leading goal words, dates and connectives stripped (力争2021年底义务教育…覆盖率达到80% ->
+义务教育阶段优质教育资源覆盖率).  When that phrase has no rate/quantity head, the noun after the
+figure and the unit's measure word are added (设置2个以上级部 -> …设置级部数量); an empty subject
+takes the previous candidate's indicator in the sentence (…,2022年底全覆盖) or the previous clause.
+``text`` is the short phrase holding the target; ``span`` its offsets + ``base``.
+``deadline_text`` is the nearest date / period before the figure in the sentence (2021年底).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from ..lexicon import table, words
+
+__all__ = ["TargetCandidate", "parse_targets", "parse_number", "is_past_fact", "is_review_heading"]
+
+CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CN_DIGITS = "零〇○一二两三四五六七八九十"
+_CN_ALL = _CN_DIGITS + "百千万亿"
+_CN_VALUE = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}
+_CLAUSE_PUNCT = "，,。；;：:！？!?\n"
+_OPEN_PAREN, _CLOSE_PAREN = "（(", "）)"
+_LIST_SEP = re.compile(r"\s*(?:、|和|及|与|或|，|,)\s*")
+
+
+@dataclass
+class TargetCandidate:
+    indicator: Optional[str]
+    comparator: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    recurrence: Optional[str]
+    text: str
+    span: tuple[int, int]            # offsets into the sentence + base
+    deadline_text: Optional[str]     # a time phrase in the sentence governing the value
+
+
+# --- lexicon -----------------------------------------------------------------------------------
+
+
+def _alt(items) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(items), key=lambda w: (-len(w), w)) if w)
+
+
+class _Unit(NamedTuple):
+    kind: str
+    measure: str
+    blockers: tuple[str, ...]
+
+
+class _Lex(NamedTuple):
+    units: dict
+    unit_re: re.Pattern
+    magnitude_re: re.Pattern
+    pre: dict
+    pre_re: re.Pattern
+    post: dict
+    post_re: re.Pattern
+    range_re: re.Pattern
+    cues: dict
+    time_re: re.Pattern
+    lead_re: re.Pattern
+    lead_block: tuple[str, ...]
+    object_lead_re: re.Pattern
+    past_re: re.Pattern
+    goal_re: re.Pattern
+    not_past_re: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _lex() -> _Lex:
+    units, mags = {}, []
+    for r in table("target_units"):
+        if r["kind"] == "magnitude":
+            mags.append(r["unit"])
+            continue
+        blockers = tuple(b for b in r.get("blockers", "").split(",") if b)
+        units[r["unit"]] = _Unit(r["kind"], r.get("measure", ""), blockers)
+    pre, post, seps = {}, {}, []
+    for r in table("target_comparators"):
+        if r["position"] == "pre":
+            pre[r["word"]] = (r["comparator"], int(r["gap"] or 0))
+        elif r["position"] == "post":
+            post[r["word"]] = r["comparator"]
+        elif r["position"] == "range":
+            seps.append(r["word"])
+    cues: dict[str, tuple[str, ...]] = {}
+    for r in table("target_cues"):
+        cues.setdefault(r["kind"], ())
+        cues[r["kind"]] += (r["word"],)
+    cues = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()}
+    rec_units = [r["word"] for r in table("time_recurrence") if r["type"] == "unit"]
+    periods = {r["name"] for r in table("time_periods")}
+    y4 = r"(?<!\d)(?:19|20)\d\d(?!\d)|[〇○零一二三四五六七八九]{4}"
+    ypart = r"(?:年底|年末|年初|年中|底|末|初|上半年|下半年|第?[一二三四1-4]季度)"
+    month = r"(?:(?:1[0-2]|0?[1-9])(?!\d)|十[一二]|[一二三四五六七八九十])月(?:份)?(?:(?:3[01]|[12]\d|0?[1-9])[日号])?(?:底|末|初|[上中下]旬)?"
+    time_re = re.compile(
+        rf"(?P<interval>(?:{y4})\s*年?\s*(?:[—–\-－~～]{{1,2}}|至|到)\s*(?:{y4})\s*年(?:{ypart})?)"
+        rf"|(?P<date>(?:{y4})\s*年(?![级龄轻纪均限薪])(?:{month}|{ypart})?)"
+        rf"|(?P<month>(?<![\d年月日第])(?<![一二三四五六七八九十]){month})"
+        rf"|(?P<named>[“\"](?:{_alt(periods)})[”\"]|(?:{_alt(periods)})(?=规划|计划|时期|期间|期末|末|普法))"
+        rf"|(?P<rec>每隔?(?:\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}|半)?个?(?:{_alt(rec_units)})(?!岁))")
+    return _Lex(
+        units=units,
+        unit_re=re.compile(_alt(units)),
+        magnitude_re=re.compile(_alt(mags)),
+        pre=pre, pre_re=re.compile(_alt(pre)),
+        post=post, post_re=re.compile(_alt(post)),
+        range_re=re.compile(rf"\s*(?:{_alt(seps)})\s*"),
+        cues=cues,
+        time_re=time_re,
+        lead_re=re.compile(_alt(cues.get("lead", ()))),
+        lead_block=cues.get("lead_block", ()),
+        object_lead_re=re.compile(rf"^(?:{_alt(cues.get('object_lead', ()))})"),
+        past_re=re.compile(_alt(cues.get("past", ()))),
+        goal_re=re.compile(_alt(cues.get("goal", ())) + r"|(?:到|至)(?:19|20)\d\d年"),
+        not_past_re=re.compile(_alt(cues.get("not_past", ()))),
+    )
+
+
+# --- numbers -----------------------------------------------------------------------------------
+
+_NUM_RE = re.compile(
+    r"(?P<pct>百分之|千分之)?"
+    r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
+_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}]|全覆盖")
+_CN_GUARD = set("统唯之逐单同专第万每任划")          # 统一, 唯一, 之一, 逐一, 第三 …
+_AR_GUARD_BEFORE = set("0123456789.．/_+＋-－·A-Za-z")
+
+
+@lru_cache(maxsize=4096)
+def _cn_number(s: str) -> Optional[float]:
+    if not s:
+        return None
+    if all(c in _CN_VALUE for c in s) and len(s) >= 2:          # digit by digit: 二〇二五
+        return float("".join(str(_CN_VALUE[c]) for c in s))
+    try:
+        import cn2an                                              # lazily: only Chinese numerals
+        v = cn2an.cn2an(s.replace("〇", "零").replace("○", "零"), "smart")
+        return float(v)
+    except Exception:
+        return None
+
+
+def parse_number(s: str) -> Optional[float]:
+    """A number written in Arabic or Chinese numerals: '99' '1.5' '5,898' -> the value; a trailing
+    magnitude is left to the unit ('1.5万' -> 1.5); percentages give the percent figure
+    ('百分之八十', '八成', '30%' -> 80 / 80 / 30); '二〇二五' -> 2025; anything else -> None."""
+    if not isinstance(s, str):
+        return None
+    t = s.strip()
+    if not t:
+        return None
+    for suffix in ("%", "％", "‰"):
+        if t.endswith(suffix):
+            t = t[:-1].strip()
+            break
+    scale = 1.0
+    if t.startswith("百分之") or t.startswith("千分之"):
+        t = t[3:]
+    elif t.endswith("成") and len(t) > 1:
+        t, scale = t[:-1], 10.0
+    if not t:
+        return None
+    if len(t) > 1 and t[-1] in "万亿" and t[:-1] and t[-2] not in "万亿":
+        t = t[:-1]                                               # 1.5万 -> 1.5 (万 is the unit's)
+    elif len(t) > 2 and t.endswith("万亿"):
+        t = t[:-2]
+    try:
+        return float(t.replace(",", "")) * scale if re.fullmatch(r"\d+(?:,\d{3})*(?:\.\d+)?", t) else \
+            (_value_cn(t) * scale if _value_cn(t) is not None else None)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _value_cn(t: str) -> Optional[float]:
+    if not re.fullmatch(rf"[{_CN_ALL}]+(?:点[零〇○一二三四五六七八九]+)?", t) or not any(c in _CN_DIGITS for c in t):
+        return None
+    return _cn_number(t)
+
+
+# --- spans of a sentence ----------------------------------------------------------------------
+
+
+class _Tok(NamedTuple):
+    start: int          # first character of the figure (百分之 included)
+    num_end: int        # after the number (and magnitude / unit / 成)
+    end: int            # after the unit
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    kind: Optional[str]
+    measure: str
+    chinese: bool
+    raw: str
+
+
+def _bracket_regions(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """(title / number-bracket regions, paren groups) as (start, end) pairs."""
+    masked, parens, stack_title, stack_paren = [], [], [], []
+    for i, ch in enumerate(s):
+        if ch in "《〔【[［":
+            stack_title.append((ch, i))
+        elif ch in "》〕】]］" and stack_title:
+            _, j = stack_title.pop()
+            if not stack_title:
+                masked.append((j, i + 1))
+        elif ch in _OPEN_PAREN:
+            stack_paren.append(i)
+        elif ch in _CLOSE_PAREN and stack_paren:
+            j = stack_paren.pop()
+            parens.append((j, i + 1))
+    if stack_title:                                    # an unclosed 《: mask to the clause end
+        for _, j in stack_title:
+            k = j + 1
+            while k < len(s) and s[k] not in _CLAUSE_PUNCT:
+                k += 1
+            masked.append((j, k))
+    return masked, parens
+
+
+def _inside(regions, i: int, j: Optional[int] = None) -> bool:
+    j = i + 1 if j is None else j
+    return any(a <= i and j <= b for a, b in regions)
+
+
+class _Sent:
+    """A sentence with the regions the parser needs, computed once."""
+
+    def __init__(self, s: str):
+        lex = _lex()
+        self.s = s
+        self.masked, parens = _bracket_regions(s)
+        self.times = [(m.start(), m.end(), m.lastgroup, m.group()) for m in lex.time_re.finditer(s)
+                      if not _inside(self.masked, m.start(), m.end())]
+        self.parens = parens
+        keep, scope = lex.cues.get("paren_keep", ()), lex.cues.get("scope_paren", ())
+        self.scope_parens = []
+        for a, b in parens:
+            content = s[a + 1:b - 1]
+            if (any(w in content for w in scope) or re.search(r"(?:19|20)\d\d年", content)) \
+                    and not any(w in content for w in keep):
+                self.scope_parens.append((a, b))
+        self.bounds = [i for i, ch in enumerate(s) if ch in _CLAUSE_PUNCT]
+
+    def clause(self, i: int) -> tuple[int, int]:
+        """The clause around position i: between clause punctuation, inside its innermost bracket."""
+        k = bisect.bisect_left(self.bounds, i)
+        start = self.bounds[k - 1] + 1 if k > 0 else 0
+        end = self.bounds[k] if k < len(self.bounds) else len(self.s)
+        inner = [(a, b) for a, b in self.parens if a < i < b]
+        if inner:
+            a, b = max(inner)
+            start, end = max(start, a + 1), min(end, b - 1)
+        return start, end
+
+    def time_at(self, i: int):
+        for t in self.times:
+            if t[0] <= i < t[1]:
+                return t
+        return None
+
+    def masked_at(self, i: int, j: int) -> bool:
+        return (_inside(self.masked, i, j) or _inside(self.scope_parens, i, j)
+                or any(a <= i < b for a, b, _, _ in self.times))
+
+
+def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
+    """Figures with a unit, in order, and the counters (the 3个 of 3个100%) that were skipped."""
+    lex, s = _lex(), st.s
+    toks, counters = [], []
+    pos = 0
+    n = len(s)
+    while True:
+        m = _NUM_RE.search(s, pos)
+        if not m:
+            break
+        pos = m.end()
+        start, ntext, pct = m.start(), m.group("n"), m.group("pct")
+        chinese = not ntext[0].isdigit()
+        before = s[start - 1] if start else ""
+        if st.masked_at(start, m.end()):
+            continue
+        if before == "第" or (chinese and before in _CN_GUARD):
+            continue
+        if not chinese and (before in _AR_GUARD_BEFORE or (m.end() < n and s[m.end()] in "+＋·A-Za-z"
+                                                          or (m.end() < n and s[m.end()].isascii() and s[m.end()].isalpha()))):
+            continue
+        tok = _read_unit(s, start, m.end(), ntext, pct, chinese)
+        if tok is None:
+            continue
+        # a range: N<sep>M with one unit
+        r = lex.range_re.match(s, tok.end if tok.unit else tok.num_end)
+        if r:
+            m2 = _NUM_RE.match(s, r.end())
+            if m2 and m2.group("n") and not m2.group("pct") and not st.masked_at(m2.start(), m2.end()):
+                t2 = _read_unit(s, m2.start(), m2.end(), m2.group("n"), None, not m2.group("n")[0].isdigit())
+                if t2 is not None and t2.unit and (tok.unit is None or tok.unit == t2.unit) \
+                        and t2.value >= tok.value:
+                    tok = tok._replace(end=t2.end, value_max=t2.value, unit=t2.unit, kind=t2.kind,
+                                       measure=t2.measure)
+                    pos = t2.end
+        if tok.unit is None:
+            continue
+        if tok.unit == "个" and tok.value_max is None and tok.end < n and \
+                (s[tok.end].isdigit() or s[tok.end] in _CN_DIGITS):
+            counters.append((tok.start, tok.end))        # 3个100%: the 3个 counts targets
+            pos = tok.end
+            continue
+        toks.append(tok)
+        pos = max(pos, tok.end)
+    return toks, counters
+
+
+def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str], chinese: bool) -> Optional[_Tok]:
+    lex = _lex()
+    mag = ""
+    if chinese:
+        if len(ntext) > 1 and ntext[-1] in "万亿" and ntext[-2] not in "万亿":
+            mag, ntext = ntext[-1], ntext[:-1]
+        value = _value_cn(ntext)
+    else:
+        try:
+            value = float(ntext.replace(",", ""))
+        except ValueError:
+            value = None
+    if value is None:
+        return None
+    end = num_end
+    if pct:
+        unit = "%" if pct == "百分之" else "‰"
+        return _Tok(start, end, end, value, None, unit, "percent", "比例", chinese, s[start:end])
+    if end < len(s) and s[end] == "成" and value <= 10 and not s.startswith("成不", end):
+        return _Tok(start, end + 1, end + 1, value * 10, None, "%", "percent", "比例", chinese, s[start:end + 1])
+    if not chinese:
+        mm = lex.magnitude_re.match(s, end)
+        if mm:
+            mag, end = mm.group(), mm.end()
+    p = end
+    if p < len(s) and s[p] == " ":
+        p += 1
+    um = lex.unit_re.match(s, p)
+    unit = kind = None
+    measure = ""
+    if um:
+        u = lex.units[um.group()]
+        if not any(s.startswith(b, p) for b in u.blockers):
+            unit, kind, measure, end = um.group(), u.kind, u.measure, um.end()
+            if kind == "money":
+                per = re.match(rf"/[{CJK}·]{{1,4}}", s[end:end + 6])
+                if per:
+                    unit += per.group()
+                    end += len(per.group())
+    if unit is None and mag:
+        unit, kind = "", "count"
+    if unit is not None:
+        if unit in ("％",):
+            unit = "%"
+        unit = mag + unit
+    return _Tok(start, num_end, end, value, None, unit, kind, measure, chinese, s[start:end])
+
+
+# --- helpers for indicator and text --------------------------------------------------------------
+
+_STRIP_CHARS = " \t\u3000、，,：:——-－·)）"
+
+
+def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
+    """Move a past leading punctuation, dates, goal words and connectives of s[a:b]."""
+    lex, s = _lex(), st.s
+    changed = True
+    while changed and a < b:
+        changed = False
+        while a < b and s[a] in _STRIP_CHARS:
+            a += 1
+            changed = True
+        t = st.time_at(a)
+        if t and t[1] <= b and (strip_rec or t[2] != "rec"):
+            a = t[1]
+            changed = True
+            continue
+        m = lex.lead_re.match(s, a, b)
+        if m and not any(s.startswith(w, a) for w in lex.lead_block):
+            a = m.end()
+            changed = True
+    return a
+
+
+def _rate_head(subject: str) -> bool:
+    return any(subject.endswith(w) for w in _lex().cues.get("rate_head", ()))
+
+
+def _object(s: str, i: int) -> tuple[str, int]:
+    """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end)."""
+    m = re.match(rf"[{CJK}“”\"]{{1,20}}", s[i:i + 20])
+    if not m or m.group()[0] in "的、和及与或以等”\"":
+        return "", i
+    obj = m.group()
+    for stop in ("的", "，"):
+        k = obj.find(stop)
+        if k > 0:
+            obj = obj[:k]
+    # a clause-level verb after the object ends it (…会议，完善…) — punctuation already does
+    return obj, i + len(obj)
+
+
+def _strip_object(obj: str) -> str:
+    return _lex().object_lead_re.sub("", obj, count=1) or obj
+
+
+_AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
+
+
+# --- the parser -------------------------------------------------------------------------------------
+
+
+def parse_targets(sentence: str, base: int = 0) -> list[TargetCandidate]:
+    """Numeric targets of one sentence (see the module docstring)."""
+    if not isinstance(sentence, str) or not sentence or not _ANY_RE.search(sentence):
+        return []
+    try:
+        return _parse(sentence, base)
+    except (ValueError, OverflowError, IndexError, RecursionError):   # never fail a document
+        return []
+
+
+class _Found(NamedTuple):
+    start: int
+    end: int
+    comparator: str
+    value: float
+    value_max: Optional[float]
+    unit: Optional[str]
+    recurrence: Optional[str]
+    deadline: Optional[str]
+    indicator: Optional[str]
+    group: int
+    region: tuple[int, int]       # subject region (raw), for 分别 lists
+    cue_start: int
+
+
+def _parse(s: str, base: int) -> list[TargetCandidate]:
+    lex = _lex()
+    st = _Sent(s)
+    toks, counters = _tokens(st)
+    found: list[_Found] = []
+    cover_re = _alt(lex.cues.get("full_cover", ("全覆盖",)))
+    covers = [m for m in re.finditer(cover_re, s) if not st.masked_at(m.start(), m.end())] if cover_re else []
+    events = sorted([(t.start, "tok", t) for t in toks] + [(m.start(), "cover", m) for m in covers],
+                    key=lambda e: e[0])
+    prev_end = -1
+    group = 0
+    for at, what, obj in events:
+        if what == "tok":
+            f = _figure(st, obj, prev_end, found, counters, group)
+        else:
+            f = _cover(st, obj, prev_end, found)
+        if f is None:
+            continue
+        if f == "merged":
+            continue
+        if found and f.group != found[-1].group:
+            group = f.group
+        found.append(f)
+        group = max(group, f.group)
+        prev_end = f.end
+    _deal_out_lists(st, found)
+    out = []
+    seen = set()
+    for f in found:
+        if (f.start, f.end, f.value) in seen:
+            continue
+        seen.add((f.start, f.end, f.value))
+        out.append(TargetCandidate(indicator=f.indicator or None, comparator=f.comparator, value=f.value,
+                                   value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
+                                   text=s[f.start:f.end], span=(base + f.start, base + f.end),
+                                   deadline_text=f.deadline))
+    return out
+
+
+def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
+    """The nearest date / interval / named period before position i, and its start (-1)."""
+    s = st.s
+    best = None
+    for a, b, kind, text in st.times:
+        if b > i or kind == "rec":
+            continue
+        if _inside(st.scope_parens, a, b):
+            continue
+        before, after = s[max(0, a - 2):a], s[b:b + 4]
+        if re.search(r"[比较与同]$", before) or re.match(r"(?:的?基础上|相比|同期|水平)", after):
+            continue
+        best = (text, a)
+    if best is None:
+        return None, -1
+    text, a = best
+    return re.sub(r"\s+", "", text), a
+
+
+def _recurrence(st: _Sent, lo: int, i: int) -> tuple[Optional[str], int]:
+    best = (None, -1)
+    for a, b, kind, text in st.times:
+        if kind == "rec" and lo <= a and b <= i:
+            best = (text, a)
+    return best
+
+
+def _pre_cue(st: _Sent, lo: int, i: int):
+    """The comparator word nearest before position i within [lo, i): (word, comparator, start, end)."""
+    lex, s = _lex(), st.s
+    best = None
+    for m in lex.pre_re.finditer(s, lo, i):
+        cmp_, gap = lex.pre[m.group()]
+        if i - m.end() > gap or st.masked_at(m.start(), m.end()):
+            continue
+        between = s[m.end():i]
+        if re.search(r"\d", between):
+            continue
+        if best is None or m.end() > best[3] or (m.end() == best[3] and m.start() < best[2]):
+            best = (m.group(), cmp_, m.start(), m.end())
+    return best
+
+
+def _prev_clause(st: _Sent, start: int) -> str:
+    """The clause before the one starting at ``start`` (stripped), when it holds no figure."""
+    s = st.s
+    if start <= 1:
+        return ""
+    a, b = st.clause(start - 2)
+    if b >= start or re.search(r"\d|%", s[a:b]):
+        return ""
+    a = _strip_subject(st, a, b)
+    text = s[a:b].strip(_STRIP_CHARS)
+    return text if 2 <= len(text) <= 60 else ""
+
+
+def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, group: int):
+    lex, s = _lex(), st.s
+    c_start, c_end = st.clause(t.start)
+    lo = max(c_start, prev_end if prev_end <= t.start else c_start)
+    num_start = t.start
+    for a, b in counters:
+        if b == t.start:
+            num_start = a
+    # comparator
+    pre = _pre_cue(st, max(lo, num_start - 24), num_start)
+    pm = lex.post_re.match(s, t.end)
+    post = None
+    if pm:
+        w = pm.group()
+        if not (w.endswith("以下") and s[pm.end():pm.end() + 1] in set("简称统几各")):
+            post = (w, lex.post[w], pm.end())
+    post_end = post[2] if post else t.end
+    rec_text, rec_start = _recurrence(st, c_start, num_start)
+    an = _AN_RE.search(s, c_start, num_start) if "按" in s[c_start:num_start] else None
+    if an and an.end() != num_start:
+        an = None
+    # a continuation of a list: 30%、20%和10%
+    cont = None
+    if pre is None and found and found[-1].end <= t.start:
+        last = found[-1]
+        gap = s[last.end:t.start]
+        if _LIST_SEP.fullmatch(gap) and st.clause(last.end - 1)[0] == c_start:
+            cont = last
+    # what decides the comparator
+    if t.value_max is not None:
+        cmp_ = "range"
+    elif post and (pre is None or pre[1] == "=" or post[1] == pre[1]):
+        cmp_ = post[1]
+    elif pre:
+        cmp_ = pre[1]
+    elif an and an.group("cue"):
+        cmp_ = lex.pre.get(an.group("cue"), (">=",))[0]
+    elif cont is not None:
+        cmp_ = cont.comparator
+    else:
+        cmp_ = "="
+    has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont)
+    kind = t.kind
+    # --- is it a target?
+    if kind == "duration" and not pre:
+        return None
+    if kind == "age" and not (pre or post):
+        return None
+    if t.chinese and t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not rec_text:
+        return None                                       # 达到一个新水平
+    if not has_cue:
+        clause_text = s[c_start:c_end]
+        if kind in ("percent", "permille", "points"):
+            if re.search(rf"(?:{_alt(lex.cues.get('baseline', ()))})$", s[max(c_start, t.start - 3):t.start]):
+                return None
+        elif kind == "money" and any(w in clause_text for w in lex.cues.get("funding", ())):
+            pass
+        else:
+            return None
+    if post and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的":
+        return None                                       # 2万平方米以上的建筑: a scope
+    tail = s[post_end:post_end + 14]
+    if any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
+        return None                                       # 1年以上，可以申报
+    lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
+    if post and not pre and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
+        return None                                       # 对年收入10万元以上企业…
+    if rec_text is None and cont is not None:
+        rec_text = cont.recurrence
+    # --- indicator
+    if an:
+        subj_end = an.start()
+    elif pre:
+        subj_end = pre[2]
+    else:
+        subj_end = num_start
+    a = _strip_subject(st, lo, subj_end)
+    subject = s[a:subj_end].strip(_STRIP_CHARS)
+    obj, obj_end = _object(s, post_end)
+    between = s[pre[3]:num_start] if pre else ""
+    if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
+        between = ""
+    measure = t.measure
+    if cont is not None:
+        indicator = cont.indicator
+    elif an:
+        o = _strip_object(obj)
+        base_ = an.group("base").strip()
+        indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
+    elif subject and _rate_head(subject):
+        indicator = subject
+    else:
+        if len(subject) <= 2 and not obj:
+            subject = _prev_clause(st, c_start) + subject
+        if subject or obj:
+            core = subject + between + obj
+            indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
+        elif found:
+            indicator = found[-1].indicator
+        else:
+            indicator = None
+    # --- text
+    deadline, d_start = _deadline(st, num_start)
+    starts = [num_start]
+    if subject and a < subj_end:
+        starts.append(a)
+    if pre:
+        starts.append(pre[2])
+    if an:
+        starts.append(an.start())
+    if rec_text and rec_start >= lo:
+        starts.append(rec_start)
+    if deadline and d_start >= lo:
+        starts.append(d_start)
+    start = min(starts)
+    end = max(post_end, obj_end)
+    g = cont.group if cont is not None else group + 1
+    return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
+                  (lo, subj_end), pre[2] if pre else num_start)
+
+
+def _cover(st: _Sent, m: re.Match, prev_end: int, found: list):
+    """全覆盖 -> = 100 %, or merged into a 100% figure right before it (3个100%全覆盖)."""
+    lex, s = _lex(), st.s
+    i, j = m.start(), m.end()
+    if s[j:j + 1] in ("的", "、"):
+        return None                                        # 全覆盖的…, 全覆盖、多元化的…
+    if found and found[-1].value == 100 and found[-1].unit == "%" and 0 <= i - found[-1].end <= 1:
+        last = found[-1]
+        ind = last.indicator
+        if not ind or len(ind) <= 4:
+            c0 = st.clause(last.start)[0]
+            ind = (_prev_clause(st, c0) or "") + "覆盖率" if _prev_clause(st, c0) else ind
+        found[-1] = last._replace(end=j, indicator=ind)
+        return "merged"
+    c_start, _ = st.clause(i)
+    lo = max(c_start, prev_end if 0 <= prev_end <= i else c_start)
+    region = s[lo:i]
+    deadline, d_start = _deadline(st, i)
+    if not (any(w in region for w in lex.cues.get("cover_verb", ())) or (deadline and d_start >= lo)):
+        return None
+    a = _strip_subject(st, lo, i)
+    subject = s[a:i].strip(_STRIP_CHARS)
+    if subject:
+        indicator = subject if subject.endswith(("覆盖率", "覆盖面")) else subject + "覆盖率"
+    elif found:
+        indicator = found[-1].indicator
+    else:
+        prev = _prev_clause(st, c_start)
+        indicator = prev + "覆盖率" if prev else None
+    start = min([x for x in (a if subject else i, d_start if deadline and d_start >= lo else i) if x >= 0])
+    group = (found[-1].group + 1) if found else 1
+    return _Found(start, j, "=", 100.0, None, "%", None, deadline, indicator, group, (lo, i), i)
+
+
+def _deal_out_lists(st: _Sent, found: list) -> None:
+    """A、B和C分别占比达30%、20%和10%: give each figure of a list its own subject."""
+    s = st.s
+    groups: dict[int, list[int]] = {}
+    for k, f in enumerate(found):
+        groups.setdefault(f.group, []).append(k)
+    for ks in groups.values():
+        if len(ks) < 2:
+            continue
+        first = found[ks[0]]
+        lo, cue = first.region[0], first.cue_start
+        region = s[lo:cue]
+        if "分别" not in region:
+            continue
+        head, _, mid = region.partition("分别")
+        a = _strip_subject(st, lo, lo + len(head))
+        parts = [p.strip(_STRIP_CHARS) for p in re.split(r"[、和及与]", s[a:lo + len(head)]) if p.strip(_STRIP_CHARS)]
+        if len(parts) != len(ks):
+            continue
+        for p, k in zip(parts, ks):
+            found[k] = found[k]._replace(indicator=p + mid.strip())
+
+
+# --- past facts and review sections ---------------------------------------------------------------
+
+_SENT_YEAR = re.compile(r"^[\s“”—\-－]*(?:(?:至|截至|截止|截止到)\s*)?((?:19|20)\d\d)\s*年(?:底|末|年底|年末|\d{1,2}月(?:底|末)?)?\s*[，,]")
+_YEAR_ANY = re.compile(r"(?<![\d〔\[【])((?:19|20)\d\d)\s*年(?![级龄轻纪均限薪])")
+
+
+def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
+    """Whether a sentence reports past figures rather than setting targets: a past marker of
+    ``target_cues.tsv`` (累计, 共有, 现有, 已, 先后, 以来, 了 …), a year before ``doc_year`` (or,
+    without it, a sentence opening with a year: 2020年，全区…), a past plan period
+    (“十三五”期间 when ``doc_year`` is later) — unless a goal word (力争, 确保, 到2025年, 不少于 …)
+    makes it a goal."""
+    if not isinstance(sentence, str) or not sentence:
+        return False
+    lex = _lex()
+    s = sentence
+    if lex.goal_re.search(s):
+        return False
+    cleaned = lex.not_past_re.sub("", s)
+    masked, _ = _bracket_regions(cleaned)
+    for m in lex.past_re.finditer(cleaned):
+        if not _inside(masked, m.start(), m.end()):
+            return True
+    if doc_year is None:
+        return bool(_SENT_YEAR.match(s))
+    masked, _ = _bracket_regions(s)
+    for m in _YEAR_ANY.finditer(s):
+        if _inside(masked, m.start(), m.end()):
+            continue
+        if re.search(r"[比较与同]$", s[max(0, m.start() - 1):m.start()]):
+            continue
+        if int(m.group(1)) < doc_year:
+            return True
+    periods = {(r["name"]): int(r["end"]) for r in table("time_periods") if r["series"] == "plan"}
+    for m in re.finditer(r"[“\"]?(十[一二三四五六]?五)[”\"]?(?:时期|期间|以来|末)", s):
+        end = periods.get(m.group(1))
+        if end is not None and end < doc_year:
+            return True
+    return False
+
+
+def is_review_heading(heading: str) -> bool:
+    """Whether a section heading opens a review of past work (“十三五”教育事业发展情况, 发展基础)."""
+    if not isinstance(heading, str):
+        return False
+    return any(w in heading for w in _lex().cues.get("review_heading", ()))
