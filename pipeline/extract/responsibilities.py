@@ -124,6 +124,87 @@ def explicit_lists(text: str):
                 yield unit, role or "responsible", s, e, bs, be
 
 
+SUBJECT_VERB = re.compile(
+    r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|"
+    r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|根据)")
+NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
+                               r"发挥|充分|建立|健全|完善|深化|实施|开展|落实|坚持|围绕|引导|促进|提升|构建|全面|"
+                               r"探索|积极|加大|加快|继续|力争|确保|科学|防止|认真|通过|必须|[一二三四五六七八九十]是|"
+                               r"有关|相关|各相关|其他|其它|全区|全市|全县|全省)")
+
+
+def clause_subjects(text: str) -> list[str]:
+    """The organisations that open a part of a clause with a verb after them: 市教研室每学期组织…,
+    …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
+    out = []
+    for part in re.split(r"[，,。；;：:]", text):
+        subject = _part_subject(part)
+        if subject and subject not in out:
+            out.append(subject)
+    return out
+
+
+def _part_subject(first: str) -> str | None:
+    from .clauses import head_at_end
+    if NOT_SUBJECT_START.match(first):
+        return None
+    for n in range(2, min(len(first), 30) + 1):
+        if head_at_end(first, n) and actor_kind(first[:n]) == "org":
+            if SUBJECT_VERB.match(first[n:]) and is_unit(first[:n]) and _starts_with_noun(first[:n]):
+                return first[:n]
+            if n < len(first) and first[n] not in "和及与、" and head_at_end(first, n + 1) is None \
+                    and head_at_end(first, n + 2) is None:
+                return None   # the first organisation named is not followed by its action
+    return None
+
+
+GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
+
+
+def _starts_with_noun(phrase: str) -> bool:
+    """Whether jieba tags the phrase's first word as a noun-like word (扩大学校, 每年对小学 and
+    严格学校 open with a verb, an adverb or a quantity: not organisations)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    words = pseg.lcut(re.sub(r"^(?:各级|各)", "", phrase))
+    if not words:
+        return False
+    first = words[0]
+    return first.flag == "vn" or not first.flag.startswith(("v", "d", "p", "c", "m", "r", "u", "a"))
+
+
+# Phrases that name an organisation's part in a task without making it the subject:
+# 充分发挥残疾人教育专家委员会作用 (responsible), 协助太原市社区大学推动… (it leads),
+# 以华东师大、山西师大等院校为依托 / 依托省教科院 (support).
+ROLE_PHRASES = (
+    (re.compile(r"发挥(?P<units>[^，,。；;]{2,40}?)(?:专家)?(?:的)?(?:[^，,。；;的]{0,6})作用"), "responsible"),
+    (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
+    (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
+    (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
+)
+
+
+def role_phrases(text: str):
+    """(unit, role, offset in text) for units named by ROLE_PHRASES."""
+    for pattern, role in ROLE_PHRASES:
+        for m in pattern.finditer(text):
+            body, base = m["units"], m.start("units")
+            pieces = re.split(r"(、|和|及)", body)
+            pos = 0
+            for piece in pieces:
+                if piece not in ("、", "和", "及"):
+                    unit = re.sub(r"(?:等|的)$", "", piece.strip())
+                    if unit and is_unit(unit) and not GENERIC.match(unit) and _starts_with_noun(unit):
+                        yield unit, role, base + pos
+                pos += len(piece)
+
+
+def _in_notice(doc, offset: int) -> bool:
+    first = doc.sections[0].span[0] if doc.sections else len(doc.text)
+    return offset < first
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -145,15 +226,25 @@ def extract(doc) -> None:
         add(unit, role, s, e, sid, ids)
 
     for c in doc.clauses:
-        if c.kind not in ("obligation", "prohibition") or not c.actors or c.cue == "请":
+        if c.kind == "fact" or c.cue == "请" or _in_notice(doc, c.span[0]):
             continue   # 请认真贯彻落实 asks the notice's recipients to act, it names no task
-        for actor in c.actors:
-            if actor_kind(actor) != "org" and not is_org(actor):
+        actors = list(c.actors) if c.kind in ("obligation", "prohibition") else []
+        if c.kind not in ("permission", "encouragement"):
+            from .clauses import _split_actor
+            actors += [p for s in clause_subjects(c.text) for p in _split_actor(s) if p not in actors]
+        for actor in actors:
+            if (actor_kind(actor) != "org" and not is_org(actor)) or not is_unit(actor) or GENERIC.match(actor):
                 continue
             k = c.text.find(actor)
             after = c.text[k + len(actor):k + len(actor) + 12] if k >= 0 else ""
             role = "lead" if "牵头" in after else "support" if re.match(r"^(?:要|应)?(?:配合|协助|协同|参与)", after) else "responsible"
             s = c.span[0] + max(k, 0)
             add(actor, role, s, s + len(actor), c.section_id, [c.id])
+    for c in doc.clauses:
+        if c.kind == "fact" or _in_notice(doc, c.span[0]):
+            continue
+        for unit, role, offset in role_phrases(c.text):
+            s = c.span[0] + offset
+            add(unit, role, s, s + len(unit), c.section_id, [c.id])
     out.sort(key=lambda r: r.span[0])
     doc.responsibilities = out
