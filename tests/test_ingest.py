@@ -214,3 +214,25 @@ def test_store_cli_errors(tmp_path):
     open_store(str(tmp_path / "there.db")).close()
     p = zc("docs", "--db", str(tmp_path / "there.db"), "--filter", "colour=red")
     assert p.returncode == 2 and "unknown key 'colour'" in p.stderr
+
+
+def test_citations_resolve_and_lineage_tree(tmp_path):
+    d = tmp_path / "family"
+    d.mkdir()
+    for name in ("national_china_2019_optimize_business_environment_regulation.md",
+                 "provincial_henan_2020_optimize_business_environment_regulation.md",
+                 "municipal_henan-zhumadian_2021_optimize_business_environment_regulation.md"):
+        shutil.copy(DEV / name, d / name)
+    db = tmp_path / "f.db"
+    assert zc("ingest", str(d), "--db", str(db), "--quiet").returncode == 0
+    store = open_store(str(db))
+    national = store.resolve("national_china_2019_optimize_business_environment_regulation.md")
+    p = zc("lineage", national, "--db", str(db), "--json")
+    tree = json.loads(p.stdout)
+    below = {c["title"]: c for c in tree["cited_by"]}
+    assert set(below) == {"河南省优化营商环境条例", "驻马店市优化营商环境条例"}
+    assert any(g["title"] == "驻马店市优化营商环境条例" for g in below["河南省优化营商环境条例"]["children"]) \
+        or "驻马店市优化营商环境条例" in below
+    p = zc("lineage", store.resolve("municipal_henan-zhumadian_2021_optimize_business_environment_regulation.md"),
+           "--db", str(db))
+    assert p.returncode == 0 and "河南省优化营商环境条例" in p.stdout and "cites" in p.stdout
