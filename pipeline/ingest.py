@@ -136,10 +136,17 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
                 progress(done, len(items))
 
         if workers > 1 and len(todo) > 1:
+            from collections import deque
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(extract_one, str(it.path), it.source) for it in todo]
-                for fut in futures:  # in submission order: the store sees a deterministic sequence
-                    store_result(*fut.result())
+                # a bounded window of documents in flight keeps memory flat however large the corpus;
+                # results are stored in submission order, so the store sees a deterministic sequence
+                window: deque = deque()
+                for it in todo:
+                    window.append(pool.submit(extract_one, str(it.path), it.source))
+                    if len(window) >= 4 * workers:
+                        store_result(*window.popleft().result())
+                while window:
+                    store_result(*window.popleft().result())
         else:
             for it in todo:
                 store_result(*extract_one(str(it.path), it.source))

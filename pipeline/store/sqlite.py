@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 import re
 import sqlite3
 import time
@@ -19,6 +20,7 @@ from typing import Any, Iterator
 from .base import FILTER_KEYS, Store, StoreError
 
 SCHEMA_VERSION = 1
+_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -92,6 +94,8 @@ class SQLiteStore(Store):
             if not readonly:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA cache_size=-65536")      # 64 MB page cache
+                self.db.execute("PRAGMA journal_size_limit=67108864")
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate(readonly)
         except sqlite3.DatabaseError as e:
@@ -195,13 +199,13 @@ class SQLiteStore(Store):
              r.get("province"), r.get("city"), r.get("county"), r.get("code"), m.get("level"),
              json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
              len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
-             json.dumps(rec, ensure_ascii=False), now))
+             _dumps(rec), now))
         ex = self.db.executemany
         ex("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
            [(doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
             for s in rec.get("sections", [])])
         ex("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?)",
-           [(doc_id, c["id"], c.get("section_id"), c["kind"], c.get("cue"), json.dumps(c.get("actors", []), ensure_ascii=False),
+           [(doc_id, c["id"], c.get("section_id"), c["kind"], c.get("cue"), _dumps(c["actors"]) if c.get("actors") else "[]",
              c.get("deadline"), c["text"], *c["span"]) for c in rec.get("clauses", [])])
         ex("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?)",
            [(doc_id, x["unit"], x.get("surface"), x["role"], x.get("section_id"), json.dumps(x.get("clause_ids", [])), *x["span"])
