@@ -220,8 +220,10 @@ def head_at_end(phrase: str, end: int | None = None) -> str | None:
 
 
 def actor_kind(phrase: str) -> str | None:
-    """'org' or 'person' when the phrase ends with an actor head word, else None."""
-    head = head_at_end(phrase)
+    """'org' or 'person' when the phrase ends with an actor head word, else None
+    (a trailing bracket is read past: 各县（市、区） ends with 县)."""
+    base = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", phrase)
+    head = head_at_end(base)
     return _heads()[1][head] if head else None
 
 
@@ -232,6 +234,8 @@ SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通�
 
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;“”\"")
+    if p[:1] in "（(" and not re.search(r"[）)]", p):
+        p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经)", "", p)
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):

@@ -37,7 +37,7 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
 
 def is_unit(text: str) -> bool:
     t = canonical(text)
-    if re.match(r"^(?:将|把|对|在|按|以|由|为|从)", t):
+    if re.match(r"^(?:将|把|对|在|按|以|由|为|从)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
 
@@ -138,7 +138,7 @@ def clause_subjects(text: str) -> list[str]:
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     out = []
     for part in re.split(r"[，,。；;：:]", text):
-        subject = _part_subject(part)
+        subject = _part_subject(part.lstrip("（("))
         if subject and subject not in out:
             out.append(subject)
     return out
@@ -178,7 +178,7 @@ def _starts_with_noun(phrase: str) -> bool:
 # 充分发挥残疾人教育专家委员会作用 (responsible), 协助太原市社区大学推动… (it leads),
 # 以华东师大、山西师大等院校为依托 / 依托省教科院 (support).
 ROLE_PHRASES = (
-    (re.compile(r"发挥(?P<units>[^，,。；;]{2,40}?)(?:专家)?(?:的)?(?:[^，,。；;的]{0,6})作用"), "responsible"),
+    (re.compile(r"发挥(?P<units>[^，,。；;]{2,46})作用"), "responsible"),
     (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
     (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
     (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
@@ -190,6 +190,10 @@ def role_phrases(text: str):
     for pattern, role in ROLE_PHRASES:
         for m in pattern.finditer(text):
             body, base = m["units"], m.start("units")
+            if role == "responsible":   # 发挥X（专家）的…作用: X is the longest unit list before the 的-phrase
+                body = _units_before_role_noun(body)
+                if not body:
+                    continue
             pieces = re.split(r"(、|和|及)", body)
             pos = 0
             for piece in pieces:
@@ -198,6 +202,15 @@ def role_phrases(text: str):
                     if unit and is_unit(unit) and not GENERIC.match(unit) and _starts_with_noun(unit):
                         yield unit, role, base + pos
                 pos += len(piece)
+
+
+def _units_before_role_noun(body: str) -> str | None:
+    for n in range(len(body), 1, -1):
+        head, rest = body[:n], body[n:]
+        if re.fullmatch(r"(?:专家)?(?:的)?[^的、]{0,6}", rest) and all(
+                is_unit(p) for p in re.split(r"、|和|及", re.sub(r"的[^、和及]{0,8}(?=、|和|及|$)", "", head)) if p):
+            return re.sub(r"的[^、和及]{0,8}(?=、|和|及|$)", "", head)
+    return None
 
 
 def _in_notice(doc, offset: int) -> bool:
@@ -232,7 +245,11 @@ def extract(doc) -> None:
         if c.kind not in ("permission", "encouragement"):
             from .clauses import _split_actor
             actors += [p for s in clause_subjects(c.text) for p in _split_actor(s) if p not in actors]
+        expanded = []
         for actor in actors:
+            pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor else []
+            expanded += pieces if len(pieces) > 1 else [actor]
+        for actor in expanded:
             if (actor_kind(actor) != "org" and not is_org(actor)) or not is_unit(actor) or GENERIC.match(actor):
                 continue
             k = c.text.find(actor)

@@ -163,7 +163,7 @@ _NUM_RE = re.compile(
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _ANY_RE = re.compile(rf"[\d{_CN_DIGITS}]|全覆盖")
 _CN_GUARD = set("统唯之逐单同专第万每任划")          # 统一, 唯一, 之一, 逐一, 第三 …
-_AR_GUARD_BEFORE = set("0123456789.．/_+＋-－·A-Za-z")
+_AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 @lru_cache(maxsize=4096)
@@ -321,8 +321,9 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
             continue
         if before == "第" or (chinese and before in _CN_GUARD):
             continue
-        if not chinese and (before in _AR_GUARD_BEFORE or (m.end() < n and s[m.end()] in "+＋·A-Za-z"
-                                                          or (m.end() < n and s[m.end()].isascii() and s[m.end()].isalpha()))):
+        after = s[m.end()] if m.end() < n else ""
+        if not chinese and (before in _AR_GUARD_BEFORE or after in ("+", "＋", "·")
+                            or (after.isascii() and after.isalpha())):
             continue
         tok = _read_unit(s, start, m.end(), ntext, pct, chinese)
         if tok is None:
@@ -431,7 +432,8 @@ def _rate_head(subject: str) -> bool:
 def _object(s: str, i: int) -> tuple[str, int]:
     """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end)."""
     m = re.match(rf"[{CJK}“”\"]{{1,20}}", s[i:i + 20])
-    if not m or m.group()[0] in "的、和及与或以等”\"":
+    if not m or m.group()[0] in "的、和及与或以等”\"" or \
+            any(m.group().startswith(w) for w in _lex().cues.get("full_cover", ())):
         return "", i
     obj = m.group()
     for stop in ("的", "，"):
