@@ -366,6 +366,10 @@ def build_parser() -> argparse.ArgumentParser:
     ln.add_argument("--db", required=True)
     ln.add_argument("--json", action="store_true")
     ln.set_defaults(func=cmd_lineage)
+
+    # commands that live in their own modules (each imports its machinery lazily)
+    from zhengce import cli_search
+    cli_search.register(sub)
     return p
 
 

@@ -13,6 +13,7 @@ MAX_LIMIT = 200
 MAX_OFFSET = 10_000
 FACET_KEYS = ("province", "level", "year", "doc_type", "issuer", "kind", "unit", "indicator", "has_target")
 RRF_K = 60
+CLAUSE_KINDS = ("obligation", "prohibition", "encouragement", "permission", "goal", "fact", "other")
 
 
 class SearchError(StoreError):
@@ -70,6 +71,10 @@ def check_filters(filters: dict[str, Any]) -> None:
             raise SearchError(f"{k} '{filters[k]}': expected a 4-digit year")
     if "has_target" in filters and str(filters["has_target"]).lower() not in ("1", "0", "true", "false", "yes", "no", "y", "n"):
         raise SearchError(f"has_target '{filters['has_target']}': expected true or false")
+    if "kind" in filters:
+        bad = [k for k in str(filters["kind"]).split(",") if k.strip() and k.strip() not in CLAUSE_KINDS]
+        if bad:
+            raise SearchError(f"kind '{bad[0]}': expected one of {', '.join(CLAUSE_KINDS)} (comma-separated)")
     if "level" in filters and filters["level"] not in ("national", "provincial", "municipal", "county"):
         raise SearchError(f"level '{filters['level']}': expected national, provincial, municipal or county")
 

@@ -25,7 +25,7 @@ import time
 from typing import Any, Iterable
 
 from .base import FACET_KEYS, Hit, SearchError, truthy, year_range
-from .text import ParsedQuery, fold, fts_quote, highlight, parse_query, segmented, sub_tokens, words
+from .text import ParsedQuery, content_words, fold, fts_quote, highlight, parse_query, segmented, sub_tokens, words
 
 SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (doc_id TEXT PRIMARY KEY, ingested_at REAL, title TEXT);
@@ -59,9 +59,11 @@ def text_hash(text: str) -> str:
 
 
 def ensure_schema(db) -> None:
+    from .text import segmentation_id
     for stmt in SEARCH_SCHEMA.strip().split(";"):
         if stmt.strip():
             db.execute(stmt)
+    db.execute("INSERT OR IGNORE INTO search_meta VALUES ('segmentation', ?)", (segmentation_id(),))
 
 
 def has_schema(db) -> bool:
@@ -227,12 +229,20 @@ def word_expr(w: str) -> str:
     return "(" + fts_quote(w) + " OR (" + " AND ".join(fts_quote(s) for s in subs) + "))"
 
 
-def match_expressions(pq: ParsedQuery) -> tuple[str | None, str | None, list[str], list[str]]:
+def match_expressions(pq: ParsedQuery, relaxed: bool = False) -> tuple[str | None, str | None, list[str], list[str]]:
     """(jieba MATCH or None, trigram MATCH or None, phrases a word hit must contain literally,
-    items too short for trigrams that a substring hit must contain)."""
+    items too short for trigrams that a substring hit must contain).  ``relaxed``: any word of the
+    unquoted terms instead of all (the fallback when nothing matches them all)."""
+    if relaxed:
+        ws = [w for it in pq.items if not it.phrase for w in content_words(it.text)]
+        ors = " OR ".join(word_expr(w) for w in dict.fromkeys(ws))
+        phrases = [it.text for it in pq.items if it.phrase]
+        ph = [("(" + " AND ".join(word_expr(w) for w in words(p)) + ")") for p in phrases if words(p)]
+        expr = " AND ".join(ph + ([f"({ors})"] if ors else []))
+        return ("{body heading} : (" + expr + ")" if expr else None), None, phrases, []
     parts, tri_parts, literal, short = [], [], [], []
     for it in pq.items:
-        ws = words(it.text)
+        ws = content_words(it.text)
         if ws:
             parts.append("(" + " AND ".join(word_expr(w) for w in ws) + ")")
         if it.phrase:
@@ -249,17 +259,20 @@ def match_expressions(pq: ParsedQuery) -> tuple[str | None, str | None, list[str
 class KeywordIndex:
     """Keyword search over one SQLite store's search tables."""
 
-    def __init__(self, store):
+    def __init__(self, store, relax: bool = True):
         self.store = store
         self.db = store.db
+        self.relax = relax
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, force_scan: bool = False) -> tuple[str, list, bool]:
+    def _candidates(self, pq: ParsedQuery, filters: dict, force_scan: bool = False,
+                    relaxed: bool = False) -> tuple[str, list, bool]:
         """SQL selecting (rid, score, tier) of every clause matching query and filters, best first."""
         where, fargs = filter_sql(self.store, filters)
         if pq.empty:
             return (f"SELECT sc.rid AS rid, 0.0 AS score, 0 AS tier, sc.doc_id AS doc_id FROM search_clauses sc "
                     f"JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}"), fargs, False
-        kw, tri, literal, short = match_expressions(pq)
+        kw, tri, literal, short = match_expressions(pq, relaxed)
+        tier0 = 2 if relaxed else 0
         title_items = [it.text for it in pq.items]
         boost = " + ".join(["0"] + ["(instr(sd.title, ?) > 0)"] * len(title_items))
         selects, args = [], []
@@ -267,7 +280,7 @@ class KeywordIndex:
             lit = "".join(" AND instr(lower(sc.text) || ' ' || lower(sc.heading), ?) > 0" for _ in literal)
             selects.append(
                 f"SELECT sc.rid AS rid, -bm25(search_fts, {W_BODY}, {W_HEADING}) * (1 + {TITLE_BOOST} * ({boost})) "
-                f"AS score, 0 AS tier, sc.doc_id AS doc_id FROM search_fts JOIN search_clauses sc ON sc.rid = search_fts.rowid "
+                f"AS score, {tier0} AS tier, sc.doc_id AS doc_id FROM search_fts JOIN search_clauses sc ON sc.rid = search_fts.rowid "
                 f"JOIN documents d ON d.doc_id = sc.doc_id JOIN search_docs sd ON sd.doc_id = sc.doc_id "
                 f"WHERE search_fts MATCH ? AND {where}{lit}")
             args += title_items + [kw] + fargs + literal
@@ -279,6 +292,9 @@ class KeywordIndex:
                 f"JOIN search_clauses sc ON sc.rid = search_tri.rowid JOIN documents d ON d.doc_id = sc.doc_id "
                 f"WHERE search_tri MATCH ? AND {where}{shorts}{not_kw}")
             args += [tri] + fargs + short + ([kw] if kw else [])
+        if relaxed:
+            return " UNION ALL ".join(selects) if selects else "SELECT NULL AS rid, 0 AS score, 2 AS tier, NULL AS doc_id WHERE 0", \
+                args, False
         scan = not selects or force_scan
         if scan:
             selects, args = [], []  # only short items that segmentation did not resolve: a plain substring scan
@@ -300,12 +316,15 @@ class KeywordIndex:
         if not scan and not tri and short and not db.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", args).fetchone():
             # short partial words (入园 inside 入园率) that neither words nor trigrams can find
             sql, args, scan = self._candidates(pq, filters, force_scan=True)
-        if not facets:
-            total = db.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0]
+        if self.relax and not pq.empty and not db.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", args).fetchone():
+            # nothing has every word: rank clauses with some of them (BM25 favours those with more)
+            sql, args, scan = self._candidates(pq, filters, relaxed=True)
+        if not facets:  # one pass: the window count rides along with the page
             n, off = (pool, 0) if pool is not None else (limit, offset)
-            rows = db.execute(f"SELECT rid, score, tier FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?",
-                              args + [n, off]).fetchall()
-            return total, [tuple(r) for r in rows], {}
+            rows = db.execute(f"SELECT rid, score, tier, COUNT(*) OVER () FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?",
+                              args + [max(n, 1), off]).fetchall()
+            total = rows[0][3] if rows else (db.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0] if off else 0)
+            return total, [tuple(r[:3]) for r in rows][:n], {}
         db.execute("CREATE TEMP TABLE IF NOT EXISTS _search_m (rid INTEGER PRIMARY KEY, score REAL, tier INTEGER, "
                    "doc_id TEXT, pos INTEGER)")
         db.execute("DELETE FROM _search_m")
@@ -335,7 +354,8 @@ class KeywordIndex:
             out.append(Hit(doc_id=r["doc_id"], source=r["source"], title=r["doc_title"], clause_id=r["clause_id"],
                            section_id=r["section_id"], kind=r["kind"], text=r["text"], score=round(float(score), 6),
                            highlight=highlight(r["text"], literals), heading=r["heading"] or None,
-                           matched_by=None if pq is None or pq.empty else ("words" if tier == 0 else "substring")))
+                           matched_by=None if pq is None or pq.empty else
+                           {0: "words", 1: "substring", 2: "some words"}.get(tier)))
         return out
 
 

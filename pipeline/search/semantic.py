@@ -223,12 +223,12 @@ class VectorIndex:
         """(rids, matrix) of every indexed clause for the model, rows L2-normalised (cached per generation)."""
         from .keyword import generation
         emb = self.embedder(name)
-        self.ensure(name)
         gen = generation(self.db)
         key = (self.key, emb.name)
         hit = _matrix_cache.get(key)
         if hit and hit[0] == gen:
             return hit[1], hit[2]
+        self.ensure(name)
         rows = self.db.execute("SELECT sc.rid, v.vec FROM search_clauses sc JOIN search_vectors v "
                                "ON v.model = ? AND v.text_hash = sc.text_hash ORDER BY sc.rid", (emb.name,)).fetchall()
         if not rows:

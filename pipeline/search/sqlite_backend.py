@@ -62,6 +62,8 @@ class SQLiteSearch(SearchBackend):
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+        if not self.readonly:
+            self._check_segmentation()
         if sync and not self.readonly:
             self.sync()
         self.keyword = KeywordIndex(store)
@@ -79,6 +81,22 @@ class SQLiteSearch(SearchBackend):
             return False
         except sqlite3.OperationalError:
             return True
+
+    def _check_segmentation(self) -> None:
+        """An index cut with another jieba dictionary is re-indexed on the next sync."""
+        from .text import segmentation_id
+        current = segmentation_id()
+        row = self.db.execute("SELECT value FROM search_meta WHERE key='segmentation'").fetchone()
+        if row and row[0] == current:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM search_docs")  # unknown or other segmentation: re-index all
+            self.db.execute("INSERT OR REPLACE INTO search_meta VALUES ('segmentation', ?)", (current,))
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
 
     def sync(self, progress=None) -> int:
         if self.readonly:
@@ -172,13 +190,16 @@ class SQLiteSearch(SearchBackend):
         tiers = {r: t for r, _, t in kw_rows}
         hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq)
         for h, (r, _) in zip(hits, page):
-            h.matched_by = {0: "words", 1: "substring"}.get(tiers.get(r)) or "semantic"
+            h.matched_by = {0: "words", 1: "substring", 2: "some words"}.get(tiers.get(r)) or "semantic"
         facets = self._facets_for([r for r, _ in fused]) if query.facets else {}
         return SearchResult(len(fused), hits, facets, "hybrid")
 
     def clause_rid(self, ref: str) -> tuple[int, str]:
         doc_ref, cid = split_clause_ref(ref)
-        doc_id = self.store.resolve(doc_ref)
+        try:
+            doc_id = self.store.resolve(doc_ref)
+        except ValueError:  # a NUL byte in the reference
+            doc_id = None
         if not doc_id:
             raise SearchError(f"clause '{ref}': no such document '{doc_ref}'")
         row = self.db.execute("SELECT rid FROM search_clauses WHERE doc_id=? AND clause_id=?", (doc_id, cid)).fetchone()

@@ -22,14 +22,14 @@ _lock = threading.Lock()
 
 
 def jieba():
-    """The jieba module, imported on first use with its cache in a writable temp dir and quiet logs."""
+    """jieba, imported on first use, configured as the rest of zhengce configures it: cache in a
+    writable temp dir, quiet logs, and the policy user dictionary (``pipeline.nlp.segmenter``) —
+    the extractors load that dictionary into the same global jieba, so search must load it too or
+    index-time and query-time segmentation would differ between processes."""
     global _jieba
     if _jieba is None:
         with _lock:
             if _jieba is None:
-                import logging
-
-                import jieba as j
                 cache = os.environ.get("JIEBA_CACHE_DIR") or os.environ.get("ZHENGCE_CACHE_DIR") or tempfile.gettempdir()
                 try:
                     os.makedirs(cache, exist_ok=True)
@@ -37,11 +37,34 @@ def jieba():
                         raise OSError
                 except OSError:
                     cache = tempfile.gettempdir()
+                os.environ["JIEBA_CACHE_DIR"] = cache
+                try:
+                    from ..nlp import segmenter
+                    j = segmenter()
+                except ImportError:  # pragma: no cover - older trees without pipeline/nlp.py
+                    import logging
+
+                    import jieba as j
+                    j.setLogLevel(logging.WARNING)
                 j.dt.tmp_dir = cache
-                j.setLogLevel(logging.WARNING)
                 j.initialize()
                 _jieba = j
     return _jieba
+
+
+def segmentation_id() -> str:
+    """Fingerprint of the segmentation (jieba version + user dictionary): an index built with another
+    one is rebuilt, since query tokens must be cut the same way as the indexed ones."""
+    import hashlib
+    from importlib import resources
+    h = hashlib.sha1()
+    try:
+        import jieba as j
+        h.update(str(getattr(j, "__version__", "")).encode())
+        h.update(resources.files("zhengce.pipeline.lexicon").joinpath("jieba_userdict.txt").read_bytes())
+    except (ImportError, FileNotFoundError, OSError):
+        pass
+    return h.hexdigest()[:16]
 
 
 def fold(text: str) -> str:
@@ -67,6 +90,18 @@ def tokens(text: str) -> list[str]:
 def words(text: str) -> list[str]:
     """Precise-mode jieba words of text (used to group a query's search-mode tokens)."""
     return [w for w in (x.strip() for x in jieba().cut(fold(text))) if w and _WORDY.search(w)]
+
+
+# function words that would make an ANDed query fail without narrowing it (kept for ranking only)
+STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 对 把 被 将 等 之 其 并 以 于 为 由 从 向 也 都 所 该 各 中 上 下 里 "
+                       "怎么 怎样 如何 哪些 什么 有关 关于 相关 方面 问题 情况 要求".split())
+
+
+def content_words(text: str) -> list[str]:
+    """words() without function words (all of them when nothing else is left)."""
+    ws = words(text)
+    kept = [w for w in ws if w not in STOP_WORDS]
+    return kept or ws
 
 
 def sub_tokens(word: str) -> list[str]:

@@ -236,6 +236,8 @@ class SQLiteStore(Store):
         return rec
 
     def resolve(self, ref: str) -> str | None:
+        if not ref or "\x00" in ref:
+            return None
         if self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (ref,)).fetchone():
             return ref
         for candidate in (ref, str(Path(ref).resolve()) if ref else ref):

@@ -1,0 +1,333 @@
+"""Search internals and the SQLite specifics: query parsing, highlighting, index maintenance through
+the store hooks and ``sync``, the stored TF-IDF model, exact neighbours, RRF, and the CLI commands."""
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import SEEDS
+from contract.test_search_contract import contract_records
+from zhengce.pipeline.search import SearchError, SearchQuery, rrf, split_clause_ref
+from zhengce.pipeline.search import keyword as kwmod
+from zhengce.pipeline.search.semantic import TfidfEmbedder, top_k
+from zhengce.pipeline.search.sqlite_backend import SearchableSQLiteStore, SQLiteSearch
+from zhengce.pipeline.search.text import fts_quote, highlight, jieba, parse_query, tokens, words
+from zhengce.pipeline.store.sqlite import SQLiteStore
+
+
+@pytest.fixture(scope="module")
+def records():
+    return contract_records()
+
+
+@pytest.fixture
+def store(tmp_path, records):
+    s = SearchableSQLiteStore(tmp_path / "c.db")
+    for i, rec in enumerate(records):
+        s.put(rec, f"/docs/{i}.txt", f"h{i}", "txt")
+    yield s
+    s.close()
+
+
+def keys(res):
+    return [(h.doc_id, h.clause_id) for h in res.hits]
+
+
+# --- text --------------------------------------------------------------------------------------
+
+def test_parse_query_terms_phrases_and_syntax():
+    pq = parse_query('"双减" 课后服务 AND near(x) *收费* “托管”')
+    assert [(i.text, i.phrase) for i in pq.items] == [("双减", True), ("托管", True), ("课后服务", False),
+                                                       ("x", False), ("收费", False)]
+    assert parse_query("").empty and parse_query('"" * ( ) NEAR').empty
+    assert len(parse_query("词 " * 5000).items) == 1           # deduplicated
+    assert len(parse_query(" ".join(f"w{i}" for i in range(500))).items) == 32   # capped
+    assert len(parse_query("课" * 10_000).items[0].text) == 1000  # cut
+
+
+def test_full_width_is_folded_both_sides():
+    assert tokens("ＲＣＥＰ协定") == tokens("rcep协定")
+    assert parse_query("ＲＣＥＰ").items[0].text == "rcep"
+
+
+def test_fts_quote_doubles_quotes():
+    assert fts_quote('a"b') == '"a""b"'
+
+
+def test_search_mode_tokens_include_words_inside_words():
+    t = tokens("中华人民共和国教育法")
+    assert "中华人民共和国" in t and "人民" in t and "共和国" in t
+    assert words("中华人民共和国教育法")[0] == "中华人民共和国"
+
+
+def test_jieba_cache_is_in_a_writable_temp_dir():
+    import os
+    j = jieba()
+    assert j.dt.tmp_dir and os.access(j.dt.tmp_dir, os.W_OK)
+
+
+def test_highlight_marks_escapes_and_windows():
+    assert highlight("严禁以课后服务名义乱收费。", ["课后服务"]) == "严禁以<mark>课后服务</mark>名义乱收费。"
+    assert highlight("a<b>课后", ["课后"]) == "a&lt;b&gt;<mark>课后</mark>"
+    long = "前" * 300 + "目标" + "后" * 300
+    h = highlight(long, ["目标"], width=100)
+    assert h.startswith("…") and h.endswith("…") and "<mark>目标</mark>" in h and len(h) < 130
+    assert highlight("没有匹配", ["目标"]) == "没有匹配"
+
+
+def test_split_clause_ref():
+    assert split_clause_ref("abc123:c4") == ("abc123", "c4")
+    assert split_clause_ref("abc123#c4") == ("abc123", "c4")
+    for bad in ("abc", "abc:4", "abc:c", ":c1", "a b:c1"):
+        with pytest.raises(SearchError):
+            split_clause_ref(bad)
+
+
+def test_rrf():
+    fused = rrf([["a", "b", "c"], ["c", "a", "d"]], k=60)
+    assert [k for k, _ in fused] == ["a", "c", "b", "d"]
+    assert fused[0][1] == pytest.approx(1 / 61 + 1 / 62)
+
+
+def test_top_k_is_exact_with_chunks_and_masks():
+    rng = np.random.default_rng(0)
+    mat = rng.normal(size=(1000, 16)).astype(np.float32)
+    q = rng.normal(size=16).astype(np.float32)
+    allowed = rng.random(1000) > 0.5
+    idx, scores = top_k(mat, q, 7, allowed, chunk=64)
+    s = mat @ q
+    s[~allowed] = -np.inf
+    assert list(idx) == list(np.argsort(-s)[:7])
+    assert np.allclose(scores, np.sort(s)[::-1][:7])
+    assert len(top_k(mat, q, 5, np.zeros(1000, bool))[0]) == 0
+
+
+# --- index maintenance -------------------------------------------------------------------------
+
+def test_hooks_index_on_put_and_drop_replaced_versions(store, records):
+    b = SQLiteSearch(store, sync=False)
+    assert b.search(SearchQuery("课后服务")).total > 0
+    rec = next(r for r in records if any("课后服务" in c["text"] for c in r["clauses"]))
+    i = records.index(rec)
+    new = copy.deepcopy(rec)
+    new["doc_id"] = "f" * 16
+    for c in new["clauses"]:
+        c["text"] = c["text"].replace("课后服务", "蓝鲸计划")
+    store.put(new, f"/docs/{i}.txt", "changed", "txt")   # the same source, changed: replaces the old doc
+    assert all(h.doc_id != rec["doc_id"] for h in b.search(SearchQuery("课后服务", limit=200)).hits)
+    assert {h.doc_id for h in b.search(SearchQuery("蓝鲸计划", limit=200)).hits} == {"f" * 16}
+    assert kwmod.stale(store.db) == ([], [])
+
+
+def test_plain_store_is_synced_on_open(tmp_path, records):
+    plain = SQLiteStore(tmp_path / "p.db")
+    for i, rec in enumerate(records[:2]):
+        plain.put(rec, f"/d/{i}", f"h{i}", "txt")
+    b = SQLiteSearch(plain)
+    n = b.search(SearchQuery("", facets=False)).total
+    assert n == sum(len(r["clauses"]) for r in records[:2])
+    plain.put(records[2], "/d/2", "h2", "txt")           # written behind the index's back
+    assert kwmod.stale(plain.db)[1] == [records[2]["doc_id"]]
+    assert b.sync() == 1
+    assert b.search(SearchQuery("", facets=False)).total == n + len(records[2]["clauses"])
+    plain.close()
+
+
+def test_readonly_store_searches_but_never_writes(tmp_path, records):
+    path = tmp_path / "r.db"
+    s = SearchableSQLiteStore(path)
+    for i, rec in enumerate(records):
+        s.put(rec, f"/d/{i}", f"h{i}", "txt")
+    SQLiteSearch(s).search(SearchQuery("教育", mode="semantic"))   # builds the model and vectors
+    s.close()
+    ro = SQLiteStore(path, readonly=True)
+    b = SQLiteSearch(ro)
+    assert b.readonly
+    assert b.search(SearchQuery("课后服务")).total > 0
+    assert b.search(SearchQuery("课后服务", mode="hybrid")).hits
+    ro.close()
+    bare = tmp_path / "bare.db"
+    SQLiteStore(bare).close()
+    with pytest.raises(SearchError, match="no search index"):
+        SQLiteSearch(SQLiteStore(bare, readonly=True))
+
+
+def test_tfidf_model_is_saved_reused_and_refitted_when_the_corpus_grows(tmp_path, records):
+    path = tmp_path / "m.db"
+    s = SearchableSQLiteStore(path)
+    s.put(records[0], "/d/0", "h0", "txt")
+    b = SQLiteSearch(s)
+    b.search(SearchQuery("教育", mode="semantic"))
+    meta1 = json.loads(s.db.execute("SELECT meta FROM search_models WHERE name='tfidf'").fetchone()[0])
+    n1 = s.db.execute("SELECT COUNT(*) FROM search_vectors").fetchone()[0]
+    assert meta1["n_fit"] == n1 > 0
+    s.close()
+    s = SearchableSQLiteStore(path)                        # another process: loads the saved model, no refit
+    b = SQLiteSearch(s)
+    b.search(SearchQuery("教育", mode="semantic"))
+    assert json.loads(s.db.execute("SELECT meta FROM search_models").fetchone()[0]) == meta1
+    for i, rec in enumerate(records[1:], 1):               # the corpus grows a lot: refit
+        s.put(rec, f"/d/{i}", f"h{i}", "txt")
+    res = b.search(SearchQuery(records[-1]["clauses"][5]["text"], mode="semantic", limit=1))
+    meta2 = json.loads(s.db.execute("SELECT meta FROM search_models").fetchone()[0])
+    assert meta2["n_fit"] > meta1["n_fit"]
+    assert res.hits[0].doc_id == records[-1]["doc_id"]
+    s.close()
+
+
+def test_tfidf_embedder_round_trips_through_bytes():
+    texts = ["学前教育毛入园率达到99%", "严禁以课后服务名义乱收费", "落实双减政策", "推进城市更新", "河长制工作"] * 3
+    e = TfidfEmbedder.fit(texts, dim=4)
+    e2 = TfidfEmbedder.from_bytes(e.to_bytes(), e.meta)
+    a, b = e.encode(texts[:3]), e2.encode(texts[:3])
+    assert np.allclose(a, b, atol=1e-2)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1, atol=1e-5)
+
+
+def test_reindex_rebuilds_everything(store):
+    b = SQLiteSearch(store)
+    before = b.search(SearchQuery("课后服务", limit=50, facets=False))
+    report = b.reindex()
+    assert report["clauses"] == store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    assert report["embedded"] > 0 and report["model"] == "tfidf"
+    assert keys(b.search(SearchQuery("课后服务", limit=50, facets=False))) == keys(before)
+
+
+def test_title_boost_and_heading_weight_rank(store):
+    b = SQLiteSearch(store, sync=False)
+    res = b.search(SearchQuery("办学活力", limit=10, facets=False))
+    # the document titled …激发中小学办学活力… ranks its clauses first
+    assert "办学活力" in (res.hits[0].title or "")
+
+
+def test_unknown_embedding_model_is_a_clean_error(store):
+    from zhengce.pipeline.search.semantic import sentence_transformers_available
+    if sentence_transformers_available():
+        pytest.skip("sentence-transformers installed: tested in test_search_st.py")
+    with pytest.raises(SearchError, match="sentence-transformers is not installed"):
+        SQLiteSearch(store).search(SearchQuery("教育", mode="semantic", embed_model="BAAI/bge-small-zh-v1.5"))
+
+
+# --- CLI ---------------------------------------------------------------------------------------
+
+def run_cli(*argv):
+    """zhengce.cli.main with the search commands registered (whether or not cli.py does it yet)."""
+    import contextlib
+    import io
+
+    from zhengce import cli, cli_search
+    orig = cli.build_parser
+
+    def build():
+        p = orig()
+        sub = p._subparsers._group_actions[0]
+        if "search" not in sub.choices:
+            cli_search.register(sub)
+        return p
+    out, err = io.StringIO(), io.StringIO()
+    cli.build_parser = build
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(argv))
+    finally:
+        cli.build_parser = orig
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seed_db(tmp_path_factory):
+    from zhengce.pipeline.ingest import ingest
+    path = tmp_path_factory.mktemp("cli") / "seeds.db"
+    s = SQLiteStore(path)
+    ingest([str(SEEDS)], s)
+    s.close()
+    return str(path)
+
+
+def test_cli_search_json_matches_the_contract(seed_db):
+    code, out, err = run_cli("search", "课后服务", "--db", seed_db, "--json", "--limit", "3",
+                             "--filter", "level=municipal", "--filter", "year=2020-2022")
+    assert code == 0, err
+    data = json.loads(out)
+    assert set(data) >= {"total", "hits", "facets"} and data["total"] > 0 and len(data["hits"]) <= 3
+    for h in data["hits"]:
+        assert set(h) >= {"doc_id", "source", "title", "clause_id", "section_id", "kind", "text", "score", "highlight"}
+        assert h["source"].endswith(".txt")
+    assert data["facets"]["level"] == {"municipal": data["total"]}
+    for mode in ("semantic", "hybrid"):
+        code, out, err = run_cli("search", "减轻学生课业负担", "--db", seed_db, "--mode", mode, "--json")
+        assert code == 0, err
+        assert json.loads(out)["hits"]
+
+
+def test_cli_paginates(seed_db):
+    _, a, _ = run_cli("search", "教育", "--db", seed_db, "--json", "--limit", "4", "--no-facets")
+    _, b, _ = run_cli("search", "教育", "--db", seed_db, "--json", "--limit", "2", "--offset", "2", "--no-facets")
+    assert [h["clause_id"] for h in json.loads(a)["hits"]][2:] == [h["clause_id"] for h in json.loads(b)["hits"]]
+
+
+def test_cli_similar_and_human_output(seed_db):
+    _, out, _ = run_cli("search", "课后服务", "--db", seed_db, "--json", "--limit", "1")
+    hit = json.loads(out)["hits"][0]
+    code, out, err = run_cli("similar", f"{hit['doc_id']}#{hit['clause_id']}", "--db", seed_db, "--json")
+    assert code == 0, err
+    assert all(h["doc_id"] != hit["doc_id"] for h in json.loads(out)["hits"])
+    code, out, err = run_cli("search", "课后服务", "--db", seed_db, "--limit", "2")
+    assert code == 0 and "clauses match" in out and "课后服务" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["search", "x", "--db", "/nonexistent/x.db"], "no such database"),
+    (["search", "x", "--db", "SEED", "--filter", "colour=red"], "unknown key 'colour'"),
+    (["search", "x", "--db", "SEED", "--filter", "year=soon"], "year 'soon'"),
+    (["search", "x", "--db", "SEED", "--limit", "-3"], "must not be negative"),
+    (["search", "x", "--db", "SEED", "--limit", "5000"], "limit 5000"),
+    (["search", "x", "--db", "SEED", "--mode", "fuzzy"], "invalid choice"),
+    (["similar", "nonsense", "--db", "SEED"], "expected DOCID:cN"),
+    (["similar", "ffffffffffff:c1", "--db", "SEED"], "no such document"),
+])
+def test_cli_errors_are_one_line_exit_2(seed_db, argv, message):
+    argv = [seed_db if a == "SEED" else a for a in argv]
+    code, out, err = run_cli(*argv)
+    assert code == 2 and out == ""
+    assert err.startswith("zhengce: error: ") and message in err and err.count("\n") == 1
+
+
+def test_cli_reindex(seed_db):
+    code, out, err = run_cli("reindex", "--db", seed_db, "--json")
+    assert code == 0, err
+    assert json.loads(out)["clauses"] > 0
+
+
+def test_importing_the_commands_is_light():
+    code = ("import sys, argparse; from zhengce import cli_search; p = argparse.ArgumentParser(); "
+            "cli_search.register(p.add_subparsers()); "
+            "heavy = [m for m in ('jieba', 'numpy', 'sklearn', 'fastapi', 'elasticsearch', 'sentence_transformers') "
+            "if m in sys.modules]; print(heavy)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_sqlite_store_tables_untouched_by_the_index(store):
+    names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
+    ours = {n for n in names if n.startswith("search_")}
+    assert ours and all(n.startswith("search_") for n in ours)
+    assert sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_an_index_cut_with_another_dictionary_is_rebuilt(tmp_path, records):
+    s = SearchableSQLiteStore(tmp_path / "seg.db")
+    s.put(records[0], "/d/0", "h0", "txt")
+    SQLiteSearch(s)
+    s.db.execute("UPDATE search_meta SET value='another-dictionary' WHERE key='segmentation'")
+    s.db.execute("UPDATE search_fts SET body='stale' WHERE rowid=(SELECT MIN(rid) FROM search_clauses)")
+    b = SQLiteSearch(s)                                   # notices, re-indexes every document
+    assert not b.search(SearchQuery("stale", facets=False)).total
+    assert kwmod.stale(s.db) == ([], [])
+    s.close()

@@ -1,0 +1,187 @@
+"""``zhengce search``, ``zhengce similar``, ``zhengce reindex`` and ``zhengce serve``.
+
+Registered by ``zhengce.cli.build_parser`` through ``register(sub)``.  Same conventions as the
+other commands: with ``--json`` only JSON reaches stdout, failures are one ``zhengce: error: …``
+line and exit 2 (``CliError``), heavy libraries load inside the command.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+FILTER_HELP = ("KEY=VALUE, repeatable: region, province, city, county, level, year (2021, 2019-2022, 2020-), "
+               "issuer, doc_type, kind (obligation,goal…), unit, indicator, has_target (true/false), doc_id")
+
+
+def _backend(db: str, embed_model: str | None = None):
+    from zhengce.cli import CliError
+    from zhengce.pipeline.search import SearchError
+    from zhengce.pipeline.store import StoreError
+    from pathlib import Path
+    if not db.startswith(("http://", "https://")) and not Path(db[len("sqlite:///"):] if db.startswith("sqlite:///") else db).exists():
+        raise CliError(f"{db}: no such database")
+    try:
+        from zhengce.pipeline.search import open_search
+        return open_search(db)
+    except (StoreError, SearchError) as e:
+        raise CliError(str(e)) from None
+
+
+def _filters(items):
+    from zhengce.cli import parse_filters
+    return parse_filters(items)
+
+
+def cmd_search(args) -> int:
+    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.pipeline.search import SearchError, SearchQuery
+    from zhengce.pipeline.store import StoreError
+    filters = _filters(args.filter)
+    with stdout_to_stderr() as out:
+        backend = _backend(args.db)
+        try:
+            res = backend.search(SearchQuery(args.query, args.mode, filters, args.limit, args.offset,
+                                             not args.no_facets, args.embed_model))
+        except (SearchError, StoreError) as e:
+            raise CliError(str(e)) from None
+        finally:
+            pass
+        if args.json:
+            out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_hits(res, out, f"{res.total} clauses match ({res.mode})")
+            if res.facets and not args.no_facets:
+                for key, counts in res.facets.items():
+                    if counts:
+                        top = "  ".join(f"{k} {v}" for k, v in list(counts.items())[:8])
+                        print(f"  {key}: {top}", file=out)
+    backend.close()
+    return 0
+
+
+def _print_hits(res, out, title: str) -> None:
+    import re
+
+    from rich.console import Console
+    from rich.markup import escape
+    c = Console(file=out, highlight=False, soft_wrap=True)
+    c.print(f"[bold]{escape(title)}[/bold]")
+    for i, h in enumerate(res.hits, 1):
+        snippet = escape(re.sub(r"&lt;|&gt;|&amp;", lambda m: {"&lt;": "<", "&gt;": ">", "&amp;": "&"}[m.group()],
+                                h.highlight))
+        snippet = snippet.replace("<mark>", "[bold yellow]").replace("</mark>", "[/bold yellow]")
+        c.print(f"{i:>3}. [cyan]{h.doc_id}:{h.clause_id}[/cyan] {h.kind}  {h.score:.3f}  "
+                f"[dim]{escape((h.title or '')[:40])}[/dim]")
+        c.print(f"     {snippet}")
+
+
+def cmd_similar(args) -> int:
+    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.pipeline.search import SearchError
+    from zhengce.pipeline.store import StoreError
+    filters = _filters(args.filter)
+    with stdout_to_stderr() as out:
+        backend = _backend(args.db)
+        try:
+            res = backend.similar(args.clause, args.limit, filters, args.embed_model,
+                                  other_documents=not args.same_document)
+        except (SearchError, StoreError) as e:
+            raise CliError(str(e)) from None
+        if args.json:
+            out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
+        else:
+            _print_hits(res, out, f"clauses like {args.clause}")
+    backend.close()
+    return 0
+
+
+def cmd_reindex(args) -> int:
+    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.pipeline.search import SearchError
+    from zhengce.pipeline.store import StoreError
+    with stdout_to_stderr() as out:
+        try:
+            from zhengce.pipeline.search import open_search
+            backend = open_search(args.db, sync=False) if not args.db.startswith("http") else open_search(args.db)
+            report = backend.reindex(args.embed_model)
+        except (SearchError, StoreError) as e:
+            raise CliError(str(e)) from None
+        if args.json:
+            out.write(json.dumps(report, ensure_ascii=False) + "\n")
+        else:
+            print(f"indexed {report['clauses']} clauses of {report['documents']} documents; "
+                  f"{report['embedded']} embedded with {report['model']}", file=out)
+    backend.close()
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from zhengce.cli import CliError
+    from zhengce.pipeline.search import SearchError
+    from zhengce.pipeline.store import StoreError
+    try:
+        import uvicorn
+    except ImportError:
+        raise CliError("serve: uvicorn is not installed (pip install uvicorn fastapi)") from None
+    try:
+        from zhengce.search_api.app import create_app
+        app = create_app(args.db, embed_model=args.embed_model)
+    except (SearchError, StoreError) as e:
+        raise CliError(str(e)) from None
+    print(f"zhengce: serving {args.db} on http://{args.host}:{args.port} (API docs at /docs)", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    except OSError as e:
+        raise CliError(f"serve: cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
+    return 0
+
+
+def _limit(value: str) -> int:
+    from zhengce.cli import CliError
+    try:
+        n = int(value)
+    except ValueError:
+        raise CliError(f"--limit/--offset {value}: expected a whole number") from None
+    if n < 0:
+        raise CliError(f"--limit/--offset {value}: must not be negative")
+    return n
+
+
+def register(sub) -> None:
+    s = sub.add_parser("search", help="search clauses (keyword, semantic, hybrid) with filters and facets",
+                       description="Search the clauses of a store. Terms are ANDed; \"quoted phrases\" must occur "
+                                   "literally; no query syntax is interpreted.")
+    s.add_argument("query", metavar="QUERY", help="words or \"phrases\" (may be empty to browse by filters)")
+    s.add_argument("--db", required=True)
+    s.add_argument("--mode", choices=["keyword", "semantic", "hybrid"], default="keyword")
+    s.add_argument("--filter", action="append", metavar="KEY=VALUE", help=FILTER_HELP)
+    s.add_argument("--limit", type=_limit, default=10, help="hits per page (default 10, at most 200)")
+    s.add_argument("--offset", type=_limit, default=0, help="hits to skip (pagination)")
+    s.add_argument("--embed-model", metavar="MODEL", help="tfidf (default) or a sentence-transformers model name/path "
+                                                          "(env ZHENGCE_EMBED_MODEL)")
+    s.add_argument("--no-facets", action="store_true", help="skip facet counts (faster)")
+    s.add_argument("--json", action="store_true", help="print {total, hits, facets} as JSON")
+    s.set_defaults(func=cmd_search)
+
+    m = sub.add_parser("similar", help="clauses nearest to a stored clause, in other documents")
+    m.add_argument("clause", metavar="CLAUSE_ID", help="DOCID:cN or DOCID#cN (DOCID may be a unique prefix)")
+    m.add_argument("--db", required=True)
+    m.add_argument("--filter", action="append", metavar="KEY=VALUE", help=FILTER_HELP)
+    m.add_argument("--limit", type=_limit, default=10)
+    m.add_argument("--embed-model", metavar="MODEL")
+    m.add_argument("--same-document", action="store_true", help="also return clauses of the clause's own document")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=cmd_similar)
+
+    r = sub.add_parser("reindex", help="rebuild the search index and embeddings of a store")
+    r.add_argument("--db", required=True)
+    r.add_argument("--embed-model", metavar="MODEL", help="also embed with this model (default tfidf)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_reindex)
+
+    v = sub.add_parser("serve", help="the read-only REST API (FastAPI; OpenAPI docs at /docs)")
+    v.add_argument("--db", required=True)
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--port", type=int, default=8000)
+    v.add_argument("--embed-model", metavar="MODEL")
+    v.set_defaults(func=cmd_serve)
