@@ -37,7 +37,7 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
 
 def is_unit(text: str) -> bool:
     t = canonical(text)
-    if re.match(r"^(?:将|把|对|在|按|以|由|为|从)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+    if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
 
