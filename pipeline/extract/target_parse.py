@@ -27,7 +27,10 @@ What does not: years, dates, plan periods and recurrence periods (每3年), figu
 〔〕 or a scope/note bracket (（单体建筑面积2万平方米以上）, （以下简称…）), ordinals (第3),
 codes (5G, “5+2”, 2.0), counters of targets (the 3个 of 3个100%), thresholds that qualify a noun
 (2万平方米以上的建筑), eligibility conditions (投入运行1年以上，可以申报), durations without a
-leading comparator, bare counts (五项工作, 达到一个新水平) and baselines (由80%提高到…: the 80%).
+leading comparator, bare counts (五项工作, 达到一个新水平, 一批), once-per-period frequencies
+(每三年核定一次), sanctions (处一万元以上三万元以下罚款) and baselines (由80%提高到…: the 80%).
+A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) stays in the indicator
+(国内生产总值年均增长); 5000人以上2万人以下 of one unit is one range.
 
 ``indicator`` is the noun phrase the figure applies to: the words before the comparator with
 leading goal words, dates and connectives stripped (力争2021年底义务教育…覆盖率达到80% ->
@@ -90,6 +93,7 @@ class _Lex(NamedTuple):
     unit_re: re.Pattern
     magnitude_re: re.Pattern
     pre: dict
+    changes: frozenset
     pre_re: re.Pattern
     post: dict
     post_re: re.Pattern
@@ -113,10 +117,12 @@ def _lex() -> _Lex:
             continue
         blockers = tuple(b for b in r.get("blockers", "").split(",") if b)
         units[r["unit"]] = _Unit(r["kind"], r.get("measure", ""), blockers)
-    pre, post, seps = {}, {}, []
+    pre, post, seps, changes = {}, {}, [], set()
     for r in table("target_comparators"):
         if r["position"] == "pre":
             pre[r["word"]] = (r["comparator"], int(r["gap"] or 0))
+            if r.get("change") == "yes":
+                changes.add(r["word"])
         elif r["position"] == "post":
             post[r["word"]] = r["comparator"]
         elif r["position"] == "range":
@@ -141,7 +147,7 @@ def _lex() -> _Lex:
         units=units,
         unit_re=re.compile(_alt(units)),
         magnitude_re=re.compile(_alt(mags)),
-        pre=pre, pre_re=re.compile(_alt(pre)),
+        pre=pre, changes=frozenset(changes), pre_re=re.compile(_alt(pre)),
         post=post, post_re=re.compile(_alt(post)),
         range_re=re.compile(rf"\s*(?:{_alt(seps)})\s*"),
         cues=cues,
@@ -150,7 +156,7 @@ def _lex() -> _Lex:
         lead_block=cues.get("lead_block", ()),
         object_lead_re=re.compile(rf"^(?:{_alt(cues.get('object_lead', ()))})"),
         past_re=re.compile(_alt(cues.get("past", ()))),
-        goal_re=re.compile(_alt(cues.get("goal", ())) + r"|(?:到|至)(?:19|20)\d\d年"),
+        goal_re=re.compile(_alt(cues.get("goal", ()))),
         not_past_re=re.compile(_alt(cues.get("not_past", ()))),
     )
 
@@ -170,9 +176,17 @@ _AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRST
 def _cn_number(s: str) -> Optional[float]:
     if not s:
         return None
-    if all(c in _CN_VALUE for c in s) and len(s) >= 2:          # digit by digit: 二〇二五
-        return float("".join(str(_CN_VALUE[c]) for c in s))
-    try:
+    if all(c in _CN_VALUE for c in s):
+        if len(s) == 1:                                           # fast paths: 三, 两, 十, 十五, 三十, 三十五
+            return float(_CN_VALUE[s])
+        return float("".join(str(_CN_VALUE[c]) for c in s))     # digit by digit: 二〇二五
+    if s == "十":
+        return 10.0
+    if len(s) <= 3 and "十" in s and all(c in _CN_VALUE or c == "十" for c in s) and s.count("十") == 1:
+        tens, _, ones = s.partition("十")
+        if (not tens or (tens in _CN_VALUE and _CN_VALUE[tens] > 0)) and (not ones or ones in _CN_VALUE):
+            return float((_CN_VALUE[tens] if tens else 1) * 10 + (_CN_VALUE[ones] if ones else 0))
+    try:                                                          # the rest: cn2an (imported lazily)
         import cn2an                                              # lazily: only Chinese numerals
         v = cn2an.cn2an(s.replace("〇", "零").replace("○", "零"), "smart")
         return float(v)
@@ -233,10 +247,15 @@ class _Tok(NamedTuple):
     raw: str
 
 
+_BRACKET_CHARS = re.compile(r"[《》〔〕【】\[\]［］（）()]")
+_PUNCT_RE = re.compile("[" + re.escape(_CLAUSE_PUNCT) + "]")
+
+
 def _bracket_regions(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(title / number-bracket regions, paren groups) as (start, end) pairs."""
     masked, parens, stack_title, stack_paren = [], [], [], []
-    for i, ch in enumerate(s):
+    for m in _BRACKET_CHARS.finditer(s):
+        i, ch = m.start(), m.group()
         if ch in "《〔【[［":
             stack_title.append((ch, i))
         elif ch in "》〕】]］" and stack_title:
@@ -279,7 +298,7 @@ class _Sent:
             if (any(w in content for w in scope) or re.search(r"(?:19|20)\d\d年", content)) \
                     and not any(w in content for w in keep):
                 self.scope_parens.append((a, b))
-        self.bounds = [i for i, ch in enumerate(s) if ch in _CLAUSE_PUNCT]
+        self.bounds = [m.start() for m in _PUNCT_RE.finditer(s)]
 
     def clause(self, i: int) -> tuple[int, int]:
         """The clause around position i: between clause punctuation, inside its innermost bracket."""
@@ -307,6 +326,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
     """Figures with a unit, in order, and the counters (the 3个 of 3个100%) that were skipped."""
     lex, s = _lex(), st.s
     toks, counters = [], []
+    first = _first_chars()
     pos = 0
     n = len(s)
     while True:
@@ -314,6 +334,9 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         if not m:
             break
         pos = m.end()
+        nxt = s[pos:pos + 2].lstrip(" ")[:1]
+        if not m.group("pct") and (not nxt or nxt not in first):   # cheap test: nothing unit-like follows
+            continue
         start, ntext, pct = m.start(), m.group("n"), m.group("pct")
         chinese = not ntext[0].isdigit()
         before = s[start - 1] if start else ""
@@ -351,6 +374,20 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
     return toks, counters
 
 
+@lru_cache(maxsize=1)
+def _first_chars() -> frozenset:
+    """Characters that may follow a number of a target: a unit's, a magnitude's, a range separator's,
+    成, or (after 百分之…) any character."""
+    chars = {w[0] for w in _lex().units if w}
+    chars |= set("万亿千百十成%％‰至到—–-－~～")
+    for r in table("target_units"):
+        chars.add(r["unit"][0])
+    for r in table("target_comparators"):
+        if r["position"] == "range":
+            chars.add(r["word"][0])
+    return frozenset(chars)
+
+
 def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str], chinese: bool) -> Optional[_Tok]:
     lex = _lex()
     mag = ""
@@ -373,7 +410,8 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         return _Tok(start, end + 1, end + 1, value * 10, None, "%", "percent", "比例", chinese, s[start:end + 1])
     if not chinese:
         mm = lex.magnitude_re.match(s, end)
-        if mm:
+        um0 = lex.unit_re.match(s, end)
+        if mm and not (um0 and len(um0.group()) > len(mm.group())):   # 50千瓦时: a unit, not 千
             mag, end = mm.group(), mm.end()
     p = end
     if p < len(s) and s[p] == " ":
@@ -404,6 +442,11 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
 _STRIP_CHARS = " \t\u3000、，,：:——-－·)）"
 
 
+_NUMBERING = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[条章节款项部分]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
+                        r"|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+_MAX_SUBJECT = 40
+
+
 def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
     """Move a past leading punctuation, dates, goal words and connectives of s[a:b]."""
     lex, s = _lex(), st.s
@@ -413,6 +456,11 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
         while a < b and s[a] in _STRIP_CHARS:
             a += 1
             changed = True
+        m = _NUMBERING.match(s, a, b)
+        if m:
+            a = m.end()
+            changed = True
+            continue
         t = st.time_at(a)
         if t and t[1] <= b and (strip_rec or t[2] != "rec"):
             a = t[1]
@@ -422,7 +470,24 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
         if m and not any(s.startswith(w, a) for w in lex.lead_block):
             a = m.end()
             changed = True
+    if b - a > _MAX_SUBJECT:                    # a run-on line (heading + text): keep its last words
+        k = max(s.rfind(" ", a, b), s.rfind("\u3000", a, b))
+        a = k + 1 if k >= 0 and b - k - 1 >= 2 else b - _MAX_SUBJECT
     return a
+
+
+def _strip_tail(subject: str) -> str:
+    tails, blocks = _lex().cues.get("subject_tail", ()), _lex().cues.get("tail_block", ())
+    changed = True
+    while changed and subject:
+        changed = False
+        if any(subject.endswith(b) for b in blocks):
+            break
+        for w in tails:
+            if subject.endswith(w) and len(subject) > len(w):
+                subject, changed = subject[:-len(w)].rstrip(_STRIP_CHARS), True
+                break
+    return subject
 
 
 def _rate_head(subject: str) -> bool:
@@ -431,11 +496,11 @@ def _rate_head(subject: str) -> bool:
 
 def _object(s: str, i: int) -> tuple[str, int]:
     """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end)."""
-    m = re.match(rf"[{CJK}“”\"]{{1,20}}", s[i:i + 20])
+    m = re.match(rf"[{CJK}“”\"][{CJK}“”\"、]{{0,19}}", s[i:i + 20])
     if not m or m.group()[0] in "的、和及与或以等”\"" or \
             any(m.group().startswith(w) for w in _lex().cues.get("full_cover", ())):
         return "", i
-    obj = m.group()
+    obj = m.group().rstrip("、")
     for stop in ("的", "，"):
         k = obj.find(stop)
         if k > 0:
@@ -479,31 +544,25 @@ class _Found(NamedTuple):
     cue_start: int
 
 
+@lru_cache(maxsize=1)
+def _cover_re() -> re.Pattern:
+    return re.compile(_alt(_lex().cues.get("full_cover", ())) or "全覆盖")
+
+
 def _parse(s: str, base: int) -> list[TargetCandidate]:
-    lex = _lex()
     st = _Sent(s)
     toks, counters = _tokens(st)
     found: list[_Found] = []
-    cover_re = _alt(lex.cues.get("full_cover", ("全覆盖",)))
-    covers = [m for m in re.finditer(cover_re, s) if not st.masked_at(m.start(), m.end())] if cover_re else []
-    events = sorted([(t.start, "tok", t) for t in toks] + [(m.start(), "cover", m) for m in covers],
-                    key=lambda e: e[0])
-    prev_end = -1
-    group = 0
-    for at, what, obj in events:
-        if what == "tok":
-            f = _figure(st, obj, prev_end, found, counters, group)
-        else:
-            f = _cover(st, obj, prev_end, found)
-        if f is None:
+    covers = [m for m in _cover_re().finditer(s) if not st.masked_at(m.start(), m.end())]
+    events = sorted([(t.start, 0, t) for t in toks] + [(m.start(), 1, m) for m in covers], key=lambda e: e[:2])
+    prev_end, group = -1, 0
+    for _, is_cover, obj in events:
+        f = _cover(st, obj, prev_end, found, group) if is_cover else _figure(st, obj, prev_end, found, counters, group)
+        if f is None or f == "merged":
             continue
-        if f == "merged":
-            continue
-        if found and f.group != found[-1].group:
-            group = f.group
         found.append(f)
-        group = max(group, f.group)
-        prev_end = f.end
+        group, prev_end = max(group, f.group), f.end
+    found = _merge_bounds(s, found)
     _deal_out_lists(st, found)
     out = []
     seen = set()
@@ -554,7 +613,7 @@ def _pre_cue(st: _Sent, lo: int, i: int):
         if i - m.end() > gap or st.masked_at(m.start(), m.end()):
             continue
         between = s[m.end():i]
-        if re.search(r"\d", between):
+        if re.search(r"[\d“”\"《》]", between):
             continue
         if best is None or m.end() > best[3] or (m.end() == best[3] and m.start() < best[2]):
             best = (m.group(), cmp_, m.start(), m.end())
@@ -618,14 +677,20 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont)
     kind = t.kind
     # --- is it a target?
-    if kind == "duration" and not pre:
-        return None
-    if kind == "age" and not (pre or post):
-        return None
+    if kind in ("duration", "age") and (not pre or cmp_ in (">", "<")
+                                        or (kind == "duration" and pre[0] in lex.changes)):
+        return None                                       # 超过五个工作日不答复; 5岁以下儿童; 提升五年行动
+    clause_text = s[c_start:c_end]
+    if any(w in clause_text for w in lex.cues.get("penalty", ())):
+        return None                                       # 处一万元以上三万元以下罚款
+    if any(s.startswith(w, t.start) for w in lex.cues.get("vague", ())):
+        return None                                       # 一批, 一系列
+    if t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not (pre or post) \
+            and (t.chinese or rec_text):
+        return None                                       # 达到一个新水平; 每三年核定一次 (a frequency)
     if t.chinese and t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not rec_text:
-        return None                                       # 达到一个新水平
+        return None
     if not has_cue:
-        clause_text = s[c_start:c_end]
         if kind in ("percent", "permille", "points"):
             if re.search(rf"(?:{_alt(lex.cues.get('baseline', ()))})$", s[max(c_start, t.start - 3):t.start]):
                 return None
@@ -633,8 +698,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pass
         else:
             return None
-    if post and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的":
-        return None                                       # 2万平方米以上的建筑: a scope
+    if post and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的" and kind not in ("percent", "permille"):
+        return None                                       # 2万平方米以上的建筑: a scope (八成以上的村庄 is not)
     tail = s[post_end:post_end + 14]
     if any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
         return None                                       # 1年以上，可以申报
@@ -651,9 +716,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     else:
         subj_end = num_start
     a = _strip_subject(st, lo, subj_end)
-    subject = s[a:subj_end].strip(_STRIP_CHARS)
+    subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
     obj, obj_end = _object(s, post_end)
-    between = s[pre[3]:num_start] if pre else ""
+    between = between0 = s[pre[3]:num_start] if pre else ""
     if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
         between = ""
     measure = t.measure
@@ -663,8 +728,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         o = _strip_object(obj)
         base_ = an.group("base").strip()
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
+    elif subject and pre and pre[0] in lex.changes:
+        indicator = subject + pre[0]                      # 国内生产总值年均增长 (7%)
     elif subject and _rate_head(subject):
         indicator = subject
+        if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
+            indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
         if len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
@@ -695,7 +764,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                   (lo, subj_end), pre[2] if pre else num_start)
 
 
-def _cover(st: _Sent, m: re.Match, prev_end: int, found: list):
+def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
     """全覆盖 -> = 100 %, or merged into a 100% figure right before it (3个100%全覆盖)."""
     lex, s = _lex(), st.s
     i, j = m.start(), m.end()
@@ -703,10 +772,12 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list):
         return None                                        # 全覆盖的…, 全覆盖、多元化的…
     if found and found[-1].value == 100 and found[-1].unit == "%" and 0 <= i - found[-1].end <= 1:
         last = found[-1]
-        ind = last.indicator
-        if not ind or len(ind) <= 4:
-            c0 = st.clause(last.start)[0]
-            ind = (_prev_clause(st, c0) or "") + "覆盖率" if _prev_clause(st, c0) else ind
+        lo, hi = last.region
+        a = _strip_subject(st, lo, hi)
+        subject = s[a:hi].strip(_STRIP_CHARS)
+        if not subject:
+            subject = _prev_clause(st, st.clause(last.start)[0])
+        ind = (subject if subject.endswith(("覆盖率", "覆盖面")) else subject + "覆盖率") if subject else last.indicator
         found[-1] = last._replace(end=j, indicator=ind)
         return "merged"
     c_start, _ = st.clause(i)
@@ -725,8 +796,20 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list):
         prev = _prev_clause(st, c_start)
         indicator = prev + "覆盖率" if prev else None
     start = min([x for x in (a if subject else i, d_start if deadline and d_start >= lo else i) if x >= 0])
-    group = (found[-1].group + 1) if found else 1
-    return _Found(start, j, "=", 100.0, None, "%", None, deadline, indicator, group, (lo, i), i)
+    return _Found(start, j, "=", 100.0, None, "%", None, deadline, indicator, group + 1, (lo, i), i)
+
+
+def _merge_bounds(s: str, found: list) -> list:
+    """5000平方米以上2万平方米以下: a floor right before a ceiling of the same unit is one range."""
+    out: list = []
+    for f in found:
+        if out and out[-1].comparator == ">=" and f.comparator == "<=" and out[-1].unit == f.unit \
+                and out[-1].end == f.start and s[:out[-1].end].endswith("以上") and f.value >= out[-1].value:
+            last = out[-1]
+            out[-1] = last._replace(end=f.end, comparator="range", value_max=f.value)
+            continue
+        out.append(f)
+    return out
 
 
 def _deal_out_lists(st: _Sent, found: list) -> None:
@@ -745,8 +828,12 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             continue
         head, _, mid = region.partition("分别")
         a = _strip_subject(st, lo, lo + len(head))
-        parts = [p.strip(_STRIP_CHARS) for p in re.split(r"[、和及与]", s[a:lo + len(head)]) if p.strip(_STRIP_CHARS)]
-        if len(parts) != len(ks):
+        subject = s[a:lo + len(head)]
+        for sep in (r"[、和及与]", r"[、和及]", r"[、和]", r"、"):
+            parts = [p.strip(_STRIP_CHARS) for p in re.split(sep, subject) if p.strip(_STRIP_CHARS)]
+            if len(parts) == len(ks):
+                break
+        else:
             continue
         for p, k in zip(parts, ks):
             found[k] = found[k]._replace(indicator=p + mid.strip())
@@ -754,8 +841,14 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
 
 # --- past facts and review sections ---------------------------------------------------------------
 
-_SENT_YEAR = re.compile(r"^[\s“”—\-－]*(?:(?:至|截至|截止|截止到)\s*)?((?:19|20)\d\d)\s*年(?:底|末|年底|年末|\d{1,2}月(?:底|末)?)?\s*[，,]")
+_SENT_YEAR = re.compile(r"^[\s“”—\-－]*(?:(?:截至|截止|截止到)\s*)?((?:19|20)\d\d)\s*年(?:底|末|年底|年末|\d{1,2}月(?:底|末)?)?\s*[，,]")
+_BY_YEAR = re.compile(r"(?<!截)(到|至)\s*((?:19|20)\d\d)\s*年")
 _YEAR_ANY = re.compile(r"(?<![\d〔\[【])((?:19|20)\d\d)\s*年(?![级龄轻纪均限薪])")
+
+
+@lru_cache(maxsize=1)
+def _plan_ends() -> dict[str, int]:
+    return {r["name"]: int(r["end"]) for r in table("time_periods") if r["series"] == "plan"}
 
 
 def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
@@ -770,13 +863,19 @@ def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
     s = sentence
     if lex.goal_re.search(s):
         return False
+    for m in _BY_YEAR.finditer(s):                       # 到2025年: a goal; 至2020年底 only if not past
+        if doc_year is None or int(m.group(2)) >= doc_year:
+            return False
     cleaned = lex.not_past_re.sub("", s)
-    masked, _ = _bracket_regions(cleaned)
-    for m in lex.past_re.finditer(cleaned):
-        if not _inside(masked, m.start(), m.end()):
-            return True
+    if lex.past_re.search(cleaned):
+        masked, _ = _bracket_regions(cleaned)
+        for m in lex.past_re.finditer(cleaned):
+            if not _inside(masked, m.start(), m.end()):
+                return True
     if doc_year is None:
         return bool(_SENT_YEAR.match(s))
+    if not _YEAR_ANY.search(s) and "五" not in s:
+        return False
     masked, _ = _bracket_regions(s)
     for m in _YEAR_ANY.finditer(s):
         if _inside(masked, m.start(), m.end()):
@@ -785,7 +884,7 @@ def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
             continue
         if int(m.group(1)) < doc_year:
             return True
-    periods = {(r["name"]): int(r["end"]) for r in table("time_periods") if r["series"] == "plan"}
+    periods = _plan_ends()
     for m in re.finditer(r"[“\"]?(十[一二三四五六]?五)[”\"]?(?:时期|期间|以来|末)", s):
         end = periods.get(m.group(1))
         if end is not None and end < doc_year:

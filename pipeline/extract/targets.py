@@ -142,8 +142,9 @@ def not_a_target(cand) -> bool:
 def extract(doc) -> None:
     doc_day = _doc_date(doc)
     targets: list[Target] = []
+    year = doc_day.year if doc_day else None
     for c in doc.clauses:
-        if " | " in c.text or c.kind == "fact" or is_past_fact(c.text):
+        if " | " in c.text or c.kind == "fact" or is_past_fact(c.text, year):
             continue
         for cand in parse_targets(c.text, c.span[0]):
             if not_a_target(cand):
