@@ -153,4 +153,6 @@ def create_app(db: str, embed_model: str | None = None, backend=None) -> FastAPI
     def health() -> dict:
         return {"ok": True, "documents": locked(store.count)}
 
+    from zhengce.search_api.ui import mount_ui  # the web interface over the same store
+    mount_ui(app, lambda: store)
     return app
