@@ -149,6 +149,32 @@ def create_app(db: str, embed_model: str | None = None, backend=None) -> FastAPI
     def backend_has_clause(did: str, cid: str) -> bool:
         return any(r["id"] == cid for r in store.rows("clauses", doc_id=did))
 
+    @app.get("/compare", summary="Align the clauses of two documents (parent, implementation)")
+    def compare(a: str = Query(..., max_length=200), b: str = Query(..., max_length=200),
+                threshold: float = Query(0.5, gt=0, lt=1), diff: bool = True) -> dict:
+        from zhengce.pipeline.compare.align import AlignConfig, compare_records
+        ra, rb = locked(store.get, resolve(a)), locked(store.get, resolve(b))
+        cfg = AlignConfig(threshold=threshold, moved_threshold=max(threshold, AlignConfig.moved_threshold))
+        return compare_records(ra, rb, cfg).to_dict(diff=diff)
+
+    @app.get("/family/{doc_id}", summary="A policy's family: citations and uncited implementations")
+    def family_of(doc_id: str = Path(..., max_length=200), reuse: bool = True,
+                  min_share: float = Query(0.2, ge=0, le=1)) -> dict:
+        from zhengce.pipeline.compare.lineage import family
+        did = resolve(doc_id)
+        return locked(family, store, did, reuse=reuse, min_share=min_share)
+
+    @app.get("/indicators", summary="Targets of one indicator across regions (a pivot table)")
+    def indicators(indicator: str = Query(..., min_length=1, max_length=100),
+                   pivot: str = Query("region", max_length=20), f: dict = Depends(filters)) -> dict:
+        from zhengce.pipeline.compare import indicators as ind
+        if pivot not in ind.PIVOTS:
+            raise HTTPException(422, f"pivot {pivot!r}: unknown (known: {', '.join(ind.PIVOTS)})")
+        f = {k: v for k, v in dict(f).items() if k not in ("kind", "has_target", "indicator")}
+        recs = locked(ind.store_targets, store, indicator, **f)
+        names, rows = ind.pivot_rows(recs, pivot)
+        return {"indicator": indicator, "pivot": pivot, "indicators": names, "rows": rows}
+
     @app.get("/health", include_in_schema=False)
     def health() -> dict:
         return {"ok": True, "documents": locked(store.count)}

@@ -149,3 +149,37 @@ def test_fuzz_no_5xx(client, a_doc_id, endpoint, x, p, real):
     r = client.get(endpoint.replace("{x}", x), params=p)
     assert r.status_code < 500, (endpoint, x, p, r.text)
     assert r.headers["content-type"].startswith("application/json")
+
+
+def test_compare_family_and_indicator_endpoints(client_and_ids=None):
+    """/compare, /family/{id} and /indicators over a store of the seeds (000 and 004 share clauses
+    taken from 教基〔2020〕7号; 003 has an indicator table)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from conftest import SEEDS
+    from zhengce.pipeline.ingest import ingest
+    from zhengce.pipeline.store import open_store
+    from zhengce.search_api.app import create_app
+
+    tmp = Path(tempfile.mkdtemp())
+    for p in SEEDS.glob("*.txt"):
+        shutil.copy(p, tmp / p.name)
+    db = tmp / "s.db"
+    ingest([str(tmp)], open_store(str(db)))
+    client = TestClient(create_app(str(db)))
+    s = open_store(str(db))
+    a, b = s.resolve("000_1f4e195ec8952eb0.txt"), s.resolve("004_d529f74e39be1481.txt")
+    r = client.get("/compare", params={"a": a, "b": b})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["a"] == a and body["b"] == b and body["pairs"]
+    assert any("鼓励教师大胆创新" in p["a"]["text"] for p in body["pairs"])
+    assert client.get("/compare", params={"a": a, "b": "nope"}).status_code == 404
+    assert client.get(f"/family/{a}").status_code == 200
+    r = client.get("/indicators", params={"indicator": "毛入园率"})
+    assert r.status_code == 200 and r.json()["rows"]
+    assert client.get("/indicators", params={"indicator": "毛入园率", "pivot": "colour"}).status_code == 422

@@ -188,7 +188,6 @@ def _tfidf(a: list[Item], b: list[Item]):
     in 2^22 columns, without its per-character Python loop."""
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfTransformer
-    from .text import ngram_hashes
     forms = [x.norm if not x.minor else "" for x in a] + [x.norm if not x.minor else "" for x in b]
     owners, cols = [], []
     for k in (2, 3):
