@@ -81,13 +81,18 @@ def shingle_hashes(text: str, k: int = 3) -> np.ndarray:
         h = np.zeros(m, dtype=np.uint64)
         for t in range(k):
             h = h * _P + cps[t:t + m]
-        # splitmix64 finaliser, then the high 32 bits
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
+        h = _splitmix64(h)   # then the high 32 bits
     return np.unique((h >> np.uint64(32)).astype(np.uint32))
+
+
+def _splitmix64(h):
+    """splitmix64's finaliser over a uint64 array (callers silence numpy's overflow warnings)."""
+    h ^= h >> np.uint64(30)
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    h ^= h >> np.uint64(31)
+    return h
 
 
 def ngram_hashes(forms: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -107,11 +112,7 @@ def ngram_hashes(forms: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         h = np.zeros(m, dtype=np.uint64)
         for t in range(k):
             h = h * _P + cps[t:t + m]
-        h ^= h >> np.uint64(30)
-        h *= np.uint64(0xBF58476D1CE4E5B9)
-        h ^= h >> np.uint64(27)
-        h *= np.uint64(0x94D049BB133111EB)
-        h ^= h >> np.uint64(31)
+        h = _splitmix64(h)
     owner = np.repeat(np.arange(len(forms)), lens)[:m]
     valid = np.arange(m) <= (starts + lens - k)[owner]
     return owner[valid], (h[valid] >> np.uint64(32)).astype(np.uint32)

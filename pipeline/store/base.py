@@ -39,9 +39,12 @@ class Store(ABC):
     def rows(self, table: str, **filters: Any) -> list[dict]:
         """Rows of clauses / targets / responsibilities / sections / citations / time_expressions."""
 
-    @abstractmethod
     def records(self, **filters: Any) -> Iterator[dict]:
-        """Full records matching filters."""
+        """Full records matching filters (backends may stream them more cleverly)."""
+        for d in self.documents(**filters):
+            rec = self.get(d["doc_id"])
+            if rec:
+                yield rec
 
     @abstractmethod
     def sources(self, doc_id: str) -> list[str]:

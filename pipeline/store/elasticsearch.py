@@ -331,12 +331,6 @@ class ElasticsearchStore(Store):
                 out.append(row)
         return out
 
-    def records(self, **filters: Any) -> Iterator[dict]:
-        for d in self.documents(**filters):
-            rec = self.get(d["doc_id"])
-            if rec:
-                yield rec
-
     def sources(self, doc_id: str) -> list[str]:
         return sorted(h["_source"]["source"] for h in self._scan("sources", {"term": {"doc_id": doc_id}}))
 

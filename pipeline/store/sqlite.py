@@ -15,7 +15,7 @@ import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .base import FILTER_KEYS, Store, StoreError
 
@@ -345,12 +345,6 @@ class SQLiteStore(Store):
                     d[k] = json.loads(d[k])
             out.append(d)
         return out
-
-    def records(self, **filters: Any) -> Iterator[dict]:
-        for d in self.documents(**filters):
-            rec = self.get(d["doc_id"])
-            if rec:
-                yield rec
 
     # --- citations ------------------------------------------------------------------------
 
