@@ -126,11 +126,14 @@ def explicit_lists(text: str):
 
 SUBJECT_VERB = re.compile(
     r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|"
-    r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|根据)")
+    r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|按|根据|在[^，,。；;]{1,20}?(?:时|中|内|上|前|后))")
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
                                r"发挥|充分|建立|健全|完善|深化|实施|开展|落实|坚持|围绕|引导|促进|提升|构建|全面|"
                                r"探索|积极|加大|加快|继续|力争|确保|科学|防止|认真|通过|必须|[一二三四五六七八九十]是|"
                                r"有关|相关|各相关|其他|其它|全区|全市|全县|全省)")
+
+
+LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年)")
 
 
 def clause_subjects(text: str) -> list[str]:
@@ -146,15 +149,13 @@ def clause_subjects(text: str) -> list[str]:
 
 def _part_subject(first: str) -> str | None:
     from .clauses import head_at_end
+    first = LEADING_ADVERBIAL.sub("", first)
     if NOT_SUBJECT_START.match(first):
         return None
     for n in range(2, min(len(first), 30) + 1):
-        if head_at_end(first, n) and actor_kind(first[:n]) == "org":
-            if SUBJECT_VERB.match(first[n:]) and is_unit(first[:n]) and _starts_with_noun(first[:n]):
-                return first[:n]
-            if n < len(first) and first[n] not in "和及与、" and head_at_end(first, n + 1) is None \
-                    and head_at_end(first, n + 2) is None:
-                return None   # the first organisation named is not followed by its action
+        if head_at_end(first, n) and actor_kind(first[:n]) == "org" and SUBJECT_VERB.match(first[n:]):
+            prefix = first[:n]
+            return prefix if is_unit(prefix) and _is_noun_phrase(prefix) else None
     return None
 
 
@@ -175,10 +176,9 @@ def _starts_with_noun(phrase: str) -> bool:
 
 
 # Phrases that name an organisation's part in a task without making it the subject:
-# 充分发挥残疾人教育专家委员会作用 (responsible), 协助太原市社区大学推动… (it leads),
-# 以华东师大、山西师大等院校为依托 / 依托省教科院 (support).
+# 协助太原市社区大学推动… (it leads), 以华东师大、山西师大等院校为依托 / 依托省教科院 (support).
+# (``充分发挥X的…作用`` names X's role but gives it no task by name, so it is not read: SCHEMA.)
 ROLE_PHRASES = (
-    (re.compile(r"发挥(?P<units>[^，,。；;]{2,46})作用"), "responsible"),
     (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
     (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
     (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
@@ -213,6 +213,22 @@ def _units_before_role_noun(body: str) -> str | None:
     return None
 
 
+def _is_noun_phrase(phrase: str) -> bool:
+    """Whether jieba reads the phrase as nouns joined by 的/和/、 (非单一法人教育集团的各成员学校),
+    not a clause of its own (学校按照预算管理有关规定和学校)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    if not _starts_with_noun(phrase):
+        return False
+    segmenter()
+    for w in pseg.lcut(phrase):
+        if w.flag.startswith("v") and w.flag != "vn" and w.word not in ("编制", "管理", "监管", "督导", "执法"):
+            return False
+        if w.flag in ("p", "d") and w.word not in ("各",):
+            return False
+    return True
+
+
 def _in_notice(doc, offset: int) -> bool:
     first = doc.sections[0].span[0] if doc.sections else len(doc.text)
     return offset < first
@@ -243,11 +259,17 @@ def extract(doc) -> None:
             continue   # 请认真贯彻落实 asks the notice's recipients to act, it names no task
         actors = list(c.actors) if c.kind in ("obligation", "prohibition") else []
         if c.kind not in ("permission", "encouragement"):
-            from .clauses import _split_actor
-            actors += [p for s in clause_subjects(c.text) for p in _split_actor(s) if p not in actors]
+            # a subject list stays whole (学校和单位, 幼儿园、中小学校和中等职业学校) unless each member is
+            # addressed on its own (各乡镇、各部门)
+            for subject in clause_subjects(c.text):
+                pieces = subject.split("、")
+                for p in (pieces if len(pieces) > 1 and all(x.startswith("各") for x in pieces) else [subject]):
+                    if p not in actors:
+                        actors.append(p)
         expanded = []
         for actor in actors:
-            pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor else []
+            # a bracketed list closing a task, （合肥海关、省商务厅负责）, is one unit per member
+            pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and c.text[:1] in "（(" else []
             expanded += pieces if len(pieces) > 1 else [actor]
         for actor in expanded:
             if (actor_kind(actor) != "org" and not is_org(actor)) or not is_unit(actor) or GENERIC.match(actor):
