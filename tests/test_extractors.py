@@ -77,3 +77,9 @@ def test_extraction_never_raises_and_spans_point_at_their_text(text):
         assert 0 <= r.span[0] <= r.span[1] <= len(t)
     for s in doc.sections:
         assert s.heading in t[s.span[0]:s.span[1]]
+
+
+def test_canonical_unit_keeps_what_was_written():
+    doc = _doc("落实资金保障。（责任单位：市教育局（市体育局）、区发展和改革委员会）")
+    got = {(r.unit, r.surface) for r in doc.responsibilities}
+    assert got == {("市教育局", "市教育局（市体育局）"), ("区发展改革委", "区发展和改革委员会")}

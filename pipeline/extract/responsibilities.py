@@ -42,12 +42,23 @@ def is_unit(text: str) -> bool:
     return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
 
 
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((r["full"], r["short"]) for r in table("unit_aliases")), key=lambda x: -len(x[0])))
+
+
 def canonical(unit: str) -> str:
-    """The unit without layout and without a parenthesised merged bureau: 市教育局（市体育局） → 市教育局."""
+    """The unit as lists name it: without layout, without a parenthesised merged bureau
+    (市教育局（市体育局） → 市教育局), a full bureau name in its short form
+    (区建设和管理委员会 → 区建设管理委, from lexicon/unit_aliases.tsv)."""
     u = re.sub(r"\s+", "", unit).strip("，,、；;。")
     u = re.sub(r"^(?:各有关|有关)?(?:责任|牵头)?单位[:：]", "", u)
     base = re.sub(r"[（(][^（）()]*[）)]$", "", u)
-    return base if len(base) >= 2 and is_org(base) else u
+    u = base if len(base) >= 2 and is_org(base) else u
+    for full, short in _aliases():
+        if u.endswith(full) and len(u) > len(full):   # a place comes first: 市…, 区…, 上海市…
+            return u[: -len(full)] + short
+    return u
 
 
 def split_units(text: str, base: int) -> list[tuple[str, int, int]]:
