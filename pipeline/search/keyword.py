@@ -336,6 +336,15 @@ class KeywordIndex:
         f = facet_counts(db, "_search_m")
         return total, [tuple(r) for r in rows], f
 
+    def some_words(self, pq: ParsedQuery, filters: dict, pool: int) -> list[tuple[int, float, int]]:
+        """The top ``pool`` clauses holding any of the query's words, by BM25 (for fusion: it finds
+        the paraphrases that share only some words with the query)."""
+        if pq.empty:
+            return []
+        sql, args, _ = self._candidates(pq, filters, relaxed=True)
+        return [tuple(r) for r in self.db.execute(
+            f"SELECT rid, score, tier FROM ({sql}) ORDER BY score DESC, doc_id, rid LIMIT ?", args + [pool])]
+
     def hits(self, ranked: list[tuple[int, float, int]], pq: ParsedQuery | None) -> list[Hit]:
         """Hit objects for (rid, score, tier) rows, in that order."""
         if not ranked:

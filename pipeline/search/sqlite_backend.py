@@ -184,10 +184,13 @@ class SQLiteSearch(SearchBackend):
             return self._keyword(query)
         pool = max(POOL, query.offset + query.limit)
         _, kw_rows, _ = self.keyword.search(pq, query.filters, 0, 0, False, pool=pool)
+        some = self.keyword.some_words(pq, query.filters, pool)
         sem = self._semantic_ranked(pq.text(), query.filters, pool, query.embed_model)
-        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _ in sem]])
+        # three lists: every word (precise), any word by BM25 (recall on partial overlap), meaning
+        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _, _ in some], [r for r, _ in sem]])
         page = fused[query.offset:query.offset + query.limit]
-        tiers = {r: t for r, _, t in kw_rows}
+        tiers = {r: 2 for r, _, _ in some}
+        tiers.update({r: t for r, _, t in kw_rows})
         hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq)
         for h, (r, _) in zip(hits, page):
             h.matched_by = {0: "words", 1: "substring", 2: "some words"}.get(tiers.get(r)) or "semantic"
