@@ -275,7 +275,8 @@ DOC_TYPE_END = re.compile(r"(?:通知|意见|方案|规划|办法|条例|规定|
 DATE_LINE = re.compile(r"^[（(]?(?:(?:19|20)\d{2}|[二〇○零一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月\s*[\d一二三四五六七八九十]{1,3}\s*日[）)]?$")
 
 
-DOC_NUMBER_LINE = re.compile(rf"^[（(]?[{CJK}]{{1,14}}\s*〔(?:19|20)\d{{2}}〕\s*\d{{1,5}}\s*号[）)]?$")
+DOC_NUMBER_LINE = re.compile(
+    rf"^[（(]?[{CJK}]{{1,14}}\s*〔(?:19|20)\d{{2}}〕\s*\d{{1,5}}\s*号[）)]?(?:\s+签发人[:：]\s*\S+)?$")
 
 
 def _unbalanced(text: str) -> bool:

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 PROG = "zhengce"
-NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
 
 
 class CliError(Exception):
@@ -38,6 +37,7 @@ def stdout_to_stderr():
 
 def iter_inputs(paths: list[str]):
     """Files named, and the supported files under directories named (sorted, recursive)."""
+    from zhengce.pipeline.ingest import NOT_DOCUMENTS
     from zhengce.pipeline.load import LOADERS
     for p in paths:
         path = Path(p)

@@ -18,7 +18,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import actor_kind
+from .clauses import _in_notice, actor_kind
 
 
 @lru_cache(maxsize=1)
@@ -238,11 +238,6 @@ def _is_noun_phrase(phrase: str) -> bool:
         if w.flag in ("p", "d") and w.word not in ("各",):
             return False
     return True
-
-
-def _in_notice(doc, offset: int) -> bool:
-    first = doc.sections[0].span[0] if doc.sections else len(doc.text)
-    return offset < first
 
 
 def extract(doc) -> None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ..lexicon import table, words
 from ..model import Metadata, Region
-from ..normalise import CJK, DATE_LINE, DOC_NUMBER_BRACKETS, GARBLE, NUMBERING
+from ..normalise import CJK, DATE_LINE, DOC_NUMBER_BRACKETS, DOC_NUMBER_LINE, GARBLE, NUMBERING
 from .region import resolve_region
 
 CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
@@ -22,7 +22,7 @@ DATE_ANY = re.compile(
     r"(?P<y>(?:19|20)\d{2}|[二〇○零一三四五六七八九]{4})\s*[年./-]\s*(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月./-]\s*"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})\s*日?")
 DOC_NUMBER = re.compile(rf"[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号")
-DOC_NUMBER_ONLY = re.compile(rf"^[（(]?(?:[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号)[）)]?(?:\s+签发人[:：]\s*\S+)?$")
+DOC_NUMBER_ONLY = DOC_NUMBER_LINE   # a line that is only a 发文字号 (in brackets, with 签发人 or not)
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
 NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的通知$")
