@@ -2,7 +2,6 @@
 aliases, ``lookup``, and the cost of a resolve."""
 from __future__ import annotations
 
-import time
 
 import pytest
 
@@ -99,22 +98,16 @@ def _long_text(n: int = 60_000) -> str:
 
 
 @pytest.mark.parametrize("issuers", [["区人民政府"], ["必赢体育教育厅"], ["朝阳区人民政府"], []])
-def test_resolve_is_fast_on_a_long_text(issuers):
-    """Paths that scan the whole text: a department without a place, spam, an ambiguous name."""
-    text = _long_text()
-    resolve_region(issuers, "杏政发〔2022〕17号", None, text)     # the first call loads the table
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        resolve_region(issuers, "杏政发〔2022〕17号", None, text)
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.05, f"{best * 1000:.1f} ms"
+def test_resolve_on_a_long_text_never_fails(issuers):
+    """Paths that scan the whole text: a department without a place, spam, an ambiguous name.
+    (Their speed is measured by bench/extractors.py, not here.)"""
+    region, level, notes = resolve_region(issuers, "杏政发〔2022〕17号", None, _long_text())
+    assert isinstance(notes, list)
 
 
 def test_unambiguous_issuer_does_not_read_the_text():
     text = _long_text()
-    resolve_region(["太原市杏花岭区人民政府"], None, None, text)
-    start = time.perf_counter()
-    region, level, _ = resolve_region(["太原市杏花岭区人民政府"], None, None, text)
-    assert time.perf_counter() - start < 0.005
+    # a text full of other places cannot move an issuer that names its own division
+    misleading = text + "随州市" * 500 + "辽宁省" * 500
+    region, level, _ = resolve_region(["太原市杏花岭区人民政府"], None, None, misleading)
     assert (region.code, level) == ("140107", "county")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -139,11 +138,7 @@ def test_speed_60k_document():
         text += text
     text = text[:60000]
     sents = [(m.start(), m.group()) for m in re.finditer(r"[^。；！？\n]+[。；！？]?", text)]
-    parse_targets("达到一百二十个", 0)             # warm the tables (and cn2an)
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        for start, s in sents:
-            parse_targets(s, start)
-        best = min(best, time.perf_counter() - t0)
-    assert best < 0.2, best
+    # every sentence of a 60k-character text parses, spans in bounds (speed: bench/extractors.py)
+    for start, s in sents:
+        for c in parse_targets(s, start):
+            assert start <= c.span[0] <= c.span[1] <= start + len(s)

@@ -1,7 +1,6 @@
 """Time expressions: table-driven cases (tests/cases/time_cases.tsv), period_end, properties."""
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -99,7 +98,7 @@ def test_body_time_label_is_kept():
     assert [(g.text, g.kind) for g in got] == [("2021年3月至5月", "interval")]
 
 
-def test_performance_60k_characters():
+def test_a_dense_60k_character_text():
     # about 20 expressions per 1000 characters: several times denser than a real policy text
     para = ("（三）推进义务教育优质均衡发展。到2025年，全区义务教育巩固率达到99.7%以上，"
             "“十四五”期间新建学校3所，每学期至少召开1次会议，用三年时间基本消除薄弱学校，"
@@ -107,14 +106,9 @@ def test_performance_60k_characters():
             "各中小学要结合实际，办出特色、办出水平，建立健全学校章程，完善内部治理结构，"
             "一校一策推进课程改革，统一思想、明确任务，进一步激发办学活力，确保各项工作落到实处。\n")
     text = (para * (60000 // len(para) + 1))[:60000]
-    extract_time_expressions(text[:2000], DEFAULT_DATE)        # warm up (lazy imports, caches)
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        got = extract_time_expressions(text, DEFAULT_DATE)
-        best = min(best, time.perf_counter() - t0)
+    got = extract_time_expressions(text, DEFAULT_DATE)   # (its speed: bench/extractors.py)
     assert len(got) > 800
-    assert best < 0.1, f"{best * 1000:.0f} ms for 60k characters"
+    assert all(text[t.span[0]:t.span[1]] == t.text for t in got)
 
 
 # --- properties --------------------------------------------------------------------------------

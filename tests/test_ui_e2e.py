@@ -170,9 +170,7 @@ def test_focus_is_visible(server, page):
     assert outline != "none"
 
 
-def test_first_paint_is_fast(server, page):
-    page.goto(server + "/?q=" + "营商环境")          # warm
-    t = time.perf_counter()
+def test_filtered_results_page_renders(server, page):
+    page.goto(server + "/?q=" + "营商环境")
     page.goto(server + "/?q=" + "课后服务&level=county")
-    page.locator("#total").wait_for()
-    assert time.perf_counter() - t < 1.5           # < 300 ms locally; slack for a loaded CI box
+    page.locator("#total").wait_for()             # (first-paint time: bench/ui.py)
