@@ -278,8 +278,9 @@ def cmd_lineage(args) -> int:
     rec = store.get(doc_id)
 
     def label(d):
+        from rich.markup import escape
         region = "/".join(x for x in (d.get("province"), d.get("city"), d.get("county")) if x)
-        return f"{d.get('title')}  [{d.get('level') or '?'} {region} {d.get('signed_date') or ''}] {d['doc_id'][:8]}"
+        return escape(f"{d.get('title')}  [{d.get('level') or '?'} {region} {d.get('signed_date') or ''}] {d['doc_id'][:8]}")
 
     def walk(fn, start, seen):
         out = []
