@@ -25,6 +25,7 @@ import numpy as np
 
 from .minhash import _fmix32, _permutations
 from .text import MIN_CHARS, norm
+from ..store.sqlite import immediate
 
 BANDS, ROWS, K = 5, 4, 3
 NUM_PERM = BANDS * ROWS
@@ -113,8 +114,7 @@ class ReuseIndex:
         db = self.db
         db.executescript(DDL)
         row = db.execute("SELECT value FROM compare_meta WHERE key='version'").fetchone()
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(db):
             if not row or row[0] != VERSION:
                 db.execute("DELETE FROM compare_clause_keys")
                 db.execute("DELETE FROM compare_docs")
@@ -144,10 +144,6 @@ class ReuseIndex:
                     doc = cur.lastrowid
                     db.executemany("INSERT OR IGNORE INTO compare_clause_keys VALUES (?,?,?)",
                                    zip(keys.tolist(), [doc] * len(keys), clause_no.tolist()))
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         self.updated = len(todo)
         return len(todo)
 

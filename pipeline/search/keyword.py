@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 from .base import FACET_KEYS, Hit, SearchError, truthy, year_range
 from .text import ParsedQuery, content_words, fold, fts_quote, highlight, parse_query, segmented, sub_tokens, words
+from ..store.sqlite import immediate
 
 SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (doc_id TEXT PRIMARY KEY, ingested_at REAL, title TEXT);
@@ -168,8 +169,7 @@ def sync(db, get_record, progress=None) -> int:
     drop, add = stale(db)
     if not drop and not add:
         return 0
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with immediate(db):
         for d in drop:
             delete_doc(db, d)
         times = dict(db.execute("SELECT doc_id, ingested_at FROM documents").fetchall())
@@ -179,10 +179,6 @@ def sync(db, get_record, progress=None) -> int:
                 index_record(db, rec, times.get(d))
             if progress:
                 progress(i + 1, len(add))
-        db.execute("COMMIT")
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
     return len(add)
 
 

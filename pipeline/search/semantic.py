@@ -26,6 +26,7 @@ from typing import Callable
 import numpy as np
 
 from .base import SearchError
+from ..store.sqlite import immediate
 
 DEFAULT_MODEL = "tfidf"
 REFIT_FRACTION = 0.2
@@ -179,15 +180,10 @@ class VectorIndex:
     def _fit_tfidf(self) -> TfidfEmbedder:
         texts = [r[0] for r in self.db.execute("SELECT text FROM search_clauses GROUP BY text_hash ORDER BY text_hash")]
         model = TfidfEmbedder.fit(texts)
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.db):
             self.db.execute("DELETE FROM search_vectors WHERE model='tfidf'")
             self.db.execute("INSERT OR REPLACE INTO search_models VALUES ('tfidf', ?, ?)",
                             (json.dumps(model.meta), model.to_bytes()))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return model
 
     def ensure(self, name: str, progress: Callable[[int, int], None] | None = None) -> int:
@@ -206,14 +202,9 @@ class VectorIndex:
         for i in range(0, len(todo), step):
             part = todo[i:i + step]
             vecs = emb.encode([t for _, t in part])
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.executemany("INSERT OR REPLACE INTO search_vectors VALUES (?,?,?)",
                                     [(emb.name, h, v.tobytes()) for (h, _), v in zip(part, vecs)])
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
             done += len(part)
             if progress:
                 progress(done, len(todo))

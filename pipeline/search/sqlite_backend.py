@@ -18,6 +18,7 @@ from .base import Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rr
 from .keyword import KeywordIndex, facet_counts, filter_sql
 from .semantic import VectorIndex, model_name, top_k
 from .text import parse_query
+from ..store.sqlite import immediate
 
 POOL = 100          # candidates per list fused by hybrid search
 SEMANTIC_TOTAL = 1000  # semantic "total": candidates considered, at most this many
@@ -28,13 +29,8 @@ class SearchableSQLiteStore(SQLiteStore):
 
     def _after_migrate(self) -> None:
         super()._after_migrate()
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.db):
             kwmod.ensure_schema(self.db)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def _on_insert(self, record: dict) -> None:
         super()._on_insert(record)
@@ -55,13 +51,8 @@ class SQLiteSearch(SearchBackend):
         if not kwmod.has_schema(self.db):
             if self.readonly:
                 raise SearchError(f"{store.path}: no search index yet; run `zhengce reindex --db {store.path}` once")
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 kwmod.ensure_schema(self.db)
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
         if not self.readonly:
             self._check_segmentation()
         if sync and not self.readonly:
@@ -89,14 +80,9 @@ class SQLiteSearch(SearchBackend):
         row = self.db.execute("SELECT value FROM search_meta WHERE key='segmentation'").fetchone()
         if row and row[0] == current:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.db):
             self.db.execute("DELETE FROM search_docs")  # unknown or other segmentation: re-index all
             self.db.execute("INSERT OR REPLACE INTO search_meta VALUES ('segmentation', ?)", (current,))
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def sync(self, progress=None) -> int:
         if self.readonly:
@@ -109,13 +95,8 @@ class SQLiteSearch(SearchBackend):
         if self.readonly:
             raise SearchError(f"{self.store.path}: opened read-only; cannot rebuild the index")
         with self.lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
+            with immediate(self.db):
                 self.db.execute("DELETE FROM search_docs")
-                self.db.execute("COMMIT")
-            except BaseException:
-                self.db.execute("ROLLBACK")
-                raise
             n_docs = kwmod.sync(self.db, self.store.get, progress)
             if embed_model is None or model_name(embed_model) == "tfidf":
                 self.db.execute("DELETE FROM search_models WHERE name='tfidf'")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from functools import partial
 import re
 import sqlite3
@@ -20,6 +21,19 @@ from typing import Any
 from .base import FILTER_KEYS, Store, StoreError
 
 SCHEMA_VERSION = 1
+
+
+@contextmanager
+def immediate(db: sqlite3.Connection):
+    """One write transaction (BEGIN IMMEDIATE … COMMIT, ROLLBACK on any error or interrupt) on a
+    connection in autocommit mode: the unit of atomicity of every store and index write."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 _dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
 
 SCHEMA = """
@@ -114,8 +128,7 @@ class SQLiteStore(Store):
             if version < SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: schema {version} needs an upgrade; open it once read-write")
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.db):
             if version == 0:
                 for stmt in SCHEMA.strip().split(";"):
                     if stmt.strip():
@@ -126,10 +139,6 @@ class SQLiteStore(Store):
                         if stmt.strip():
                             self.db.execute(stmt)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         self._after_migrate()
 
     def _after_migrate(self) -> None:
@@ -151,11 +160,9 @@ class SQLiteStore(Store):
         doc_id = record["doc_id"]
         now = time.time()
         db = self.db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(db):
             old = db.execute("SELECT doc_id, content_hash FROM sources WHERE source=?", (source,)).fetchone()
             if old and old["content_hash"] == content_hash and old["doc_id"] == doc_id:
-                db.execute("COMMIT")
                 return "unchanged"
             db.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)", (source, doc_id, fmt, content_hash, now))
             if old and old["doc_id"] != doc_id:
@@ -164,10 +171,6 @@ class SQLiteStore(Store):
             if exists:
                 self._delete_doc(doc_id)
             self._insert(record, now)
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
         return "ingested"
 
     def _drop_if_orphan(self, doc_id: str) -> None:
@@ -360,8 +363,7 @@ class SQLiteStore(Store):
                 if t:
                     by_title.setdefault(_key(t), r["doc_id"])
         n = 0
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self.db):
             for c in self.db.execute("SELECT rowid, doc_id, title, doc_number FROM citations").fetchall():
                 target = None
                 if c["doc_number"]:
@@ -372,10 +374,6 @@ class SQLiteStore(Store):
                     target = None
                 self.db.execute("UPDATE citations SET resolved_doc_id=? WHERE rowid=?", (target, c["rowid"]))
                 n += bool(target)
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return n
 
     def citing(self, doc_id: str) -> list[dict]:
