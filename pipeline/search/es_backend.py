@@ -21,7 +21,7 @@ import numpy as np
 
 from ..store.elasticsearch import ElasticsearchStore, filter_clauses
 from .base import FACET_KEYS, RRF_K, Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rrf, split_clause_ref
-from .keyword import FACET_TOP
+from .columns import FACET_TOP
 from .text import ParsedQuery, highlight, parse_query, segmented
 
 POOL = 100

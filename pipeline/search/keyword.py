@@ -9,6 +9,10 @@ Tables (all prefixed ``search_``, created next to the store's own tables, never 
 * ``search_fts`` – FTS5 over jieba search-mode tokens (columns body, heading), BM25 ranked;
 * ``search_tri`` – FTS5 ``trigram`` over the folded clause text: the fallback that finds
   out-of-vocabulary names and partial words (``城市体``) that segmentation misses;
+* ``search_grams`` – FTS5 over character unigrams and bigrams (``text.char_grams``): the hybrid's
+  character list, BM25 over shared characters (轮岗交流 ~ 交流轮岗);
+* ``search_fts_v`` / ``search_grams_v`` – fts5vocab views: how many clauses hold a term, so the
+  any-word lists can skip the commonest terms;
 * ``search_docs`` – which version (``ingested_at``) of each document is indexed, so ``sync``
   re-indexes exactly what changed whoever wrote the store;
 * ``search_meta`` – ``generation``, bumped on every change (semantic models use it).
@@ -21,11 +25,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from typing import Any, Iterable
 
-from .base import FACET_KEYS, Hit, SearchError, truthy, year_range
-from .text import ParsedQuery, content_words, fold, fts_quote, highlight, parse_query, segmented, sub_tokens, words
+import numpy as np
+
+from .base import Hit, truthy, year_range
+from .columns import ClauseColumns, columns
+from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, fold, fts_quote, highlight, parse_query,
+                   segmented, sub_tokens, tokens, words)
 from ..store.sqlite import immediate
 
 SEARCH_SCHEMA = """
@@ -45,14 +54,19 @@ CREATE INDEX IF NOT EXISTS ix_si_rid ON search_indicators(rid);
 CREATE INDEX IF NOT EXISTS ix_si_ind ON search_indicators(indicator);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, heading, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_tri USING fts5(body, tokenize='trigram');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5(body, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_v USING fts5vocab(search_fts, 'row');
+CREATE VIRTUAL TABLE IF NOT EXISTS search_grams_v USING fts5vocab(search_grams, 'row');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS search_vectors (model TEXT, text_hash TEXT, vec BLOB, PRIMARY KEY (model, text_hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_models (name TEXT PRIMARY KEY, meta TEXT, blob BLOB)
 """
 
-W_BODY, W_HEADING = 1.0, 2.0      # BM25 column weights: a heading match counts double
+# BM25 column weights.  A heading is shared by every clause under it, so a word found only there is
+# weaker evidence than one in the clause: measured on the relevance set, 0.5 beats 1 and 2.
+W_BODY, W_HEADING = 1.0, 0.5
 TITLE_BOOST = 0.5                  # score × (1 + 0.5 × items found in the document title)
-FACET_TOP = 20
+MATCHED_BY = {0: "words", 1: "substring", 2: "some words", 3: "characters"}
 
 
 def text_hash(text: str) -> str:
@@ -134,6 +148,7 @@ def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
         db.execute("INSERT INTO search_fts (rowid, body, heading) VALUES (?,?,?)",
                    (rid, segmented(row["text"]), heading_tokens[row["heading"]]))
         db.execute("INSERT INTO search_tri (rowid, body) VALUES (?,?)", (rid, fold(row["text"])))
+        db.execute("INSERT INTO search_grams (rowid, body) VALUES (?,?)", (rid, " ".join(char_grams(row["text"]))))
         db.executemany("INSERT INTO search_units VALUES (?,?)", [(rid, u) for u in row["units"]])
         db.executemany("INSERT INTO search_indicators VALUES (?,?)", [(rid, x) for x in row["indicators"]])
         n += 1
@@ -147,7 +162,7 @@ def delete_doc(db, doc_id: str, bump: bool = True) -> None:
         for chunk in range(0, len(rids), 500):
             part = rids[chunk:chunk + 500]
             marks = ",".join("?" * len(part))
-            for t, col in (("search_fts", "rowid"), ("search_tri", "rowid"), ("search_units", "rid"),
+            for t, col in (("search_fts", "rowid"), ("search_tri", "rowid"), ("search_grams", "rowid"), ("search_units", "rid"),
                            ("search_indicators", "rid"), ("search_clauses", "rid")):
                 db.execute(f"DELETE FROM {t} WHERE {col} IN ({marks})", part)
     db.execute("DELETE FROM search_docs WHERE doc_id=?", (doc_id,))
@@ -225,17 +240,9 @@ def word_expr(w: str) -> str:
     return "(" + fts_quote(w) + " OR (" + " AND ".join(fts_quote(s) for s in subs) + "))"
 
 
-def match_expressions(pq: ParsedQuery, relaxed: bool = False) -> tuple[str | None, str | None, list[str], list[str]]:
+def match_expressions(pq: ParsedQuery) -> tuple[str | None, str | None, list[str], list[str]]:
     """(jieba MATCH or None, trigram MATCH or None, phrases a word hit must contain literally,
-    items too short for trigrams that a substring hit must contain).  ``relaxed``: any word of the
-    unquoted terms instead of all (the fallback when nothing matches them all)."""
-    if relaxed:
-        ws = [w for it in pq.items if not it.phrase for w in content_words(it.text)]
-        ors = " OR ".join(word_expr(w) for w in dict.fromkeys(ws))
-        phrases = [it.text for it in pq.items if it.phrase]
-        ph = [("(" + " AND ".join(word_expr(w) for w in words(p)) + ")") for p in phrases if words(p)]
-        expr = " AND ".join(ph + ([f"({ors})"] if ors else []))
-        return ("{body heading} : (" + expr + ")" if expr else None), None, phrases, []
+    items too short for trigrams that a substring hit must contain)."""
     parts, tri_parts, literal, short = [], [], [], []
     for it in pq.items:
         ws = content_words(it.text)
@@ -252,52 +259,173 @@ def match_expressions(pq: ParsedQuery, relaxed: bool = False) -> tuple[str | Non
     return kw, tri, literal, short
 
 
+GRAM_POSTINGS_BUDGET = 100_000  # characters list: the rarest grams, until their postings add up to this
+WORD_POSTINGS_BUDGET = 100_000  # some-words list: the same for words
+MIN_GRAMS, MIN_WORDS = 3, 2     # ... but never fewer than this many (the rarest)
+
+Ranked = tuple[np.ndarray, np.ndarray, np.ndarray]   # (rows, scores, tiers), best first
+
+
 class KeywordIndex:
-    """Keyword search over one SQLite store's search tables."""
+    """Keyword search over one SQLite store's search tables.
+
+    FTS5 finds the matches and scores them (BM25); filters, ordering and facets are computed on
+    the matches with the numpy columns of ``columns.py``, so a query costs about the size of its
+    match list, not of the store."""
 
     def __init__(self, store, relax: bool = True):
         self.store = store
         self.db = store.db
         self.relax = relax
+        self.key = str(getattr(store, "path", id(store)))
 
-    def _candidates(self, pq: ParsedQuery, filters: dict, force_scan: bool = False,
-                    relaxed: bool = False) -> tuple[str, list, bool]:
-        """SQL selecting (rid, score, tier) of every clause matching query and filters, best first."""
-        where, fargs = filter_sql(self.store, filters)
-        if pq.empty:
-            return (f"SELECT sc.rid AS rid, 0.0 AS score, 0 AS tier, sc.doc_id AS doc_id FROM search_clauses sc "
-                    f"JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}"), fargs, False
-        kw, tri, literal, short = match_expressions(pq, relaxed)
-        tier0 = 2 if relaxed else 0
-        title_items = [it.text for it in pq.items]
-        boost = " + ".join(["0"] + ["(instr(sd.title, ?) > 0)"] * len(title_items))
-        selects, args = [], []
+    def columns(self) -> ClauseColumns:
+        return columns(self.db, self.key)
+
+    # --- raw matches -------------------------------------------------------------------------
+
+    def _fts(self, table: str, expr: str, weights: str = "", limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        sql = f"SELECT rowid, -bm25({table}{weights}) FROM {table} WHERE {table} MATCH ?"
+        args: list = [expr]
+        if limit is not None:
+            sql += f" ORDER BY bm25({table}{weights}) LIMIT ?"
+            args.append(limit)
+        got = self.db.execute(sql, args).fetchall()
+        return (np.fromiter((r[0] for r in got), dtype=np.int64, count=len(got)),
+                np.fromiter((r[1] for r in got), dtype=np.float64, count=len(got)))
+
+    def _containing(self, rids: np.ndarray, needles: list[str], heading: bool) -> np.ndarray:
+        """The rids whose clause text (or heading) contains every needle literally."""
+        if not needles or not len(rids):
+            return rids
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS _search_c (rid INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM _search_c")
+        db.executemany("INSERT OR IGNORE INTO _search_c VALUES (?)", ((int(r),) for r in rids))
+        hay = "lower(sc.text) || ' ' || lower(coalesce(sc.heading, ''))" if heading else "lower(sc.text)"
+        cond = " AND ".join(f"instr({hay}, ?) > 0" for _ in needles)
+        keep = {r for (r,) in db.execute(f"SELECT sc.rid FROM _search_c c JOIN search_clauses sc ON sc.rid = c.rid "
+                                         f"WHERE {cond}", needles)}
+        return rids[np.fromiter((int(r) in keep for r in rids), dtype=bool, count=len(rids))]
+
+    def _scan(self, short: list[str]) -> np.ndarray:
+        """Every clause containing the short items (the last resort: a full scan)."""
+        cond = " AND ".join("instr(lower(text), ?) > 0" for _ in short)
+        return np.fromiter((r for (r,) in self.db.execute(f"SELECT rid FROM search_clauses WHERE {cond}", short)),
+                           dtype=np.int64)
+
+    def doc_freqs(self, vocab_table: str, terms: list[str]) -> dict[str, int]:
+        """Number of clauses holding each term (from an fts5vocab table; unknown terms → 0)."""
+        if not terms:
+            return {}
+        try:
+            got = dict(self.db.execute(f"SELECT term, doc FROM {vocab_table} WHERE term IN "
+                                       f"({','.join('?' * len(terms))})", terms).fetchall())
+        except sqlite3.OperationalError:  # an index from before the vocabulary tables: no pruning
+            got = {}
+        return {t: int(got.get(t, 0)) for t in terms}
+
+    @staticmethod
+    def rarest(dfs: dict[str, int], budget: int, minimum: int) -> list[str]:
+        """Terms rarest first while their postings fit the budget (at least ``minimum`` of them).
+
+        Common terms add little to BM25 but most of the work to an OR query; dropping them bounds
+        the cost of the any-word lists however large the store grows."""
+        present = sorted((t for t, n in dfs.items() if n > 0), key=lambda t: (dfs[t], t))
+        kept, total = [], 0
+        for t in present:
+            if len(kept) >= minimum and total + dfs[t] > budget:
+                break
+            kept.append(t)
+            total += dfs[t]
+        return kept
+
+    def matches(self, pq: ParsedQuery) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rids, scores, tiers) of every clause matching the query: tier 0 every word, tier 1
+        substring (trigram) only."""
+        kw, tri, literal, short = match_expressions(pq)
+        parts: list[tuple[np.ndarray, np.ndarray, int]] = []
+        word_rids = np.zeros(0, dtype=np.int64)
         if kw:
-            lit = "".join(" AND instr(lower(sc.text) || ' ' || lower(sc.heading), ?) > 0" for _ in literal)
-            selects.append(
-                f"SELECT sc.rid AS rid, -bm25(search_fts, {W_BODY}, {W_HEADING}) * (1 + {TITLE_BOOST} * ({boost})) "
-                f"AS score, {tier0} AS tier, sc.doc_id AS doc_id FROM search_fts JOIN search_clauses sc ON sc.rid = search_fts.rowid "
-                f"JOIN documents d ON d.doc_id = sc.doc_id JOIN search_docs sd ON sd.doc_id = sc.doc_id "
-                f"WHERE search_fts MATCH ? AND {where}{lit}")
-            args += title_items + [kw] + fargs + literal
-        shorts = "".join(" AND instr(lower(sc.text), ?) > 0" for _ in short)
+            r, s = self._fts("search_fts", kw, f", {W_BODY}, {W_HEADING}")
+            if literal:
+                keep = np.isin(r, self._containing(r, literal, heading=True))
+                r, s = r[keep], s[keep]
+            parts.append((r, s, 0))
+            word_rids = r
         if tri:
-            not_kw = " AND search_tri.rowid NOT IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)" if kw else ""
-            selects.append(
-                f"SELECT sc.rid AS rid, -bm25(search_tri) AS score, 1 AS tier, sc.doc_id AS doc_id FROM search_tri "
-                f"JOIN search_clauses sc ON sc.rid = search_tri.rowid JOIN documents d ON d.doc_id = sc.doc_id "
-                f"WHERE search_tri MATCH ? AND {where}{shorts}{not_kw}")
-            args += [tri] + fargs + short + ([kw] if kw else [])
-        if relaxed:
-            return " UNION ALL ".join(selects) if selects else "SELECT NULL AS rid, 0 AS score, 2 AS tier, NULL AS doc_id WHERE 0", \
-                args, False
-        scan = not selects or force_scan
-        if scan:
-            selects, args = [], []  # only short items that segmentation did not resolve: a plain substring scan
-            selects.append(f"SELECT sc.rid AS rid, 0.0 AS score, 1 AS tier, sc.doc_id AS doc_id FROM search_clauses sc "
-                           f"JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}{shorts}")
-            args += fargs + short
-        return " UNION ALL ".join(selects), args, scan
+            r, s = self._fts("search_tri", tri)
+            keep = ~np.isin(r, word_rids)
+            r, s = r[keep], s[keep]
+            if short:
+                keep = np.isin(r, self._containing(r, short, heading=False))
+                r, s = r[keep], s[keep]
+            parts.append((r, s, 1))
+        elif short and not len(word_rids):
+            # short partial words (入园 inside 入园率) that neither words nor trigrams can find
+            r = self._scan(short)
+            parts.append((r, np.zeros(len(r)), 1))
+        if not parts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0, dtype=np.int8)
+        return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in parts]))
+
+    def some_words_matches(self, pq: ParsedQuery, limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Clauses with any of the query's (rarest) search-mode tokens, and every quoted phrase, by BM25.
+
+        Each token is its own query term (中小学生 also as 中小学, 小学生, 学生), so a clause sharing
+        only part of a long word still earns part of its score."""
+        toks = list(dict.fromkeys(t for it in pq.items if not it.phrase for t in tokens(it.text)))
+        toks = [t for t in toks if t not in STOP_WORDS] or toks
+        phrases = [it.text for it in pq.items if it.phrase]
+        if len(toks) > MIN_WORDS:
+            dfs = self.doc_freqs("search_fts_v", toks)
+            if any(dfs.values()):
+                kept = set(self.rarest(dfs, WORD_POSTINGS_BUDGET, MIN_WORDS))
+                toks = [t for t in toks if t in kept or dfs[t] == 0]
+        ors = " OR ".join(fts_quote(t) for t in toks)
+        ph = [("(" + " AND ".join(word_expr(w) for w in words(p)) + ")") for p in phrases if words(p)]
+        expr = " AND ".join(ph + ([f"({ors})"] if ors else []))
+        if not expr:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        r, s = self._fts("search_fts", "{body heading} : (" + expr + ")", f", {W_BODY}, {W_HEADING}",
+                         None if phrases else limit)
+        if phrases:
+            keep = np.isin(r, self._containing(r, phrases, heading=True))
+            r, s = r[keep], s[keep]
+        return r, s
+
+    # --- ranking ------------------------------------------------------------------------------
+
+    def rank(self, pq: ParsedQuery, filters: dict) -> Ranked:
+        """Every clause matching query and filters as (rows, scores, tiers), best first (ties: doc_id, rid)."""
+        cols = self.columns()
+        mask = cols.mask(self.store, filters)
+        if pq.empty:
+            rows = np.flatnonzero(mask) if mask is not None else np.arange(cols.n)
+            return rows, np.zeros(len(rows)), np.zeros(len(rows), dtype=np.int8)
+        rids, scores, tiers = self.matches(pq)
+        rows, scores, tiers = self._filtered(cols, mask, rids, scores, tiers)
+        if self.relax and not len(rows):
+            # nothing has every word: rank the clauses with some of them (tier 2)
+            rids, scores = self.some_words_matches(pq)
+            rows, scores, tiers = self._filtered(cols, mask, rids, scores, np.full(len(rids), 2, dtype=np.int8))
+        if len(rows):
+            titles = cols.title_count([it.text for it in pq.items])
+            scores = scores * (1 + TITLE_BOOST * titles[cols.doc[rows]])
+            # a clause matched twice (words and some words never both run) keeps its first tier
+            rows, first = np.unique(rows, return_index=True)
+            scores, tiers = scores[first], tiers[first]
+        order = np.lexsort((rows, -scores, tiers))
+        return rows[order], scores[order], tiers[order]
+
+    @staticmethod
+    def _filtered(cols: ClauseColumns, mask, rids, scores, tiers):
+        rows = cols.rows_of(rids)
+        keep = rows >= 0
+        if mask is not None:
+            keep &= mask[np.where(keep, rows, 0)]
+        return rows[keep], scores[keep], tiers[keep]
 
     def search(self, pq: ParsedQuery | str, filters: dict, limit: int, offset: int, facets: bool,
                pool: int | None = None) -> tuple[int, list[tuple[int, float, int]], dict]:
@@ -305,41 +433,56 @@ class KeywordIndex:
         the top ``pool`` candidates (for fusion)."""
         if isinstance(pq, str):
             pq = parse_query(pq)
-        sql, args, scan = self._candidates(pq, filters)
-        order = "tier, score DESC, doc_id, rid" if not pq.empty else "doc_id, rid"
-        db = self.db
-        _, tri, _, short = match_expressions(pq) if not pq.empty else (None, None, [], [])
-        if not scan and not tri and short and not db.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", args).fetchone():
-            # short partial words (入园 inside 入园率) that neither words nor trigrams can find
-            sql, args, scan = self._candidates(pq, filters, force_scan=True)
-        if self.relax and not pq.empty and not db.execute(f"SELECT 1 FROM ({sql}) LIMIT 1", args).fetchone():
-            # nothing has every word: rank clauses with some of them (BM25 favours those with more)
-            sql, args, scan = self._candidates(pq, filters, relaxed=True)
-        if not facets:  # one pass: the window count rides along with the page
-            n, off = (pool, 0) if pool is not None else (limit, offset)
-            rows = db.execute(f"SELECT rid, score, tier, COUNT(*) OVER () FROM ({sql}) ORDER BY {order} LIMIT ? OFFSET ?",
-                              args + [max(n, 1), off]).fetchall()
-            total = rows[0][3] if rows else (db.execute(f"SELECT COUNT(*) FROM ({sql})", args).fetchone()[0] if off else 0)
-            return total, [tuple(r[:3]) for r in rows][:n], {}
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS _search_m (rid INTEGER PRIMARY KEY, score REAL, tier INTEGER, "
-                   "doc_id TEXT, pos INTEGER)")
-        db.execute("DELETE FROM _search_m")
-        db.execute(f"INSERT OR IGNORE INTO _search_m SELECT rid, score, tier, doc_id, ROW_NUMBER() OVER (ORDER BY {order}) "
-                   f"FROM ({sql})", args)
-        total = db.execute("SELECT COUNT(*) FROM _search_m").fetchone()[0]
+        rows, scores, tiers = self.rank(pq, filters)
         n, off = (pool, 0) if pool is not None else (limit, offset)
-        rows = db.execute("SELECT rid, score, tier FROM _search_m ORDER BY pos LIMIT ? OFFSET ?", (n, off)).fetchall()
-        f = facet_counts(db, "_search_m")
-        return total, [tuple(r) for r in rows], f
+        cols = self.columns()
+        page = [(int(cols.rid[r]), float(s), int(t))
+                for r, s, t in zip(rows[off:off + n], scores[off:off + n], tiers[off:off + n])]
+        return len(rows), page, (cols.facets(rows) if facets else {})
 
-    def some_words(self, pq: ParsedQuery, filters: dict, pool: int) -> list[tuple[int, float, int]]:
-        """The top ``pool`` clauses holding any of the query's words, by BM25 (for fusion: it finds
-        the paraphrases that share only some words with the query)."""
+    def some_words(self, pq: ParsedQuery, filters: dict, pool: int,
+                   every: bool = False) -> tuple[list[tuple[int, float, int]], np.ndarray | None]:
+        """The top ``pool`` clauses holding any of the query's words, by BM25 (for fusion), and with
+        ``every`` the rows of all of them within the filters (hybrid's total and facets)."""
         if pq.empty:
+            return [], (np.zeros(0, dtype=np.int64) if every else None)
+        r, s = self.some_words_matches(pq, limit=None if (filters or every) else pool)
+        top = self._top(r, s, filters, pool, tier=2)
+        if not every:
+            return top, None
+        cols = self.columns()
+        rows, _, _ = self._filtered(cols, cols.mask(self.store, filters), r, s, s)
+        return top, rows
+
+    def characters(self, pq: ParsedQuery, filters: dict, pool: int) -> list[tuple[int, float, int]]:
+        """The top ``pool`` clauses by BM25 over character unigrams and bigrams shared with the query:
+        wording that shares characters but not jieba words (the hybrid's character list)."""
+        grams = list(dict.fromkeys(char_grams(pq.text())))
+        if not grams:
             return []
-        sql, args, _ = self._candidates(pq, filters, relaxed=True)
-        return [tuple(r) for r in self.db.execute(
-            f"SELECT rid, score, tier FROM ({sql}) ORDER BY score DESC, doc_id, rid LIMIT ?", args + [pool])]
+        dfs = self.doc_freqs("search_grams_v", grams)
+        kept = self.rarest(dfs, GRAM_POSTINGS_BUDGET, MIN_GRAMS)
+        if not kept:
+            return []
+        try:
+            r, s = self._fts("search_grams", " OR ".join(fts_quote(g) for g in kept), "",
+                             None if filters else pool)
+        except sqlite3.OperationalError:  # an index from before the character table
+            return []
+        return self._top(r, s, filters, pool, tier=3)
+
+    def _top(self, rids: np.ndarray, scores: np.ndarray, filters: dict, pool: int, tier: int):
+        cols = self.columns()
+        rows, scores, _ = self._filtered(cols, cols.mask(self.store, filters), rids, scores, scores)
+        if len(rows) > pool:
+            part = np.argpartition(-scores, pool - 1)[:pool]
+            rows, scores = rows[part], scores[part]
+        order = np.lexsort((rows, -scores))
+        return [(int(cols.rid[rows[i]]), float(scores[i]), tier) for i in order]
+
+    def facets(self, filters: dict) -> dict:
+        rows, _, _ = self.rank(ParsedQuery(""), filters)
+        return self.columns().facets(rows)
 
     def hits(self, ranked: list[tuple[int, float, int]], pq: ParsedQuery | None) -> list[Hit]:
         """Hit objects for (rid, score, tier) rows, in that order."""
@@ -360,32 +503,8 @@ class KeywordIndex:
                            section_id=r["section_id"], kind=r["kind"], text=r["text"], score=round(float(score), 6),
                            highlight=highlight(r["text"], literals), heading=r["heading"] or None,
                            matched_by=None if pq is None or pq.empty else
-                           {0: "words", 1: "substring", 2: "some words"}.get(tier)))
+                           MATCHED_BY.get(tier)))
         return out
-
-
-def facet_counts(db, rid_table: str | None = None, where: str = "1=1", args: list | None = None) -> dict:
-    """Counts per value of each facet over the clauses in ``rid_table`` (or all clauses matching where)."""
-    args = args or []
-    if rid_table:
-        base = f"FROM {rid_table} m JOIN search_clauses sc ON sc.rid = m.rid JOIN documents d ON d.doc_id = sc.doc_id"
-    else:
-        base = f"FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}"
-        base = f"FROM (SELECT sc.rid AS rid {base}) m JOIN search_clauses sc ON sc.rid = m.rid JOIN documents d ON d.doc_id = sc.doc_id"
-    exprs = {"province": "d.province", "level": "d.level", "year": "d.year", "doc_type": "d.doc_type",
-             "issuer": "d.issuer", "kind": "sc.kind",
-             "has_target": "CASE sc.has_target WHEN 1 THEN 'true' ELSE 'false' END"}
-    out: dict[str, dict[str, int]] = {}
-    for key in FACET_KEYS:
-        if key in exprs:
-            sql = (f"SELECT {exprs[key]} AS v, COUNT(*) AS n {base} WHERE {exprs[key]} IS NOT NULL "
-                   f"GROUP BY v ORDER BY n DESC, v LIMIT {FACET_TOP}")
-        else:
-            table, col = {"unit": ("search_units", "unit"), "indicator": ("search_indicators", "indicator")}[key]
-            sql = (f"SELECT x.{col} AS v, COUNT(DISTINCT m.rid) AS n {base} JOIN {table} x ON x.rid = m.rid "
-                   f"GROUP BY v ORDER BY n DESC, v LIMIT {FACET_TOP}")
-        out[key] = {str(r[0]): r[1] for r in db.execute(sql, args)}
-    return out
 
 
 def now() -> float:

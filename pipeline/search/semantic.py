@@ -121,7 +121,8 @@ class SentenceTransformerEmbedder:
         except Exception as e:  # noqa: BLE001 - hub unreachable, bad path …
             raise SearchError(f"embedding model '{model}': cannot load ({type(e).__name__}: {str(e)[:200]})") from None
         self.name = "st:" + model
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(dim() or 0)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         v = self.model.encode(texts, batch_size=BATCH, normalize_embeddings=True, convert_to_numpy=True,

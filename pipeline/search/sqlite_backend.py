@@ -15,12 +15,16 @@ import numpy as np
 from ..store.sqlite import SQLiteStore
 from . import keyword as kwmod
 from .base import Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rrf, split_clause_ref
-from .keyword import KeywordIndex, facet_counts, filter_sql
+from .keyword import MATCHED_BY, KeywordIndex
 from .semantic import VectorIndex, model_name, top_k
 from .text import parse_query
 from ..store.sqlite import immediate
 
 POOL = 100          # candidates per list fused by hybrid search
+# Hybrid list weights (RRF with the usual k = 60).  Measured on the relevance set (bench/search.py):
+# the offline TF-IDF/SVD list is the weakest of the four and lowers the fusion at full weight, so it
+# counts half; a sentence-transformers model the user names counts fully.
+SEMANTIC_WEIGHT = {"tfidf": 0.5}
 SEMANTIC_TOTAL = 1000  # semantic "total": candidates considered, at most this many
 
 
@@ -121,13 +125,13 @@ class SQLiteSearch(SearchBackend):
         return SearchResult(total, self.keyword.hits(page, pq), facets, "keyword")
 
     def _allowed(self, rids: np.ndarray, filters: dict) -> np.ndarray | None:
-        if not filters:
+        """Which of the vector rows (by rid) pass the filters (None: all)."""
+        cols = self.keyword.columns()
+        mask = cols.mask(self.store, filters)
+        if mask is None:
             return None
-        where, args = filter_sql(self.store, filters)
-        ok = np.fromiter((r[0] for r in self.db.execute(
-            f"SELECT sc.rid FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE {where}", args)),
-            dtype=np.int64)
-        return np.isin(rids, ok)
+        rows = cols.rows_of(rids)
+        return (rows >= 0) & mask[np.where(rows >= 0, rows, 0)]
 
     def _semantic_ranked(self, text: str, filters: dict, k: int, model: str | None,
                          exclude_doc: str | None = None, vector: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -145,10 +149,9 @@ class SQLiteSearch(SearchBackend):
         return [(int(rids[i]), float(s)) for i, s in zip(idx, scores)]
 
     def _facets_for(self, rids: list[int]) -> dict:
-        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS _search_r (rid INTEGER PRIMARY KEY)")
-        self.db.execute("DELETE FROM _search_r")
-        self.db.executemany("INSERT OR IGNORE INTO _search_r VALUES (?)", [(r,) for r in rids])
-        return facet_counts(self.db, "_search_r")
+        cols = self.keyword.columns()
+        rows = cols.rows_of(rids)
+        return cols.facets(rows[rows >= 0])
 
     def _semantic(self, query: SearchQuery) -> SearchResult:
         pq = parse_query(query.q)
@@ -165,18 +168,28 @@ class SQLiteSearch(SearchBackend):
             return self._keyword(query)
         pool = max(POOL, query.offset + query.limit)
         _, kw_rows, _ = self.keyword.search(pq, query.filters, 0, 0, False, pool=pool)
-        some = self.keyword.some_words(pq, query.filters, pool)
+        some, some_rows = self.keyword.some_words(pq, query.filters, pool, every=True)
+        chars = self.keyword.characters(pq, query.filters, pool)
+        model = model_name(query.embed_model)
         sem = self._semantic_ranked(pq.text(), query.filters, pool, query.embed_model)
-        # three lists: every word (precise), any word by BM25 (recall on partial overlap), meaning
-        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _, _ in some], [r for r, _ in sem]])
+        # four lists: every word (precise), any word and shared characters (partial or reordered
+        # wording, by BM25), meaning
+        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _, _ in some], [r for r, _, _ in chars],
+                     [r for r, _ in sem]], weights=[1.0, 1.0, 1.0, SEMANTIC_WEIGHT.get(model, 1.0)])
         page = fused[query.offset:query.offset + query.limit]
-        tiers = {r: 2 for r, _, _ in some}
+        tiers = {r: t for r, _, t in chars}
+        tiers.update({r: t for r, _, t in some})
         tiers.update({r: t for r, _, t in kw_rows})
         hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq)
         for h, (r, _) in zip(hits, page):
-            h.matched_by = {0: "words", 1: "substring", 2: "some words"}.get(tiers.get(r)) or "semantic"
-        facets = self._facets_for([r for r, _ in fused]) if query.facets else {}
-        return SearchResult(len(fused), hits, facets, "hybrid")
+            h.matched_by = MATCHED_BY.get(tiers.get(r)) or "semantic"
+        # total and facets: every clause sharing a word with the query, plus what the other lists
+        # add, so a facet's count is what filtering by it leaves (up to those additions)
+        cols = self.keyword.columns()
+        fused_rows = cols.rows_of([r for r, _ in fused])
+        matched = np.union1d(some_rows, fused_rows[fused_rows >= 0])
+        facets = cols.facets(matched) if query.facets else {}
+        return SearchResult(len(matched), hits, facets, "hybrid")
 
     def clause_rid(self, ref: str) -> tuple[int, str]:
         doc_ref, cid = split_clause_ref(ref)
@@ -207,8 +220,7 @@ class SQLiteSearch(SearchBackend):
     def facets(self, filters: dict | None = None) -> dict[str, dict[str, int]]:
         SearchQuery(filters=dict(filters or {})).check()
         with self.lock:
-            where, args = filter_sql(self.store, {k: v for k, v in (filters or {}).items() if v not in (None, "")})
-            return facet_counts(self.db, None, where, args)
+            return self.keyword.facets({k: v for k, v in (filters or {}).items() if v not in (None, "")})
 
     def clause(self, ref: str) -> dict:
         rid, _ = self.clause_rid(ref)

@@ -7,6 +7,7 @@ punctuation-only tokens dropped.  A user's query is never handed to a query lang
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 1000      # longer queries are cut (a pasted page is not a query)
 MAX_TERMS = 32              # items kept from one query
+INDEX_FORMAT = "2"          # bumped when the indexed token streams change: older indexes are rebuilt
 _jieba = None
 _lock = threading.Lock()
 
@@ -57,7 +59,7 @@ def segmentation_id() -> str:
     one is rebuilt, since query tokens must be cut the same way as the indexed ones."""
     import hashlib
     from importlib import resources
-    h = hashlib.sha1()
+    h = hashlib.sha1(INDEX_FORMAT.encode())
     try:
         import jieba as j
         h.update(str(getattr(j, "__version__", "")).encode())
@@ -75,15 +77,48 @@ def fold(text: str) -> str:
 _WORDY = re.compile(r"[\w]", re.UNICODE)
 
 
+# jieba cuts at punctuation anyway, so cutting sentence by sentence gives the same tokens; the cache
+# pays off because policies copy sentences (a county's 实施方案 repeats its province's wording)
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _sentence_tokens(sentence: str) -> tuple[str, ...]:
+    out = []
+    for t in jieba().cut_for_search(sentence):
+        t = t.strip()
+        if t and _WORDY.search(t):
+            out.append(t)
+    return tuple(out)
+
+
 def tokens(text: str) -> list[str]:
     """Search-mode jieba tokens of text, in order, punctuation and spaces dropped."""
     if not text:
         return []
-    out = []
-    for t in jieba().cut_for_search(fold(text)):
-        t = t.strip()
-        if t and _WORDY.search(t):
-            out.append(t)
+    out: list[str] = []
+    for sentence in _SENTENCE_END.split(fold(text)):
+        if sentence:
+            out.extend(_sentence_tokens(sentence))
+    return out
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def char_grams(text: str) -> list[str]:
+    """Character unigrams and bigrams of each run of Chinese characters (other runs: the whole run).
+
+    The vocabulary of the ``characters`` ranking list: it matches wording that shares characters but
+    not jieba words (轮岗交流 / 交流轮岗, 入园率 / 毛入园率)."""
+    out: list[str] = []
+    for m in _CJK_RUN.finditer(fold(text)):
+        run = m.group()
+        if run[0] < "\u3400":
+            out.append(run)
+            continue
+        out.extend(run)
+        out.extend(run[i:i + 2] for i in range(len(run) - 1))
     return out
 
 

@@ -1,0 +1,185 @@
+"""Per-clause filter and facet values as numpy arrays: the "doc values" of the SQLite backend.
+
+Full-text matching stays in FTS5, but filtering the matches and counting facets over them is done
+here, on arrays loaded once per index generation, instead of joining every match back to the
+clause and document tables (at a million clauses those joins, repeated for nine facets, were most
+of a query's time).  Rows are ordered by (doc_id, rid), so row order is the tie-break order of the
+result lists.
+
+Filters keep the SQL semantics of ``SQLiteStore.doc_where`` / ``keyword.filter_sql``: document-level
+filters select documents with that same SQL (on the small documents table, cached per filter);
+``unit`` and ``indicator`` are case-insensitive substrings of a stored value (SQL ``LIKE %x%``).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import numpy as np
+
+from .base import FACET_KEYS, truthy, year_range
+
+FACET_TOP = 20
+DOC_FACETS = ("province", "level", "year", "doc_type", "issuer")
+_cache: dict[str, tuple[int, "ClauseColumns"]] = {}
+_lock = threading.Lock()
+
+
+def _codes(values: list) -> tuple[np.ndarray, list]:
+    """Dictionary-encode values: (int32 codes, distinct values); None → -1."""
+    distinct = sorted({v for v in values if v is not None}, key=str)
+    index = {v: i for i, v in enumerate(distinct)}
+    return np.fromiter((index.get(v, -1) if v is not None else -1 for v in values), dtype=np.int32,
+                       count=len(values)), distinct
+
+
+class ClauseColumns:
+    def __init__(self, db):
+        rows = db.execute("SELECT sc.rid, sc.doc_id, sc.kind, sc.has_target FROM search_clauses sc "
+                          "ORDER BY sc.doc_id, sc.rid").fetchall()
+        n = len(rows)
+        self.n = n
+        self.rid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
+        self.row_of_rid = np.full(int(self.rid.max()) + 1 if n else 1, -1, dtype=np.int64)
+        self.row_of_rid[self.rid] = np.arange(n)
+        doc_ids = sorted({r[1] for r in rows})
+        self.doc_ids = doc_ids
+        doc_index = {d: i for i, d in enumerate(doc_ids)}
+        self.doc = np.fromiter((doc_index[r[1]] for r in rows), dtype=np.int32, count=n)
+        self.kind, self.kinds = _codes([r[2] for r in rows])
+        self.has_target = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=n)
+        del rows
+        meta = {r[0]: r[1:] for r in db.execute(
+            "SELECT d.doc_id, d.province, d.level, d.year, d.doc_type, d.issuer, sd.title FROM documents d "
+            "LEFT JOIN search_docs sd ON sd.doc_id = d.doc_id")}
+        per_doc = [meta.get(d, (None,) * 6) for d in doc_ids]
+        self.doc_facets = {key: _codes([p[i] for p in per_doc]) for i, key in enumerate(DOC_FACETS)}
+        self.titles = [p[5] or "" for p in per_doc]
+        self.pairs = {}
+        for key, table, col in (("unit", "search_units", "unit"), ("indicator", "search_indicators", "indicator")):
+            got = db.execute(f"SELECT rid, {col} FROM {table}").fetchall()
+            rids = np.fromiter((r[0] for r in got), dtype=np.int64, count=len(got))
+            codes, values = _codes([r[1] for r in got])
+            inside = rids < len(self.row_of_rid)
+            rows_ = np.where(inside, self.row_of_rid[np.where(inside, rids, 0)], -1)
+            ok = (rows_ >= 0) & (codes >= 0)
+            self.pairs[key] = (rows_[ok], codes[ok], values, [str(v).casefold() for v in values])
+        self._doc_masks: dict[tuple, np.ndarray] = {}
+        self._title_hits: dict[str, np.ndarray] = {}
+
+    # --- filters ------------------------------------------------------------------------------
+
+    def rows_of(self, rids) -> np.ndarray:
+        """Row of each rid (-1 for a rid not in the index)."""
+        rids = np.asarray(rids, dtype=np.int64)
+        inside = (rids >= 0) & (rids < len(self.row_of_rid))
+        return np.where(inside, self.row_of_rid[np.where(inside, rids, 0)], -1)
+
+    def mask(self, store, filters: dict[str, Any]) -> np.ndarray | None:
+        """Boolean mask over rows for the filters (None: no filter, every row)."""
+        if not filters:
+            return None
+        from .keyword import CLAUSE_LEVEL
+        m = np.ones(self.n, dtype=bool)
+        doc_filters = {k: v for k, v in filters.items() if k not in CLAUSE_LEVEL}
+        if doc_filters:
+            m &= self.doc_mask(store, doc_filters)[self.doc]
+        if filters.get("kind"):
+            wanted = {k.strip() for k in str(filters["kind"]).split(",") if k.strip()}
+            codes = [i for i, k in enumerate(self.kinds) if k in wanted]
+            m &= np.isin(self.kind, codes)
+        for key in ("unit", "indicator"):
+            if filters.get(key):
+                rows, codes, _, folded = self.pairs[key]
+                needle = str(filters[key]).casefold()
+                hit_codes = np.array([i for i, v in enumerate(folded) if needle in v], dtype=np.int32)
+                sel = np.zeros(self.n, dtype=bool)
+                sel[rows[np.isin(codes, hit_codes)]] = True
+                m &= sel
+        if "has_target" in filters:
+            m &= self.has_target == truthy(filters["has_target"])
+        return m
+
+    def doc_mask(self, store, doc_filters: dict[str, Any]) -> np.ndarray:
+        key = tuple(sorted((k, str(v)) for k, v in doc_filters.items()))
+        hit = self._doc_masks.get(key)
+        if hit is not None:
+            return hit
+        f = dict(doc_filters)
+        if "year" in f:
+            lo, hi = year_range(f.pop("year"))
+            f["year_from"], f["year_to"] = max(lo, int(f.get("year_from") or 0)), min(hi, int(f.get("year_to") or 9999))
+        where, args = store.doc_where(f, "d")
+        index = {d: i for i, d in enumerate(self.doc_ids)}
+        m = np.zeros(len(self.doc_ids), dtype=bool)
+        for (d,) in store.db.execute(f"SELECT d.doc_id FROM documents d WHERE {where}", args):
+            i = index.get(d)
+            if i is not None:
+                m[i] = True
+        if len(self._doc_masks) > 256:
+            self._doc_masks.clear()
+        self._doc_masks[key] = m
+        return m
+
+    def title_count(self, items: list[str]) -> np.ndarray:
+        """Per document: how many of the items occur in its (folded) title."""
+        out = np.zeros(len(self.doc_ids), dtype=np.float32)
+        for it in items:
+            hit = self._title_hits.get(it)
+            if hit is None:
+                hit = np.fromiter((it in t for t in self.titles), dtype=bool, count=len(self.titles))
+                if len(self._title_hits) > 1024:
+                    self._title_hits.clear()
+                self._title_hits[it] = hit
+            out += hit
+        return out
+
+    # --- facets -------------------------------------------------------------------------------
+
+    def facets(self, rows: np.ndarray) -> dict[str, dict[str, int]]:
+        """Counts per value of every facet over the given rows (top FACET_TOP by count, then value)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out: dict[str, dict[str, int]] = {}
+        docs = self.doc[rows]
+        for key in FACET_KEYS:
+            if key in self.doc_facets:
+                codes, values = self.doc_facets[key]
+                out[key] = _top(codes[docs], values)
+            elif key == "kind":
+                out[key] = _top(self.kind[rows], self.kinds)
+            elif key == "has_target":
+                t = int(self.has_target[rows].sum())
+                counts = {"true": t, "false": len(rows) - t}
+                out[key] = {k: v for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if v}
+            else:
+                prow, codes, values, _ = self.pairs[key]
+                inside = np.zeros(self.n, dtype=bool)
+                inside[rows] = True
+                out[key] = _top(codes[inside[prow]], values)
+        return out
+
+
+def _top(codes: np.ndarray, values: list) -> dict[str, int]:
+    codes = codes[codes >= 0]
+    if not len(codes):
+        return {}
+    counts = np.bincount(codes, minlength=len(values))
+    nz = np.flatnonzero(counts)
+    order = sorted(nz, key=lambda i: (-counts[i], str(values[i])))[:FACET_TOP]
+    return {str(values[i]): int(counts[i]) for i in order}
+
+
+def columns(db, key: str) -> ClauseColumns:
+    """The columns of a store's index at its current generation (loaded once per generation)."""
+    from .keyword import generation
+    gen = generation(db)
+    hit = _cache.get(key)
+    if hit and hit[0] == gen:
+        return hit[1]
+    with _lock:
+        hit = _cache.get(key)
+        if hit and hit[0] == gen:
+            return hit[1]
+        cols = ClauseColumns(db)
+        _cache[key] = (gen, cols)
+        return cols
