@@ -199,25 +199,32 @@ def print_table(rows, title: str, quality: bool = True) -> None:
         print(f"{name:<16} {q} {mean * 1000:>8.2f} {p95 * 1000:>7.2f} {mean / base[3]:>7.2f}")
 
 
+SENTENCE = re.compile(r"(?<=[。！？；])")
+
+
 def synthetic(store_path: Path, source_db: Path, n_clauses: int, seed: int = 0) -> None:
-    """A store of about n_clauses clauses: corpus records with their clauses shuffled and recombined
-    and their metadata (province, level, year) varied."""
+    """A store of about n_clauses clauses recombined from the corpus's sentences: each synthetic
+    document copies a corpus record's structure, and each of its clauses keeps one of its own
+    sentences and draws the others from the whole corpus (so clause texts are new, mostly unique,
+    with the corpus's vocabulary); province, level and year are varied."""
     from zhengce.pipeline.search.sqlite_backend import SearchableSQLiteStore
     from zhengce.pipeline.store.sqlite import SQLiteStore
     rng = random.Random(seed)
     src = SQLiteStore(source_db, readonly=True)
     recs = list(src.records())
+    sentences = [s for r in recs for c in r["clauses"] for s in SENTENCE.split(c["text"]) if len(s) > 4]
     provinces = sorted({r["metadata"]["region"].get("province") for r in recs if r["metadata"]["region"].get("province")})
     out = SearchableSQLiteStore(store_path)
     made, i = 0, 0
     while made < n_clauses:
         base = rng.choice(recs)
         rec = {**base, "doc_id": f"syn{i:09d}"}
-        clauses = [dict(c) for c in base["clauses"]]
-        pool = [c for r in rng.sample(recs, 2) for c in r["clauses"]]
-        for c in clauses:
-            if rng.random() < 0.5:
-                c["text"] = rng.choice(pool)["text"]
+        clauses = []
+        for c in base["clauses"]:
+            own = [s for s in SENTENCE.split(c["text"]) if s] or [c["text"]]
+            parts = [rng.choice(own)] + [rng.choice(sentences) for _ in range(rng.randint(1, 2))]
+            rng.shuffle(parts)
+            clauses.append({**c, "text": "".join(parts)})
         rec["clauses"] = clauses
         rec["metadata"] = {**base["metadata"], "region": {**base["metadata"]["region"], "province": rng.choice(provinces)},
                            "level": rng.choice(["national", "provincial", "municipal", "county"]),
@@ -229,11 +236,106 @@ def synthetic(store_path: Path, source_db: Path, n_clauses: int, seed: int = 0) 
     src.close()
 
 
+FILTER_MIX = [{"level": "county"}, {"year": "2020-"}, {"kind": "obligation"},
+              {"level": "provincial", "year": "2016-2022"}, {"has_target": "true"}]
+
+
+def query_mix(cases: list[dict], provinces: list[str]) -> list[tuple[str, dict]]:
+    """The fixed mix: every relevance query, each with a filter (its own, or one from FILTER_MIX /
+    a province in turn)."""
+    mix = []
+    for i, c in enumerate(cases):
+        f = c["filters"] or (FILTER_MIX[i % len(FILTER_MIX)] if i % 3 else {"province": provinces[i % len(provinces)]})
+        mix.append((c["query"], f))
+    return mix
+
+
+def timed(fn, mix, repeat: int) -> tuple[float, float, list]:
+    """(p50 s, p95 s, results) of fn over the mix, each query's time the best of ``repeat`` runs."""
+    times, results = [], []
+    for q, f in mix:
+        best = math.inf
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            r = fn(q, f)
+            best = min(best, time.perf_counter() - t0)
+        times.append(best)
+        results.append(r)
+    times.sort()
+    return statistics.median(times), times[int(math.ceil(0.95 * len(times))) - 1], results
+
+
+def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], repeat: int) -> None:
+    """Build a synthetic store of n_clauses clauses (or reuse ``big``) and print build figures and
+    latency over the mix."""
+    from zhengce.pipeline.search import SearchQuery
+    from zhengce.pipeline.search import ann
+    from zhengce.pipeline.search.sqlite_backend import SearchableSQLiteStore, SQLiteSearch
+    t0 = time.perf_counter()
+    reused = big.exists()
+    if not reused:
+        synthetic(big, source_db, n_clauses)
+    build = time.perf_counter() - t0
+    b2 = SQLiteSearch(SearchableSQLiteStore(big))
+    t0 = time.perf_counter()
+    b2.vectors.ensure(None)
+    emb = time.perf_counter() - t0
+    m = b2.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
+    size = sum(f.stat().st_size for f in big.parent.glob(big.name + "*")) / 2**20
+    built = "reused (built earlier)" if reused else f"stored and keyword-indexed in {build:.0f}s"
+    print(f"\nsynthetic store: {m} clauses in {b2.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]} documents; "
+          f"{built}, TF-IDF fit + embed {emb:.0f}s, {size:.0f} MiB on disk")
+    t0 = time.perf_counter()
+    b2.keyword.columns()
+    t_cols = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    rids, mat = b2.vectors.matrix(None)
+    t_mat = time.perf_counter() - t0
+    t_ann = None
+    if len(rids) > ann.EXACT_MAX and ann.available():
+        t0 = time.perf_counter()
+        b2.vectors.ann(None)
+        t_ann = time.perf_counter() - t0
+    print(f"first query's loads: filter/facet columns {t_cols:.1f}s, vector matrix {t_mat:.1f}s"
+          + (f", faiss IVF index ({ann.cells_for(len(rids))} cells) {t_ann:.1f}s" if t_ann is not None else
+             " (exact search: no ANN index at this size)"))
+    provinces = [r[0] for r in b2.db.execute("SELECT DISTINCT province FROM documents WHERE province IS NOT NULL "
+                                             "ORDER BY province")]
+    mix = query_mix(cases, provinces)
+
+    def mode(name, with_filters=True, facets=False):
+        return lambda q, f: [(h.doc_id, h.clause_id) for h in b2.search(
+            SearchQuery(q, name, f if with_filters else {}, 10, 0, facets)).hits]
+
+    def nearest(exact):
+        def f(q, filt):
+            vec = b2.vectors.query_vector(None, q)
+            return b2.vectors.nearest(None, vec, 10, b2._allowed(rids, filt), exact=exact)[0].tolist()
+        return f
+    rows = [("LIKE baseline", *timed(lambda q, f: like_baseline(b2.store, q, f, 10), mix, 1)[:2])]
+    for name, fn in [("keyword+filters", mode("keyword")), ("keyword+filters+facets", mode("keyword", facets=True)),
+                     ("keyword", mode("keyword", False)), ("semantic+filters", mode("semantic")),
+                     ("hybrid+filters", mode("hybrid")), ("hybrid", mode("hybrid", False))]:
+        rows.append((name, *timed(fn, mix, repeat)[:2]))
+    p50e, p95e, exact = timed(nearest(True), mix, 1)
+    p50a, p95a, approx = timed(nearest(False), mix, repeat)
+    rows += [("vectors exact", p50e, p95e), ("vectors index", p50a, p95a)]
+    base = rows[0][2]
+    print(f"\nlatency at {m} clauses over {len(mix)} queries (each with a filter unless marked; best of {repeat})")
+    print(f"{'method':<24} {'p50 ms':>8} {'p95 ms':>8} {'p95 × LIKE':>10}")
+    for name, p50, p95 in rows:
+        print(f"{name:<24} {p50 * 1000:>8.1f} {p95 * 1000:>8.1f} {p95 / base:>10.3f}")
+    overlap = [len(set(a) & set(e)) / max(1, len(e)) for a, e in zip(approx, exact)]
+    print(f"nearest-neighbour recall@10 of the vector path used against exact search: {statistics.mean(overlap):.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--db", help="an existing store (default: ingest corpus/ into a temp store)")
     ap.add_argument("--scale", type=int, default=0, help="also measure latency on a synthetic store of N clauses")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--synthetic-db", help="where to keep the synthetic store; reused when it exists (the build "
+                                           "of a million clauses takes ~20 min here)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from zhengce.pipeline.search.semantic import sentence_transformers_available
@@ -276,20 +378,8 @@ def main(argv=None) -> int:
         sub = [c for c in cases if c["kind"] == kind]
         print_table(run(backend, sub, methods_for(backend, None, bm25), 1), f"{kind} queries only ({len(sub)})")
     if args.scale:
-        big = tmp / "synthetic.db"
-        t0 = time.perf_counter()
-        synthetic(big, db, args.scale)
-        build = time.perf_counter() - t0
-        b2 = SQLiteSearch(SearchableSQLiteStore(big))
-        t0 = time.perf_counter()
-        b2.vectors.ensure(None)
-        emb = time.perf_counter() - t0
-        m = b2.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
-        size = sum(f.stat().st_size for f in tmp.glob("synthetic.db*")) / 2**20
-        print(f"\nsynthetic store: {m} clauses, built+indexed in {build:.0f}s, TF-IDF fit+embed {emb:.0f}s, {size:.0f} MiB")
-        plain = [{k: v for k, v in c.items() if k != "qrels"} for c in cases]
-        rows = run(b2, plain, methods_for(b2, None), 1)
-        print_table(rows, f"latency at {m} clauses", quality=False)
+        scale_report(Path(args.synthetic_db) if args.synthetic_db else tmp / "synthetic.db", db, args.scale, cases,
+                     args.repeat)
     return 0
 
 

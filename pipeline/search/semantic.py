@@ -13,13 +13,15 @@ Two kinds of embedder:
 
 Vectors (float32, L2-normalised) are cached per (model, text hash) in ``search_vectors``, so
 identical clauses in copied policies are embedded once and a re-ingest embeds only new text.
-Neighbours are exact: one matrix product per chunk of ``CHUNK`` rows, top-k by argpartition.
+Neighbours are exact (one matrix product per chunk of ``CHUNK`` rows, top-k by argpartition) up to
+``ann.EXACT_MAX`` vectors, and from a faiss IVF index beyond (``ann.py``).
 """
 from __future__ import annotations
 
 import io
 import json
 import os
+import re
 import threading
 from typing import Callable
 
@@ -34,6 +36,7 @@ CHUNK = 65536
 BATCH = 64
 TFIDF_DIM = 256
 TFIDF_MAX_FEATURES = 60000
+TFIDF_FIT_MAX = 50_000    # distinct clause texts the TF-IDF/SVD model is fitted on (a sample beyond)
 
 _models: dict[str, object] = {}
 _matrix_cache: dict[tuple, tuple] = {}
@@ -58,53 +61,111 @@ def sentence_transformers_available() -> bool:
 
 # --- embedders ------------------------------------------------------------------------------
 
+TFIDF_FORMAT = 2          # 2: hashed n-grams counted in numpy (1: sklearn vocabulary)
+HASH_BITS = 22
+_MIX = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xC2B2AE3D27D4EB4F), np.uint64(0x165667B19E3779F9))
+_SPACES = re.compile(r"\s+")
+
+
+def char_ngram_counts(texts: list[str], n: tuple[int, int] = (1, 3), bits: int = HASH_BITS):
+    """Counts of the hashed character n-grams of each text (whitespace runs as one space, folded),
+    as a CSR matrix texts × 2^bits.  Vectorised over all texts at once: sklearn's analyser spends
+    ~1 µs of Python per n-gram, which is 10 minutes for a million clauses."""
+    from scipy.sparse import csr_matrix
+
+    from .text import fold
+    codes = [np.frombuffer(_SPACES.sub(" ", fold(t)).encode("utf-32-le"), dtype=np.uint32) for t in texts]
+    lengths = np.fromiter((len(c) for c in codes), dtype=np.int64, count=len(codes))
+    flat = np.concatenate(codes + [np.zeros(0, np.uint32)]).astype(np.uint64) if codes else np.zeros(0, np.uint64)
+    doc = np.repeat(np.arange(len(codes), dtype=np.int64), lengths)
+    rows, cols = [], []
+    mask = np.uint64((1 << bits) - 1)
+    for k in range(n[0], n[1] + 1):
+        if len(flat) < k:
+            continue
+        m = len(flat) - k + 1
+        h = np.full(m, np.uint64(k), dtype=np.uint64)
+        for j in range(k):
+            h = (h ^ flat[j:j + m]) * _MIX[j % 3]
+            h ^= h >> np.uint64(29)
+        same = doc[:m] == doc[k - 1:]          # the n-gram does not cross into the next text
+        rows.append(doc[:m][same])
+        cols.append((h[same] & mask).astype(np.int64))
+    if not rows:
+        return csr_matrix((len(texts), 1 << bits), dtype=np.float32)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    return csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(texts), 1 << bits))
+
+
 class TfidfEmbedder:
-    """Char n-gram TF-IDF + TruncatedSVD with a transform that needs only arrays."""
+    """Character 1–3-gram TF-IDF (sublinear tf, smooth idf, l2) reduced by TruncatedSVD.
+
+    N-grams are hashed (2^22 buckets) and counted in numpy; the fit keeps the most frequent
+    ``TFIDF_MAX_FEATURES`` buckets.  The saved model is three arrays: kept buckets, idf, components."""
 
     name = DEFAULT_MODEL
 
-    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, components: np.ndarray, meta: dict | None = None):
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        self.meta = meta or {}
-        self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True,
-                                          vocabulary=vocabulary, dtype=np.float32)
-        self.vectorizer.idf_ = idf
+    def __init__(self, kept: np.ndarray, idf: np.ndarray, components: np.ndarray, meta: dict | None = None):
+        self.meta = {**(meta or {}), "format": TFIDF_FORMAT}
+        self.kept = kept.astype(np.int64)
+        self.column = np.full(1 << HASH_BITS, -1, dtype=np.int32)
+        self.column[self.kept] = np.arange(len(self.kept), dtype=np.int32)
+        self.idf = idf.astype(np.float32)
         self.components = components.astype(np.float32)
         self.dim = self.components.shape[0]
+
+    @staticmethod
+    def _tfidf(counts, column: np.ndarray, idf: np.ndarray):
+        from sklearn.preprocessing import normalize
+        counts = counts.tocoo()
+        col = column[counts.col]
+        keep = col >= 0
+        from scipy.sparse import csr_matrix
+        x = csr_matrix((1.0 + np.log(counts.data[keep]), (counts.row[keep], col[keep])),
+                       shape=(counts.shape[0], len(idf)), dtype=np.float32)
+        x = x.multiply(idf).tocsr()
+        return normalize(x, norm="l2", copy=False)
 
     @classmethod
     def fit(cls, texts: list[str], dim: int = TFIDF_DIM, seed: int = 0) -> "TfidfEmbedder":
         from sklearn.decomposition import TruncatedSVD
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from threadpoolctl import threadpool_limits
         if len(texts) < 3:
             raise SearchError("semantic search needs at least 3 clauses in the store")
-        vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=2 if len(texts) > 50 else 1,
-                              max_features=TFIDF_MAX_FEATURES, dtype=np.float32)
-        from threadpoolctl import threadpool_limits
-        x = vec.fit_transform(texts)
-        k = max(2, min(dim, x.shape[1] - 1, len(texts) - 1))
+        counts = char_ngram_counts(texts)
+        df = np.asarray((counts > 0).sum(axis=0)).ravel()
+        min_df = 2 if len(texts) > 50 else 1
+        candidates = np.flatnonzero(df >= min_df)
+        if len(candidates) > TFIDF_MAX_FEATURES:   # the most frequent buckets, ties by bucket
+            order = np.lexsort((candidates, -df[candidates]))[:TFIDF_MAX_FEATURES]
+            candidates = candidates[order]
+        kept = np.sort(candidates)
+        n = len(texts)
+        idf = (np.log((1 + n) / (1 + df[kept])) + 1).astype(np.float32)
+        column = np.full(1 << HASH_BITS, -1, dtype=np.int32)
+        column[kept] = np.arange(len(kept), dtype=np.int32)
+        x = cls._tfidf(counts, column, idf)
+        k = max(2, min(dim, x.shape[1] - 1, n - 1))
         with threadpool_limits(1):  # two OpenBLAS builds (numpy's, scipy's) oversubscribe 2 cores: 4× slower
             svd = TruncatedSVD(n_components=k, algorithm="randomized", n_iter=4, random_state=seed).fit(x)
-        return cls(vec.vocabulary_, vec.idf_.astype(np.float32), svd.components_,
-                   {"n_fit": len(texts), "dim": k, "features": x.shape[1]})
+        return cls(kept, idf, svd.components_, {"n_fit": n, "dim": k, "features": len(kept)})
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        x = self.vectorizer.transform(texts)
-        v = np.asarray(x @ self.components.T, dtype=np.float32)
-        return normalise(v)
+        x = self._tfidf(char_ngram_counts(texts), self.column, self.idf)
+        return normalise(np.asarray(x @ self.components.T, dtype=np.float32))
 
     def to_bytes(self) -> bytes:
-        terms = sorted(self.vectorizer.vocabulary, key=self.vectorizer.vocabulary.get)
         buf = io.BytesIO()
-        np.savez_compressed(buf, terms=np.array(terms, dtype=object).astype(str), idf=self.vectorizer.idf_,
-                            components=self.components.astype(np.float16))
+        np.savez_compressed(buf, kept=self.kept, idf=self.idf, components=self.components.astype(np.float16))
         return buf.getvalue()
 
     @classmethod
     def from_bytes(cls, blob: bytes, meta: dict) -> "TfidfEmbedder":
+        """The saved model; SearchError for a model saved in another format (refit it)."""
         z = np.load(io.BytesIO(blob), allow_pickle=False)
-        terms = [str(t) for t in z["terms"]]
-        return cls({t: i for i, t in enumerate(terms)}, z["idf"], z["components"].astype(np.float32), meta)
+        if meta.get("format") != TFIDF_FORMAT or "kept" not in z:
+            raise SearchError("the saved TF-IDF model has an older format: run `zhengce reindex --db DB` once")
+        return cls(z["kept"], z["idf"], z["components"].astype(np.float32), meta)
 
 
 class SentenceTransformerEmbedder:
@@ -169,7 +230,9 @@ class VectorIndex:
             n_now = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM search_clauses").fetchone()[0]
             n_new = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM search_clauses WHERE text_hash NOT IN "
                                     "(SELECT text_hash FROM search_vectors WHERE model='tfidf')").fetchone()[0]
-            if not self.writable or n_new <= REFIT_FRACTION * max(meta.get("n_fit", 0), 1) or n_now < 3:
+            n_then = meta.get("n_texts", meta.get("n_fit", 0))
+            current = meta.get("format") == TFIDF_FORMAT
+            if current and (not self.writable or n_new <= REFIT_FRACTION * max(n_then, 1) or n_now < 3):
                 model = TfidfEmbedder.from_bytes(row[1], meta)
         if model is None:
             if not self.writable:
@@ -179,8 +242,13 @@ class VectorIndex:
         return model
 
     def _fit_tfidf(self) -> TfidfEmbedder:
-        texts = [r[0] for r in self.db.execute("SELECT text FROM search_clauses GROUP BY text_hash ORDER BY text_hash")]
+        # the vocabulary and components settle long before a million clauses: fit on a sample (the
+        # text hashes in order are a deterministic pseudo-random one), embed everything with it
+        n_texts = self.db.execute("SELECT COUNT(DISTINCT text_hash) FROM search_clauses").fetchone()[0]
+        texts = [r[0] for r in self.db.execute("SELECT MIN(text) FROM search_clauses GROUP BY text_hash "
+                                               "ORDER BY text_hash LIMIT ?", (TFIDF_FIT_MAX,))]
         model = TfidfEmbedder.fit(texts)
+        model.meta["n_texts"] = n_texts
         with immediate(self.db):
             self.db.execute("DELETE FROM search_vectors WHERE model='tfidf'")
             self.db.execute("INSERT OR REPLACE INTO search_models VALUES ('tfidf', ?, ?)",
@@ -232,6 +300,38 @@ class VectorIndex:
 
     def query_vector(self, name: str, text: str) -> np.ndarray:
         return self.embedder(name).encode([text])[0]
+
+    def nearest(self, name: str, q: np.ndarray, k: int, allowed: np.ndarray | None = None,
+                exact: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rids, row indices, scores) of the k clause vectors nearest q among ``allowed`` rows:
+        exact up to ``ann.EXACT_MAX`` rows (or when a filter leaves few), faiss IVF beyond."""
+        from . import ann
+        rids, mat = self.matrix(name)
+        n_allowed = len(rids) if allowed is None else int(allowed.sum())
+        if exact or len(rids) <= ann.EXACT_MAX or not ann.available():
+            idx, scores = top_k(mat, q, k, allowed)
+        elif n_allowed <= ann.EXACT_SUBSET_MAX:
+            sub = np.flatnonzero(allowed)
+            i, scores = top_k(mat[sub], q, k)
+            idx = sub[i]
+        else:
+            idx, scores = self.ann(name).search(q, k, allowed)
+        return rids[idx], idx, scores
+
+    def ann(self, name: str):
+        """The faiss index over this model's matrix (built once per generation, kept in memory)."""
+        from . import ann
+        from .keyword import generation
+        emb = self.embedder(name)
+        key = (self.key, emb.name, "ann")
+        gen = generation(self.db)
+        hit = _matrix_cache.get(key)
+        if hit and hit[0] == gen:
+            return hit[1]
+        _, mat = self.matrix(name)
+        index = ann.AnnIndex(mat)
+        _matrix_cache[key] = (gen, index)
+        return index
 
     def vector_of(self, name: str, rid: int) -> np.ndarray | None:
         rids, mat = self.matrix(name)

@@ -16,7 +16,7 @@ from ..store.sqlite import SQLiteStore
 from . import keyword as kwmod
 from .base import Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rrf, split_clause_ref
 from .keyword import MATCHED_BY, KeywordIndex
-from .semantic import VectorIndex, model_name, top_k
+from .semantic import VectorIndex, model_name
 from .text import parse_query
 from ..store.sqlite import immediate
 
@@ -62,6 +62,7 @@ class SQLiteSearch(SearchBackend):
         if sync and not self.readonly:
             self.sync()
         self.keyword = KeywordIndex(store)
+        self._vector_rows: tuple = (None, None)   # vector row → column row, per (matrix, columns)
         self.vectors = VectorIndex(self.db, str(getattr(store, "path", id(store))), writable=not self.readonly)
 
     def _is_readonly(self) -> bool:
@@ -130,7 +131,10 @@ class SQLiteSearch(SearchBackend):
         mask = cols.mask(self.store, filters)
         if mask is None:
             return None
-        rows = cols.rows_of(rids)
+        key = (id(rids), id(cols))   # both are replaced, not mutated, when the index changes
+        if self._vector_rows[0] != key:
+            self._vector_rows = (key, cols.rows_of(rids))
+        rows = self._vector_rows[1]
         return (rows >= 0) & mask[np.where(rows >= 0, rows, 0)]
 
     def _semantic_ranked(self, text: str, filters: dict, k: int, model: str | None,
@@ -145,8 +149,8 @@ class SQLiteSearch(SearchBackend):
             not_own = ~np.isin(rids, own)
             allowed = not_own if allowed is None else (allowed & not_own)
         q = vector if vector is not None else self.vectors.query_vector(model, text)
-        idx, scores = top_k(mat, q, k, allowed)
-        return [(int(rids[i]), float(s)) for i, s in zip(idx, scores)]
+        found, _, scores = self.vectors.nearest(model, q, k, allowed)
+        return [(int(r), float(s)) for r, s in zip(found, scores)]
 
     def _facets_for(self, rids: list[int]) -> dict:
         cols = self.keyword.columns()
