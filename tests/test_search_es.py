@@ -171,3 +171,35 @@ def test_unreachable_cluster_is_a_store_error():
     from zhengce.pipeline.store import StoreError, open_store
     with pytest.raises(StoreError, match="cannot reach Elasticsearch"):
         open_store("http://127.0.0.1:9")
+
+
+def test_hybrid_and_semantic_facets_aggregate_over_the_fused_ids(monkeypatch):
+    from zhengce.pipeline.search import SearchQuery
+    from zhengce.pipeline.search.es_backend import ElasticsearchSearch, ids_facets_body
+    body = ids_facets_body(["d1:c1", "d2:c3"])
+    assert body["size"] == 0 and body["query"] == {"ids": {"values": ["d1:c1", "d2:c3"]}}
+    assert set(body["aggs"]) == set(aggregations())
+
+    def hit(i):
+        return {"_id": i, "_score": 1.0, "_source": {"doc_id": i.split(":")[0], "clause_id": i.split(":")[1],
+                                                     "text": "课后服务", "kind": "obligation"}}
+    calls = []
+
+    class FakeES:
+        def search(self, index, **body):
+            calls.append(body)
+            if "aggs" in body and body.get("size") == 0:
+                return {"aggregations": {"level": {"buckets": [{"key": "county", "doc_count": 2}]}}}
+            ids = ["a:c1", "b:c2"] if "knn" not in body else ["b:c2", "c:c3"]
+            return {"hits": {"total": {"value": 2}, "hits": [hit(i) for i in ids]}}
+    store = ElasticsearchStore("http://localhost:9200/t", client=FakeES(), create=False)
+    backend = ElasticsearchSearch(store)
+    monkeypatch.setattr(backend, "_query_vector", lambda model, text: ("emb_tfidf", [0.5, 0.5]))
+    res = backend.search(SearchQuery("课后服务", "hybrid", {}, 10, 0, True))
+    assert res.total == 3 and res.facets["level"] == {"county": 2}
+    assert set(calls[-1]["query"]["ids"]["values"]) == {"a:c1", "b:c2", "c:c3"}
+    res = backend.search(SearchQuery("课后服务", "semantic", {}, 10, 0, True))
+    assert res.facets["level"] == {"county": 2} and calls[-1]["query"]["ids"]["values"] == ["b:c2", "c:c3"]
+    n = len(calls)
+    backend.search(SearchQuery("课后服务", "hybrid", {}, 10, 0, False))
+    assert len(calls) == n + 2          # no facet request when facets are off

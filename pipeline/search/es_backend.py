@@ -96,6 +96,11 @@ def native_rrf_body(pq: ParsedQuery, filters: dict, field: str, vector: list[flo
                                   "rank_window_size": pool, "rank_constant": RRF_K}}, "size": limit}
 
 
+def ids_facets_body(ids: list[str]) -> dict:
+    """Facet aggregations over given clause ids (semantic and hybrid results: a list, not a query)."""
+    return {"size": 0, "query": {"ids": {"values": list(ids)}}, "aggs": aggregations()}
+
+
 def facets_from(aggs: dict | None) -> dict[str, dict[str, int]]:
     out = {k: {} for k in FACET_KEYS}
     for k, a in (aggs or {}).items():
@@ -136,7 +141,8 @@ class ElasticsearchSearch(SearchBackend):
             k = min(1000, query.offset + query.limit)
             r = self.es.search(index=self.store.index("clauses"), **knn_body(field, vec, query.filters, max(k, 1)))
             raw = r["hits"]["hits"][query.offset:query.offset + query.limit]
-            return SearchResult(len(r["hits"]["hits"]), self._hits(raw, pq), {}, "semantic")
+            facets = self._facets_of([h["_id"] for h in r["hits"]["hits"]]) if query.facets else {}
+            return SearchResult(len(r["hits"]["hits"]), self._hits(raw, pq), facets, "semantic")
         pool = max(POOL, query.offset + query.limit)
         if self.native_rrf:
             r = self.es.search(index=self.store.index("clauses"),
@@ -148,7 +154,14 @@ class ElasticsearchSearch(SearchBackend):
         by_id = {h["_id"]: h for h in kw["hits"]["hits"] + sem["hits"]["hits"]}
         fused = rrf([[h["_id"] for h in kw["hits"]["hits"]], [h["_id"] for h in sem["hits"]["hits"]]])
         page = fused[query.offset:query.offset + query.limit]
-        return SearchResult(len(fused), self._hits([by_id[i] for i, _ in page], pq, dict(page)), {}, "hybrid")
+        facets = self._facets_of([i for i, _ in fused]) if query.facets else {}
+        return SearchResult(len(fused), self._hits([by_id[i] for i, _ in page], pq, dict(page)), facets, "hybrid")
+
+    def _facets_of(self, ids: list[str]) -> dict[str, dict[str, int]]:
+        if not ids:
+            return facets_from(None)
+        r = self.es.search(index=self.store.index("clauses"), **ids_facets_body(ids))
+        return facets_from(r.get("aggregations"))
 
     # --- embeddings ------------------------------------------------------------------------
 
@@ -176,7 +189,7 @@ class ElasticsearchSearch(SearchBackend):
         """Fit the TF-IDF model on the clauses (or load a sentence-transformers model) and write vectors."""
         from elasticsearch import helpers
 
-        from .semantic import DEFAULT_MODEL, TfidfEmbedder, model_name
+        from .semantic import DEFAULT_MODEL, TFIDF_FIT_MAX, TfidfEmbedder, model_name
         name = model_name(embed_model)
         texts: dict[str, str] = {}
         ids: list[tuple[str, str]] = []
@@ -184,8 +197,8 @@ class ElasticsearchSearch(SearchBackend):
                               _source=["text", "text_hash"]):
             texts.setdefault(h["_source"]["text_hash"], h["_source"]["text"])
             ids.append((h["_id"], h["_source"]["text_hash"]))
-        if name == DEFAULT_MODEL:
-            emb = TfidfEmbedder.fit(list(texts.values()))
+        if name == DEFAULT_MODEL:   # fitted on a sample beyond TFIDF_FIT_MAX texts, as in SQLite
+            emb = TfidfEmbedder.fit([texts[h] for h in sorted(texts)[:TFIDF_FIT_MAX]])
             self.es.index(index=self.store.index("meta"), id="tfidf", refresh=True, document={
                 "meta": emb.meta, "blob": base64.b64encode(emb.to_bytes()).decode()})
             self._emb.pop(name, None)
