@@ -40,6 +40,9 @@ def test_column_filters_select_what_the_sql_filters_select(backend, filters):
     mask = cols.mask(backend.store, filters)
     got = set(cols.rid.tolist()) if mask is None else set(cols.rid[mask].tolist())
     assert got == sql
+    some = np.arange(0, cols.n, 3)
+    part = cols.mask(backend.store, filters, some)       # the same filter on a subset of rows
+    assert (part is None and mask is None) or (part == mask[some]).all()
 
 
 def sql_facets(db, rids: set[int]) -> dict:

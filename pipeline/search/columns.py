@@ -75,29 +75,31 @@ class ClauseColumns:
         inside = (rids >= 0) & (rids < len(self.row_of_rid))
         return np.where(inside, self.row_of_rid[np.where(inside, rids, 0)], -1)
 
-    def mask(self, store, filters: dict[str, Any]) -> np.ndarray | None:
-        """Boolean mask over rows for the filters (None: no filter, every row)."""
+    def mask(self, store, filters: dict[str, Any], rows: np.ndarray | None = None) -> np.ndarray | None:
+        """Which rows pass the filters: a mask over all rows, or over ``rows`` when given (the cost
+        is then that of the rows, not of the store).  None when there is no filter."""
         if not filters:
             return None
         from .keyword import CLAUSE_LEVEL
-        m = np.ones(self.n, dtype=bool)
+        at = (lambda a: a) if rows is None else (lambda a: a[rows])   # noqa: E731
+        m = np.ones(self.n if rows is None else len(rows), dtype=bool)
         doc_filters = {k: v for k, v in filters.items() if k not in CLAUSE_LEVEL}
         if doc_filters:
-            m &= self.doc_mask(store, doc_filters)[self.doc]
+            m &= self.doc_mask(store, doc_filters)[at(self.doc)]
         if filters.get("kind"):
             wanted = {k.strip() for k in str(filters["kind"]).split(",") if k.strip()}
             codes = [i for i, k in enumerate(self.kinds) if k in wanted]
-            m &= np.isin(self.kind, codes)
+            m &= np.isin(at(self.kind), codes)
         for key in ("unit", "indicator"):
             if filters.get(key):
-                rows, codes, _, folded = self.pairs[key]
+                prow, codes, _, folded = self.pairs[key]
                 needle = str(filters[key]).casefold()
                 hit_codes = np.array([i for i, v in enumerate(folded) if needle in v], dtype=np.int32)
                 sel = np.zeros(self.n, dtype=bool)
-                sel[rows[np.isin(codes, hit_codes)]] = True
-                m &= sel
+                sel[prow[np.isin(codes, hit_codes)]] = True
+                m &= at(sel)
         if "has_target" in filters:
-            m &= self.has_target == truthy(filters["has_target"])
+            m &= at(self.has_target) == truthy(filters["has_target"])
         return m
 
     def doc_mask(self, store, doc_filters: dict[str, Any]) -> np.ndarray:

@@ -407,16 +407,16 @@ class KeywordIndex:
     def rank(self, pq: ParsedQuery, filters: dict) -> Ranked:
         """Every clause matching query and filters as (rows, scores, tiers), best first (ties: doc_id, rid)."""
         cols = self.columns()
-        mask = cols.mask(self.store, filters)
         if pq.empty:
+            mask = cols.mask(self.store, filters)
             rows = np.flatnonzero(mask) if mask is not None else np.arange(cols.n)
             return rows, np.zeros(len(rows)), np.zeros(len(rows), dtype=np.int8)
         rids, scores, tiers = self.matches(pq)
-        rows, scores, tiers = self._filtered(cols, mask, rids, scores, tiers)
+        rows, scores, tiers = self._filtered(cols, filters, rids, scores, tiers)
         if self.relax and not len(rows):
             # nothing has every word: rank the clauses with some of them (tier 2)
             rids, scores = self.some_words_matches(pq)
-            rows, scores, tiers = self._filtered(cols, mask, rids, scores, np.full(len(rids), 2, dtype=np.int8))
+            rows, scores, tiers = self._filtered(cols, filters, rids, scores, np.full(len(rids), 2, dtype=np.int8))
         if len(rows):
             titles = cols.title_count([it.text for it in pq.items])
             scores = scores * (1 + TITLE_BOOST * titles[cols.doc[rows]])
@@ -426,13 +426,15 @@ class KeywordIndex:
         order = np.lexsort((rows, -scores, tiers))
         return rows[order], scores[order], tiers[order]
 
-    @staticmethod
-    def _filtered(cols: ClauseColumns, mask, rids, scores, tiers):
+    def _filtered(self, cols: ClauseColumns, filters: dict, rids, scores, tiers):
+        """The matches (by rid) that are indexed and pass the filters, as rows."""
         rows = cols.rows_of(rids)
         keep = rows >= 0
-        if mask is not None:
-            keep &= mask[np.where(keep, rows, 0)]
-        return rows[keep], scores[keep], tiers[keep]
+        rows, scores, tiers = rows[keep], scores[keep], tiers[keep]
+        ok = cols.mask(self.store, filters, rows)
+        if ok is None:
+            return rows, scores, tiers
+        return rows[ok], scores[ok], tiers[ok]
 
     def search(self, pq: ParsedQuery | str, filters: dict, limit: int, offset: int, facets: bool,
                pool: int | None = None) -> tuple[int, list[tuple[int, float, int]], dict]:
@@ -457,8 +459,7 @@ class KeywordIndex:
         top = self._top(r, s, filters, pool, tier=2)
         if not every:
             return top, None
-        cols = self.columns()
-        rows, _, _ = self._filtered(cols, cols.mask(self.store, filters), r, s, s)
+        rows, _, _ = self._filtered(self.columns(), filters, r, s, s)
         return top, rows
 
     def characters(self, pq: ParsedQuery, filters: dict, pool: int) -> list[tuple[int, float, int]]:
@@ -480,7 +481,7 @@ class KeywordIndex:
 
     def _top(self, rids: np.ndarray, scores: np.ndarray, filters: dict, pool: int, tier: int):
         cols = self.columns()
-        rows, scores, _ = self._filtered(cols, cols.mask(self.store, filters), rids, scores, scores)
+        rows, scores, _ = self._filtered(cols, filters, rids, scores, scores)
         if len(rows) > pool:
             part = np.argpartition(-scores, pool - 1)[:pool]
             rows, scores = rows[part], scores[part]
