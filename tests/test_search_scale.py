@@ -194,3 +194,22 @@ def test_semantic_search_uses_the_index_beyond_the_exact_limit(backend, monkeypa
     assert [h.clause_id for h in got.hits] == [h.clause_id for h in exact.hits]
     f = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False))
     assert [(h.doc_id, h.clause_id) for h in f.hits] == [(h.doc_id, h.clause_id) for h in filtered_exact.hits]
+
+
+def test_columns_are_saved_with_their_generation_and_reloaded(backend):
+    from zhengce.pipeline.search import columns as colmod
+    from zhengce.pipeline.search.keyword import generation
+    built = colmod.ClauseColumns.from_db(backend.db)
+    colmod._cache.clear()
+    first = backend.keyword.columns()
+    meta, = backend.db.execute("SELECT json_extract(meta, '$.generation') FROM search_models WHERE name='columns'").fetchone()
+    assert meta == generation(backend.db)
+    colmod._cache.clear()
+    again = backend.keyword.columns()          # from the saved copy this time
+    rows = np.arange(0, again.n)
+    assert again.facets(rows) == first.facets(rows) == built.facets(rows)
+    assert (again.rid == built.rid).all() and again.doc_ids == built.doc_ids
+    # a saved copy of another generation is never used
+    backend.db.execute("UPDATE search_models SET meta = json_set(meta, '$.generation', -1) WHERE name='columns'")
+    colmod._cache.clear()
+    assert backend.keyword.columns().n == built.n

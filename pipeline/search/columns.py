@@ -12,6 +12,9 @@ filters select documents with that same SQL (on the small documents table, cache
 """
 from __future__ import annotations
 
+import io
+import json
+import sqlite3
 import threading
 from typing import Any
 
@@ -20,6 +23,7 @@ import numpy as np
 from .base import FACET_KEYS, truthy, year_range
 
 FACET_TOP = 20
+COLUMNS_FORMAT = 1
 DOC_FACETS = ("province", "level", "year", "doc_type", "issuer")
 _cache: dict[str, tuple[int, "ClauseColumns"]] = {}
 _lock = threading.Lock()
@@ -34,38 +38,73 @@ def _codes(values: list) -> tuple[np.ndarray, list]:
 
 
 class ClauseColumns:
-    def __init__(self, db):
-        rows = db.execute("SELECT sc.rid, sc.doc_id, sc.kind, sc.has_target FROM search_clauses sc "
-                          "ORDER BY sc.doc_id, sc.rid").fetchall()
-        n = len(rows)
-        self.n = n
-        self.rid = np.fromiter((r[0] for r in rows), dtype=np.int64, count=n)
-        self.row_of_rid = np.full(int(self.rid.max()) + 1 if n else 1, -1, dtype=np.int64)
-        self.row_of_rid[self.rid] = np.arange(n)
-        doc_ids = sorted({r[1] for r in rows})
-        self.doc_ids = doc_ids
+    """The columns of one index generation.  Built from the search tables (``from_db``) or loaded
+    from the copy a writable process saves in ``search_models`` (``load``): at a million clauses
+    the SQL build takes ~10 s, the saved copy loads in a fraction of a second."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self.rid = arrays["rid"]
+        self.n = len(self.rid)
+        self.row_of_rid = np.full(int(self.rid.max()) + 1 if self.n else 1, -1, dtype=np.int64)
+        self.row_of_rid[self.rid] = np.arange(self.n)
+        self.doc = arrays["doc"]
+        self.doc_ids = arrays["doc_ids"].tolist()
+        self.kind, self.kinds = arrays["kind"], arrays["kinds"].tolist()
+        self.has_target = arrays["has_target"]
+        self.doc_facets = {key: (arrays[f"doc_{key}"], arrays[f"doc_{key}_values"].tolist()) for key in DOC_FACETS}
+        self.titles = arrays["titles"].tolist()
+        self.pairs = {}
+        for key in ("unit", "indicator"):
+            values = arrays[f"{key}_values"].tolist()
+            self.pairs[key] = (arrays[f"{key}_rows"], arrays[f"{key}_codes"], values, [v.casefold() for v in values])
+        self._doc_masks: dict[tuple, np.ndarray] = {}
+        self._title_hits: dict[str, np.ndarray] = {}
+
+    @classmethod
+    def from_db(cls, db) -> "ClauseColumns":
+        got = db.execute("SELECT rid, doc_id, kind, has_target FROM search_clauses").fetchall()
+        n = len(got)
+        rid = np.fromiter((r[0] for r in got), dtype=np.int64, count=n)
+        doc_ids = sorted({r[1] for r in got})
         doc_index = {d: i for i, d in enumerate(doc_ids)}
-        self.doc = np.fromiter((doc_index[r[1]] for r in rows), dtype=np.int32, count=n)
-        self.kind, self.kinds = _codes([r[2] for r in rows])
-        self.has_target = np.fromiter((bool(r[3]) for r in rows), dtype=bool, count=n)
-        del rows
+        doc = np.fromiter((doc_index[r[1]] for r in got), dtype=np.int32, count=n)
+        kind, kinds = _codes([r[2] for r in got])
+        has_target = np.fromiter((bool(r[3]) for r in got), dtype=bool, count=n)
+        del got
+        order = np.lexsort((rid, doc))          # rows in (doc_id, rid) order: the tie-break order
+        a: dict[str, np.ndarray] = {"rid": rid[order], "doc": doc[order], "kind": kind[order],
+                                    "kinds": _strs(kinds), "has_target": has_target[order],
+                                    "doc_ids": _strs(doc_ids)}
         meta = {r[0]: r[1:] for r in db.execute(
             "SELECT d.doc_id, d.province, d.level, d.year, d.doc_type, d.issuer, sd.title FROM documents d "
             "LEFT JOIN search_docs sd ON sd.doc_id = d.doc_id")}
         per_doc = [meta.get(d, (None,) * 6) for d in doc_ids]
-        self.doc_facets = {key: _codes([p[i] for p in per_doc]) for i, key in enumerate(DOC_FACETS)}
-        self.titles = [p[5] or "" for p in per_doc]
-        self.pairs = {}
+        for i, key in enumerate(DOC_FACETS):
+            codes, values = _codes([p[i] for p in per_doc])
+            a[f"doc_{key}"], a[f"doc_{key}_values"] = codes, _strs(values)
+        a["titles"] = _strs([p[5] or "" for p in per_doc])
+        row_of_rid = np.full(int(a["rid"].max()) + 1 if n else 1, -1, dtype=np.int64)
+        row_of_rid[a["rid"]] = np.arange(n)
         for key, table, col in (("unit", "search_units", "unit"), ("indicator", "search_indicators", "indicator")):
-            got = db.execute(f"SELECT rid, {col} FROM {table}").fetchall()
-            rids = np.fromiter((r[0] for r in got), dtype=np.int64, count=len(got))
-            codes, values = _codes([r[1] for r in got])
-            inside = rids < len(self.row_of_rid)
-            rows_ = np.where(inside, self.row_of_rid[np.where(inside, rids, 0)], -1)
-            ok = (rows_ >= 0) & (codes >= 0)
-            self.pairs[key] = (rows_[ok], codes[ok], values, [str(v).casefold() for v in values])
-        self._doc_masks: dict[tuple, np.ndarray] = {}
-        self._title_hits: dict[str, np.ndarray] = {}
+            pairs = db.execute(f"SELECT rid, {col} FROM {table}").fetchall()
+            rids = np.fromiter((r[0] for r in pairs), dtype=np.int64, count=len(pairs))
+            codes, values = _codes([r[1] for r in pairs])
+            inside = rids < len(row_of_rid)
+            rows = np.where(inside, row_of_rid[np.where(inside, rids, 0)], -1)
+            ok = (rows >= 0) & (codes >= 0)
+            a[f"{key}_rows"], a[f"{key}_codes"], a[f"{key}_values"] = rows[ok], codes[ok], _strs(values)
+        return cls(a)
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        np.savez(buf, **self.arrays)
+        return buf.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "ClauseColumns":
+        z = np.load(io.BytesIO(blob), allow_pickle=False)
+        return cls({k: z[k] for k in z.files})
 
     # --- filters ------------------------------------------------------------------------------
 
@@ -171,8 +210,13 @@ def _top(codes: np.ndarray, values: list) -> dict[str, int]:
     return {str(values[i]): int(counts[i]) for i in order}
 
 
-def columns(db, key: str) -> ClauseColumns:
-    """The columns of a store's index at its current generation (loaded once per generation)."""
+def _strs(values: list) -> np.ndarray:
+    return np.array([str(v) for v in values], dtype=str) if values else np.zeros(0, dtype="<U1")
+
+
+def columns(db, key: str, writable: bool = True) -> ClauseColumns:
+    """The columns of a store's index at its current generation: from memory, from the copy saved
+    in the store, or built from the tables (and then saved, when the store is writable)."""
     from .keyword import generation
     gen = generation(db)
     hit = _cache.get(key)
@@ -182,6 +226,27 @@ def columns(db, key: str) -> ClauseColumns:
         hit = _cache.get(key)
         if hit and hit[0] == gen:
             return hit[1]
-        cols = ClauseColumns(db)
+        cols = None
+        row = db.execute("SELECT meta, blob FROM search_models WHERE name='columns'").fetchone()
+        if row and json.loads(row[0]).get("generation") == gen and json.loads(row[0]).get("format") == COLUMNS_FORMAT:
+            cols = ClauseColumns.from_bytes(row[1])
+        if cols is None:
+            cols = ClauseColumns.from_db(db)
+            if writable:
+                _save(db, cols, gen)
         _cache[key] = (gen, cols)
         return cols
+
+
+def _save(db, cols: ClauseColumns, gen: int) -> None:
+    from ..store.sqlite import immediate
+    from .keyword import generation
+    try:
+        with immediate(db):
+            if generation(db) != gen:     # a writer got in between: this copy is already stale
+                return
+            db.execute("INSERT OR REPLACE INTO search_models VALUES ('columns', ?, ?)",
+                       (json.dumps({"generation": gen, "format": COLUMNS_FORMAT, "rows": cols.n}), cols.to_bytes()))
+    except sqlite3.OperationalError:           # busy or read-only after all: keep it in memory only
+        pass
+

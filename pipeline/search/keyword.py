@@ -280,14 +280,15 @@ class KeywordIndex:
     the matches with the numpy columns of ``columns.py``, so a query costs about the size of its
     match list, not of the store."""
 
-    def __init__(self, store, relax: bool = True):
+    def __init__(self, store, relax: bool = True, writable: bool = True):
         self.store = store
         self.db = store.db
         self.relax = relax
+        self.writable = writable
         self.key = str(getattr(store, "path", id(store)))
 
     def columns(self) -> ClauseColumns:
-        return columns(self.db, self.key)
+        return columns(self.db, self.key, writable=self.writable)
 
     # --- raw matches -------------------------------------------------------------------------
 

@@ -61,7 +61,7 @@ class SQLiteSearch(SearchBackend):
             self._check_segmentation()
         if sync and not self.readonly:
             self.sync()
-        self.keyword = KeywordIndex(store)
+        self.keyword = KeywordIndex(store, writable=not self.readonly)
         self._vector_rows: tuple = (None, None)   # vector row → column row, per (matrix, columns)
         self.vectors = VectorIndex(self.db, str(getattr(store, "path", id(store))), writable=not self.readonly)
 
