@@ -213,3 +213,25 @@ def test_columns_are_saved_with_their_generation_and_reloaded(backend):
     backend.db.execute("UPDATE search_models SET meta = json_set(meta, '$.generation', -1) WHERE name='columns'")
     colmod._cache.clear()
     assert backend.keyword.columns().n == built.n
+
+
+@pytest.mark.parametrize("filters", FILTERS[1:], ids=lambda f: ",".join(f))
+@pytest.mark.parametrize("q", ["教育", "课后服务 收费", "学前教育毛入园率", "办学活"])
+def test_filter_tokens_only_narrow_what_fts_reads(backend, monkeypatch, q, filters):
+    from zhengce.pipeline.search import keyword as kwmod
+    with_tokens = backend.keyword.rank(parse_query(q), filters)
+    monkeypatch.setattr(kwmod, "filter_match", lambda f, years: None)
+    without = backend.keyword.rank(parse_query(q), filters)
+    assert with_tokens[0].tolist() == without[0].tolist()
+    assert np.allclose(with_tokens[1], without[1])
+
+
+def test_filter_match_expressions():
+    from zhengce.pipeline.search.keyword import filter_match
+    assert filter_match({}, [2020]) is None
+    assert filter_match({"unit": "教育局"}, [2020]) is None            # substring filters: numpy only
+    e = filter_match({"level": "county", "kind": "goal,obligation", "has_target": "true"}, [2020])
+    assert e == 'facets : (("zlvcounty") AND ("zkgoal" OR "zkobligation") AND "zt1")'
+    assert filter_match({"year": "2019-2020"}, [2018, 2019, 2020, 2021]) == 'facets : (("zyr2019" OR "zyr2020"))'
+    assert filter_match({"year": "2030-"}, [2018]) == '"zyrnone"'
+    assert '"zpv广东省"' in filter_match({"region": "广东省"}, [])

@@ -59,6 +59,12 @@ class SQLiteSearch(SearchBackend):
                 kwmod.ensure_schema(self.db)
         if not self.readonly:
             self._check_segmentation()
+        else:
+            from .text import segmentation_id
+            row = self.db.execute("SELECT value FROM search_meta WHERE key='segmentation'").fetchone()
+            if not row or row[0] != segmentation_id():
+                raise SearchError(f"{store.path}: its search index was built by another version of zhengce; "
+                                  f"run `zhengce reindex --db {store.path}` once")
         if sync and not self.readonly:
             self.sync()
         self.keyword = KeywordIndex(store, writable=not self.readonly)
@@ -85,9 +91,8 @@ class SQLiteSearch(SearchBackend):
         row = self.db.execute("SELECT value FROM search_meta WHERE key='segmentation'").fetchone()
         if row and row[0] == current:
             return
-        with immediate(self.db):
-            self.db.execute("DELETE FROM search_docs")  # unknown or other segmentation: re-index all
-            self.db.execute("INSERT OR REPLACE INTO search_meta VALUES ('segmentation', ?)", (current,))
+        with immediate(self.db):   # unknown or other segmentation or format: rebuilt by the next sync
+            kwmod.ensure_schema(self.db)
 
     def sync(self, progress=None) -> int:
         if self.readonly:
