@@ -235,3 +235,27 @@ def test_filter_match_expressions():
     assert filter_match({"year": "2019-2020"}, [2018, 2019, 2020, 2021]) == 'facets : (("zyr2019" OR "zyr2020"))'
     assert filter_match({"year": "2030-"}, [2018]) == '"zyrnone"'
     assert '"zpv广东省"' in filter_match({"region": "广东省"}, [])
+
+
+@pytest.mark.skipif(not ann.available(), reason="faiss-cpu is not installed")
+def test_matrix_and_ann_cells_are_saved_and_reused(backend, monkeypatch):
+    from zhengce.pipeline.search import semantic
+    monkeypatch.setattr(semantic, "SAVE_MATRIX_FROM", 0)
+    monkeypatch.setattr(ann, "EXACT_MAX", 10)
+    monkeypatch.setattr(ann, "EXACT_SUBSET_MAX", 10)
+    semantic._matrix_cache.clear()
+    first = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False))
+    names = {r[0] for r in backend.db.execute("SELECT name FROM search_models")}
+    assert "matrix:tfidf" in names and "ann:tfidf" in names and "matrix:tfidf#0" in names
+    semantic._matrix_cache.clear()                 # a new process: loads both copies
+    calls = []
+    real = ann.AnnIndex.__init__
+
+    def spy(self, mat, seed=0, centroids=None, assign=None):
+        calls.append(centroids is not None)
+        real(self, mat, seed, centroids, assign)
+    monkeypatch.setattr(ann.AnnIndex, "__init__", spy)
+    again = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False))
+    assert calls == [True]
+    assert [(h.doc_id, h.clause_id) for h in again.hits] == [(h.doc_id, h.clause_id) for h in first.hits]
+    semantic._matrix_cache.clear()

@@ -23,6 +23,7 @@ import json
 import os
 import re
 import threading
+import time
 from typing import Callable
 
 import numpy as np
@@ -36,6 +37,8 @@ CHUNK = 65536
 BATCH = 64
 TFIDF_DIM = 256
 TFIDF_MAX_FEATURES = 60000
+SAVE_MATRIX_FROM = 100_000   # vectors: from this many, a copy of the assembled matrix is saved
+SAVE_PART = 256 * 2**20
 TFIDF_FIT_MAX = 50_000    # distinct clause texts the TF-IDF/SVD model is fitted on (a sample beyond)
 
 _models: dict[str, object] = {}
@@ -249,6 +252,7 @@ class VectorIndex:
                                                "ORDER BY text_hash LIMIT ?", (TFIDF_FIT_MAX,))]
         model = TfidfEmbedder.fit(texts)
         model.meta["n_texts"] = n_texts
+        model.meta["fitted_at"] = time.time()     # tells saved matrices of an earlier fit apart
         with immediate(self.db):
             self.db.execute("DELETE FROM search_vectors WHERE model='tfidf'")
             self.db.execute("INSERT OR REPLACE INTO search_models VALUES ('tfidf', ?, ?)",
@@ -289,14 +293,55 @@ class VectorIndex:
         if hit and hit[0] == gen:
             return hit[1], hit[2]
         self.ensure(name)
-        rows = self.db.execute("SELECT sc.rid, v.vec FROM search_clauses sc JOIN search_vectors v "
-                               "ON v.model = ? AND v.text_hash = sc.text_hash ORDER BY sc.rid", (emb.name,)).fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, getattr(emb, "dim", 1)), dtype=np.float32)
-        rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-        mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-        _matrix_cache[key] = (gen, rids, mat)
+        stamp = f"{gen}:{emb.name}:{getattr(emb, 'meta', {}).get('fitted_at', '')}"
+        saved = self._load_saved(f"matrix:{emb.name}", stamp)
+        if saved is not None:
+            rids, mat = saved["rids"], saved["mat"]
+        else:
+            rows = self.db.execute("SELECT sc.rid, v.vec FROM search_clauses sc JOIN search_vectors v "
+                                   "ON v.model = ? AND v.text_hash = sc.text_hash ORDER BY sc.rid",
+                                   (emb.name,)).fetchall()
+            if not rows:
+                return np.zeros(0, dtype=np.int64), np.zeros((0, getattr(emb, "dim", 1)), dtype=np.float32)
+            rids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            mat = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
+            del rows
+            if len(rids) > SAVE_MATRIX_FROM:
+                self._save(f"matrix:{emb.name}", stamp, {"rids": rids, "mat": mat})
+        _matrix_cache[key] = (gen, rids, mat, stamp)
         return rids, mat
+
+    # Large stores keep a copy of the assembled matrix (and of the ANN cell assignments) beside the
+    # per-text vectors, keyed by the index generation and the model fit: joining a million vectors
+    # to their clauses takes ~25 s, reading the copy ~2 s.  Split in parts: SQLite caps a value at 1 GB.
+    def _save(self, name: str, stamp: str, arrays: dict[str, np.ndarray]) -> None:
+        if not self.writable:
+            return
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        data = buf.getvalue()
+        parts = [data[i:i + SAVE_PART] for i in range(0, len(data), SAVE_PART)]
+        try:
+            with immediate(self.db):
+                self.db.execute("DELETE FROM search_models WHERE name = ? OR name LIKE ?", (name, name + "#%"))
+                self.db.execute("INSERT INTO search_models VALUES (?, ?, NULL)",
+                                (name, json.dumps({"stamp": stamp, "parts": len(parts)})))
+                self.db.executemany("INSERT INTO search_models VALUES (?, NULL, ?)",
+                                    [(f"{name}#{i}", p) for i, p in enumerate(parts)])
+        except Exception:  # noqa: BLE001 - busy or full: the copy is only a cache
+            pass
+
+    def _load_saved(self, name: str, stamp: str) -> dict[str, np.ndarray] | None:
+        row = self.db.execute("SELECT meta FROM search_models WHERE name = ?", (name,)).fetchone()
+        if not row or json.loads(row[0]).get("stamp") != stamp:
+            return None
+        n = json.loads(row[0])["parts"]
+        parts = self.db.execute("SELECT blob FROM search_models WHERE name LIKE ? ORDER BY "
+                                "CAST(substr(name, length(?) + 2) AS INTEGER)", (name + "#%", name)).fetchall()
+        if len(parts) != n:
+            return None
+        z = np.load(io.BytesIO(b"".join(p[0] for p in parts)), allow_pickle=False)
+        return {k: z[k] for k in z.files}
 
     def query_vector(self, name: str, text: str) -> np.ndarray:
         return self.embedder(name).encode([text])[0]
@@ -329,7 +374,13 @@ class VectorIndex:
         if hit and hit[0] == gen:
             return hit[1]
         _, mat = self.matrix(name)
-        index = ann.AnnIndex(mat)
+        stamp = _matrix_cache[(self.key, emb.name)][3]
+        saved = self._load_saved(f"ann:{emb.name}", stamp)
+        if saved is not None and len(saved["assign"]) == len(mat):
+            index = ann.AnnIndex(mat, centroids=saved["centroids"], assign=saved["assign"])
+        else:
+            index = ann.AnnIndex(mat)
+            self._save(f"ann:{emb.name}", stamp, {"centroids": index.centroids(), "assign": index.assignments(mat)})
         _matrix_cache[key] = (gen, index)
         return index
 
