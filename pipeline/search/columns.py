@@ -60,6 +60,7 @@ class ClauseColumns:
             self.pairs[key] = (arrays[f"{key}_rows"], arrays[f"{key}_codes"], values, [v.casefold() for v in values])
         self._doc_masks: dict[tuple, np.ndarray] = {}
         self._title_hits: dict[str, np.ndarray] = {}
+        self._df_bounds: dict[int, tuple[int, int]] = {}
 
     @classmethod
     def from_db(cls, db) -> "ClauseColumns":
@@ -95,6 +96,17 @@ class ClauseColumns:
             ok = (rows >= 0) & (codes >= 0)
             a[f"{key}_rows"], a[f"{key}_codes"], a[f"{key}_values"] = rows[ok], codes[ok], _strs(values)
         return cls(a)
+
+    def df_sample_bound(self, k: int) -> tuple[int, int]:
+        """(rid bound, rows at or below it): the first k clauses by rid, the term-frequency sample."""
+        hit = self._df_bounds.get(k)
+        if hit is None:
+            if self.n <= k:
+                hit = (int(self.rid.max()), self.n)
+            else:
+                hit = (int(np.partition(self.rid, k - 1)[k - 1]), k)
+            self._df_bounds[k] = hit
+        return hit
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
