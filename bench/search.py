@@ -32,6 +32,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("JIEBA_CACHE_DIR", tempfile.gettempdir())
 CASES = ROOT / "tests/cases/search_relevance.tsv"
@@ -285,37 +287,29 @@ def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], 
     built = "reused (built earlier)" if reused else f"stored and keyword-indexed in {build:.0f}s"
     print(f"\nsynthetic store: {m} clauses in {b2.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]} documents; "
           f"{built}, TF-IDF fit + embed {emb:.0f}s, {size:.0f} MiB on disk")
-    t0 = time.perf_counter()
-    b2.keyword.columns()
-    t_cols = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    rids, mat = b2.vectors.matrix(None)
-    t_mat = time.perf_counter() - t0
-    t_ann = None
-    if len(rids) > ann.EXACT_MAX and ann.available():
+    from zhengce.pipeline.search import columns as colmod
+    from zhengce.pipeline.search import semantic as semmod
+
+    def loads() -> tuple[float, float, float | None, np.ndarray]:
+        """Seconds to load the columns, the vector matrix and (beyond EXACT_MAX) the IVF index."""
         t0 = time.perf_counter()
+        b2.keyword.columns()
+        t1 = time.perf_counter()
+        rids, _ = b2.vectors.matrix(None)
+        t2 = time.perf_counter()
+        if len(rids) <= ann.EXACT_MAX or not ann.available():
+            return t1 - t0, t2 - t1, None, rids
         b2.vectors.ann(None)
-        t_ann = time.perf_counter() - t0
+        return t1 - t0, t2 - t1, time.perf_counter() - t2, rids
+    t_cols, t_mat, t_ann, rids = loads()
     print(f"first query's loads: filter/facet columns {t_cols:.1f}s, vector matrix {t_mat:.1f}s"
           + (f", faiss IVF index ({ann.cells_for(len(rids))} cells) {t_ann:.1f}s" if t_ann is not None else
              " (exact search: no ANN index at this size)"))
-    from zhengce.pipeline.search import columns as colmod
-    from zhengce.pipeline.search import semantic as semmod
     colmod._cache.clear()
     semmod._matrix_cache.clear()        # what the next process pays: the saved copies
-    t0 = time.perf_counter()
-    b2.keyword.columns()
-    t_cols2 = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    rids, mat = b2.vectors.matrix(None)
-    t_mat2 = time.perf_counter() - t0
-    t_ann2 = None
-    if t_ann is not None:
-        t0 = time.perf_counter()
-        b2.vectors.ann(None)
-        t_ann2 = time.perf_counter() - t0
-    print(f"a later process, from the copies saved in the store: columns {t_cols2:.1f}s, matrix {t_mat2:.1f}s"
-          + (f", IVF cells refilled {t_ann2:.1f}s" if t_ann2 is not None else ""))
+    t_cols, t_mat, t_ann, rids = loads()
+    print(f"a later process, from the copies saved in the store: columns {t_cols:.1f}s, matrix {t_mat:.1f}s"
+          + (f", IVF cells refilled {t_ann:.1f}s" if t_ann is not None else ""))
     provinces = [r[0] for r in b2.db.execute("SELECT DISTINCT province FROM documents WHERE province IS NOT NULL "
                                              "ORDER BY province")]
     mix = query_mix(cases, provinces)
