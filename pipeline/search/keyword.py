@@ -11,8 +11,6 @@ Tables (all prefixed ``search_``, created next to the store's own tables, never 
   out-of-vocabulary names and partial words (``城市体``) that segmentation misses;
 * ``search_grams`` – FTS5 over character unigrams and bigrams (``text.char_grams``): the hybrid's
   character list, BM25 over shared characters (轮岗交流 ~ 交流轮岗);
-* ``search_fts_v`` / ``search_grams_v`` – fts5vocab views of the two word tables (for inspection;
-  queries estimate term frequencies from a sample instead, see ``doc_freqs``);
 * ``search_docs`` – which version (``ingested_at``) of each document is indexed, so ``sync``
   re-indexes exactly what changed whoever wrote the store;
 * ``search_meta`` – ``generation``, bumped on every change (semantic models use it).
@@ -56,8 +54,6 @@ CREATE INDEX IF NOT EXISTS ix_si_ind ON search_indicators(indicator);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, heading, facets, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_tri USING fts5(body, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5(body, facets, tokenize='unicode61 remove_diacritics 0');
-CREATE VIRTUAL TABLE IF NOT EXISTS search_fts_v USING fts5vocab(search_fts, 'row');
-CREATE VIRTUAL TABLE IF NOT EXISTS search_grams_v USING fts5vocab(search_grams, 'row');
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS search_vectors (model TEXT, text_hash TEXT, vec BLOB, PRIMARY KEY (model, text_hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_models (name TEXT PRIMARY KEY, meta TEXT, blob BLOB)
@@ -75,6 +71,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
+# (search_fts_v / search_grams_v: fts5vocab views of format-2 indexes, dropped with them)
 INDEX_TABLES = ("search_fts_v", "search_grams_v", "search_fts", "search_tri", "search_grams", "search_units",
                 "search_indicators", "search_clauses", "search_docs")
 
@@ -104,7 +101,7 @@ def _exists(db, table: str) -> bool:
 
 
 def has_schema(db) -> bool:
-    return bool(db.execute("SELECT 1 FROM sqlite_master WHERE name='search_clauses'").fetchone())
+    return _exists(db, "search_clauses")
 
 
 def generation(db) -> int:
