@@ -33,3 +33,15 @@ def read_cases(name: str) -> list[dict[str, str]]:
              if l.strip() and not l.startswith("#")]
     header = lines[0].split("\t")
     return [dict(zip(header, [c.replace("\\r", "\r").replace("\\n", "\n") for c in l.split("\t")] + [""] * len(header))) for l in lines[1:]]
+
+
+@pytest.fixture(scope="module")
+def seed_search(tmp_path_factory):
+    """A search backend over the contract records (the seeds), one per test module."""
+    from contract.test_search_contract import contract_records
+    from zhengce.pipeline.search.sqlite_backend import SearchableSQLiteStore, SQLiteSearch
+    s = SearchableSQLiteStore(tmp_path_factory.mktemp("seed_search") / "c.db")
+    for i, rec in enumerate(contract_records()):
+        s.put(rec, f"/docs/{i}.txt", f"h{i}", "txt")
+    yield SQLiteSearch(s)
+    s.close()

@@ -17,13 +17,8 @@ from zhengce.pipeline.search.text import char_grams, parse_query
 
 
 @pytest.fixture(scope="module")
-def backend(tmp_path_factory):
-    s = SearchableSQLiteStore(tmp_path_factory.mktemp("scale") / "c.db")
-    for i, rec in enumerate(contract_records()):
-        s.put(rec, f"/docs/{i}.txt", f"h{i}", "txt")
-    b = SQLiteSearch(s)
-    yield b
-    s.close()
+def backend(seed_search):
+    return seed_search
 
 
 FILTERS = [{}, {"level": "county"}, {"province": "上海市"}, {"year": "2020-"}, {"kind": "obligation,goal"},

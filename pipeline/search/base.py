@@ -116,6 +116,21 @@ class SearchResult:
 _CLAUSE_REF = re.compile(r"^(?P<doc>[^:#\s]+)[:#](?P<cid>c\d+)$")
 
 
+def per_generation(cache: dict, lock, key: str, generation: int, build):
+    """``cache[key]``'s value when it was built at this index generation, else ``build()`` (once,
+    under the lock, however many threads ask)."""
+    hit = cache.get(key)
+    if hit and hit[0] == generation:
+        return hit[1]
+    with lock:
+        hit = cache.get(key)
+        if hit and hit[0] == generation:
+            return hit[1]
+        value = build()
+        cache[key] = (generation, value)
+        return value
+
+
 def split_clause_ref(ref: str) -> tuple[str, str]:
     """``DOCID:c12`` or ``DOCID#c12`` → (DOCID, c12); SearchError otherwise."""
     m = _CLAUSE_REF.match((ref or "").strip())

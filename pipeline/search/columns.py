@@ -229,25 +229,19 @@ def _strs(values: list) -> np.ndarray:
 def columns(db, key: str, writable: bool = True) -> ClauseColumns:
     """The columns of a store's index at its current generation: from memory, from the copy saved
     in the store, or built from the tables (and then saved, when the store is writable)."""
+    from .base import per_generation
     from .keyword import generation
     gen = generation(db)
-    hit = _cache.get(key)
-    if hit and hit[0] == gen:
-        return hit[1]
-    with _lock:
-        hit = _cache.get(key)
-        if hit and hit[0] == gen:
-            return hit[1]
-        cols = None
+
+    def build() -> ClauseColumns:
         row = db.execute("SELECT meta, blob FROM search_models WHERE name='columns'").fetchone()
         if row and json.loads(row[0]).get("generation") == gen and json.loads(row[0]).get("format") == COLUMNS_FORMAT:
-            cols = ClauseColumns.from_bytes(row[1])
-        if cols is None:
-            cols = ClauseColumns.from_db(db)
-            if writable:
-                _save(db, cols, gen)
-        _cache[key] = (gen, cols)
+            return ClauseColumns.from_bytes(row[1])
+        cols = ClauseColumns.from_db(db)
+        if writable:
+            _save(db, cols, gen)
         return cols
+    return per_generation(_cache, _lock, key, gen, build)
 
 
 def _save(db, cols: ClauseColumns, gen: int) -> None:

@@ -11,6 +11,8 @@ Tables (all prefixed ``search_``, created next to the store's own tables, never 
   out-of-vocabulary names and partial words (``城市体``) that segmentation misses;
 * ``search_grams`` – FTS5 over character unigrams and bigrams (``text.char_grams``): the hybrid's
   character list, BM25 over shared characters (轮岗交流 ~ 交流轮岗);
+* ``search_terms`` – the term ids of each ``search_fts`` row (``bm25.py``: BM25 without FTS5's
+  posting-list pass);
 * ``search_docs`` – which version (``ingested_at``) of each document is indexed, so ``sync``
   re-indexes exactly what changed whoever wrote the store;
 * ``search_meta`` – ``generation``, bumped on every change (semantic models use it).
@@ -30,6 +32,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from . import bm25
 from .base import Hit, truthy, year_range
 from .columns import ClauseColumns, columns
 from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, fold, fts_quote, highlight, parse_query,
@@ -54,6 +57,7 @@ CREATE INDEX IF NOT EXISTS ix_si_ind ON search_indicators(indicator);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(body, heading, facets, tokenize='unicode61 remove_diacritics 0');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_tri USING fts5(body, tokenize='trigram');
 CREATE VIRTUAL TABLE IF NOT EXISTS search_grams USING fts5(body, facets, tokenize='unicode61 remove_diacritics 0');
+CREATE TABLE IF NOT EXISTS search_terms (rid INTEGER PRIMARY KEY, body BLOB, heading BLOB, facets INTEGER);
 CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS search_vectors (model TEXT, text_hash TEXT, vec BLOB, PRIMARY KEY (model, text_hash)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS search_models (name TEXT PRIMARY KEY, meta TEXT, blob BLOB)
@@ -72,7 +76,7 @@ def text_hash(text: str) -> str:
 
 
 # (search_fts_v / search_grams_v: fts5vocab views of format-2 indexes, dropped with them)
-INDEX_TABLES = ("search_fts_v", "search_grams_v", "search_fts", "search_tri", "search_grams", "search_units",
+INDEX_TABLES = ("search_fts_v", "search_grams_v", "search_fts", "search_tri", "search_grams", "search_terms", "search_units",
                 "search_indicators", "search_clauses", "search_docs")
 
 
@@ -155,7 +159,7 @@ def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
     title = (rec.get("metadata") or {}).get("title")
     db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (doc_id, ingested_at, fold(title or "")))
     n = 0
-    heading_tokens: dict[str, str] = {}
+    heading_tokens: dict[str, tuple[str, bytes]] = {}
     doc_tokens = document_filter_tokens(db, doc_id)
     for row in clause_rows(rec):
         cur = db.execute("INSERT INTO search_clauses (doc_id, clause_id, section_id, kind, heading, text, text_hash, "
@@ -164,10 +168,15 @@ def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
                           row["text_hash"], row["has_target"], row["ord"]))
         rid = cur.lastrowid
         if row["heading"] not in heading_tokens:
-            heading_tokens[row["heading"]] = segmented(row["heading"])
+            seg = segmented(row["heading"])
+            heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
+        heading, heading_ids = heading_tokens[row["heading"]]
         facets = clause_filter_tokens(doc_tokens, row["kind"], row["has_target"])
+        body = segmented(row["text"])
         db.execute("INSERT INTO search_fts (rowid, body, heading, facets) VALUES (?,?,?,?)",
-                   (rid, segmented(row["text"]), heading_tokens[row["heading"]], facets))
+                   (rid, body, heading, facets))
+        db.execute("INSERT INTO search_terms VALUES (?,?,?,?)",
+                   (rid, bm25.encode(body), heading_ids, len(bm25.fts_tokens(facets))))
         db.execute("INSERT INTO search_tri (rowid, body) VALUES (?,?)", (rid, fold(row["text"])))
         db.execute("INSERT INTO search_grams (rowid, body, facets) VALUES (?,?,?)",
                    (rid, " ".join(char_grams(row["text"])), facets))
@@ -184,7 +193,8 @@ def delete_doc(db, doc_id: str, bump: bool = True) -> None:
         for chunk in range(0, len(rids), 500):
             part = rids[chunk:chunk + 500]
             marks = ",".join("?" * len(part))
-            for t, col in (("search_fts", "rowid"), ("search_tri", "rowid"), ("search_grams", "rowid"), ("search_units", "rid"),
+            for t, col in (("search_fts", "rowid"), ("search_tri", "rowid"), ("search_grams", "rowid"),
+                           ("search_terms", "rid"), ("search_units", "rid"),
                            ("search_indicators", "rid"), ("search_clauses", "rid")):
                 db.execute(f"DELETE FROM {t} WHERE {col} IN ({marks})", part)
     db.execute("DELETE FROM search_docs WHERE doc_id=?", (doc_id,))
@@ -247,6 +257,14 @@ def clause_filter_tokens(doc_tokens: str, kind: str | None, has_target: int) -> 
     return f"{doc_tokens} {filter_token('zk', kind or 'other')} zt{int(bool(has_target))}".strip()
 
 
+def year_span(filters: dict[str, Any]) -> tuple[int, int]:
+    """The inclusive year range of the year, year_from and year_to filters together."""
+    lo, hi = 0, 9999
+    if "year" in filters:
+        lo, hi = year_range(filters["year"])
+    return max(lo, int(filters.get("year_from") or 0)), min(hi, int(filters.get("year_to") or 9999))
+
+
 def filter_match(filters: dict[str, Any], years: list[int]) -> str | None:
     """The FTS5 expression on the ``facets`` column for the filters that have tokens (None if none).
     ``years``: the years present in the index (a year range becomes those of its years)."""
@@ -260,16 +278,24 @@ def filter_match(filters: dict[str, Any], years: list[int]) -> str | None:
     if "has_target" in filters:
         parts.append(fts_quote(f"zt{int(truthy(filters['has_target']))}"))
     if any(k in filters for k in ("year", "year_from", "year_to")):
-        lo, hi = 0, 9999
-        if "year" in filters:
-            lo, hi = year_range(filters["year"])
-        lo = max(lo, int(filters.get("year_from") or 0))
-        hi = min(hi, int(filters.get("year_to") or 9999))
+        lo, hi = year_span(filters)
         inside = [y for y in years if lo <= y <= hi]
         if not inside:
             return fts_quote("zyrnone")           # no indexed year in range: nothing matches
         parts.append("(" + " OR ".join(fts_quote(f"zyr{y}") for y in inside) + ")")
     return "facets : (" + " AND ".join(parts) + ")" if parts else None
+
+
+def _token_filter_groups(filters: dict[str, Any]) -> list[dict[str, Any]]:
+    """The filters that have tokens, one group per token expression (the year keys together)."""
+    groups = [{k: filters[k]} for k in (*TOKEN_FILTERS, "kind") if filters.get(k) not in (None, "")]
+    if "has_target" in filters:
+        groups.append({"has_target": filters["has_target"]})
+    years = {k: filters[k] for k in ("year", "year_from", "year_to") if k in filters}
+    if years:
+        groups.append(years)
+    return groups
+
 
 CLAUSE_LEVEL = ("kind", "unit", "indicator", "has_target")
 
@@ -345,6 +371,12 @@ SUBSTRING_WHEN_FEWER = 50
 # would cost more than all the other lists together and add only common-term matches).
 HYBRID_LIST_HARD_MAX = 20_000
 DF_SAMPLE = 20_000      # clauses in which term frequencies are counted (then scaled to the index)
+# A filter's tokens join the MATCH when it passes at most this share of the clauses and is at most
+# NARROW_YEARS years: FTS5 intersects one token by skipping along its postings, but must merge the
+# postings of an OR of many (a span of years), which costs more than reading the extra matches and
+# dropping them on the columns.  Measured at a million clauses (bench/search.py).
+NARROW_SHARE = 0.30
+NARROW_YEARS = 2
 
 Ranked = tuple[np.ndarray, np.ndarray, np.ndarray]   # (rows, scores, tiers), best first
 
@@ -362,6 +394,8 @@ class KeywordIndex:
         self.relax = relax
         self.writable = writable
         self.key = str(getattr(store, "path", id(store)))
+        self._dfs: tuple = (None, {})            # (columns they were counted on, {(table, term): n})
+        self._shares: tuple = (None, {})         # (columns, {filter: share of clauses passing})
 
     def columns(self) -> ClauseColumns:
         return columns(self.db, self.key, writable=self.writable)
@@ -369,6 +403,8 @@ class KeywordIndex:
     # --- raw matches -------------------------------------------------------------------------
 
     def _fts(self, table: str, expr: str, weights: str = "", limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """FTS5 matches scored by FTS5's bm25() (the pruned any-gram list: its terms are rare, so
+        bm25()'s pass over their postings is short)."""
         sql = f"SELECT rowid, -bm25({table}{weights}) FROM {table} WHERE {table} MATCH ?"
         args: list = [expr]
         if limit is not None:
@@ -377,6 +413,21 @@ class KeywordIndex:
         got = self.db.execute(sql, args).fetchall()
         return (np.fromiter((r[0] for r in got), dtype=np.int64, count=len(got)),
                 np.fromiter((r[1] for r in got), dtype=np.float64, count=len(got)))
+
+    def _scored(self, expr: str, filters: dict | None) -> tuple[np.ndarray, np.ndarray]:
+        """Clauses of ``search_fts`` matching expr (and the filters FTS5 can narrow by), with BM25
+        from ``bm25.py``: FTS5 only matches, so common words cost their matches, not their postings."""
+        got = self.db.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?",
+                              (self._narrowed(expr, filters),)).fetchall()
+        rids = np.fromiter((r[0] for r in got), dtype=np.int64, count=len(got))
+        if not len(rids):
+            return rids, np.zeros(0)
+        phrase_list = bm25.phrases(expr)
+        dfs = self.doc_freqs("search_fts", list(dict.fromkeys(phrase_list)))
+        return rids, self.terms().score(rids, phrase_list, dfs, (W_BODY, W_HEADING))
+
+    def terms(self) -> bm25.TermIndex:
+        return bm25.term_index(self.db, self.key, generation(self.db))
 
     def _containing(self, rids: np.ndarray, needles: list[str], heading: bool) -> np.ndarray:
         """The rids whose clause text (or heading) contains every needle literally."""
@@ -412,14 +463,23 @@ class KeywordIndex:
             return {t: 0 for t in terms}
         bound, sampled = cols.df_sample_bound(DF_SAMPLE)
         scale = cols.n / max(sampled, 1)
+        if self._dfs[0] is not cols:             # counts hold for one index generation
+            self._dfs = (cols, {})
+        known = self._dfs[1]
         out = {}
         for t in terms:
+            if (table, t) in known:
+                out[t] = known[(table, t)]
+                continue
             try:
                 (c,) = self.db.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ? AND rowid <= ?",
                                        (fts_quote(t), bound)).fetchone()
             except sqlite3.OperationalError:   # a term FTS5 cannot take as a string; or no such table
                 c = 0
             out[t] = max(1, round(c * scale)) if sampled < cols.n or c else 0
+            if len(known) > 100_000:
+                known.clear()
+            known[(table, t)] = out[t]
         return out
 
     @staticmethod
@@ -440,12 +500,35 @@ class KeywordIndex:
         return kept
 
     def _narrowed(self, expr: str, filters: dict | None) -> str:
-        """expr AND the filters' token expression (the filters FTS5 can apply while matching)."""
+        """expr AND the token expression of the selective filters (those FTS5 should apply while
+        matching; the rest are applied on the columns afterwards, as every filter is anyway)."""
         if not filters:
             return expr
-        years = sorted(int(y) for y in self.columns().doc_facets["year"][1] if str(y).isdigit())
-        f = filter_match(filters, years)
+        cols = self.columns()
+        years = sorted(int(y) for y in cols.doc_facets["year"][1] if str(y).isdigit())
+        selective = {}
+        for group in _token_filter_groups(filters):
+            if "year" in group or "year_from" in group or "year_to" in group:
+                lo, hi = year_span(group)
+                if sum(lo <= y <= hi for y in years) > NARROW_YEARS:
+                    continue
+            if self._share(cols, group) <= NARROW_SHARE:
+                selective.update(group)
+        f = filter_match(selective, years)
         return f"({expr}) AND {f}" if f else expr
+
+    def _share(self, cols: ClauseColumns, group: dict) -> float:
+        """Share of the index's clauses passing one filter (counted on the columns, cached)."""
+        if self._shares[0] is not cols:
+            self._shares = (cols, {})
+        key = tuple(sorted((k, str(v)) for k, v in group.items()))
+        known = self._shares[1]
+        if key not in known:
+            m = cols.mask(self.store, group)
+            known[key] = float(m.mean()) if m is not None and cols.n else 1.0
+            if len(known) > 4096:
+                known.clear()
+        return known[key]
 
     def matches(self, pq: ParsedQuery, filters: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(rids, scores, tiers) of every clause matching the query: tier 0 every word, tier 1
@@ -454,7 +537,7 @@ class KeywordIndex:
         parts: list[tuple[np.ndarray, np.ndarray, int]] = []
         word_rids = np.zeros(0, dtype=np.int64)
         if kw:
-            r, s = self._fts("search_fts", self._narrowed(kw, filters), BM25_WEIGHTS)
+            r, s = self._scored(kw, filters)
             if literal:
                 keep = np.isin(r, self._containing(r, literal, heading=True))
                 r, s = r[keep], s[keep]
@@ -477,7 +560,7 @@ class KeywordIndex:
         return (np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                 np.concatenate([np.full(len(p[0]), p[2], dtype=np.int8) for p in parts]))
 
-    def some_words_matches(self, pq: ParsedQuery, limit: int | None = None, filters: dict | None = None,
+    def some_words_matches(self, pq: ParsedQuery, filters: dict | None = None,
                            hard_max: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Clauses with any of the query's (rarest) search-mode tokens, and every quoted phrase, by BM25.
 
@@ -498,8 +581,7 @@ class KeywordIndex:
         expr = " AND ".join(ph + ([f"({ors})"] if ors else []))
         if not expr:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        r, s = self._fts("search_fts", self._narrowed("{body heading} : (" + expr + ")", filters), BM25_WEIGHTS,
-                         None if phrases else limit)
+        r, s = self._scored("{body heading} : (" + expr + ")", filters)
         if phrases:
             keep = np.isin(r, self._containing(r, phrases, heading=True))
             r, s = r[keep], s[keep]
@@ -558,7 +640,7 @@ class KeywordIndex:
         ``every`` the rows of all of them within the filters (hybrid's total and facets)."""
         if pq.empty:
             return [], (np.zeros(0, dtype=np.int64) if every else None)
-        r, s = self.some_words_matches(pq, limit=None if (filters or every) else pool, filters=filters,
+        r, s = self.some_words_matches(pq, filters=filters,
                                        hard_max=HYBRID_LIST_HARD_MAX)
         top = self._top(r, s, filters, pool, tier=2)
         if not every:

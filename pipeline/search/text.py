@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 1000      # longer queries are cut (a pasted page is not a query)
 MAX_TERMS = 32              # items kept from one query
-INDEX_FORMAT = "3"          # bumped when the indexed token streams change: older indexes are rebuilt
+INDEX_FORMAT = "4"          # bumped when the indexed token streams change: older indexes are rebuilt
 _jieba = None
 _lock = threading.Lock()
 
