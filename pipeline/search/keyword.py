@@ -403,8 +403,9 @@ class KeywordIndex:
     # --- raw matches -------------------------------------------------------------------------
 
     def _fts(self, table: str, expr: str, weights: str = "", limit: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """FTS5 matches scored by FTS5's bm25() (the pruned any-gram list: its terms are rare, so
-        bm25()'s pass over their postings is short)."""
+        """FTS5 matches scored by FTS5's bm25(): the trigram fallback (run only when the words find
+        little) and the character list (its grams are the rare ones within a postings budget), so
+        bm25()'s pass over their postings is short."""
         sql = f"SELECT rowid, -bm25({table}{weights}) FROM {table} WHERE {table} MATCH ?"
         args: list = [expr]
         if limit is not None:
