@@ -85,10 +85,10 @@ class TermIndex:
     def positions(self, rids: np.ndarray) -> np.ndarray:
         """Index of each rid in this index (-1 when absent)."""
         rids = np.asarray(rids, dtype=np.int64)
-        pos = np.searchsorted(self.rids, rids)
-        pos = np.minimum(pos, max(self.n - 1, 0))
-        ok = (self.n > 0) & (self.rids[pos] == rids) if self.n else np.zeros(len(rids), dtype=bool)
-        return np.where(ok, pos, -1)
+        if not self.n:
+            return np.full(len(rids), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self.rids, rids), self.n - 1)
+        return np.where(self.rids[pos] == rids, pos, -1)
 
     @staticmethod
     def _counts(ptr: np.ndarray, ids: np.ndarray, pos: np.ndarray, wanted: np.ndarray) -> np.ndarray:

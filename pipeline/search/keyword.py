@@ -265,28 +265,7 @@ def year_span(filters: dict[str, Any]) -> tuple[int, int]:
     return max(lo, int(filters.get("year_from") or 0)), min(hi, int(filters.get("year_to") or 9999))
 
 
-def filter_match(filters: dict[str, Any], years: list[int]) -> str | None:
-    """The FTS5 expression on the ``facets`` column for the filters that have tokens (None if none).
-    ``years``: the years present in the index (a year range becomes those of its years)."""
-    parts = []
-    for key, prefixes in TOKEN_FILTERS.items():
-        if filters.get(key) not in (None, ""):
-            parts.append("(" + " OR ".join(fts_quote(filter_token(p, filters[key])) for p in prefixes) + ")")
-    if filters.get("kind"):
-        kinds = [k.strip() for k in str(filters["kind"]).split(",") if k.strip()]
-        parts.append("(" + " OR ".join(fts_quote(filter_token("zk", k)) for k in kinds) + ")")
-    if "has_target" in filters:
-        parts.append(fts_quote(f"zt{int(truthy(filters['has_target']))}"))
-    if any(k in filters for k in ("year", "year_from", "year_to")):
-        lo, hi = year_span(filters)
-        inside = [y for y in years if lo <= y <= hi]
-        if not inside:
-            return fts_quote("zyrnone")           # no indexed year in range: nothing matches
-        parts.append("(" + " OR ".join(fts_quote(f"zyr{y}") for y in inside) + ")")
-    return "facets : (" + " AND ".join(parts) + ")" if parts else None
-
-
-def _token_filter_groups(filters: dict[str, Any]) -> list[dict[str, Any]]:
+def token_filter_groups(filters: dict[str, Any]) -> list[dict[str, Any]]:
     """The filters that have tokens, one group per token expression (the year keys together)."""
     groups = [{k: filters[k]} for k in (*TOKEN_FILTERS, "kind") if filters.get(k) not in (None, "")]
     if "has_target" in filters:
@@ -295,6 +274,34 @@ def _token_filter_groups(filters: dict[str, Any]) -> list[dict[str, Any]]:
     if years:
         groups.append(years)
     return groups
+
+
+def group_years(group: dict[str, Any], years: list[int]) -> list[int] | None:
+    """For the year group, the indexed years it spans (None for any other group)."""
+    if not any(k in group for k in ("year", "year_from", "year_to")):
+        return None
+    lo, hi = year_span(group)
+    return [y for y in years if lo <= y <= hi]
+
+
+def filter_match(filters: dict[str, Any], years: list[int]) -> str | None:
+    """The FTS5 expression on the ``facets`` column for the filters that have tokens (None if none).
+    ``years``: the years present in the index (a year range becomes those of its years)."""
+    parts = []
+    for group in token_filter_groups(filters):
+        (key, value), inside = next(iter(group.items())), group_years(group, years)
+        if inside is not None:
+            if not inside:
+                return fts_quote("zyrnone")           # no indexed year in range: nothing matches
+            parts.append("(" + " OR ".join(fts_quote(f"zyr{y}") for y in inside) + ")")
+        elif key == "kind":
+            kinds = [k.strip() for k in str(value).split(",") if k.strip()]
+            parts.append("(" + " OR ".join(fts_quote(filter_token("zk", k)) for k in kinds) + ")")
+        elif key == "has_target":
+            parts.append(fts_quote(f"zt{int(truthy(value))}"))
+        else:
+            parts.append("(" + " OR ".join(fts_quote(filter_token(p, value)) for p in TOKEN_FILTERS[key]) + ")")
+    return "facets : (" + " AND ".join(parts) + ")" if parts else None
 
 
 CLAUSE_LEVEL = ("kind", "unit", "indicator", "has_target")
@@ -394,11 +401,19 @@ class KeywordIndex:
         self.relax = relax
         self.writable = writable
         self.key = str(getattr(store, "path", id(store)))
-        self._dfs: tuple = (None, {})            # (columns they were counted on, {(table, term): n})
-        self._shares: tuple = (None, {})         # (columns, {filter: share of clauses passing})
+        self._memos: tuple = (None, {})          # (the columns they hold for, {name: {key: value}})
 
     def columns(self) -> ClauseColumns:
         return columns(self.db, self.key, writable=self.writable)
+
+    def _memo(self, cols: ClauseColumns, name: str) -> dict:
+        """A cache that holds for one index generation (its columns), cleared when it grows large."""
+        if self._memos[0] is not cols:
+            self._memos = (cols, {})
+        memo = self._memos[1].setdefault(name, {})
+        if len(memo) > 100_000:
+            memo.clear()
+        return memo
 
     # --- raw matches -------------------------------------------------------------------------
 
@@ -464,9 +479,7 @@ class KeywordIndex:
             return {t: 0 for t in terms}
         bound, sampled = cols.df_sample_bound(DF_SAMPLE)
         scale = cols.n / max(sampled, 1)
-        if self._dfs[0] is not cols:             # counts hold for one index generation
-            self._dfs = (cols, {})
-        known = self._dfs[1]
+        known = self._memo(cols, "doc_freqs")
         out = {}
         for t in terms:
             if (table, t) in known:
@@ -478,8 +491,6 @@ class KeywordIndex:
             except sqlite3.OperationalError:   # a term FTS5 cannot take as a string; or no such table
                 c = 0
             out[t] = max(1, round(c * scale)) if sampled < cols.n or c else 0
-            if len(known) > 100_000:
-                known.clear()
             known[(table, t)] = out[t]
         return out
 
@@ -508,11 +519,10 @@ class KeywordIndex:
         cols = self.columns()
         years = sorted(int(y) for y in cols.doc_facets["year"][1] if str(y).isdigit())
         selective = {}
-        for group in _token_filter_groups(filters):
-            if "year" in group or "year_from" in group or "year_to" in group:
-                lo, hi = year_span(group)
-                if sum(lo <= y <= hi for y in years) > NARROW_YEARS:
-                    continue
+        for group in token_filter_groups(filters):
+            spanned = group_years(group, years)
+            if spanned is not None and len(spanned) > NARROW_YEARS:
+                continue
             if self._share(cols, group) <= NARROW_SHARE:
                 selective.update(group)
         f = filter_match(selective, years)
@@ -520,15 +530,11 @@ class KeywordIndex:
 
     def _share(self, cols: ClauseColumns, group: dict) -> float:
         """Share of the index's clauses passing one filter (counted on the columns, cached)."""
-        if self._shares[0] is not cols:
-            self._shares = (cols, {})
         key = tuple(sorted((k, str(v)) for k, v in group.items()))
-        known = self._shares[1]
+        known = self._memo(cols, "shares")
         if key not in known:
             m = cols.mask(self.store, group)
             known[key] = float(m.mean()) if m is not None and cols.n else 1.0
-            if len(known) > 4096:
-                known.clear()
         return known[key]
 
     def matches(self, pq: ParsedQuery, filters: dict | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
