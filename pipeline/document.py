@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .load import load
+from .load import load, load_all
 from .model import Document, Quality
 from .normalise import normalise
 from .structure.metadata import extract_metadata
@@ -55,3 +55,9 @@ def structure_raw(raw, source: str | None = None) -> Document:
 
 def extract_file(path: str | Path) -> Document:
     return build(load(path), str(path))
+
+
+def extract_all(path: str | Path) -> list[Document]:
+    """Every document of a file (a spreadsheet export holds one per row), each with its source."""
+    raws = load_all(path)
+    return [build(raw, raw.source if len(raws) > 1 else str(path)) for raw in raws]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .load import LOADERS, LoadError
+from .load import LOADERS, MULTI, LoadError
 from .store.base import Store
 
 NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
@@ -28,6 +28,7 @@ class Item:
     source: str          # what the record says it came from (path, or archive.zip!member)
     path: Path           # where the bytes are now
     content_hash: str
+    row: int | None = None   # a spreadsheet export's data row (one document per row)
 
 
 @dataclass
@@ -58,13 +59,31 @@ def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
                     if f.suffix.lower() == ".zip":
                         yield from _zip_members(f, tmp, failed)
                     elif f.suffix.lower() in LOADERS:
-                        yield Item(str(f.resolve()), f, file_hash(f))
+                        yield from _items(f, str(f.resolve()), failed)
         elif path.suffix.lower() == ".zip" and path.is_file():
             yield from _zip_members(path, tmp, failed)
         elif path.is_file():
-            yield Item(str(path.resolve()), path, file_hash(path))
+            yield from _items(path, str(path.resolve()), failed)
         else:
             failed.append({"path": str(p), "error": "no such file or directory"})
+
+
+def _items(path: Path, source: str, failed: list[dict]) -> Iterator[Item]:
+    """The documents of one file: itself, or one per row of a spreadsheet export (each hashed by its
+    own content, so editing one row re-extracts only that row)."""
+    if LOADERS.get(path.suffix.lower()) not in MULTI:
+        yield Item(source, path, file_hash(path))
+        return
+    from .load import load_all
+    try:
+        raws = load_all(path)
+    except LoadError as e:
+        failed.append({"path": source, "error": str(e)})
+        return
+    for raw in raws:
+        row = int(raw.source.rsplit("#row=", 1)[1])
+        key = repr(sorted(raw.page_metadata.items())) + "\x00" + raw.text
+        yield Item(f"{source}#row={row}", path, hashlib.sha1(key.encode("utf-8")).hexdigest(), row)
 
 
 def _zip_members(archive: Path, tmp: Path, failed: list[dict]) -> Iterator[Item]:
@@ -86,16 +105,28 @@ def _zip_members(archive: Path, tmp: Path, failed: list[dict]) -> Iterator[Item]
                 except (zipfile.BadZipFile, OSError, RuntimeError) as e:
                     failed.append({"path": f"{archive}!{m.filename}", "error": f"cannot unpack ({e})"})
                     continue
-                yield Item(f"{archive.resolve()}!{m.filename}", target, file_hash(target))
+                yield from _items(target, f"{archive.resolve()}!{m.filename}", failed)
     except (zipfile.BadZipFile, OSError) as e:
         failed.append({"path": str(archive), "error": f"not a readable zip archive ({e})"})
 
 
-def extract_one(path: str, source: str) -> tuple[str, dict | None, str | None]:
+def _sheet_row(path: str, row: int):
+    from .load import load_all
+    raws = _sheet_cache.get(path)
+    if raws is None:
+        _sheet_cache.clear()            # one spreadsheet at a time: rows arrive in file order
+        raws = _sheet_cache[path] = {int(r.source.rsplit("#row=", 1)[1]): r for r in load_all(path)}
+    return raws[row]
+
+
+_sheet_cache: dict[str, dict] = {}
+
+
+def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, dict | None, str | None]:
     """Worker: (source, record, error).  Never raises."""
     try:
-        from .document import extract_file
-        doc = extract_file(path)
+        from .document import build, extract_file
+        doc = build(_sheet_row(path, row), source) if row is not None else extract_file(path)
         doc.source = source
         return source, doc.record(), None
     except LoadError as e:
@@ -142,14 +173,14 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
                 # results are stored in submission order, so the store sees a deterministic sequence
                 window: deque = deque()
                 for it in todo:
-                    window.append(pool.submit(extract_one, str(it.path), it.source))
+                    window.append(pool.submit(extract_one, str(it.path), it.source, it.row))
                     if len(window) >= 4 * workers:
                         store_result(*window.popleft().result())
                 while window:
                     store_result(*window.popleft().result())
         else:
             for it in todo:
-                store_result(*extract_one(str(it.path), it.source))
+                store_result(*extract_one(str(it.path), it.source, it.row))
     if report.ingested:
         store.resolve_citations()
     return report

@@ -135,7 +135,7 @@ class Document(_Model):
     schema_: str = Field(SCHEMA_ID, alias="schema")
     doc_id: str
     source: str
-    format: Literal["txt", "html", "pdf", "docx"]
+    format: Literal["txt", "html", "pdf", "docx", "csv", "xlsx"]
     metadata: Metadata = Metadata()
     quality: Quality = Quality()
     text: str

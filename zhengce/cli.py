@@ -55,7 +55,7 @@ def iter_inputs(paths: list[str]):
 def cmd_extract(args) -> int:
     if args.kind_model:
         os.environ["ZHENGCE_KIND_MODEL"] = "1"
-    from zhengce.pipeline.document import extract_file
+    from zhengce.pipeline.document import extract_all
     from zhengce.pipeline.load import LoadError
 
     files = list(iter_inputs(args.paths))
@@ -66,14 +66,16 @@ def cmd_extract(args) -> int:
     with stdout_to_stderr() as out:
         for f in files:
             try:
-                doc = extract_file(f)
+                docs = extract_all(f)
             except LoadError as e:
                 failures.append((str(f), str(e)))
                 print(f"{PROG}: error: {f}: {e}", file=sys.stderr)
                 continue
-            records.append(doc)
+            records.extend(docs)
+            single = single and len(docs) == 1     # a spreadsheet of rows prints one record per line
             if args.json and not single:
-                out.write(json.dumps(doc.record(), ensure_ascii=False) + "\n")
+                for doc in docs:
+                    out.write(json.dumps(doc.record(), ensure_ascii=False) + "\n")
         if args.json and single and records:
             out.write(json.dumps(records[0].record(), ensure_ascii=False, indent=None if args.compact else 1) + "\n")
         elif not args.json:

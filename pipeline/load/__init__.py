@@ -17,7 +17,9 @@ LOADERS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".csv": "sheet", ".tsv": "sheet", ".xlsx": "sheet",
 }
+MULTI = {"sheet"}      # loaders whose files hold many documents (one per row): see load_all
 SUPPORTED = tuple(sorted(LOADERS))
 
 
@@ -40,4 +42,12 @@ def load(path: str | Path) -> RawDocument:
     return module.load(path)
 
 
-__all__ = ["load", "LoadError", "SUPPORTED", "loader_for"]
+def load_all(path: str | Path) -> list[RawDocument]:
+    """Every document a file holds: one for most formats, one per row for a spreadsheet export."""
+    path = Path(path)
+    if path.is_file() and LOADERS.get(path.suffix.lower()) in MULTI:
+        return import_module(f"{__name__}.{LOADERS[path.suffix.lower()]}").load_rows(path)
+    return [load(path)]
+
+
+__all__ = ["load", "load_all", "LoadError", "SUPPORTED", "loader_for"]
