@@ -371,10 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     ln.set_defaults(func=cmd_lineage)
 
     # commands that live in their own modules (each imports its machinery lazily)
-    from zhengce import cli_compare, cli_search, cli_ui
+    from zhengce import cli_compare, cli_report, cli_search, cli_ui
     cli_search.register(sub)
     cli_compare.register(sub)
     cli_ui.register(sub)
+    cli_report.register(sub)
     return p
 
 
