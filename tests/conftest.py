@@ -12,6 +12,7 @@ CORPUS = ROOT / "corpus"
 SEEDS = CORPUS / "seeds"
 DEV = CORPUS / "dev"
 GOLD = Path(__file__).resolve().parent / "gold"
+GOLD_DEV = Path(__file__).resolve().parent / "gold_dev"      # six corpus/dev documents of other genres
 CASES = Path(__file__).resolve().parent / "cases"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
