@@ -22,6 +22,10 @@ OUTLINE = (
 )
 ARTICLE_KINDS = ("篇", "章", "节", "条")
 ARTICLE = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节条]))(?:\s+|(?=[（(])|$)(?P<rest>.*)$")
+# 第一章总则: a part/chapter/section heading whose spacing the normaliser closed up (第一章 总 则); a
+# short line without sentence punctuation, so that a body line such as 第三章规定的… is not one
+ARTICLE_GLUED = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节]))(?P<rest>[\u4e00-\u9fff“][^。，；：:,;]{{0,24}})$")
+TOC_LINE = re.compile(r"^目\s*录$")
 COLUMN_BOX = re.compile(rf"^(?P<num>专栏\s*[{CN_NUM}\d]{{1,3}})[\s:：]*(?P<rest>.*)$")
 CAPTION_IN_ARTICLE = re.compile(r"^[（(]([^（）()]{1,20})[）)]")
 
@@ -51,34 +55,89 @@ def is_article_document(text: str) -> bool:
     return len(re.findall(rf"(?m)^第[{CN_NUM}\d]{{1,5}}条", text)) >= 3
 
 
+def article_match(line: str):
+    """``第一章 总则`` / ``第一章总则`` / ``第一条 …`` → match with num, kind, rest; else None."""
+    return ARTICLE.match(line) or ARTICLE_GLUED.match(line)
+
+
+_TOC_TAIL = re.compile(r"[\s.．·…—\-_]*\d*$")
+
+
+def _toc_key(line: str) -> str:
+    """A heading line as a table of contents lists it: no spaces, no dot leaders or page number."""
+    return re.sub(r"\s+", "", _TOC_TAIL.sub("", line))
+
+
+def _toc_lines(lines: list[_Line], articles: bool) -> set[int]:
+    """Indexes of the lines of a table of contents (目录), which repeat the headings that follow:
+    the lines after a ``目录`` line up to where its first entry comes again, and in a document of
+    articles a run of chapter headings with nothing between them whose first comes again later."""
+    skip: set[int] = set()
+    keys: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.text:
+            keys.setdefault(_toc_key(ln.text), []).append(i)
+
+    def again_after(i: int) -> int | None:
+        for j in keys.get(_toc_key(lines[i].text), ()):
+            if j > i:
+                return j
+        return None
+
+    i, n = 0, len(lines)
+    while i < n:
+        t = lines[i].text
+        if TOC_LINE.match(t):
+            first = next((j for j in range(i + 1, min(n, i + 5)) if lines[j].text), None)
+            end = again_after(first) if first is not None else None
+            if end is not None and end - i <= 400:
+                skip.update(range(i, end))
+                i = end
+                continue
+        elif articles and (m := article_match(t)) and m["kind"] != "条":
+            j, seen = i, {_toc_key(t)}
+            while j + 1 < n and (not lines[j + 1].text or ((m2 := article_match(lines[j + 1].text)) and m2["kind"] != "条"
+                                                           and _toc_key(lines[j + 1].text) not in seen)):
+                j += 1
+                seen.add(_toc_key(lines[j].text))
+            run = [k for k in range(i, j + 1) if lines[k].text]
+            if len(run) >= 2 and again_after(i) is not None and again_after(i) > j:
+                skip.update(range(i, j + 1))
+            i = j + 1
+            continue
+        i += 1
+    return skip
+
+
 def find_sections(text: str) -> list[Section]:
     lines = _lines(text)
     articles = is_article_document(text)
+    toc = _toc_lines(lines, articles)
     raw: list[tuple[int, str, str, _Line, int]] = []   # (level, number, heading, line, heading_start)
     if articles:
         present = []
-        for ln in lines:
-            m = ARTICLE.match(ln.text)
+        for k, ln in enumerate(lines):
+            m = article_match(ln.text) if k not in toc else None
             if m and m["kind"] not in present:
                 present.append(m["kind"])
         rank = {k: i + 1 for i, k in enumerate(k for k in ARTICLE_KINDS if k in present)}
-    for ln in lines:
+    for k, ln in enumerate(lines):
         t = ln.text
-        if not t or " | " in t:
+        if not t or " | " in t or k in toc:
             continue
         m = COLUMN_BOX.match(t)
         if m:
             raw.append((0, re.sub(r"\s+", "", m["num"]), heading_of(m["rest"]), ln, ln.start + m.start("rest")))
             continue
         if articles:
-            m = ARTICLE.match(t)
+            m = article_match(t)
             if m:
                 if m["kind"] == "条":
                     # 第一条 has an empty heading; a bracketed caption (第一条（目的和依据）) is kept as its heading
                     cap = CAPTION_IN_ARTICLE.match(m["rest"])
                     heading = cap.group(1) if cap else ""
                 else:
-                    heading = heading_of(m["rest"])
+                    heading = _close_cjk_spacing(heading_of(m["rest"]))
                 raw.append((rank[m["kind"]], m["num"], heading, ln, ln.start + m.start("rest")))
             continue
         for level, pattern in OUTLINE:
@@ -90,49 +149,87 @@ def find_sections(text: str) -> list[Section]:
     sections: list[Section] = []
     stack: list[Section] = []
     for level, number, heading, ln, hstart in raw:
-        if level == 0:  # 专栏: one level below the section it sits in
-            level = (stack[-1].level + 1) if stack else 1
+        if level == 0:  # 专栏: one level below the section it sits in; a following 专栏 is its sibling
+            host = next((s for s in reversed(stack) if not s.number.startswith("专栏")), None)
+            level = host.level + 1 if host else 1
         while stack and stack[-1].level >= level:
             stack.pop()
         sec = Section(id=f"s{len(sections) + 1}", parent=stack[-1].id if stack else None, level=level,
                       number=number, heading=heading, span=(ln.start, ln.end), extent=(ln.start, len(text)))
         sections.append(sec)
         stack.append(sec)
-    # a section's extent runs to the next section of the same or a higher level
-    for i, sec in enumerate(sections):
-        for later in sections[i + 1:]:
-            if later.level <= sec.level:
-                sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
-                break
+    # a section's extent runs to the next section of the same or a higher level (one pass, a stack
+    # of the sections still open)
+    open_: list[Section] = []
+    for later in sections:
+        while open_ and open_[-1].level >= later.level:
+            sec = open_.pop()
+            sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
+        open_.append(later)
     return sections
+
+
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
+def _close_cjk_spacing(heading: str) -> str:
+    """``总 则`` → ``总则``: spaces between Chinese characters of a chapter heading are layout."""
+    return _CJK_GAP.sub("", heading)
+
+
+class SectionIndex:
+    """Innermost section at an offset in O(log n): bisect over the section starts, then up the
+    parent chain (the innermost section holding an offset is the last one starting at or before
+    it, or one of its ancestors)."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+        self.starts = [s.span[0] for s in sections]
+        pos = {s.id: i for i, s in enumerate(sections)}
+        self.parent = [pos.get(s.parent, -1) if s.parent else -1 for s in sections]
+        self.by_id = {s.id: s for s in sections}
+
+    def at(self, offset: int) -> str | None:
+        import bisect
+        i = bisect.bisect_right(self.starts, offset) - 1
+        while i >= 0:
+            sec = self.sections[i]
+            if sec.extent[0] <= offset <= sec.extent[1]:
+                return sec.id
+            i = self.parent[i]
+        return None
+
+
+_INDEX: list = [None]   # the index of the last section list asked about (callers ask per clause)
+
+
+def section_index(sections: list[Section]) -> SectionIndex:
+    idx = _INDEX[0]
+    if idx is None or idx.sections is not sections or len(idx.starts) != len(sections) \
+            or (sections and (idx.starts[0] != sections[0].span[0] or idx.starts[-1] != sections[-1].span[0])):
+        idx = _INDEX[0] = SectionIndex(sections)
+    return idx
 
 
 def section_at(sections: list[Section], offset: int) -> str | None:
     """The id of the innermost section holding offset: the last one starting at or before it whose
     extent covers it (sections are in text order, children after their parent)."""
-    import bisect
-    starts = [s.span[0] for s in sections]
-    i = bisect.bisect_right(starts, offset) - 1
-    while i >= 0:
-        sec = sections[i]
-        if sec.extent[0] <= offset <= sec.extent[1]:
-            return sec.id
-        i -= 1
-    return None
+    return section_index(sections).at(offset)
 
 
 def find_tables(text: str, sections: list[Section]) -> list[Table]:
     tables: list[Table] = []
     run: list[_Line] = []
+    index = SectionIndex(sections)
 
     def close():
         if len(run) >= 2:
             rows = [[c.strip() for c in ln.text.split(" | ")] for ln in run]
             start = run[0].start
             caption = None
-            sid = section_at(sections, start)
+            sid = index.at(start)
             if sid:
-                sec = next(s for s in sections if s.id == sid)
+                sec = index.by_id[sid]
                 if sec.number.startswith("专栏"):
                     caption = sec.heading
             tables.append(Table(id=f"t{len(tables) + 1}", section_id=sid, span=(start, run[-1].end), rows=rows,
