@@ -89,7 +89,7 @@ def doc_type_of(title: str | None) -> str | None:
         t = BRACKETED_TAIL.sub("", t).rstrip("》”\"")
     for suffix, doc_type in _doc_types():
         if t.endswith(suffix):
-            return doc_type
+            return None if doc_type == "-" else doc_type
     return None
 
 
@@ -177,9 +177,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     notice_title = title = None
     title_line = None
     if notice_line is not None:
-        notice_title = _clean_title(notice_line.text)
-        notice_title = re.sub(rf"^.*?[{CJK}](?=关于(?:印发|转发|公布|发布|下发|颁布))", "", notice_title) \
-            if not re.match(r"^关于", notice_title) and _org_suffix().search(notice_title.split("关于")[0].strip()) else notice_title
+        notice_title = _clean_title(notice_line.text)   # as printed, with its issuers when it names them
         inner = NOTICE.search(notice_title)["inner"]
         named = re.search(r"《(.+)》", inner)
         inner_name = named.group(1) if named else inner
@@ -202,8 +200,14 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             t = _clean_title(ln.text)
             if title is None:
                 title, title_line = t, ln
-            elif ln.index - title_line.index <= 3 and t.endswith(BRACKETED_TAIL.sub("", title)) and len(t) > len(title):
+            elif ln.index - title_line.index <= 3 and t.endswith(BRACKETED_TAIL.sub("", title)) \
+                    and len(t) > len(BRACKETED_TAIL.sub("", title)):
                 title, title_line = t, ln  # 关于…的通知（号） then 国家发展改革委 国家能源局关于…的通知
+        if title_line is not None and title.startswith("关于") and title_line.index:
+            above = lines[title_line.index - 1].text.strip()
+            parts = split_orgs(above)
+            if parts and len(above) <= 60 and not is_title_like(above) and all(is_org(p) for p in parts):
+                title = above + title   # 国务院办公厅、中央军委办公厅 / 关于…的通知: one title over two lines
         if title is None and page_title:
             title = _clean_title(page_title)
         if title is None and lines and re.match(r"^附件\s*\d*\s*[:：]?\s*\S", lines[0].text):
@@ -229,20 +233,17 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                 recipients = [r.strip() for r in re.split(r"[，,]", t.rstrip("：:")) if r.strip()]
             break
 
-    # signature block: organisations over a date
-    signed_date, signers = _signature(lines, notice_line, title_line)
-    if not signed_date:
-        signed_date = parse_date(page.get("成文日期") or page.get("发文日期"))
-    approver = None
-    for ln in head[:12]:
-        m = APPROVAL.search(ln.text)
-        if m:
-            signed_date = signed_date or parse_date(m["date"])
-            body = re.sub(r"第[一二三四五六七八九十百\d]+届", "", m["body"])
-            body = re.split(r"第[一二三四五六七八九十百\d]+次", body)[0].strip()
-            approver = body if is_org(body) else None
-            break
-
+    # signature block: organisations (or a signing official) over a date; else the page's 成文日期,
+    # the legislative history under the title, the report's delivery line; else the last date line
+    signed_date, signers, sure = _signature(lines, notice_line, title_line)
+    page_date = parse_date(page.get("成文日期") or page.get("发文日期"))
+    history = legislative_history(lines, title_line)
+    adopted = history.adopted()
+    approver = full_issuer_name(adopted.body) if adopted and adopted.body and is_org(full_issuer_name(adopted.body)) else None
+    if not sure:
+        signed_date = page_date or (adopted.date if adopted else None) or signed_date
+    if history.decree_number and not doc_number:
+        doc_number = history.decree_number
     issuers: list[str] = []
     if page.get("发文机关"):
         issuers = [p for p in re.split(r"[、，,\s]+", page["发文机关"]) if p]
@@ -281,7 +282,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
 
     region, level, region_notes = resolve_region(issuers, doc_number, title, text)
     notes.extend(region_notes)
-    issuers = [_qualify(i, region, spam) for i in issuers]
+    issuers = [full_issuer_name(_qualify(i, region, spam)) for i in issuers]
 
     published = parse_date(page.get("发布日期") or page.get("发布时间") or page.get("公开日期"))
     return Metadata(
@@ -293,6 +294,96 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     )
 
 
+# --- legislative history --------------------------------------------------------------------
+
+HISTORY_EVENT = re.compile(
+    r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?P<body>(?:《[^》]{0,120}》|[^。；《》（）()])*?)"
+    r"(?P<act>审议通过|修订通过|通过|批准|修正|修订|公布|发布|施行)")
+ADOPT_ACTS = ("通过", "修正", "修订")
+DECREE_IN_BODY = re.compile(r"^(?P<org>.+?令)(?P<num>第\d{1,4}号)$")
+SESSION = re.compile(r"第[一二三四五六七八九十百\d]+次")
+
+
+@dataclass
+class HistoryEvent:
+    date: str
+    act: str            # adopted | approved | promulgated | effective
+    body: str | None    # the acting body, without term and session
+    decree: str | None = None
+
+
+@dataclass
+class History:
+    events: list[HistoryEvent]
+    decree_number: str | None = None
+
+    def adopted(self) -> HistoryEvent | None:
+        """The version in force: the latest adoption or revision (通过, 修正, 修订), or a decree that
+        promulgates a regulation without an adoption line before it (国务院令第262号发布).  An approval
+        by the higher congress (批准) and a 公告 publishing an adoption are not the regulation's date;
+        they count only when nothing else is given."""
+        counted, previous = [], None
+        for e in self.events:
+            if e.act == "adopted" or (e.act == "promulgated" and e.decree and (previous is None or previous.act != "adopted")):
+                counted.append(e)
+            previous = e
+        if not counted:
+            counted = [e for e in self.events if e.act in ("promulgated", "approved")]
+        return max(counted, key=lambda e: e.date) if counted else None
+
+
+def _event_body(raw: str) -> tuple[str | None, str | None]:
+    """(acting body, decree number) of one history event: 郑州市第十四届人民代表大会常务委员会第三次会议 →
+    郑州市人民代表大会常务委员会; 中华人民共和国国务院令第262号 → 国务院 (and the decree's number);
+    《国务院关于修改〈…〉的决定》 → 国务院."""
+    raw = re.sub(r"^(?:根据|经|由)", "", raw.strip()).strip()
+    m = DECREE_IN_BODY.match(raw)
+    if m:
+        org = m["org"][:-1]
+        return full_issuer_name(org), m["org"] + m["num"]
+    outside = re.sub(r"《[^》]*》", "", raw)
+    outside = TERM.sub("", outside)
+    outside = SESSION.split(outside)[0].strip()
+    outside = re.sub(r"(?:的|会议|审议|公告)$", "", outside).strip()
+    if outside and is_org(full_issuer_name(outside)):
+        return full_issuer_name(outside), None
+    named = re.search(r"《([^》]*?)关于", raw)   # 《国务院关于修改〈…〉的决定》
+    if named and is_org(full_issuer_name(named.group(1))):
+        return full_issuer_name(named.group(1)), None
+    return None, None
+
+
+def legislative_history(lines: list[_Line], title_line: _Line | None) -> History:
+    """The dated record under a law's or regulation's title: ``2014年6月27日 郑州市第十四届人民代表大会
+    常务委员会第三次会议通过`` / ``…批准`` / ``根据2020年…《关于修改…的决定》第二次修正``, one event a line or
+    all in one bracketed line.  Read from the lines right below the title (or the first lines when no
+    title was found) while they are made of such events."""
+    start = title_line.index + 1 if title_line is not None else 0
+    block: list[str] = []
+    for ln in lines[start:start + 20]:
+        t = ln.text.strip().strip("（）()")
+        if re.match(r"^(?:根据|经)?\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日", t) and HISTORY_EVENT.search(t):
+            block.append(t)
+        elif block or len(t) > 200:
+            break
+    events: list[HistoryEvent] = []
+    decree_number = None
+    for m in HISTORY_EVENT.finditer("\n".join(block)):
+        date = parse_date(m["date"])
+        if not date:
+            continue
+        act = m["act"]
+        kind = ("adopted" if act in ("审议通过", "修订通过") or act in ADOPT_ACTS else
+                "approved" if act == "批准" else "effective" if act == "施行" else "promulgated")
+        body, decree = _event_body(m["body"])
+        if kind == "promulgated" and "公告" in m["body"] and not decree:
+            body = None
+        events.append(HistoryEvent(date, kind, body, decree))
+        if decree:
+            decree_number = decree
+    return History(events, fix_doc_number(decree_number) if decree_number else None)
+
+
 def _similar(a: str, b: str) -> bool:
     sa, sb = set(a), set(b)
     if not sa or not sb:
@@ -300,12 +391,18 @@ def _similar(a: str, b: str) -> bool:
     return a in b or b in a or len(sa & sb) / len(sa | sb) >= 0.7
 
 
-def _signature(lines: list[_Line], notice_line, title_line) -> tuple[str | None, list[str]]:
-    """(signed date, signing organisations): the first date line directly under organisation
-    lines after the (notice) title, else the last date line of the document."""
+SIGNING_OFFICIAL = re.compile(
+    r"^(?:[\u4e00-\u9fff]{0,12}?(?:总\s*理|主\s*席|省\s*长|市\s*长|区\s*长|县\s*长|州\s*长|镇\s*长|乡\s*长|部\s*长|局\s*长|厅\s*长|署\s*长|主\s*任))"
+    r"\s*[:：]?\s*[\u4e00-\u9fff·]{2,8}$")
+
+
+def _signature(lines: list[_Line], notice_line, title_line) -> tuple[str | None, list[str], bool]:
+    """(signed date, signing organisations, sure): the first date line directly under organisation
+    lines (or under a signing official, 总理 李克强 / 市 长：温国辉) after the (notice) title, else the
+    last date line of the document (not sure)."""
     dated = [ln for ln in lines if DATE_LINE.match(GARBLE.sub("", ln.text).strip("（）()?？ "))]
     if not dated:
-        return None, []
+        return None, [], False
     start = (notice_line or title_line).index if (notice_line or title_line) else 0
 
     def orgs_above(ln):
@@ -322,12 +419,15 @@ def _signature(lines: list[_Line], notice_line, title_line) -> tuple[str | None,
         return out
 
     after = [ln for ln in dated if ln.index > start]
-    with_orgs = [(ln, orgs_above(ln)) for ln in after]
-    for ln, orgs in with_orgs:
+    for ln in after:
+        orgs = orgs_above(ln)
         if orgs:
-            return parse_date(ln.text), orgs
+            return parse_date(ln.text), orgs, True
+    for ln in dated:   # a decree signed by an official sits above the title: 总理 李克强 / 2018年11月6日
+        if ln.index and SIGNING_OFFICIAL.match(lines[ln.index - 1].text.strip()):
+            return parse_date(ln.text), [], True
     last = dated[-1]
-    return parse_date(last.text), orgs_above(last)
+    return parse_date(last.text), orgs_above(last), False
 
 
 def _header_issuer(head: list[_Line]) -> list[str]:
@@ -362,6 +462,31 @@ def _qualify(issuer: str, region: Region, spam: list[str]) -> str:
         if place and place.endswith(m.group(1)):
             issuer = place + issuer[1:]
     return issuer
+
+
+@lru_cache(maxsize=1)
+def _full_names() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(((r["short"], r["full"]) for r in table("issuer_full_names")), key=lambda x: -len(x[0])))
+
+
+TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]{1,4}届(?=[\u4e00-\u9fff])")
+OFFICE_TAIL = re.compile(r"(?:办公厅|办公室)$")
+
+
+def full_issuer_name(issuer: str) -> str:
+    """An issuer under its full name, without the term of office: 国家发展改革委 → 国家发展和改革委员会,
+    上海市科委办公室 → 上海市科学技术委员会办公室, 郑州市第十四届人民代表大会常务委员会 and 某市八届人民政府 →
+    the body without 第十四届 / 八届, 经…人民代表大会 → the body, 中华人民共和国国务院 → 国务院."""
+    name = TERM.sub("", issuer.strip())
+    name = re.sub(r"^经(?=[\u4e00-\u9fff]{3})", "", name)
+    name = re.sub(r"^中华人民共和国(?=国务院)", "", name)
+    m = OFFICE_TAIL.search(name)
+    core, tail = (name[:m.start()], m.group()) if m else (name, "")
+    for short, full in _full_names():
+        if core.endswith(short) and not core.endswith(full):
+            core = core[: -len(short)] + full
+            break
+    return core + tail
 
 
 def _dedupe(items: list[str]) -> list[str]:
