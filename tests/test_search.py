@@ -331,3 +331,32 @@ def test_an_index_cut_with_another_dictionary_is_rebuilt(tmp_path, records):
     assert not b.search(SearchQuery("stale", facets=False)).total
     assert kwmod.stale(s.db) == ([], [])
     s.close()
+
+
+# --- query understanding (lexicon/search_query_words.tsv, lexicon/search_synonyms.tsv) ----------
+
+def test_question_words_are_dropped_not_matched():
+    from zhengce.pipeline.search.text import content_words, parse_query
+    pq = parse_query("农村闲置宅基地能不能盘活利用")
+    assert "能不能" in pq.dropped
+    assert all("能不能" not in it.text for it in pq.items)
+    assert "怎么" not in content_words("企业 怎么 融资")
+    assert [it.text for it in parse_query("如何").items] == ["如何"]    # nothing else left: kept
+
+
+def test_synonyms_expand_after_the_words_as_typed():
+    from zhengce.pipeline.search.keyword import match_expressions
+    from zhengce.pipeline.search.text import parse_query
+    pq = parse_query("减轻课业负担")
+    assert "作业负担" in pq.expansions()
+    plain, syn = match_expressions(pq)[0], match_expressions(pq, synonyms=True)[0]
+    assert "作业" not in plain and "作业" in syn
+
+
+def test_matched_says_when_only_some_words_matched(seed_search):
+    from zhengce.pipeline.search import SearchQuery
+    res = seed_search.search(SearchQuery("课后服务 不存在的词语甲乙丙", limit=3))
+    assert res.total and res.matched == "some" and "only some" in res.note()
+    d = res.as_dict()
+    assert d["matched"] == "some" and "query" in d
+    assert seed_search.search(SearchQuery("课后服务", limit=3)).matched == "all"

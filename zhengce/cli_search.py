@@ -50,6 +50,8 @@ def cmd_search(args) -> int:
             out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
         else:
             _print_hits(res, out, f"{res.total} clauses match ({res.mode})")
+            if res.note():
+                print(f"  note: {res.note()}", file=out)
             if res.facets and not args.no_facets:
                 for key, counts in res.facets.items():
                     if counts:

@@ -107,10 +107,27 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     mode: str = "keyword"
+    # "all": hits hold every word of the query (or a synonym of it); "some": nothing did, so the hits
+    # hold only some of the words; "none": nothing matched; None: not a word query (browse, similar)
+    matched: Optional[str] = None
+    dropped: list[str] = field(default_factory=list)    # question / filler words left out of the query
+    expanded: list[str] = field(default_factory=list)   # synonyms the query was expanded with
 
     def as_dict(self) -> dict:
         return {"total": self.total, "hits": [h.as_dict() for h in self.hits], "facets": self.facets,
-                "mode": self.mode}
+                "mode": self.mode, "matched": self.matched,
+                "query": {"dropped": self.dropped, "expanded": self.expanded}}
+
+    def note(self) -> str | None:
+        """One line for people when the query was not matched as typed (None otherwise)."""
+        parts = []
+        if self.matched == "some":
+            parts.append("no clause holds every word of the query: these hold only some of them")
+        if self.dropped:
+            parts.append("left out: " + " ".join(self.dropped))
+        if self.expanded:
+            parts.append("also searched: " + " ".join(self.expanded))
+        return "; ".join(parts) or None
 
 
 _CLAUSE_REF = re.compile(r"^(?P<doc>[^:#\s]+)[:#](?P<cid>c\d+)$")

@@ -35,8 +35,8 @@ import numpy as np
 from . import bm25
 from .base import Hit, truthy, year_range
 from .columns import ClauseColumns, columns
-from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, fold, fts_quote, highlight, parse_query,
-                   segmented, sub_tokens, tokens, words)
+from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, dropped_words, fold, fts_quote, highlight, parse_query,
+                   segmented, sub_tokens, synonym_groups, tokens, words)
 from ..store.sqlite import immediate
 
 SEARCH_SCHEMA = """
@@ -68,7 +68,12 @@ CREATE TABLE IF NOT EXISTS search_models (name TEXT PRIMARY KEY, meta TEXT, blob
 W_BODY, W_HEADING = 1.0, 0.5
 BM25_WEIGHTS = f", {W_BODY}, {W_HEADING}, 0.0"   # body, heading, facets (filter tokens score nothing)
 TITLE_BOOST = 0.5                  # score × (1 + 0.5 × items found in the document title)
-MATCHED_BY = {0: "words", 1: "substring", 2: "some words", 3: "characters"}
+MATCHED_BY = {0: "words", 1: "substring", 2: "some words", 3: "characters", 4: "synonyms"}
+# the order tiers rank in: every word, then every word with synonyms (4), then substring, some words
+TIER_ORDER = np.array([0, 2, 3, 4, 1], dtype=np.int8)
+# Synonym expansions (lexicon/search_synonyms.tsv) are matched only when the words as typed find
+# fewer clauses than this, and rank after them: a broader word must not push out an exact match.
+SYNONYMS_WHEN_FEWER = 20
 
 
 def text_hash(text: str) -> str:
@@ -345,14 +350,24 @@ def word_expr(w: str) -> str:
     return "(" + fts_quote(w) + " OR (" + " AND ".join(fts_quote(s) for s in subs) + "))"
 
 
-def match_expressions(pq: ParsedQuery) -> tuple[str | None, str | None, list[str], list[str]]:
+def match_expressions(pq: ParsedQuery, synonyms: bool = False) -> tuple[str | None, str | None, list[str], list[str]]:
     """(jieba MATCH or None, trigram MATCH or None, phrases a word hit must contain literally,
     items too short for trigrams that a substring hit must contain)."""
     parts, tri_parts, literal, short = [], [], [], []
     for it in pq.items:
-        ws = content_words(it.text)
-        if ws:
-            parts.append("(" + " AND ".join(word_expr(w) for w in ws) + ")")
+        groups = [[it.text]] if it.phrase else (synonym_groups(it.text) if synonyms else
+                                                [[w] for w in content_words(it.text)])
+        exprs = []
+        for alts in groups:
+            ors = []
+            for alt in alts:
+                ws = content_words(alt)
+                if ws:
+                    ors.append("(" + " AND ".join(word_expr(w) for w in ws) + ")")
+            if ors:
+                exprs.append(ors[0] if len(ors) == 1 else "(" + " OR ".join(ors) + ")")
+        if exprs:
+            parts.append("(" + " AND ".join(exprs) + ")")
         if it.phrase:
             literal.append(it.text)
         if len(it.text) >= 3:
@@ -550,6 +565,15 @@ class KeywordIndex:
                 r, s = r[keep], s[keep]
             parts.append((r, s, 0))
             word_rids = r
+            kw_syn = match_expressions(pq, synonyms=True)[0] if len(r) < SYNONYMS_WHEN_FEWER else None
+            if kw_syn and kw_syn != kw:
+                r2, s2 = self._scored(kw_syn, filters)
+                if literal:
+                    keep = np.isin(r2, self._containing(r2, literal, heading=True))
+                    r2, s2 = r2[keep], s2[keep]
+                keep = ~np.isin(r2, word_rids)
+                parts.append((r2[keep], s2[keep], 4))
+                word_rids = np.union1d(word_rids, r2)
         if tri and len(word_rids) < SUBSTRING_WHEN_FEWER:
             r, s = self._fts("search_tri", tri)
             keep = ~np.isin(r, word_rids)
@@ -574,7 +598,8 @@ class KeywordIndex:
         Each token is its own query term (中小学生 also as 中小学, 小学生, 学生), so a clause sharing
         only part of a long word still earns part of its score."""
         toks = list(dict.fromkeys(t for it in pq.items if not it.phrase for t in tokens(it.text)))
-        toks = [t for t in toks if t not in STOP_WORDS] or toks
+        stop = dropped_words()
+        toks = [t for t in toks if t not in stop] or toks
         phrases = [it.text for it in pq.items if it.phrase]
         if len(toks) > 1 or hard_max is not None:
             dfs = self.doc_freqs("search_fts", toks)
@@ -615,7 +640,7 @@ class KeywordIndex:
             # a clause matched twice (words and some words never both run) keeps its first tier
             rows, first = np.unique(rows, return_index=True)
             scores, tiers = scores[first], tiers[first]
-        order = np.lexsort((rows, -scores, tiers))
+        order = np.lexsort((rows, -scores, TIER_ORDER[tiers]))
         return rows[order], scores[order], tiers[order]
 
     def _filtered(self, cols: ClauseColumns, filters: dict, rids, scores, tiers):

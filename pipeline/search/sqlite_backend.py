@@ -128,7 +128,19 @@ class SQLiteSearch(SearchBackend):
     def _keyword(self, query: SearchQuery) -> SearchResult:
         pq = parse_query(query.q)
         total, page, facets = self.keyword.search(pq, query.filters, query.limit, query.offset, query.facets)
-        return SearchResult(total, self.keyword.hits(page, pq), facets, "keyword")
+        if pq.empty:
+            matched = None
+        elif not total:
+            matched = "none"
+        else:
+            first = page[0][2] if page else self.keyword.search(pq, query.filters, 0, 0, False, pool=1)[1][0][2]
+            matched = "some" if first == 2 else "all"
+        return self._result(total, self.keyword.hits(page, pq), facets, "keyword", pq, matched)
+
+    @staticmethod
+    def _result(total, hits, facets, mode, pq, matched) -> SearchResult:
+        return SearchResult(total, hits, facets, mode, matched, list(pq.dropped) if pq else [],
+                            pq.expansions() if pq and not pq.empty else [])
 
     def _allowed(self, rids: np.ndarray, filters: dict) -> np.ndarray | None:
         """Which of the vector rows (by rid) pass the filters (None: all)."""
@@ -169,7 +181,8 @@ class SQLiteSearch(SearchBackend):
         ranked = self._semantic_ranked(pq.text(), query.filters, SEMANTIC_TOTAL, query.embed_model)
         page = ranked[query.offset:query.offset + query.limit]
         facets = self._facets_for([r for r, _ in ranked]) if query.facets else {}
-        return SearchResult(len(ranked), self.keyword.hits([(r, s, 0) for r, s in page], pq), facets, "semantic")
+        return self._result(len(ranked), self.keyword.hits([(r, s, 0) for r, s in page], pq), facets, "semantic",
+                            pq, None)
 
     def _hybrid(self, query: SearchQuery) -> SearchResult:
         pq = parse_query(query.q)
@@ -198,7 +211,8 @@ class SQLiteSearch(SearchBackend):
         fused_rows = cols.rows_of([r for r, _ in fused])
         matched = np.union1d(some_rows, fused_rows[fused_rows >= 0])
         facets = cols.facets(matched) if query.facets else {}
-        return SearchResult(len(matched), hits, facets, "hybrid")
+        return self._result(len(matched), hits, facets, "hybrid", pq,
+                            "all" if kw_rows else ("some" if fused else "none"))
 
     def clause_rid(self, ref: str) -> tuple[int, str]:
         doc_ref, cid = split_clause_ref(ref)

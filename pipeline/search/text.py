@@ -132,11 +132,85 @@ STOP_WORDS = frozenset("的 了 和 与 及 或 在 是 对 把 被 将 等 之 
                        "怎么 怎样 如何 哪些 什么 有关 关于 相关 方面 问题 情况 要求".split())
 
 
+@functools.lru_cache(maxsize=1)
+def query_lexicon() -> tuple[frozenset, tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """(words dropped from a query, the multi-character question words removed as substrings
+    longest first, synonyms {word: expansions}) from ``lexicon/search_query_words.tsv`` and
+    ``lexicon/search_synonyms.tsv``."""
+    from ..lexicon import table
+    off = set(os.environ.get("ZHENGCE_SEARCH_ABLATE", "").split(","))   # bench/search.py ablations
+    if "query_words" in off:
+        return frozenset(), (), {} if "synonyms" in off else _synonyms()
+    rows = table("search_query_words")
+    drop = frozenset(fold(r["word"]) for r in rows)
+    questions = tuple(sorted((fold(r["word"]) for r in rows if r["kind"] == "question" and len(r["word"]) >= 2),
+                             key=len, reverse=True))
+    return drop, questions, ({} if "synonyms" in off else _synonyms())
+
+
+def _synonyms() -> dict[str, tuple[str, ...]]:
+    from ..lexicon import table
+    syn: dict[str, tuple[str, ...]] = {}
+    for r in table("search_synonyms"):
+        w = fold(r["word"])
+        syn[w] = tuple(dict.fromkeys(e for e in fold(r["expansions"]).split() if e and e != w))
+    return syn
+
+
+def dropped_words() -> frozenset:
+    return STOP_WORDS | query_lexicon()[0]
+
+
 def content_words(text: str) -> list[str]:
-    """words() without function words (all of them when nothing else is left)."""
+    """words() without function, question and filler words (all of them when nothing else is left)."""
     ws = words(text)
-    kept = [w for w in ws if w not in STOP_WORDS]
+    stop = dropped_words()
+    kept = [w for w in ws if w not in stop]
     return kept or ws
+
+
+def strip_question_words(text: str) -> tuple[str, list[str]]:
+    """The item without its multi-character question words (怎么, 能不能, 哪些 …; longest first), and
+    those removed.  Single-character ones (谁, 吗) go at the word level, in content_words."""
+    removed = []
+    for q in query_lexicon()[1]:
+        if q in text:
+            removed.append(q)
+            text = text.replace(q, " ")
+    return " ".join(text.split()), removed
+
+
+def synonym_groups(text: str) -> list[list[str]]:
+    """The AND groups of a query item: each group lists alternatives (the text first, then its
+    expansions from the synonym table); a clause must hold every content word of one alternative
+    of each group.  Words without expansions are groups of one."""
+    syn = query_lexicon()[2]
+    groups: list[list[str]] = []
+    if not syn:
+        return [[w] for w in content_words(text)]
+    keys = sorted((k for k in syn if k in text), key=len, reverse=True)
+    # cut the text at the synonym keys (longest first, non-overlapping), other stretches word by word
+    spans: list[tuple[int, int, str]] = []
+    taken = [False] * len(text)
+    for k in keys:
+        start = 0
+        while (i := text.find(k, start)) >= 0:
+            if not any(taken[i:i + len(k)]):
+                spans.append((i, i + len(k), k))
+                for j in range(i, i + len(k)):
+                    taken[j] = True
+            start = i + 1
+    spans.sort()
+    pos = 0
+    stop = dropped_words()
+    for a, b, k in spans + [(len(text), len(text), "")]:
+        rest = text[pos:a]
+        if rest.strip():
+            groups.extend([w] for w in words(rest) if w not in stop)
+        if k:
+            groups.append([k, *syn[k]])
+        pos = b
+    return groups or [[w] for w in content_words(text)]
 
 
 def sub_tokens(word: str) -> list[str]:
@@ -161,6 +235,16 @@ class QueryItem:
 class ParsedQuery:
     raw: str
     items: list[QueryItem] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)   # question / filler words taken out of the query
+
+    def expansions(self) -> list[str]:
+        """Synonyms the query's words were expanded with (lexicon/search_synonyms.tsv)."""
+        out: list[str] = []
+        for it in self.items:
+            if not it.phrase:
+                for g in synonym_groups(it.text):
+                    out.extend(x for x in g[1:] if x not in out)
+        return out
 
     @property
     def empty(self) -> bool:
@@ -211,13 +295,31 @@ def parse_query(q: str | None) -> ParsedQuery:
             if term in _OPERATORS:
                 continue
             items.append(QueryItem(term))
+    # question and filler words go (怎么, 能不能, 哪些 …): they ask, they do not name what is sought
+    kept_items, dropped = [], []
+    for it in items:
+        if it.phrase:
+            kept_items.append(it)
+            continue
+        text, removed = strip_question_words(it.text)
+        dropped += removed
+        stop = dropped_words()
+        ws = words(text)
+        dropped += [w for w in ws if w in stop]
+        if any(w not in stop for w in ws):
+            for part in text.split():
+                kept_items.append(QueryItem(part))
+    if kept_items:
+        items = kept_items
+    else:
+        dropped = []
     dedup, seen = [], set()
     for it in items:
         key = (it.text, it.phrase)
         if key not in seen:
             seen.add(key)
             dedup.append(it)
-    return ParsedQuery(raw, dedup[:MAX_TERMS])
+    return ParsedQuery(raw, dedup[:MAX_TERMS], list(dict.fromkeys(dropped)))
 
 
 def fts_quote(token: str) -> str:
