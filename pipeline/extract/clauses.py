@@ -35,11 +35,19 @@ class Cue:
     priority: int
     negated_by: str
     not_before: str
+    not_in: re.Pattern | None = None     # words holding the cue that are not the cue (可再生, 应装尽装)
+    opening: bool = False                # a bare task verb: a cue only where it opens a part (落实…, 实行…)
+
+
+# What may stand between a part's start and an opening cue: a manner adverb (审慎防范, 切实落实).
+OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|应|须|并|同时|还|也|进一步|着力|大力|积极|切实|严格|认真|全面|有效|坚决|"
+                            r"审慎|依法|加快|继续|持续|深入|稳妥|逐步|共同|统筹|主动|及时)\s*){0,2}$")
 
 
 @lru_cache(maxsize=1)
 def cues() -> tuple[Cue, ...]:
-    return tuple(Cue(r["cue"], r["kind"], int(r["priority"]), r.get("negated_by", ""), r.get("not_before", ""))
+    return tuple(Cue(r["cue"], r["kind"], int(r["priority"]), r.get("negated_by", ""), r.get("not_before", ""),
+                     re.compile(r["not_in"]) if r.get("not_in") else None, r.get("where", "") == "opening")
                  for r in table("clause_cues"))
 
 
@@ -68,8 +76,27 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.word == "要" and (after in "求" and not re.match(r"要求(?:各|全|有关|相关)", text[m.start():])):
             continue
+        if cue.not_in is not None and _inside_word(text, m.start(), m.end(), cue.not_in):
+            continue
+        if cue.opening and not _opens_part(text, m.start()):
+            continue
         out.append((m.start(), cue))
     return out
+
+
+def _opens_part(text: str, pos: int) -> bool:
+    """Whether a cue at pos opens a part of the sentence, after at most two manner adverbs."""
+    window = text[max(0, pos - 10):pos]
+    m = OPENING_PREFIX.search(window)
+    return bool(m) and (m.group()[:1] != "" and m.group()[:1] in "，,；;：:。（()）、．" or pos <= 10)
+
+
+def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
+    """Whether text[start:end] lies inside a match of words (可 in 可再生, 应 in 应装尽装)."""
+    for m in words.finditer(text, max(0, start - 6), min(len(text), end + 6)):
+        if m.start() <= start and end <= m.end():
+            return True
+    return False
 
 
 def decide(text: str) -> tuple[str, str | None, int | None]:
@@ -104,8 +131,10 @@ def _sentences(text: str, start: int, end: int):
 
 
 def _split_at_new_cue(text: str, start: int, end: int):
-    """Split a sentence at a comma where a cue word starts the next part (``…系统工程，必须…``),
-    unless all before it is one introductory phrase (``对于…内容，可…`` stays whole)."""
+    """Split a sentence at a comma where a cue word starts the next part (``…系统工程，必须…``,
+    ``…，大力支持…``, ``…，但…不得…``), unless all before it is one introductory phrase (``对于…内容，
+    可…`` stays whole) or a subject with an adverbial (``市级河长根据省有关规定，可以…``).  A closing
+    formula is always a part of its own (``为…，制定本方案``, ``…负责解释，自印发之日起施行``)."""
     seg = text[start:end]
     cuts = []
     depth = 0
@@ -120,11 +149,20 @@ def _split_at_new_cue(text: str, start: int, end: int):
     for c in cuts:
         before = seg[piece:c]
         after = seg[c + 1:]
-        found = find_cues(after[:6])
-        if not (found and found[0][0] == 0) and not YOU.match(after):
+        if CLOSING_PART.match(after) and len(before) >= 2:
+            cut = c
+            k = before.rfind("，")
+            if k > 0 and re.match(r"(?:结合|根据|依据|按照|依照|经)", before[k + 1:]):
+                cut = piece + k            # 结合本市实际，制定本条例 stays together
+            if cut > piece:
+                yield start + piece, start + cut + 1
+            piece = cut + 1
+            continue
+        if not _new_part_cue(before, after):
             continue
         last_part = re.split(r"[，,]", before)[-1]
-        if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part):
+        if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
+                (last_part == before and _subject_adverbial(before)):
             continue
         kind_before = decide(before)[0]
         if kind_before == "other" and FUTURE_GOAL.match(before):
@@ -136,7 +174,41 @@ def _split_at_new_cue(text: str, start: int, end: int):
     yield start + piece, end
 
 
-YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施)")
+# A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
+CLOSING_PART = re.compile(r"^(?:(?:特|现)?(?:就[^，,。；]{1,30})?(?:制定|制订|出台|提出)(?:本|如下|以下)[^，,。；]{0,12}|"
+                          r"(?:本[^，,。；]{1,8})?自[^，,。；]{1,20}起(?:施行|执行|实施|生效)(?:[，,][^。；;]{0,30})?)[。；;]?$")
+MANNER = r"(?:大力|积极|进一步|着力|切实|全力|加快|优先|重点|充分|继续|深入|坚决|严格|依法|审慎)"
+CONTRAST = re.compile(r"^(?:但|但是|而|然而)[^，,。；]{0,8}?$")
+COPULA = re.compile(r"^[^，,。；]{2,20}是[^，,。；]{2,40}的[^，,。；]{1,12}$")
+
+
+def _new_part_cue(before: str, after: str) -> bool:
+    """Whether the part after a comma opens with a cue of its own: at its start or after manner
+    adverbs (大力支持…), after a contrast and a short subject (但四面均不得…), or after a short
+    subject when the part before is a copular statement (电网规划是…的重要组成部分，电网规划应…)."""
+    if YOU.match(after):
+        return True
+    found = find_cues(after[:16])
+    if not found:
+        return False
+    pos, cue = found[0]
+    lead = after[:pos]
+    if pos == 0 or re.fullmatch(f"{MANNER}{{1,2}}", lead):
+        return True
+    if CONTRAST.match(lead):
+        return True
+    strong = cue.kind in ("obligation", "prohibition", "permission") and not cue.opening
+    return strong and pos <= 8 and bool(COPULA.match(re.split(r"[，,]", before)[-1])) and not find_cues(lead)
+
+
+def _subject_adverbial(part: str) -> bool:
+    """An actor followed by an adverbial only (市、区（县）级河长根据省有关规定): the subject of what follows."""
+    m = re.search(r"(?:根据|按照|依照|依据|依法|结合|在|对|经|通过)", part)
+    return bool(m) and m.start() >= 2 and _clean_actor(part[:m.start()]) is not None
+
+
+YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"
+                 r"进行|予以|协调|承担|办理|受理|核定|确定|提出|给予|作出|依法|会同)")
 INTRODUCTORY = re.compile(r"^(?:对于|对|在|按照|按|根据|依据|结合|围绕|针对|通过|为了|为|经|凡|如|若|其中|同时)")
 INTRO_END = re.compile(r"(?:时|后|前|中|下|上|里|方面|期间|以来|基础上|过程中|情况下)$")
 RESP_LABEL = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|责任部门|负责部门|牵头部门|配合单位|支撑单位|推进单位)")
@@ -170,13 +242,26 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 _WORDY = re.compile(f"[{CJK}A-Za-z0-9]")
 
 
+def _body_offset(line: str, sec) -> int:
+    """Where the clauses of a section's first line start.  An article (``第五条 市、区（县）人民政府
+    应当…``) has an empty heading or a bracketed caption: its text starts right after the number
+    (and caption).  A numbered item's heading runs to its first 。 (SCHEMA "Sections")."""
+    number = sec.number or ""
+    k = line.find(number) if number else -1
+    if k >= 0 and (not sec.heading or number.endswith("条")):
+        rest = k + len(number)
+        m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
+            re.match(r"\s*", line[rest:])
+        return rest + (m.end() if m else 0)
+    k = line.find("。")
+    return k + 1 if k >= 0 else len(line)
+
+
 def segment(doc) -> list[tuple[int, int]]:
     text = doc.text
     heading_end = {}
     for sec in doc.sections:
-        line = text[sec.span[0]:sec.span[1]]
-        k = line.find("。")
-        heading_end[sec.span[0]] = sec.span[0] + (k + 1 if k >= 0 else len(line))
+        heading_end[sec.span[0]] = sec.span[0] + _body_offset(text[sec.span[0]:sec.span[1]], sec)
     spans = []
     pos = 0
     for line in text.split("\n"):
@@ -210,12 +295,14 @@ def _heads() -> tuple[tuple[int, ...], dict[str, str]]:
 
 
 def head_at_end(phrase: str, end: int | None = None) -> str | None:
-    """The longest actor head word ending phrase[:end]."""
+    """The longest actor head word ending phrase[:end] (None when that word is listed as kind
+    ``none``: 举办 ends with 办 but names no office)."""
     lengths, kinds = _heads()
     end = len(phrase) if end is None else end
     for n in lengths:
         if n <= end and phrase[end - n:end] in kinds:
-            return phrase[end - n:end]
+            word = phrase[end - n:end]
+            return None if kinds[word] == "none" else word
     return None
 
 
@@ -237,7 +324,7 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
-    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经)", "", p)
+    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
         return None
     if actor_kind(p) is None:
@@ -265,37 +352,94 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
 
 
 def _split_actor(actor: str) -> list[str]:
-    pieces = actor.split("、")
-    if len(pieces) > 1 and all(p.startswith("各") and actor_kind(p) for p in pieces):
-        return pieces                      # 各乡镇、各部门 (but 各县、市、区政府 is one unit)
-    for sep in ("尤其是", "特别是", "以及"):
-        if sep in actor:
-            parts = [p for p in actor.split(sep) if p]
-            if all(actor_kind(p) for p in parts):
-                return parts
-    if "和" in actor:
-        a, _, b = actor.partition("和")
-        if len(a) >= 2 and len(b) >= 2 and actor_kind(a) and actor_kind(b) and "、" not in actor:
-            return [a, b]
-    return [actor]
+    return split_members(actor)
+
+
+@lru_cache(maxsize=1)
+def _pair_words() -> frozenset[str]:
+    return frozenset(r["word"] for r in table("actor_pair_words"))
+
+
+JOINERS = ("尤其是", "特别是", "以及", "或者", "及", "和", "与")
+
+
+def _split_pair(phrase: str) -> list[str]:
+    """高校和科研院所 → 高校 | 科研院所; 各级人民政府及相关部门 → two; but 学校和单位, 学生和家长 (a
+    bare 单位/家长 beside 和 makes one joint subject) and 本级或者上级总河长 (本级 is no actor) stay whole."""
+    for sep in JOINERS:
+        if sep in phrase:
+            parts = [p for p in phrase.split(sep)]
+            if all(len(p) >= 2 and actor_kind(p) for p in parts) and not any(p in _pair_words() for p in parts):
+                return [q for p in parts for q in _split_pair(p)]
+    return [phrase]
+
+
+def split_members(phrase: str) -> list[str]:
+    """The members of an enumerated subject or object, each an actor of its own:
+    ``区发展改革委、区投促办、区财政局`` → three, ``国家能源局和省级能源主管部门`` → two,
+    ``银行、担保机构等金融机构`` → 银行 | 担保机构, ``电力企业、研究机构及其它行业相关单位`` → three.
+    A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
+    和管委会``, ``教育、人社部门``)."""
+    p = phrase
+    m = re.match(r"^(.+?)等([^、，,和及]{2,12})$", p)
+    if m and "、" in m.group(1) or m and actor_kind(m.group(1)):
+        p = m.group(1)                     # 银行、担保机构等金融机构: the members named
+    p = re.sub(r"等$", "", p)
+    pieces = p.split("、")
+    if len(pieces) > 1:
+        if all(actor_kind(x) and len(x) >= 2 for x in pieces):
+            out = [q for x in pieces for q in _split_pair(x)]
+            return out if all(actor_kind(q) for q in out) else [phrase]
+        # 市、区（县）河长制工作机构和河长制工作责任单位: the shared-suffix list and a unit of its own
+        for sep in ("以及", "及", "和"):
+            left, _, right = p.rpartition(sep)
+            head = head_at_end(right)
+            if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
+                return [left, right]
+        return [phrase]
+    return _split_pair(p)
+
+
+def _np_end(window: str, start: int) -> int | None:
+    """End of the first actor phrase starting at window[start]: the first head word, stretched to a
+    head ending up to four characters further with no separator or verb between (高等院 → 高等院校,
+    集团 → 集团成员校, 行业主 → 行业主管部门)."""
+    for n in range(start + 2, len(window) + 1):
+        if head_at_end(window, n):
+            best = n
+            for k in range(1, 5):
+                if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
+                    break
+                if head_at_end(window, n + k):
+                    best = n + k
+            return best
+    return None
 
 
 def object_actor(text: str, after: int) -> str | None:
-    """The group named right after 鼓励/支持/由 (鼓励有条件的地方提高补助标准 → 有条件的地方)."""
-    window = text[after:after + 30]
+    """The group named right after 鼓励/支持/请 (鼓励有条件的地方提高补助标准 → 有条件的地方), with its
+    enumeration (鼓励高等院校、科研院所加快… → 高等院校、科研院所; 银行、担保机构等金融机构)."""
+    window = text[after:after + 40]
     window = _PART_BREAK.split(window)[0]
-    window = re.sub(r"^和(?:规范|保障|引导)", "", window)
+    window = re.sub(r"^(?:和|并|与)?(?:规范|保障|引导|带动|推动|促进|帮助|督促|指导)", "", window)
     if VERB_START.match(window):
         return None   # 鼓励开展…活动: an action, not an actor
-    for n in range(2, len(window) + 1):
-        if head_at_end(window, n):
-            best = window[:n]
-            for k in range(1, 5):   # 集团 → 集团成员校: a longer head written right after
-                head = head_at_end(window, n + k) if n + k <= len(window) else None
-                if head and len(head) <= k:
-                    best = window[:n + k]
-            return _clean_actor(best)
-    return None
+    end = _np_end(window, 0)
+    if end is None:
+        return None
+    while end < len(window):
+        m = re.match(r"(?:、|以及|及|和|与)", window[end:])
+        if m:
+            nxt = _np_end(window, end + m.end())
+            if nxt is None or nxt - end > 16 or VERB_START.match(window[end + m.end():]):
+                break
+            end = nxt
+            continue
+        if window[end] == "等":
+            nxt = _np_end(window, end + 1)
+            end = nxt if nxt is not None and nxt - end <= 8 else end
+        break
+    return _clean_actor(window[:end])
 
 
 _PART_BREAK = re.compile(r"[，,。；;：:]")
@@ -306,38 +450,121 @@ VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展|建立|�
 
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
     if cue is None or cue_pos is None:
-        return []
+        return _leading_subjects(text)
     if cue == "请":
-        return list(recipients)
+        obj = object_actor(text, cue_pos + len(cue))    # 请国家能源局派出机构对…加强监管
+        return split_members(obj) if obj else list(recipients)
     if cue in ("鼓励", "支持", "倡导", "引导", "允许"):
         obj = object_actor(text, cue_pos + len(cue))
-        return [obj] if obj else subject_actors(text, cue_pos)
+        return split_members(obj) if obj else subject_actors(text, cue_pos)
     actors = subject_actors(text, cue_pos)
     if not actors:
         part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-        m = re.match(r"(?:必须|应当|应|要|须)?由(.{2,30}?)(?:负责|牵头|统筹|按照|自愿|集体|组织)", text[part_start:])
+        m = re.match(r"(?:必须|应当|应|要|须)?由(.{2,30}?)(?:负责|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|会同)",
+                     text[part_start:])
         if m:
             a = _clean_actor(m.group(1))
-            actors = [a] if a else []
+            actors = split_members(a) if a else []
+    if not actors:
+        actors = _leading_subjects(text[:cue_pos])
+    for partner in partners(text):
+        if actors and partner not in actors:
+            actors.append(partner)
     return actors
+
+
+PARTNER = re.compile(r"(?:会同|联合|协同)(?P<units>[^，,。；;]{2,40}?)(?=共同|加强|研究|制定|做好|开展|推进|推动|督促|组织|建立|"
+                     r"完善|落实|实施|按照|根据|对|做|形成|统筹|协调|负责|[，,。；;])")
+
+
+def partners(text: str) -> list[str]:
+    """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
+    out = []
+    for m in PARTNER.finditer(text):
+        a = _clean_actor(m["units"])
+        if a:
+            out += [x for x in split_members(a) if x not in out]
+    return out
+
+
+LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责|联合|组织|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每年|要|应|须)")
+
+
+def _leading_subjects(text: str) -> list[str]:
+    """A cue-less clause (or the part before a cue) that opens with an organisation acting on its
+    own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
+    part = _PART_BREAK.split(text)[0]
+    part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
+    for n in range(2, min(len(part), 40) + 1):
+        if head_at_end(part, n) and LEAD_SUBJECT.match(part[n:]):
+            a = _clean_actor(part[:n])
+            if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经|与|从|向|和|及|加强|"
+                                                             r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导)", a):
+                members = split_members(a)
+                return members + [p for p in partners(text) if p not in members]
+            return []
+    return []
 
 
 # --- the extractor --------------------------------------------------------------------------
 
-def classify(text: str, section_heading_path: str, doc_year: int | None) -> tuple[str, str | None, int | None]:
+PREAMBLE = re.compile(r"^以[^，,。；]{2,40}为(?:指导|引领|统领)")
+ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通过|批准|公布|修正|修订)|"
+                    r"印发给你们[，,。；;]?$|(?:进行|作出|出台|印发|制定|发布|开展)了[^，,。；]{0,20}[。；;]?$")
+GOAL_HEADING = re.compile(r"(?:主要|发展|总体|工作|预期|行动|具体|阶段性?|近期|远期|中期)目标|目标任务|^目标$")
+WEAK_PRIORITY = 50
+
+
+def classify(text: str, section_heading_path: str, doc_year: int | None,
+             goal_context: bool = False) -> tuple[str, str | None, int | None]:
     """Rules first: a cue decides.  Without a cue, a sentence opening with a future deadline is a
-    goal, a sentence in a review section or with past markers about a past year is a fact."""
+    goal, a sentence in a review section or with past markers about a past year is a fact.
+    A purpose preamble (为…，制定本方案) or the guiding-ideology sentence (以…为指导) is ``other``
+    whatever verbs it holds; a legislative or issuing record (…会议通过, 现将…印发给你们) is a fact.
+    ``goal_context``: the clause stands in a goal section (一、主要目标) or in a paragraph opened
+    by a future deadline (到2025年，…。建设一批…), so a clause without a cue there is a goal."""
+    if PREAMBLE.search(text) or CLOSING_PART.match(text):
+        return "other", None, None
     kind, cue, pos = decide(text)
+    if cue is None and ISSUED.search(text):
+        return "fact", None, None
+    future = FUTURE_GOAL.match(text)
+    future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
     if cue is not None:
         if kind == "goal" and (REVIEW_HEADING.search(section_heading_path) or _starts_in_past(text, doc_year)):
             return "fact", None, None
+        if future_ok and kind != "goal" and _cue_priority(cue) < WEAK_PRIORITY:
+            return "goal", None, None      # 到2025年，…不低于90%: the deadline sets a goal
+        if _cue_is_opening(cue) and GUIDING_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
+            return "other", None, None     # 指导思想: 认真贯彻落实…精神 states a stance, not a task
         return kind, cue, pos
     if _is_past(text, section_heading_path, doc_year):
         return "fact", None, None
-    m = FUTURE_GOAL.match(text)
-    if m and not (doc_year and (y := re.search(r"20\d{2}", m.group())) and int(y.group()) < doc_year):
+    if future_ok or goal_context or GOAL_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
         return "goal", None, None
     return "other", None, None
+
+
+GUIDING_HEADING = re.compile(r"指导思想|总体思路")
+
+
+def _cue_is_opening(word: str) -> bool:
+    cue = _cue_by_word().get(word)
+    return bool(cue and cue.opening)
+
+
+def _cue_priority(word: str) -> int:
+    cue = _cue_by_word().get(word)
+    return cue.priority if cue else 100
+
+
+def _opens_future_goal(line: str, doc_year: int | None) -> bool:
+    """Whether a paragraph opens with a deadline not before the document's year (到2025年，…)."""
+    m = FUTURE_GOAL.match(line.lstrip(" \u3000—-"))
+    if not m:
+        return False
+    y = re.search(r"20\d{2}", m.group())
+    return not (doc_year and y and int(y.group()) < doc_year)
 
 
 def _starts_in_past(text: str, doc_year: int | None) -> bool:
@@ -371,10 +598,15 @@ def extract(doc) -> None:
 
     recipients = [p for r in recipients for p in (r.split("、") if all(is_org(x) for x in r.split("、")) else [r])]
     clauses = []
+    goal_lines: dict[int, bool] = {}
     for s, e in segment(doc):
         clause_text = text[s:e]
         sid = section_at(doc.sections, s)
-        kind, cue, pos = classify(clause_text, heading_path(sid), doc_year)
+        line_start = text.rfind("\n", 0, s) + 1
+        if line_start not in goal_lines:
+            goal_lines[line_start] = _opens_future_goal(text[line_start:s + 1], doc_year)
+        kind, cue, pos = classify(clause_text, heading_path(sid), doc_year,
+                                  goal_context=goal_lines[line_start] and line_start < s - 1)
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])
         if not actors and cue and clauses and clauses[-1].actors and text[s - 1:s] in ("；", ";") \
                 and clauses[-1].section_id == sid and pos is not None and not subject_actors(clause_text, pos):
