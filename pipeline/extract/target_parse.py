@@ -73,6 +73,7 @@ class TargetCandidate:
     text: str
     span: tuple[int, int]            # offsets into the sentence + base
     deadline_text: Optional[str]     # a time phrase in the sentence governing the value
+    what: Optional[str] = None       # "limit" (a rule's time limit: 20日内作出决定), "count" (打造8个园区)
 
 
 # --- lexicon -----------------------------------------------------------------------------------
@@ -106,6 +107,12 @@ class _Lex(NamedTuple):
     past_re: re.Pattern
     goal_re: re.Pattern
     not_past_re: re.Pattern
+    count_verbs: dict
+    count_chain_re: re.Pattern
+    count_verb_re: re.Pattern
+    limit: dict
+    limit_action_re: re.Pattern
+    limit_appeal_re: re.Pattern
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +139,12 @@ def _lex() -> _Lex:
         cues.setdefault(r["kind"], ())
         cues[r["kind"]] += (r["word"],)
     cues = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in cues.items()}
+    count_verbs = {r["verb"]: (r["kind"], r.get("measure", ""), r.get("recurrence", "") or None)
+                   for r in table("target_count_verbs")}
+    cv = _alt(count_verbs)
+    limit: dict[str, tuple[str, ...]] = {}
+    for r in table("target_time_limits"):
+        limit[r["kind"]] = limit.get(r["kind"], ()) + (r["word"],)
     rec_units = [r["word"] for r in table("time_recurrence") if r["type"] == "unit"]
     periods = {r["name"] for r in table("time_periods")}
     y4 = r"(?<!\d)(?:19|20)\d\d(?!\d)|[〇○零一二三四五六七八九]{4}"
@@ -158,6 +171,13 @@ def _lex() -> _Lex:
         past_re=re.compile(_alt(cues.get("past", ()))),
         goal_re=re.compile(_alt(cues.get("goal", ()))),
         not_past_re=re.compile(_alt(cues.get("not_past", ()))),
+        count_verbs=count_verbs,
+        # a chain of count verbs ending right before the figure: 打造, 新引进和培育, 形成年产
+        count_chain_re=re.compile(rf"(?:{cv})(?:[和及与、并]?(?:{cv}))*新?$"),
+        count_verb_re=re.compile(cv),
+        limit=limit,
+        limit_action_re=re.compile(_alt(limit.get("action", ()))),
+        limit_appeal_re=re.compile(_alt(limit.get("appeal", ()))),
     )
 
 
@@ -168,7 +188,8 @@ _NUM_RE = re.compile(
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _ANY_RE = re.compile(rf"[\d{_CN_DIGITS}]|全覆盖")
-_CN_GUARD = set("统唯之逐单同专第万每任划")          # 统一, 唯一, 之一, 逐一, 第三 …
+_CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
+_OCR_DECIMAL = re.compile(r"\d\s*[，,·]\s*$")          # 21，7% / 12 · 3%: a figure an OCR broke apart
 _AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -346,7 +367,8 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
             continue
         after = s[m.end()] if m.end() < n else ""
         if not chinese and (before in _AR_GUARD_BEFORE or after in ("+", "＋", "·")
-                            or (after.isascii() and after.isalpha())):
+                            or (after.isascii() and after.isalpha())
+                            or _OCR_DECIMAL.search(s, max(0, start - 4), start)):
             continue
         tok = _read_unit(s, start, m.end(), ntext, pct, chinese)
         if tok is None:
@@ -371,7 +393,35 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
             continue
         toks.append(tok)
         pos = max(pos, tok.end)
+    toks.extend(_bare_hundreds(st, toks))
+    toks.sort(key=lambda t: t.start)
     return toks, counters
+
+
+_BARE_RE = re.compile(r"(?<![\d零〇○一二两三四五六七八九十百千万亿])([百千])")
+
+
+def _bare_hundreds(st: "_Sent", toks: list) -> list:
+    """百 / 千 standing alone as a count right after a count verb: 打造百家领军企业 -> 100 家."""
+    s, lex = st.s, _lex()
+    if "百" not in s and "千" not in s:
+        return []
+    out = []
+    taken = [(t.start, t.end) for t in toks]
+    for m in _BARE_RE.finditer(s):
+        i = m.start()
+        if any(a <= i < b for a, b in taken) or st.masked_at(i, i + 1):
+            continue
+        um = lex.unit_re.match(s, i + 1)
+        if not um or lex.units[um.group()].kind != "count" or \
+                any(s.startswith(b, i + 1) for b in lex.units[um.group()].blockers):
+            continue
+        if not lex.count_chain_re.search(s, max(0, i - 12), i):
+            continue
+        u = lex.units[um.group()]
+        value = 100.0 if m.group(1) == "百" else 1000.0
+        out.append(_Tok(i, i + 1, um.end(), value, None, um.group(), u.kind, u.measure, True, s[i:um.end()]))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -542,6 +592,8 @@ class _Found(NamedTuple):
     group: int
     region: tuple[int, int]       # subject region (raw), for 分别 lists
     cue_start: int
+    count: Optional[tuple] = None  # the count verb of a count target (_count_cue)
+    what: Optional[str] = None     # "limit" (a rule's time limit), "count" (things to build), None
 
 
 @lru_cache(maxsize=1)
@@ -573,7 +625,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         out.append(TargetCandidate(indicator=f.indicator or None, comparator=f.comparator, value=f.value,
                                    value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
                                    text=s[f.start:f.end], span=(base + f.start, base + f.end),
-                                   deadline_text=f.deadline))
+                                   deadline_text=f.deadline, what=f.what))
     return out
 
 
@@ -661,6 +713,26 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         gap = s[last.end:t.start]
         if _LIST_SEP.fullmatch(gap) and st.clause(last.end - 1)[0] == c_start:
             cont = last
+    kind = t.kind
+    # a time limit a rule sets: 收到申请之日起20日内作出决定, 48小时内放行
+    limit = None
+    if kind in ("duration", "time") and t.value_max is None and (pre is None or pre[1] == "<="):
+        limit = _time_limit(st, t, c_start, num_start)
+        if limit is False:
+            return None
+        if limit:
+            post, post_end = ("内", "<=", limit[0]), limit[0]
+    # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
+    count = None
+    if kind in ("count", "size") and an is None and t.value_max is None \
+            and (pre is None or pre[0] in lex.count_verbs):
+        count = _count_cue(st, lo, num_start, post_end, c_end)
+        if count and pre is not None and not count[5]:
+            count = None                                  # 经营主体突破300万户: a level (>), not a count
+        if count:
+            pre = None
+    if cont is not None and cont.count and not count and kind in ("count", "size"):
+        count = cont.count
     # what decides the comparator
     if t.value_max is not None:
         cmp_ = "range"
@@ -674,11 +746,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         cmp_ = cont.comparator
     else:
         cmp_ = "="
-    has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont)
-    kind = t.kind
+    has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count)
     # --- is it a target?
-    if kind in ("duration", "age") and (not pre or cmp_ in (">", "<")
-                                        or (kind == "duration" and pre[0] in lex.changes)):
+    if kind in ("duration", "age") and not limit and (not pre or cmp_ in (">", "<")
+                                                      or (kind == "duration" and pre[0] in lex.changes)):
         return None                                       # 超过五个工作日不答复; 5岁以下儿童; 提升五年行动
     clause_text = s[c_start:c_end]
     if any(w in clause_text for w in lex.cues.get("penalty", ())):
@@ -698,13 +769,14 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pass
         else:
             return None
-    if post and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的" and kind not in ("percent", "permille"):
+    if post and not limit and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的" \
+            and kind not in ("percent", "permille"):
         return None                                       # 2万平方米以上的建筑: a scope (八成以上的村庄 is not)
     tail = s[post_end:post_end + 14]
-    if any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
+    if not count and any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
         return None                                       # 1年以上，可以申报
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
-    if post and not pre and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
+    if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
         return None                                       # 对年收入10万元以上企业…
     if rec_text is None and cont is not None:
         rec_text = cont.recurrence
@@ -713,6 +785,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         subj_end = an.start()
     elif pre:
         subj_end = pre[2]
+    elif count and count[0] == "verb":
+        subj_end = count[1]
     else:
         subj_end = num_start
     a = _strip_subject(st, lo, subj_end)
@@ -722,7 +796,23 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
         between = ""
     measure = t.measure
-    if cont is not None:
+    count_ind = None
+    if count:
+        count_ind, c_obj_end = _count_indicator(st, count, post_end, c_end)
+        if count_ind is None and count[0] == "verb" and not (subject or obj):
+            return None                                   # 培育10家 with nothing counted
+        if count_ind is False:
+            return None                                   # 五项工作, 十条措施: the policy's own tasks
+        if count_ind:
+            obj_end = max(obj_end, c_obj_end)
+        if count[2] == "rate" and count[4] and rec_text is None:
+            rec_text = count[4]
+    if limit:
+        indicator = _limit_indicator(st, subject, limit, c_start)
+        obj_end = max(obj_end, limit[2])
+    elif count_ind:
+        indicator = count_ind
+    elif cont is not None:
         indicator = cont.indicator
     elif an:
         o = _strip_object(obj)
@@ -753,15 +843,138 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         starts.append(pre[2])
     if an:
         starts.append(an.start())
+    if count and count[0] == "verb":
+        starts.append(count[1])
     if rec_text and rec_start >= lo:
         starts.append(rec_start)
     if deadline and d_start >= lo:
         starts.append(d_start)
     start = min(starts)
     end = max(post_end, obj_end)
+    if not _HAS_CJK.search(s, start, end) and cont is not None:
+        start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
-                  (lo, subj_end), pre[2] if pre else num_start)
+                  (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
+                  count, "limit" if limit else ("count" if count else None))
+
+
+_HAS_CJK = re.compile(f"[{CJK}]")
+_PERMIT_RE = re.compile(r"(?<![许认不宁])可(?:以)?(?![能靠持行爱观])|有权")
+_LIMIT_SUBJECT_CUT = (re.compile(r"应当|应|必须|须|需要|需|要"), re.compile(r"自|从|在|于"))
+
+
+def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
+    """``N日内`` + an action (作出决定, 放行, 完成审核): (end of 内, action start, action end);
+    False for a time limit that is not the rule's (可在六十日内申请行政复议, 十个工作日内不能办结的);
+    None when the figure is not followed by 内 and an action."""
+    lex, s = _lex(), st.s
+    if t.unit not in lex.limit.get("unit", ()):
+        return None
+    m = re.match(r"以内|之内|内", s[t.end:t.end + 2])
+    if not m:
+        return None
+    e = t.end + m.end()
+    if any(s.startswith(w, e) for w in lex.limit.get("stop", ())):
+        return False
+    k = e
+    while k < len(s) and s[k] not in "。；;\n":
+        k += 1
+    parts = re.split(r"[，,]", s[e:k])
+    first = parts[0]
+    if first.endswith("的"):
+        return False                                      # 出生180天内且…的新生儿: a condition
+    region_end = e + len(first)
+    if not first.strip() and len(parts) > 1:
+        region_end = e + 1 + len(parts[1])
+    if lex.limit_appeal_re.search(s, e, region_end):
+        return False                                      # …六十日内申请行政复议
+    if _PERMIT_RE.search(s, c_start, num_start):
+        return False                                      # 当事人可以在…15日内…
+    act = lex.limit_action_re.search(s, e, min(region_end, e + 16))
+    if not act:
+        return None
+    j = act.start()
+    while j < region_end and j - act.start() < 8 and s[j] not in "的，,、并和及或与":
+        j += 1
+    return e, act.start(), j
+
+
+_LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
+
+
+def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[str]:
+    """Who must act + the action + 时限: RCEP国家货物…放行时限, 区教育行政部门作出许可时限."""
+    s = st.s
+    modal, prep = _LIMIT_SUBJECT_CUT
+    m = modal.search(subject) or prep.search(subject)
+    if m:
+        subject = subject[:m.start()] if m.start() >= 2 else ""
+    subject = _LIMIT_FROM.sub("", subject)
+    subject = _strip_tail(re.sub(r"^(?:对于|对)", "", subject.strip(_STRIP_CHARS)).rstrip("的"))
+    if len(subject) <= 2:
+        subject = _prev_clause(st, c_start) or subject
+    action = s[limit[1]:limit[2]]
+    return (subject + action + "时限") if action else None
+
+
+def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
+    """A count verb governing the figure: (how, start, kind, measure, recurrence, object_follows).
+    how "verb": the verb (chain) stands right before the figure (打造8个, 新引进和培育10家, 形成年产50发);
+    how "tail": the verb opens the clause and the figure ends it (培育专精特新企业10家)."""
+    lex, s = _lex(), st.s
+    m = lex.count_chain_re.search(s, max(lo, num_start - 16), num_start)
+    follows = bool(re.match(rf"[{CJK}“\"]", s[post_end:post_end + 1])) and s[post_end:post_end + 1] not in "的、和及与或等"
+    if m:
+        verbs = lex.count_verb_re.findall(m.group())
+        kind, measure, rec = lex.count_verbs[verbs[-1]]
+        return ("verb", m.start(), kind, measure, rec, follows)
+    if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT:
+        a = _strip_subject(st, lo, num_start)
+        v = lex.count_verb_re.search(s, a, min(num_start, a + 8))
+        if v and num_start - v.end() >= 2:
+            kind, measure, rec = lex.count_verbs[v.group()]
+            return ("tail", v.start(), kind, measure, rec, False)
+    return None
+
+
+_COUNT_OBJ_STOP = re.compile(rf"[^{CJK}“”\"（）()A-Za-z]|[、和及与][\d{_CN_DIGITS}百千]")
+
+
+def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
+    """What a count counts: the noun after the figure (打造8个空间信息产业协同创新特色园区 -> 空间信息
+    产业协同创新特色园区); a 的 phrase ending in an abstract head is cut (600颗商业卫星的批量化制造能力
+    -> 商业卫星); an output rate adds its measure (商业火箭年产量（批量化制造能力）).  (indicator, end);
+    None when nothing follows the figure, False when it counts the policy's own tasks (五项工作)."""
+    lex, s = _lex(), st.s
+    own = lex.cues.get("own_task", ())
+    if s[c_end:c_end + 1] and s[c_end] in "：:":
+        return False, post_end                            # 建立三项机制：… (a list of the policy's own items)
+    if count[0] != "verb":                               # 培育…企业10家: the subject names it
+        return None, post_end
+    if not count[5]:
+        return None, post_end
+    m = _COUNT_OBJ_STOP.search(s, post_end, min(c_end, post_end + 30))
+    end = m.start() if m else min(c_end, post_end + 30)
+    obj = s[post_end:end].rstrip("和及与并、等")
+    if any(obj.startswith(w) for w in own):
+        return False, post_end
+    abstract = lex.cues.get("abstract_head", ())
+    cap = ""
+    if "的" in obj:
+        head = obj.rsplit("的", 1)[1]
+        if any(head.endswith(w) for w in abstract):
+            obj, cap = obj.split("的", 1)[0], head
+    if not obj:
+        return None, post_end
+    if count[2] == "rate":
+        if not cap:
+            mm = re.match(rf"[^，,。；;]*?的([{CJK}]{{1,12}}?(?:{'|'.join(map(re.escape, abstract)) or '能力'}))", s[end:c_end])
+            cap = mm.group(1) if mm else ""
+        ind = obj + count[3] + (f"（{cap}）" if cap else "")
+    else:
+        ind = obj
+    return ind, post_end + len(obj) if not cap else end
 
 
 def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
@@ -835,8 +1048,39 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
                 break
         else:
             continue
+        parts = _share_words(parts)
+        change = next((w for w in _lex().changes if (first.indicator or "").endswith(w)), "")
         for p, k in zip(parts, ks):
-            found[k] = found[k]._replace(indicator=p + mid.strip())
+            ind = p + mid.strip()
+            found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)
+
+
+def _share_words(parts: list[str]) -> list[str]:
+    """Words that the first (last) item of a list shares with the others: 全省与其他RCEP国家货物贸易、
+    对外投资和实际利用外资 -> 全省与其他RCEP国家 before each; 城镇、农村居民人均可支配收入 ->
+    人均可支配收入 after each.  Only when that item is much longer than the rest."""
+    if len(parts) < 2:
+        return parts
+    from ..nlp import cut
+    first, last = parts[0], parts[-1]
+    others_first, others_last = parts[1:], parts[:-1]
+    if len(first) >= max(map(len, others_first)) + 4:
+        toks, suffix = cut(first), ""
+        need = min(map(len, others_first))
+        while toks and len(suffix) < need:
+            suffix = toks.pop() + suffix
+        prefix = first[:len(first) - len(suffix)]
+        if len(prefix) >= 2 and suffix:
+            return [first] + [prefix + p for p in others_first]
+    if len(last) >= max(map(len, others_last)) + 4:
+        toks, head = cut(last), ""
+        need = min(map(len, others_last))
+        while toks and len(head) < need:
+            head += toks.pop(0)
+        rest = last[len(head):]
+        if len(rest) >= 2 and head:
+            return [p + rest for p in others_last] + [last]
+    return parts
 
 
 # --- past facts and review sections ---------------------------------------------------------------

@@ -14,8 +14,8 @@ from datetime import date
 
 from ..lexicon import table
 from ..model import Baseline, Target
-from .target_parse import is_past_fact, parse_number, parse_targets
-from .time import period_end
+from .target_parse import is_past_fact, is_review_heading, parse_number, parse_targets
+from .time import extract_time_expressions, period_end
 
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?)[，,]")
 YEAR_HEADER = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年?(?:目标|目标值|基数|基期|现状)?$")
@@ -81,6 +81,8 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
 def _paragraph_deadline(doc, start: int, doc_day: date | None) -> str | None:
     """A deadline opening the paragraph (``到2025年，…``) that holds offset start."""
     line_start = doc.text.rfind("\n", 0, start) + 1
+    while line_start < start and doc.text[line_start] in " \t\u3000":
+        line_start += 1
     m = OPENING_DEADLINE.match(doc.text[line_start:start + 40])
     if m and line_start + m.end() <= start + 1:
         return period_end(m["when"], doc_day)
@@ -88,27 +90,32 @@ def _paragraph_deadline(doc, start: int, doc_day: date | None) -> str | None:
 
 
 def _lead_in_deadline(doc, start: int, doc_day: date | None) -> str | None:
-    """A bulleted goal (``——学前教育毛入园率达到99%``) is due when the paragraph leading into the
-    list says (``…。到2025年，全区各级各类教育…``)."""
+    """An item of a goal list (``——学前教育毛入园率达到99%``, ``一是…``, ``1. …``) is due when the
+    paragraph leading into the list says (``…。到2025年，全区各级各类教育…``, ``今年主要预期目标是：``)."""
     text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
-    if not BULLET.match(text[line_start:line_start + 3]):
+    if not LIST_ITEM.match(text[line_start:line_start + 8]):
         return None
-    pos = line_start - 1
-    while pos > 0:
+    pos, seen = line_start - 1, 0
+    while pos > 0 and seen < 40:
         prev_start = text.rfind("\n", 0, pos) + 1
         line = text[prev_start:pos]
-        if not BULLET.match(line):
-            m = INTRO_DEADLINE.search(line)
-            if m and (doc_day is None or int(m["year"]) >= doc_day.year):
-                return f"{m['year']}-12-31"
-            return None
-        pos = prev_start - 1
+        pos, seen = prev_start - 1, seen + 1
+        if not line.strip() or LIST_ITEM.match(line):
+            continue
+        m = INTRO_DEADLINE.search(line)
+        if m and (doc_day is None or int(m["year"]) >= doc_day.year):
+            return f"{m['year']}-12-31"
+        if doc_day is not None and THIS_YEAR_INTRO.search(line):
+            return f"{doc_day.year}-12-31"
+        return None
     return None
 
 
 BULLET = re.compile(r"^(?:——|—|－－|•|●|▪|◆)")
-INTRO_DEADLINE = re.compile(r"(?:^|[。；，,])(?:到|至|力争到|预计到)(?P<year>20\d{2})年(?:底|末)?[，,]")
+LIST_ITEM = re.compile(r"^[ \t\u3000]*(?:——|—|－－|•|●|▪|◆|[一二三四五六七八九十]是|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])")
+INTRO_DEADLINE = re.compile(r"(?:^[ \t\u3000]*|[。；，,：:])(?:到|至|力争到|预计到)?(?P<year>20\d{2})年(?:底|末)?(?:[，,：:]|[^。；]{0,30}目标(?:是|为)?[：:])")
+THIS_YEAR_INTRO = re.compile(r"^[ \t\u3000]*(?:今年|本年度?|全年)[^。；]{0,30}目标(?:是|为)?[：:]")
 
 
 def _heading_deadline(doc, section_id: str | None, doc_day: date | None) -> str | None:
@@ -123,6 +130,153 @@ def _heading_deadline(doc, section_id: str | None, doc_day: date | None) -> str 
 
 
 PLAN_NAME_AFTER = re.compile(r"^(?:行动|计划|规划|攻坚|专项)")
+PLAN_TITLE = re.compile(r"规划|计划|方案|纲要|要点|行动|安排")
+GOAL_HEADING = re.compile(r"目标|指标")  # a goal section: its intro's or the plan's period holds for its figures
+
+
+class _Scope:
+    """What a document's structure says about its targets, computed once: the review parts (a
+    十三五 review, 2025年工作回顾: past figures, not targets), the period each section's heading or
+    goal intro sets (三、2026年工作安排; 一、主要目标 + 到2025年，…), the plan period of the title
+    (…行动计划（2023—2025年）)."""
+
+    def __init__(self, doc, doc_day: date | None):
+        self.doc, self.day = doc, doc_day
+        self.by_id = {s.id: s for s in doc.sections}
+        self.zones = _review_zones(doc)
+        self._sec: dict[str, str | None] = {}
+        self.annual = False
+        self.title_period = self._title_period()
+
+    def in_review(self, pos: int) -> bool:
+        return any(a <= pos < b for a, b in self.zones)
+
+    def _future(self, end: str | None) -> str | None:
+        if not end:
+            return None
+        if self.day is not None and end < self.day.isoformat()[:4]:
+            return None
+        return end
+
+    def _title_period(self) -> str | None:
+        title = self.doc.metadata.title or ""
+        if not PLAN_TITLE.search(title):
+            return None
+        spans = {(t.start, t.end) for t in extract_time_expressions(title, self.day)
+                 if t.kind in ("interval", "named_period", "date") and t.end}
+        if len(spans) != 1:
+            return None
+        start, end = spans.pop()
+        self.annual = _one_year(start, end)                # 2026年工作要点: every figure is that year's
+        return self._future(end)
+
+    def section_deadline(self, section_id: str | None) -> str | None:
+        """The nearest enclosing section whose heading names one future period (2026年工作安排,
+        “十五五”时期主要目标), or a goal section (主要目标) whose intro opens with 到2025年，."""
+        sec = self.by_id.get(section_id)
+        while sec is not None:
+            if sec.id not in self._sec:
+                self._sec[sec.id] = self._own_deadline(sec)
+            if self._sec[sec.id]:
+                return self._sec[sec.id]
+            sec = self.by_id.get(sec.parent)
+        return None
+
+    def _own_deadline(self, sec) -> str | None:
+        if is_review_heading(sec.heading) and not GOAL_WORDS.search(sec.heading):
+            return None
+        goal = bool(GOAL_HEADING.search(sec.heading))
+        spans = {(t.start, t.end) for t in extract_time_expressions(sec.heading, self.day)
+                 if t.kind in ("interval", "named_period", "date") and t.end}
+        if len(spans) == 1:
+            start, end = spans.pop()
+            if goal or _one_year(start, end):              # 主要目标（2023—2025年）; 三、2026年工作安排
+                return self._future(end)
+            return None                                    # 三、“十四五”重点任务: tasks, no date
+        if spans or not goal:
+            return None
+        intro = _first_line_after(self.doc.text, sec.span[1])
+        m = OPENING_DEADLINE.match(intro.lstrip(" \t\u3000"))
+        if m:
+            return self._future(period_end(m["when"], self.day))
+        return self.title_period                           # 发展目标 in a …规划（2023—2025年）
+
+    def goal_section(self, section_id: str | None) -> bool:
+        sec = self.by_id.get(section_id)
+        while sec is not None:
+            if GOAL_HEADING.search(sec.heading):
+                return True
+            sec = self.by_id.get(sec.parent)
+        return False
+
+
+def _one_year(start: str | None, end: str | None) -> bool:
+    return bool(start and end and start[:4] == end[:4] and start[5:] == "01-01" and end[5:] == "12-31")
+
+
+def _first_line_after(text: str, k: int) -> str:
+    """The rest of the line from offset k (after a heading's 。), else the next non-empty line."""
+    end = text.find("\n", k)
+    end = len(text) if end < 0 else end
+    rest = text[k:end].lstrip("。 \t\u3000")
+    while not rest.strip() and end < len(text):
+        k = end + 1
+        end = text.find("\n", k)
+        end = len(text) if end < 0 else end
+        rest = text[k:end]
+    return rest[:200]
+
+
+GOAL_WORDS = re.compile(r"目标|任务|安排|重点工作|主要工作|计划|打算|思路|考虑|展望|举措|部署")
+_HEADING_LINE = re.compile(r"^[ \t\u3000]*(?P<h>[^。；;！？\n]{4,40})[ \t\u3000]*$")
+
+
+def _review_zones(doc) -> list[tuple[int, int]]:
+    """Spans of text that review past work: a section under a review heading (一、2025年工作回顾,
+    “十三五”发展成就) up to the next section of its level, and an unnumbered review heading line up to
+    the next goal heading line (“十五五”时期主要目标和2026年重点工作) or numbered section."""
+    zones = []
+    for sec in doc.sections:
+        if is_review_heading(sec.heading) and not GOAL_WORDS.search(sec.heading):
+            zones.append((sec.span[0], sec.extent[1]))
+    text = doc.text
+    if not any(w in text for w in _review_words()):
+        return zones
+    starts = sorted(s.span[0] for s in doc.sections if s.level == 1)
+    pos = 0
+    for line in text.split("\n"):
+        a, pos = pos, pos + len(line) + 1
+        m = _HEADING_LINE.match(line)
+        if not m or not is_review_heading(m["h"]) or GOAL_WORDS.search(m["h"]) or "，" in m["h"]:
+            continue
+        if any(a <= z0 < pos for z0, _ in zones):
+            continue
+        end = next((b for b in starts if b > a), len(text))
+        q = pos
+        for nxt in text[pos:end].split("\n"):
+            mm = _HEADING_LINE.match(nxt)
+            if mm and GOAL_WORDS.search(mm["h"]) and "，" not in mm["h"]:
+                end = q
+                break
+            q += len(nxt) + 1
+        zones.append((a, end))
+    return zones
+
+
+def _review_words():
+    from ..lexicon import words
+    return words("target_cues", "word", kind="review_heading")
+
+
+NOT_TEXT = re.compile(r"https?:|://|www\.|%[0-9A-Fa-f]{2}|[A-Za-z0-9_]{12,}|[=&?]\w+=")
+
+
+def is_text_evidence(text: str, context: str) -> bool:
+    """A target's evidence is Chinese prose: CJK in its text and no URL, percent-encoding or code
+    around it (E5%比例 = 90% from an encoded link is not a target)."""
+    if not re.search(r"[\u4e00-\u9fff]", text or ""):
+        return False
+    return not NOT_TEXT.search(context)
 
 
 def not_a_target(cand) -> bool:
@@ -139,21 +293,63 @@ def not_a_target(cand) -> bool:
     return False
 
 
+LIST_INTRO_ACTOR = re.compile(r"^(?:第[一二三四五六七八九十百零〇\d]+条)?[ \t\u3000]*(?P<who>[^，。：:；\n]{2,24}?)(?:应当|应)?(?:履行|承担|负责|做好)(?:下列|以下)[^。\n]{0,10}[：:]")
+ENUM_START = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[)）]")
+
+
+def _list_actor(doc, clause, by_id) -> str | None:
+    """Who the list of duties a clause belongs to is given to: 第十三条 村（社区）级河长履行下列主要职责：
+    （一）开展河湖日常巡查，每周不少于一次 -> 村（社区）级河长."""
+    if not ENUM_START.match(clause.text):
+        return None
+    sec = by_id.get(clause.section_id)
+    if sec is None:
+        return None
+    m = LIST_INTRO_ACTOR.match(doc.text[sec.span[0]:sec.span[0] + 80])
+    return m["who"].strip() if m else None
+
+
+def _clause_candidates(doc, c, before):
+    """The parser's candidates of a clause, read with the clause before it when both are one
+    sentence (…空运货物、空运物品， | 实行6小时内放行便利措施。): the subject may sit in the first."""
+    if before is None or before.span[1] > c.span[0] or before.text[-1:] not in "，,、" \
+            or doc.text[before.span[1]:c.span[0]].strip() or before.section_id != c.section_id:
+        return parse_targets(c.text, c.span[0])
+    joined = doc.text[before.span[0]:c.span[1]]
+    return [t for t in parse_targets(joined, before.span[0]) if t.span[0] >= c.span[0]]
+
+
 def extract(doc) -> None:
     doc_day = _doc_date(doc)
     targets: list[Target] = []
     year = doc_day.year if doc_day else None
+    scope = _Scope(doc, doc_day)
+    prev = None
     for c in doc.clauses:
-        if " | " in c.text or c.kind == "fact" or is_past_fact(c.text, year):
+        before, prev = prev, c
+        if " | " in c.text or c.kind == "fact" or is_past_fact(c.text, year) or scope.in_review(c.span[0]):
             continue
-        for cand in parse_targets(c.text, c.span[0]):
+        actor = None
+        for cand in _clause_candidates(doc, c, before):
             if not_a_target(cand):
+                continue
+            s, e = cand.span
+            if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]):
                 continue
             deadline = period_end(cand.deadline_text, doc_day) if cand.deadline_text else None
             if deadline is None:
                 deadline = (_paragraph_deadline(doc, c.span[0], doc_day) or _heading_deadline(doc, c.section_id, doc_day)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
-            targets.append(Target(clause_id=c.id, indicator=cand.indicator, comparator=cand.comparator,
+            if deadline is None and cand.what != "limit":
+                deadline = scope.section_deadline(c.section_id)
+                if deadline is None and not cand.recurrence and scope.annual:
+                    deadline = scope.title_period
+            indicator = cand.indicator
+            if indicator and actor is None:
+                actor = _list_actor(doc, c, scope.by_id) or ""
+            if indicator and actor and not indicator.startswith(actor):
+                indicator = actor + indicator
+            targets.append(Target(clause_id=c.id, indicator=indicator, comparator=cand.comparator,
                                   value=cand.value, value_max=cand.value_max, unit=cand.unit, deadline=deadline,
                                   recurrence=cand.recurrence, text=cand.text, span=cand.span))
     targets.extend(table_targets(doc, doc_day))
