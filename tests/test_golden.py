@@ -9,9 +9,10 @@ import pytest
 
 from conftest import CORPUS, GOLDEN
 from zhengce.pipeline.document import extract_file
+from zhengce.pipeline.ingest import NOT_DOCUMENTS
 from zhengce.pipeline.load import LOADERS
 
-DOCS = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in LOADERS and p.stem.upper() not in {"README", "SOURCES"})
+DOCS = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in LOADERS and p.stem.upper() not in NOT_DOCUMENTS)
 
 
 def summary(path) -> dict:
