@@ -217,12 +217,34 @@ def section_at(sections: list[Section], offset: int) -> str | None:
     return section_index(sections).at(offset)
 
 
+MAX_SPANNING_LINES = 2   # lines between two rows that span the whole table (行动二：…) and stay in it
+
+
+def _header_like(line: str) -> bool:
+    cells = [c.strip() for c in line.split(" | ")]
+    return all(c and len(c) <= 12 and not re.search(r"\d", c.replace("年", "")) or re.fullmatch(r"(?:19|20)\d{2}\s*年.{0,6}", c)
+               for c in cells)
+
+
+def _spanning(line: str) -> bool:
+    """A line between two rows of a table that can be a row spanning it: a short title, not a
+    sentence (a paragraph or a caption of the next table is not)."""
+    return 0 < len(line) <= 60 and not re.search(r"[。；;]$|^(?:表|附表)\s*\d", line)
+
+
 def find_tables(text: str, sections: list[Section]) -> list[Table]:
+    """Runs of `` | `` row lines; a line or two between rows that spans the table (a group title
+    such as ``行动二：…``, not a section heading) stays in it as a one-cell row when the rows go
+    on after it (the next line is a row, not a new header)."""
     tables: list[Table] = []
     run: list[_Line] = []
     index = SectionIndex(sections)
+    heading_starts = {sec.span[0] for sec in sections}
+    lines = [ln for ln in _lines(text) if ln.text]
 
     def close():
+        while run and " | " not in run[-1].text:
+            run.pop()
         if len(run) >= 2:
             rows = [[c.strip() for c in ln.text.split(" | ")] for ln in run]
             start = run[0].start
@@ -236,10 +258,23 @@ def find_tables(text: str, sections: list[Section]) -> list[Table]:
                                 caption=caption))
         run.clear()
 
-    for ln in _lines(text):
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
         if " | " in ln.text:
             run.append(ln)
-        else:
-            close()
+            i += 1
+            continue
+        if run:
+            j = i
+            while j < len(lines) and j - i < MAX_SPANNING_LINES and " | " not in lines[j].text \
+                    and _spanning(lines[j].text) and lines[j].start not in heading_starts:
+                j += 1
+            if j > i and j < len(lines) and " | " in lines[j].text and not _header_like(lines[j].text):
+                run.extend(lines[i:j])
+                i = j
+                continue
+        close()
+        i += 1
     close()
     return tables
