@@ -11,6 +11,7 @@ from .model import Document, Quality
 from .normalise import normalise
 from .structure.metadata import extract_metadata
 from .structure.sections import find_sections, find_tables
+from .structure.tables import rebuild_cell_tables
 
 QUALITY_ORDER = ("boilerplate_removed", "garbled_text", "spam_injection", "reflowed_lines", "ocr_needed")
 
@@ -38,7 +39,11 @@ def structure(text: str, source: str = "<text>") -> Document:
 
 
 def structure_raw(raw, source: str | None = None) -> Document:
-    norm = normalise(raw.text)
+    text, back = rebuild_cell_tables(raw.text)   # tables flattened one cell per line → rows
+    norm = normalise(text)
+    if back is not None:   # offsets back into the loader's text
+        norm.source_index = [back[min(i, len(back) - 1)] for i in norm.source_index]
+        norm.flags.add("reflowed_lines")
     flags = set(raw.flags) | norm.flags
     notes = list(raw.notes) + norm.notes
     page = {**norm.page_metadata, **{k: v for k, v in raw.page_metadata.items() if v}}
