@@ -5,22 +5,51 @@ process), and each document is written in its own transaction.  A source whose b
 what the store already holds is skipped before extraction, so re-running an interrupted ingest
 completes the rest and re-ingesting an unchanged corpus is cheap.  A file that cannot be read is
 reported and never touches what is stored.
+
+Hostile and huge input (the limits are documented in README, "Limits"):
+
+- a file is checked against its loader's size limit (``MAX_BYTES`` of the loader module) from its
+  size on disk, before a byte of it is read;
+- discovery never aborts: an unreadable file, a broken link, a FIFO or an unreadable folder is one
+  entry in ``Report.failed`` and the rest goes on;
+- zip members are streamed to the temp folder with a running byte count that stops at the member's
+  limit whatever its header says; an archive may unpack at most ``ARCHIVE_MAX_BYTES`` in all
+  (nested archives included) and hold at most ``ARCHIVE_MAX_MEMBERS`` entries; a zip inside a zip
+  is read, one nested deeper than ``ARCHIVE_MAX_DEPTH`` is reported as skipped;
+- the temp folder is removed on SIGTERM/SIGINT, and temp folders left by a killed ingest (their
+  owner process gone) are swept at the start of the next one;
+- extraction workers die with their parent (``PR_SET_PDEATHSIG`` on Linux, and a parent watch).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import re
+import shutil
+import signal
+import stat
 import tempfile
+import threading
+import time
 import zipfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from importlib import import_module
+from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from .load import LOADERS, MULTI, LoadError
 from .store.base import Store
 
 NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
+
+MB = 1024 * 1024
+ARCHIVE_MAX_BYTES = 200 * MB      # unpacked bytes per archive, nested archives and refused members included
+ARCHIVE_MAX_MEMBERS = 10_000      # entries per archive (nested ones count against the outer archive)
+ARCHIVE_MAX_DEPTH = 2             # a zip inside a zip is read; a zip inside that is reported and skipped
+TMP_PREFIX = "zhengce-ingest-"
+_CHUNK = 1 << 16
 
 
 @dataclass
@@ -49,30 +78,98 @@ def file_hash(path: Path) -> str:
     return h.hexdigest()
 
 
+def size_limit(name: str | Path) -> int | None:
+    """The size limit (bytes) of the loader for a file of this name: its module's ``MAX_BYTES``."""
+    kind = LOADERS.get(Path(str(name)).suffix.lower())
+    if kind is None:
+        return None
+    return getattr(import_module(f"{__package__}.load.{kind}"), "MAX_BYTES", None)
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"file too large ({size // MB} MB; the limit is {limit // MB} MB)"
+
+
+def _reason(e: OSError) -> str:
+    return e.strerror or str(e) or type(e).__name__
+
+
+def _wanted(name: str) -> bool:
+    p = PurePosixPath(name)
+    ext = p.suffix.lower()
+    return (not p.name.startswith(".") and p.stem.upper() not in NOT_DOCUMENTS
+            and (ext in LOADERS or ext == ".zip"))
+
+
+def walk(root: Path, failed: list[dict]) -> list[Path]:
+    """The files under a folder (sorted, recursive, symlinked folders followed once); a folder that
+    cannot be listed is reported in ``failed``, never skipped silently."""
+    out: list[Path] = []
+    seen: set[str] = set()
+
+    def onerror(e: OSError) -> None:
+        failed.append({"path": e.filename or str(root), "error": f"cannot read folder ({_reason(e)})"})
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
+        real = os.path.realpath(dirpath)
+        if real in seen:               # a symlink loop, or the same folder linked twice
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames.sort()
+        out.extend(Path(dirpath) / f for f in filenames)
+    return sorted(out)
+
+
 def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
-    """Every document under paths: folders walked in sorted order, zip members unpacked to tmp."""
+    """Every document under paths: folders walked in sorted order, zip members unpacked to tmp.
+    Nothing here raises for one bad file: each problem is one entry in ``failed``."""
     for p in paths:
         path = Path(p)
-        if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.name.startswith(".") and f.stem.upper() not in NOT_DOCUMENTS:
-                    if f.suffix.lower() == ".zip":
-                        yield from _zip_members(f, tmp, failed)
-                    elif f.suffix.lower() in LOADERS:
-                        yield from _items(f, str(f.resolve()), failed)
-        elif path.suffix.lower() == ".zip" and path.is_file():
-            yield from _zip_members(path, tmp, failed)
-        elif path.is_file():
-            yield from _items(path, str(path.resolve()), failed)
+        try:
+            is_dir = path.is_dir()
+        except OSError:
+            is_dir = False
+        if is_dir:
+            for f in walk(path, failed):
+                if _wanted(f.name):
+                    yield from _file(f, tmp, failed, named=False)
+        elif os.path.lexists(path):
+            yield from _file(path, tmp, failed, named=True)
         else:
             failed.append({"path": str(p), "error": "no such file or directory"})
+
+
+def _file(f: Path, tmp: Path, failed: list[dict], named: bool) -> Iterator[Item]:
+    try:
+        st = f.stat()
+    except OSError as e:
+        broken = os.path.islink(f) and isinstance(e, FileNotFoundError)
+        failed.append({"path": str(f), "error": "broken symbolic link" if broken else f"cannot read ({_reason(e)})"})
+        return
+    if not stat.S_ISREG(st.st_mode):
+        failed.append({"path": str(f), "error": "not a regular file"})
+        return
+    if f.suffix.lower() == ".zip":
+        yield from _zip_members(f, tmp, failed)
+        return
+    limit = size_limit(f)
+    if limit is not None and st.st_size > limit:
+        failed.append({"path": str(f), "error": too_large(st.st_size, limit)})
+        return
+    yield from _items(f, str(f.resolve()), failed)
 
 
 def _items(path: Path, source: str, failed: list[dict]) -> Iterator[Item]:
     """The documents of one file: itself, or one per row of a spreadsheet export (each hashed by its
     own content, so editing one row re-extracts only that row)."""
     if LOADERS.get(path.suffix.lower()) not in MULTI:
-        yield Item(source, path, file_hash(path))
+        try:
+            digest = file_hash(path)
+        except OSError as e:
+            failed.append({"path": source, "error": f"cannot read ({_reason(e)})"})
+            return
+        yield Item(source, path, digest)
         return
     from .load import load_all
     try:
@@ -80,34 +177,127 @@ def _items(path: Path, source: str, failed: list[dict]) -> Iterator[Item]:
     except LoadError as e:
         failed.append({"path": source, "error": str(e)})
         return
+    except OSError as e:
+        failed.append({"path": source, "error": f"cannot read ({_reason(e)})"})
+        return
     for raw in raws:
         row = int(raw.source.rsplit("#row=", 1)[1])
         key = repr(sorted(raw.page_metadata.items())) + "\x00" + raw.text
         yield Item(f"{source}#row={row}", path, hashlib.sha1(key.encode("utf-8")).hexdigest(), row)
 
 
-def _zip_members(archive: Path, tmp: Path, failed: list[dict]) -> Iterator[Item]:
+class _Budget:
+    """What one top-level archive may still unpack: bytes (written, refused members included) and entries."""
+
+    def __init__(self) -> None:
+        self.bytes = ARCHIVE_MAX_BYTES
+        self.members = ARCHIVE_MAX_MEMBERS
+
+
+class _Overflow(Exception):
+    """A member's stream went past its limit (``archive``: the archive's total, not the member's)."""
+
+    def __init__(self, written: int, archive: bool) -> None:
+        super().__init__(written)
+        self.written, self.archive = written, archive
+
+
+def _entry_count(archive: Path) -> int | None:
+    """Entries the archive's end record announces, read without building the member list."""
     try:
-        with zipfile.ZipFile(archive) as z:
-            members = [m for m in z.infolist() if not m.is_dir()]
-            for m in members:
-                name = Path(m.filename)
-                if name.suffix.lower() not in LOADERS or name.name.startswith(".") or name.stem.upper() in NOT_DOCUMENTS:
-                    continue
-                if m.file_size > 200 * 1024 * 1024:
-                    failed.append({"path": f"{archive}!{m.filename}", "error": "archive member too large"})
-                    continue
-                target = tmp / hashlib.sha1(f"{archive}!{m.filename}".encode()).hexdigest()[:12] / name.name
+        with open(archive, "rb") as fp:
+            end = zipfile._EndRecData(fp)     # noqa: SLF001 - the stdlib's own reader of the end record
+    except Exception:  # noqa: BLE001 - ZipFile reports a broken archive itself
+        return None
+    return end[zipfile._ECD_ENTRIES_TOTAL] if end else None  # noqa: SLF001
+
+
+def _unpack(z: zipfile.ZipFile, m: zipfile.ZipInfo, target: Path, limit: int, budget: _Budget) -> None:
+    """Stream one member to target, counting bytes: stops at ``limit`` or at the archive's budget,
+    whatever the member's header says (zipfile itself also stops at the header's size and then
+    fails its CRC check).  Reads small chunks so a member is never expanded whole in memory."""
+    cap = min(limit, budget.bytes)
+    # deflate honours read sizes; bzip2/lzma decompress a whole compressed read at once
+    chunk = _CHUNK if m.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) else 1024
+    written = 0
+    try:
+        with z.open(m) as src, open(target, "wb") as dst:
+            while True:
+                data = src.read(chunk)
+                if not data:
+                    break
+                if written + len(data) > cap:
+                    written += len(data)
+                    raise _Overflow(written, archive=cap < limit)
+                dst.write(data)
+                written += len(data)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise
+    finally:
+        budget.bytes -= min(written, cap)
+
+
+def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None = None, depth: int = 1,
+                 budget: _Budget | None = None) -> Iterator[Item]:
+    """The documents of a zip archive, unpacked member by member into tmp (see the module's doc for
+    the limits).  ``label`` is the archive's own source name (``outer.zip!inner.zip`` when nested)."""
+    label = label or str(archive.resolve())
+    budget = budget or _Budget()
+    n = _entry_count(archive)
+    if n is not None and n > budget.members:
+        failed.append({"path": label, "error": f"archive has {n} entries (the limit is {ARCHIVE_MAX_MEMBERS})"})
+        return
+    try:
+        z = zipfile.ZipFile(archive)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+        failed.append({"path": label, "error": f"not a readable zip archive ({e})"})
+        return
+    with z:
+        infos = [m for m in z.infolist() if not m.is_dir()]
+        budget.members -= len(infos)
+        if budget.members < 0:
+            failed.append({"path": label, "error": f"archive has more than {ARCHIVE_MAX_MEMBERS} entries"})
+            return
+        for m in infos:
+            src = f"{label}!{m.filename}"
+            name = PurePosixPath(m.filename.replace("\\", "/")).name
+            if not _wanted(name):
+                continue
+            nested = name.lower().endswith(".zip")
+            if nested and depth >= ARCHIVE_MAX_DEPTH:
+                failed.append({"path": src, "error": f"archive nested more than {ARCHIVE_MAX_DEPTH} deep: skipped"})
+                continue
+            limit = ARCHIVE_MAX_BYTES if nested else size_limit(name)
+            if m.file_size > limit:
+                failed.append({"path": src, "error": too_large(m.file_size, limit)})
+                continue
+            if m.file_size > budget.bytes:
+                failed.append({"path": label, "error": f"archive unpacks to more than {ARCHIVE_MAX_BYTES // MB} MB: "
+                                                       f"stopped at {m.filename}"})
+                return
+            target = tmp / hashlib.sha1(src.encode("utf-8", "surrogatepass")).hexdigest()[:16] / name
+            try:
                 target.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    with z.open(m) as src, open(target, "wb") as dst:
-                        dst.write(src.read())
-                except (zipfile.BadZipFile, OSError, RuntimeError) as e:
-                    failed.append({"path": f"{archive}!{m.filename}", "error": f"cannot unpack ({e})"})
-                    continue
-                yield from _items(target, f"{archive.resolve()}!{m.filename}", failed)
-    except (zipfile.BadZipFile, OSError) as e:
-        failed.append({"path": str(archive), "error": f"not a readable zip archive ({e})"})
+                _unpack(z, m, target, limit, budget)
+            except _Overflow as e:
+                if e.archive:
+                    failed.append({"path": label, "error": f"archive unpacks to more than {ARCHIVE_MAX_BYTES // MB} "
+                                                           f"MB: stopped at {m.filename}"})
+                    return
+                failed.append({"path": src, "error": f"member expands beyond the limit of {limit // MB} MB "
+                                                     f"(its header says {m.file_size} bytes)"})
+                continue
+            except Exception as e:  # noqa: BLE001 - CRC errors, encryption, unknown compression, bad names …
+                failed.append({"path": src, "error": f"cannot unpack ({type(e).__name__}: {e})"})
+                continue
+            if nested:
+                yield from _zip_members(target, tmp, failed, label=src, depth=depth + 1, budget=budget)
+                with contextlib.suppress(OSError):
+                    target.unlink()
+            else:
+                yield from _items(target, src, failed)
 
 
 def _sheet_row(path: str, row: int):
@@ -131,59 +321,158 @@ def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, di
         return source, doc.record(), None
     except LoadError as e:
         return source, None, str(e)
+    except RecursionError:
+        return source, None, "document nested too deeply to process"
+    except MemoryError:
+        return source, None, "out of memory while extracting"
     except Exception as e:  # noqa: BLE001 - a document that breaks an extractor is reported, not fatal
         return source, None, f"internal error while extracting: {type(e).__name__}: {e}"
+
+
+# --- temp folders, signals, workers ----------------------------------------------------------------
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def sweep_stale_temp(root: str | Path | None = None) -> int:
+    """Remove temp folders of ingests whose process is gone (killed with SIGKILL); how many."""
+    n = 0
+    for d in Path(root or tempfile.gettempdir()).glob(TMP_PREFIX + "*"):
+        m = re.match(re.escape(TMP_PREFIX) + r"(\d+)-", d.name)
+        try:
+            if m:
+                stale = int(m.group(1)) != os.getpid() and not _alive(int(m.group(1)))
+            else:                  # a folder of an older zhengce (no pid in its name): when a day old
+                stale = time.time() - d.stat().st_mtime > 86400
+            if stale and d.is_dir():
+                shutil.rmtree(d, ignore_errors=True)
+                n += 1
+        except OSError:
+            continue
+    return n
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM (or SIGINT) during an ingest: raised in the main thread so the temp folder is removed."""
+
+
+@contextlib.contextmanager
+def _signals_raise():
+    """While an ingest runs, SIGTERM raises ``Interrupted`` (SIGINT already raises KeyboardInterrupt),
+    so every ``finally`` runs.  Only the main thread can install handlers; elsewhere a no-op."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise Interrupted(f"signal {signum}")
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
+def _worker_init(parent: int) -> None:
+    """In each extraction worker: die with the parent, leave signals to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)      # Ctrl-C reaches the parent, which ends the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    with contextlib.suppress(Exception):              # Linux: the kernel kills us when the parent dies
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:                        # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch():                                      # elsewhere (and as a second line): poll the parent
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+    threading.Thread(target=watch, name="zhengce-parent-watch", daemon=True).start()
+
+
+def _end_pool(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now: pending work cancelled, running workers killed (not waited for)."""
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.kill()
+    for p in procs:
+        with contextlib.suppress(Exception):
+            p.join(2)
 
 
 def ingest(paths: list[str], store: Store, workers: int = 1,
            progress: Callable[[int, int], None] | None = None) -> Report:
     report = Report()
-    with tempfile.TemporaryDirectory(prefix="zhengce-ingest-") as tmpdir:
-        items = list(discover(paths, Path(tmpdir), report.failed))
-        todo = []
-        for it in items:
-            if store.source_hash(it.source) == it.content_hash:
-                report.unchanged += 1
-            else:
-                todo.append(it)
-        done = report.unchanged
-        if progress:
-            progress(done, len(items))
-        by_source = {it.source: it for it in todo}
-
-        def store_result(source, record, error):
-            nonlocal done
-            done += 1
-            if error:
-                report.failed.append({"path": source, "error": error})
-            else:
-                it = by_source[source]
-                outcome = store.put(record, source, it.content_hash, record["format"])
-                if outcome == "ingested":
-                    report.ingested += 1
-                else:
-                    report.unchanged += 1
-            if progress:
-                progress(done, len(items))
-
-        if workers > 1 and len(todo) > 1:
-            from collections import deque
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                # a bounded window of documents in flight keeps memory flat however large the corpus;
-                # results are stored in submission order, so the store sees a deterministic sequence
-                window: deque = deque()
-                for it in todo:
-                    window.append(pool.submit(extract_one, str(it.path), it.source, it.row))
-                    if len(window) >= 4 * workers:
-                        store_result(*window.popleft().result())
-                while window:
-                    store_result(*window.popleft().result())
-        else:
-            for it in todo:
-                store_result(*extract_one(str(it.path), it.source, it.row))
+    sweep_stale_temp()
+    tmpdir = tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{os.getpid()}-")
+    try:
+        with _signals_raise():
+            _ingest(paths, store, workers, progress, Path(tmpdir), report)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
     if report.ingested:
         store.resolve_citations()
     return report
+
+
+def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
+    items = list(discover(paths, tmp, report.failed))
+    todo = []
+    for it in items:
+        if store.source_hash(it.source) == it.content_hash:
+            report.unchanged += 1
+        else:
+            todo.append(it)
+    done = report.unchanged
+    if progress:
+        progress(done, len(items))
+    by_source = {it.source: it for it in todo}
+
+    def store_result(source, record, error):
+        nonlocal done
+        done += 1
+        if error:
+            report.failed.append({"path": source, "error": error})
+        else:
+            it = by_source[source]
+            outcome = store.put(record, source, it.content_hash, record["format"])
+            if outcome == "ingested":
+                report.ingested += 1
+            else:
+                report.unchanged += 1
+        if progress:
+            progress(done, len(items))
+
+    if workers > 1 and len(todo) > 1:
+        from collections import deque
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        try:
+            # a bounded window of documents in flight keeps memory flat however large the corpus;
+            # results are stored in submission order, so the store sees a deterministic sequence
+            window: deque = deque()
+            for it in todo:
+                window.append(pool.submit(extract_one, str(it.path), it.source, it.row))
+                if len(window) >= 4 * workers:
+                    store_result(*window.popleft().result())
+            while window:
+                store_result(*window.popleft().result())
+        except BaseException:
+            _end_pool(pool)
+            raise
+        pool.shutdown()
+    else:
+        for it in todo:
+            store_result(*extract_one(str(it.path), it.source, it.row))
 
 
 def default_workers() -> int:

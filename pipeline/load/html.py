@@ -13,7 +13,18 @@ from pathlib import Path
 
 from ..model import RawDocument, RawTable
 from .base import LoadError, cells_line
-from .text import decode
+from .text import MAX_BYTES, decode
+
+MAX_DEPTH = 2000        # nesting of container elements (div, section, table …) a page may have
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+         "wbr", "keygen", "command", "basefont", "bgsound", "frame", "image", "isindex", "spacer"}
+# elements the parser closes by itself (an unclosed <p> or <li> does not nest) and formatting elements
+# (an unclosed <font> costs the parser nothing): neither counts towards the nesting estimate
+_IMPLIED = {"p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "rtc", "colgroup",
+            "caption", "thead", "tbody", "tfoot", "head", "body", "html", "a", "b", "big", "code", "em", "font",
+            "i", "nobr", "s", "small", "strike", "strong", "tt", "u", "span"}
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>")
+_SKIP = re.compile(r"<!--.*?-->|<(script|style|textarea)\b.*?</\1\s*>", re.S | re.I)
 
 CONTAINERS = ("#UCAP-CONTENT", ".TRS_Editor", "#zoom", ".article_con", ".pages_content", "#pages_content",
               ".article-content", "#article-content", ".xxgk_content", ".content_text", "#content", ".content",
@@ -52,17 +63,38 @@ def _metadata_tables(tree, meta: dict[str, str]) -> None:
             tbl.decompose()
 
 
-def render(node, tables: list[RawTable]) -> str:
-    """Block-aware text of a node: paragraphs on their own lines, tables as `` | `` rows."""
-    out: list[str] = []
+def nesting(text: str) -> int:
+    """How deeply a page nests its container elements, estimated from its tags before parsing (an
+    HTML parser spends time quadratic in the depth: 50,000 nested <div>s take lexbor seconds)."""
+    depth = deepest = 0
+    for m in _TAG.finditer(_SKIP.sub("", text)):
+        name = m.group(2).lower()
+        if name in _VOID or name in _IMPLIED or m.group(3):
+            continue
+        if m.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
-    def walk(n):
+
+def render(node, tables: list[RawTable]) -> str:
+    """Block-aware text of a node: paragraphs on their own lines, tables as `` | `` rows.  An
+    explicit stack, not recursion, so no nesting depth can exhaust Python's stack."""
+    out: list[str] = []
+    stack: list = [node]       # nodes to visit, and "\n" markers closing a block
+    while stack:
+        n = stack.pop()
+        if isinstance(n, str):
+            out.append(n)
+            continue
         tag = n.tag
         if tag in DROP or tag == "-comment":
-            return
+            continue
         if tag == "-text":
             out.append(n.text_content or "")
-            return
+            continue
         if tag == "table":
             rows = []
             for tr in n.css("tr"):
@@ -75,16 +107,12 @@ def render(node, tables: list[RawTable]) -> str:
                 else:
                     tables.append(RawTable(rows=rows))
                     out.append("\n" + "\n".join(cells_line(r) for r in rows) + "\n")
-            return
+            continue
         block = tag in BLOCK
         if block:
             out.append("\n")
-        for child in n.iter(include_text=True):
-            walk(child)
-        if block:
-            out.append("\n")
-
-    walk(node)
+            stack.append("\n")
+        stack.extend(reversed(list(n.iter(include_text=True))))
     text = "".join(out)
     text = re.sub(r"[ \t\u00a0]*\n[ \t\u00a0\n]*", "\n", text)
     return text.strip("\n")
@@ -92,6 +120,9 @@ def render(node, tables: list[RawTable]) -> str:
 
 def load(path: Path) -> RawDocument:
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise LoadError(f"file too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
         data = path.read_bytes()
     except OSError as e:
         raise LoadError(e.strerror or "cannot read") from None
@@ -108,6 +139,9 @@ def load(path: Path) -> RawDocument:
         text, _ = decode(data, path.name)
     if not re.search(r"<\s*(html|body|div|p|table|span|br)\b", text[:200_000], re.I):
         raise LoadError("not an HTML page (no HTML elements)")
+    depth = nesting(text)
+    if depth > MAX_DEPTH:
+        raise LoadError(f"page nested too deeply ({depth} levels of elements; the limit is {MAX_DEPTH})")
     from selectolax.lexbor import LexborHTMLParser
     tree = LexborHTMLParser(text)
     meta: dict[str, str] = {}
@@ -134,8 +168,11 @@ def load(path: Path) -> RawDocument:
         notes.append("main text from the page's content container")
     else:
         import trafilatura  # lazily: it pulls in lxml and friends
-        body = trafilatura.extract(text, output_format="txt", include_tables=True, include_comments=False,
-                                   favor_recall=True) or ""
+        try:
+            body = trafilatura.extract(text, output_format="txt", include_tables=True, include_comments=False,
+                                       favor_recall=True) or ""
+        except RecursionError:   # its tree walks recurse; our own rendering below does not
+            body = ""
         if not body.strip():
             root = tree.body or tree.root
             body = render(root, tables) if root is not None else ""
