@@ -280,8 +280,20 @@ def segment(doc) -> list[tuple[int, int]]:
                 for s2, e2 in _split_at_new_cue(text, s1, e1):
                     s2, e2 = _trim(text, s2, e2)
                     if e2 - s2 >= 2 and _WORDY.search(text, s2, e2):
-                        spans.append((s2, e2))
+                        if spans and LABELLED_LIST.match(text, s2, e2) and not text[spans[-1][1]:s2].strip() \
+                                and not _starts_section(doc, spans[-1][1], s2) and LABELLED_LIST.match(text[s2:e2]):
+                            spans[-1] = (spans[-1][0], e2)   # （责任单位：市科委） closes the clause before it
+                        else:
+                            spans.append((s2, e2))
     return spans
+
+
+LABELLED_LIST = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|责任部门|负责部门|牵头部门|配合单位|支撑单位|推进单位|"
+                           r"实施单位|主责单位|协同单位|参与单位)[：:][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?$")
+
+
+def _starts_section(doc, a: int, b: int) -> bool:
+    return any(a <= sec.span[0] < b for sec in doc.sections)
 
 
 # --- actors ---------------------------------------------------------------------------------
@@ -324,6 +336,7 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
+    p = re.sub(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]", "", p)
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
         return None
@@ -360,7 +373,7 @@ def _pair_words() -> frozenset[str]:
     return frozenset(r["word"] for r in table("actor_pair_words"))
 
 
-JOINERS = ("尤其是", "特别是", "以及", "或者", "及", "和", "与")
+JOINERS = ("尤其是", "特别是", "以及", "及其", "或者", "及", "和", "与")
 
 
 def _split_pair(phrase: str) -> list[str]:
@@ -368,7 +381,7 @@ def _split_pair(phrase: str) -> list[str]:
     bare 单位/家长 beside 和 makes one joint subject) and 本级或者上级总河长 (本级 is no actor) stay whole."""
     for sep in JOINERS:
         if sep in phrase:
-            parts = [p for p in phrase.split(sep)]
+            parts = [p for p in phrase.split(sep)]     # X及其有关部门 → X | 有关部门
             if all(len(p) >= 2 and actor_kind(p) for p in parts) and not any(p in _pair_words() for p in parts):
                 return [q for p in parts for q in _split_pair(p)]
     return [phrase]
@@ -390,8 +403,9 @@ def split_members(phrase: str) -> list[str]:
         if all(actor_kind(x) and len(x) >= 2 for x in pieces):
             out = [q for x in pieces for q in _split_pair(x)]
             return out if all(actor_kind(q) for q in out) else [phrase]
-        # 市、区（县）河长制工作机构和河长制工作责任单位: the shared-suffix list and a unit of its own
-        for sep in ("以及", "及", "和"):
+        # 市、区（县）河长制工作机构和河长制工作责任单位, 市、区（县）、镇人民政府、街道办事处: the
+        # shared-suffix list and a unit of its own
+        for sep in ("以及", "及", "和", "、"):
             left, _, right = p.rpartition(sep)
             head = head_at_end(right)
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
@@ -402,15 +416,18 @@ def split_members(phrase: str) -> list[str]:
 
 def _np_end(window: str, start: int) -> int | None:
     """End of the first actor phrase starting at window[start]: the first head word, stretched to a
-    head ending up to four characters further with no separator or verb between (高等院 → 高等院校,
-    集团 → 集团成员校, 行业主 → 行业主管部门)."""
+    longer head written over it from its start or right after it, up to four characters further
+    with no separator or verb between (高等院 → 高等院校, 集团 → 集团成员校, 行业主 → 行业主管部门;
+    but 教师大胆 stays 教师: 师大 starts inside 教师)."""
     for n in range(start + 2, len(window) + 1):
-        if head_at_end(window, n):
+        head = head_at_end(window, n)
+        if head:
             best = n
             for k in range(1, 5):
                 if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
                     break
-                if head_at_end(window, n + k):
+                longer = head_at_end(window, n + k)
+                if longer and (n + k - len(longer) == n - len(head) or n + k - len(longer) >= n):
                     best = n + k
             return best
     return None
@@ -467,6 +484,9 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
             actors = split_members(a) if a else []
     if not actors:
         actors = _leading_subjects(text[:cue_pos])
+    if not actors:
+        left = _PART_BREAK.split(text[:cue_pos])[-1]
+        actors = _leading_subjects(left) if left else []     # …，市总河长每年巡查不少于一次
     for partner in partners(text):
         if actors and partner not in actors:
             actors.append(partner)
@@ -481,13 +501,16 @@ def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
     for m in PARTNER.finditer(text):
+        if not head_at_end(text, m.start()):
+            continue                      # 产业协同创新领导小组: 协同 inside a name
         a = _clean_actor(m["units"])
         if a:
             out += [x for x in split_members(a) if x not in out]
     return out
 
 
-LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责|联合|组织|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每年|要|应|须)")
+LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责|联合|组织|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|"
+                          r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
 
 
 def _leading_subjects(text: str) -> list[str]:

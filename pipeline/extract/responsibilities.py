@@ -119,6 +119,8 @@ def explicit_lists(text: str):
             vm = verb_re.search(part)
             role = verb_roles[vm.group(1)] if vm else None
             units_text = part[:vm.start()] if vm else part
+            if vm:      # （省外办、省贸促会按职责分工配合）: the manner words before the verb
+                units_text = MANNER_BEFORE_VERB.sub("", units_text)
             units = split_units(units_text, bs + 1 + ps)
             if not units or sum(e - s for _, s, e in units) < 0.6 * len(units_text.replace("、", "")):
                 parsed = None
@@ -133,6 +135,9 @@ def explicit_lists(text: str):
         for units, role in parsed:
             for unit, s, e in units:
                 yield unit, role or "responsible", s, e, bs, be
+
+
+MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|根据职责|分别|共同|积极|做好)+$")
 
 
 SUBJECT_VERB = re.compile(
@@ -171,6 +176,53 @@ def _part_subject(first: str) -> str | None:
 
 
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
+
+
+CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,]")
+SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
+
+
+def prose_units(c) -> list[tuple[str, str]]:
+    """(unit, role) for the organisations a clause charges by name (SCHEMA "Responsibilities"):
+    the subject of an obligation or prohibition (各级人民政府应当…, 国家发展改革委、国家能源局…进行),
+    a generic subject as written (相关部门应当…, 各有关单位要…), 由X牵头/负责 (lead/responsible),
+    请X… (responsible), X会同Y… (X lead, Y support), X…，协同/配合… (also support), and the
+    organisations that open a part with a task verb (市教研室每学期组织…).  One entry per member of an
+    enumeration (区发展改革委、区投促办、区财政局 → three)."""
+    from .clauses import partners, split_members
+    text = c.text
+    actors: list[str] = []
+    if CONDITION.match(text):
+        return []      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
+    if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
+        actors = list(c.actors)
+    if c.kind not in ("permission", "encouragement"):
+        for subject in clause_subjects(text):
+            for p in split_members(subject):
+                if p not in actors:
+                    actors.append(p)
+    together = partners(text) if actors else []
+    out: list[tuple[str, str]] = []
+    for actor in actors:
+        pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
+        for unit in (pieces if len(pieces) > 1 else [actor]):
+            if (actor_kind(unit) != "org" and not is_org(unit)) or not is_unit(unit):
+                continue
+            k = text.find(unit)
+            after = text[k + len(unit):k + len(unit) + 12] if k >= 0 else ""
+            if unit in together or SUPPORT_TASK.match(text[k + len(unit):] if k >= 0 else ""):
+                role = "support"      # 相关部门、金融机构应当予以配合
+            elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须)?(?:会同|联合)", after)):
+                role = "lead"
+            elif re.match(r"^(?:要|应|应当)?(?:配合|协助|协同|参与)", after):
+                role = "support"
+            else:
+                role = "responsible"
+            out.append((unit, role))
+            if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
+                out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
+    return out
+
 
 
 def _starts_with_noun(phrase: str) -> bool:
@@ -255,36 +307,22 @@ def extract(doc) -> None:
         out.append(Responsibility(unit=canon, surface=unit if unit != canon else None, role=role, section_id=sid,
                                   clause_ids=clause_ids, span=(s, e)))
 
+    lists = set()
     for unit, role, s, e, bs, be in explicit_lists(text):
         sid = section_at(doc.sections, bs)
         ids = [cid for (cs, ce), cid, csid in clause_spans if csid == sid and cs < bs][-20:]
         add(unit, role, s, e, sid, ids)
+        lists.add((bs, be))
 
     for c in doc.clauses:
-        if c.kind == "fact" or c.cue == "请" or _in_notice(doc, c.span[0]):
-            continue   # 请认真贯彻落实 asks the notice's recipients to act, it names no task
-        actors = list(c.actors) if c.kind in ("obligation", "prohibition") else []
-        if c.kind not in ("permission", "encouragement"):
-            # a subject list stays whole (学校和单位, 幼儿园、中小学校和中等职业学校) unless each member is
-            # addressed on its own (各乡镇、各部门)
-            for subject in clause_subjects(c.text):
-                pieces = subject.split("、")
-                for p in (pieces if len(pieces) > 1 and all(x.startswith("各") for x in pieces) else [subject]):
-                    if p not in actors:
-                        actors.append(p)
-        expanded = []
-        for actor in actors:
-            # a bracketed list closing a task, （合肥海关、省商务厅负责）, is one unit per member
-            pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and c.text[:1] in "（(" else []
-            expanded += pieces if len(pieces) > 1 else [actor]
-        for actor in expanded:
-            if (actor_kind(actor) != "org" and not is_org(actor)) or not is_unit(actor) or GENERIC.match(actor):
-                continue
-            k = c.text.find(actor)
-            after = c.text[k + len(actor):k + len(actor) + 12] if k >= 0 else ""
-            role = "lead" if "牵头" in after else "support" if re.match(r"^(?:要|应)?(?:配合|协助|协同|参与)", after) else "responsible"
+        if c.kind == "fact" or _in_notice(doc, c.span[0]):
+            continue   # 请认真贯彻落实 in the notice asks its recipients to act, it names no task
+        if any(bs <= c.span[0] and c.span[1] <= be + 1 for bs, be in lists):
+            continue   # （合肥海关牵头，省贸促会按职责分工配合）: read as a list above
+        for unit, role in prose_units(c):
+            k = c.text.find(unit)
             s = c.span[0] + max(k, 0)
-            add(actor, role, s, s + len(actor), c.section_id, [c.id])
+            add(unit, role, s, s + len(unit), c.section_id, [c.id])
     for c in doc.clauses:
         if c.kind == "fact" or _in_notice(doc, c.span[0]):
             continue
