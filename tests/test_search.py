@@ -131,11 +131,11 @@ def test_plain_store_is_synced_on_open(tmp_path, records):
         plain.put(rec, f"/d/{i}", f"h{i}", "txt")
     b = SQLiteSearch(plain)
     n = b.search(SearchQuery("", facets=False)).total
-    assert n == sum(len(r["clauses"]) for r in records[:2])
+    assert n == sum(len(list(kwmod.clause_rows(r))) for r in records[:2])     # one row per sentence unit
     plain.put(records[2], "/d/2", "h2", "txt")           # written behind the index's back
     assert kwmod.stale(plain.db)[1] == [records[2]["doc_id"]]
     assert b.sync() == 1
-    assert b.search(SearchQuery("", facets=False)).total == n + len(records[2]["clauses"])
+    assert b.search(SearchQuery("", facets=False)).total == n + len(list(kwmod.clause_rows(records[2])))
     plain.close()
 
 
@@ -194,7 +194,10 @@ def test_reindex_rebuilds_everything(store):
     b = SQLiteSearch(store)
     before = b.search(SearchQuery("课后服务", limit=50, facets=False))
     report = b.reindex()
-    assert report["clauses"] == store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
+    # every clause of the store is in exactly one indexed sentence unit (or is a stray label)
+    assert report["clauses"] == store.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
+    n_members = store.db.execute("SELECT COUNT(*) FROM search_members").fetchone()[0]
+    assert report["clauses"] < n_members <= store.db.execute("SELECT COUNT(*) FROM clauses").fetchone()[0]
     assert report["embedded"] > 0 and report["model"] == "tfidf"
     assert keys(b.search(SearchQuery("课后服务", limit=50, facets=False))) == keys(before)
 
@@ -360,3 +363,32 @@ def test_matched_says_when_only_some_words_matched(seed_search):
     d = res.as_dict()
     assert d["matched"] == "some" and "query" in d
     assert seed_search.search(SearchQuery("课后服务", limit=3)).matched == "all"
+
+
+# --- sentence units ------------------------------------------------------------------------------
+
+def test_units_group_a_sentence_and_its_label():
+    from zhengce.pipeline.search.units import is_label, sentence_units
+    text = "完善公用经费管理办法，确保学校正常运转。（责任单位：市教育局）\n加强督导。"
+    cl = [{"id": "c1", "section_id": "s1", "text": "完善公用经费管理办法，", "span": (0, 11)},
+          {"id": "c2", "section_id": "s1", "text": "确保学校正常运转。", "span": (11, 20)},
+          {"id": "c3", "section_id": "s1", "text": "（责任单位：市教育局）", "span": (20, 31)},
+          {"id": "c4", "section_id": "s1", "text": "加强督导。", "span": (32, 37)}]
+    units = sentence_units({"text": text, "clauses": cl})
+    assert [[c["id"] for c in u.members] for u in units] == [["c1", "c2", "c3"], ["c4"]]
+    assert units[0].text == "完善公用经费管理办法，确保学校正常运转。（责任单位：市教育局）"
+    assert is_label("（责任单位：市科委）") and is_label("（有条件的可适当增加1-2个）") and not is_label("加强督导。")
+
+
+def test_hit_is_a_sentence_with_the_matching_clause(seed_search):
+    from zhengce.pipeline.search import SearchQuery
+    for mode in ("keyword", "hybrid"):
+        for h in seed_search.search(SearchQuery("课后服务", mode=mode, limit=10, facets=False)).hits:
+            assert h.clause_id in h.clause_ids and h.clause_text == h.text[h.clause_span[0]:h.clause_span[1]]
+            assert not h.text.startswith(("（责任单位", "(责任单位"))       # a label is never a hit of its own
+            assert h.title                                                  # title, or the file name
+
+
+def test_similar_takes_any_clause_of_a_unit(seed_search):
+    row = seed_search.db.execute("SELECT doc_id, clause_id FROM search_members ORDER BY rid DESC LIMIT 1").fetchone()
+    assert seed_search.similar(f"{row[0]}:{row[1]}", limit=3).hits

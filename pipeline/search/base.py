@@ -96,6 +96,11 @@ class Hit:
     highlight: str
     heading: Optional[str] = None
     matched_by: Optional[str] = None   # keyword: "words" (jieba) or "substring" (trigram fallback)
+    # a hit is a sentence unit (a sentence or list item, its labels included): its clauses, and the
+    # one that matched the query best (clause_id / kind / clause_text, at clause_span in text)
+    clause_ids: list[str] = field(default_factory=list)
+    clause_span: Optional[list[int]] = None
+    clause_text: Optional[str] = None
 
     def as_dict(self) -> dict:
         return asdict(self)

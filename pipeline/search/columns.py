@@ -64,7 +64,8 @@ class ClauseColumns:
 
     @classmethod
     def from_db(cls, db) -> "ClauseColumns":
-        got = db.execute("SELECT rid, doc_id, kind, has_target FROM search_clauses").fetchall()
+        from .base import CLAUSE_KINDS
+        got = db.execute("SELECT rid, doc_id, kind, has_target, coalesce(kinds, kind) FROM search_clauses").fetchall()
         n = len(got)
         rid = np.fromiter((r[0] for r in got), dtype=np.int64, count=n)
         doc_ids = sorted({r[1] for r in got})
@@ -72,11 +73,14 @@ class ClauseColumns:
         doc = np.fromiter((doc_index[r[1]] for r in got), dtype=np.int32, count=n)
         kind, kinds = _codes([r[2] for r in got])
         has_target = np.fromiter((bool(r[3]) for r in got), dtype=bool, count=n)
+        bit = {k: 1 << i for i, k in enumerate(CLAUSE_KINDS)}
+        kindbits = np.fromiter((sum(bit.get(k, 0) for k in set((r[4] or "").split(","))) for r in got),
+                               dtype=np.uint8, count=n)
         del got
         order = np.lexsort((rid, doc))          # rows in (doc_id, rid) order: the tie-break order
         a: dict[str, np.ndarray] = {"rid": rid[order], "doc": doc[order], "kind": kind[order],
                                     "kinds": _strs(kinds), "has_target": has_target[order],
-                                    "doc_ids": _strs(doc_ids)}
+                                    "kindbits": kindbits[order], "doc_ids": _strs(doc_ids)}
         meta = {r[0]: r[1:] for r in db.execute(
             "SELECT d.doc_id, d.province, d.level, d.year, d.doc_type, d.issuer, sd.title FROM documents d "
             "LEFT JOIN search_docs sd ON sd.doc_id = d.doc_id")}
@@ -139,8 +143,13 @@ class ClauseColumns:
             m &= self.doc_mask(store, doc_filters)[at(self.doc)]
         if filters.get("kind"):
             wanted = {k.strip() for k in str(filters["kind"]).split(",") if k.strip()}
-            codes = [i for i, k in enumerate(self.kinds) if k in wanted]
-            m &= np.isin(at(self.kind), codes)
+            if "kindbits" in self.arrays:    # a sentence unit passes when any of its clauses is of the kind
+                from .base import CLAUSE_KINDS
+                bits = sum(1 << i for i, k in enumerate(CLAUSE_KINDS) if k in wanted)
+                m &= (at(self.arrays["kindbits"]) & bits) > 0
+            else:
+                codes = [i for i, k in enumerate(self.kinds) if k in wanted]
+                m &= np.isin(at(self.kind), codes)
         for key in ("unit", "indicator"):
             if filters.get(key):
                 prow, codes, _, folded = self.pairs[key]

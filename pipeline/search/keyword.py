@@ -43,8 +43,9 @@ SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (doc_id TEXT PRIMARY KEY, ingested_at REAL, title TEXT);
 CREATE TABLE IF NOT EXISTS search_clauses (
   rid INTEGER PRIMARY KEY, doc_id TEXT NOT NULL, clause_id TEXT NOT NULL, section_id TEXT, kind TEXT,
-  heading TEXT, text TEXT, text_hash TEXT, has_target INTEGER, ord INTEGER
+  heading TEXT, text TEXT, text_hash TEXT, has_target INTEGER, ord INTEGER, kinds TEXT, members TEXT
 );
+CREATE TABLE IF NOT EXISTS search_members (doc_id TEXT, clause_id TEXT, rid INTEGER, PRIMARY KEY (doc_id, clause_id)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ix_sc_doc ON search_clauses(doc_id, clause_id);
 CREATE INDEX IF NOT EXISTS ix_sc_hash ON search_clauses(text_hash);
 CREATE INDEX IF NOT EXISTS ix_sc_kind ON search_clauses(kind);
@@ -82,6 +83,7 @@ def text_hash(text: str) -> str:
 
 # (search_fts_v / search_grams_v: fts5vocab views of format-2 indexes, dropped with them)
 INDEX_TABLES = ("search_fts_v", "search_grams_v", "search_fts", "search_tri", "search_grams", "search_terms", "search_units",
+                "search_members",
                 "search_indicators", "search_clauses", "search_docs")
 
 
@@ -125,8 +127,14 @@ def bump_generation(db) -> None:
 
 # --- maintenance ----------------------------------------------------------------------------
 
+KIND_PRIORITY = ("prohibition", "obligation", "encouragement", "permission", "goal", "fact", "other")
+
+
 def clause_rows(rec: dict) -> Iterable[dict]:
-    """What the index keeps of each clause of a record."""
+    """What the index keeps of each sentence unit of a record (``units.sentence_units``): one row
+    per unit, holding its clauses' ids, kinds, units and indicators; its ``kind`` is the strongest of
+    its clauses' kinds (prohibition before obligation … before other), ``kinds`` all of them."""
+    from .units import is_label, sentence_units
     sections = {s["id"]: s for s in rec.get("sections", [])}
     target_clauses: dict[str, list[str]] = {}
     for t in rec.get("targets", []):
@@ -142,19 +150,32 @@ def clause_rows(rec: dict) -> Iterable[dict]:
                 units_by_clause.setdefault(cid, set()).add(r["unit"])
         elif r.get("section_id"):
             units_by_section.setdefault(r["section_id"], set()).add(r["unit"])
-    for i, c in enumerate(rec.get("clauses", [])):
-        chain, sid, seen = [], c.get("section_id"), set()
+    for i, u in enumerate(sentence_units(rec)):
+        if all(is_label(c["text"]) for c in u.members) and len(u.members) == 1 and i > 0:
+            continue     # a stray label: never a hit of its own
+        chain, sid, seen = [], u.section_id, set()
         while sid and sid in sections and sid not in seen:
             seen.add(sid)
             if sections[sid].get("heading"):
                 chain.append(sections[sid]["heading"])
             sid = sections[sid].get("parent")
-        units = set(units_by_clause.get(c["id"], ())) | set(units_by_section.get(c.get("section_id") or "", ()))
-        units |= set(c.get("actors") or [])
-        yield {"clause_id": c["id"], "section_id": c.get("section_id"), "kind": c.get("kind") or "other",
-               "heading": " / ".join(reversed(chain)), "text": c["text"], "text_hash": text_hash(c["text"]),
-               "has_target": int(c["id"] in target_clauses), "ord": i,
-               "units": sorted(units), "indicators": sorted(set(target_clauses.get(c["id"], [])))}
+        units = set(units_by_section.get(u.section_id or "", ()))
+        indicators: set[str] = set()
+        kinds = []
+        for c in u.members:
+            units |= set(units_by_clause.get(c["id"], ())) | set(c.get("actors") or [])
+            indicators |= set(target_clauses.get(c["id"], []))
+            k = c.get("kind") or "other"
+            if k not in kinds:
+                kinds.append(k)
+        kind = min(kinds, key=lambda k: KIND_PRIORITY.index(k) if k in KIND_PRIORITY else len(KIND_PRIORITY))
+        members = [[c["id"], a, b, c.get("kind") or "other"] for c, (a, b) in zip(u.members, u.offsets)]
+        yield {"clause_id": u.members[0]["id"], "section_id": u.section_id, "kind": kind,
+               "heading": " / ".join(reversed(chain)), "text": u.text, "text_hash": text_hash(u.text),
+               "has_target": int(any(c["id"] in target_clauses for c in u.members)), "ord": i,
+               "kinds": ",".join(kinds), "members": json.dumps(members, ensure_ascii=False),
+               "clause_ids": [c["id"] for c in u.members],
+               "units": sorted(units), "indicators": sorted(indicators)}
 
 
 def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
@@ -168,15 +189,17 @@ def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
     doc_tokens = document_filter_tokens(db, doc_id)
     for row in clause_rows(rec):
         cur = db.execute("INSERT INTO search_clauses (doc_id, clause_id, section_id, kind, heading, text, text_hash, "
-                         "has_target, ord) VALUES (?,?,?,?,?,?,?,?,?)",
+                         "has_target, ord, kinds, members) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                          (doc_id, row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"],
-                          row["text_hash"], row["has_target"], row["ord"]))
+                          row["text_hash"], row["has_target"], row["ord"], row["kinds"], row["members"]))
         rid = cur.lastrowid
+        db.executemany("INSERT OR REPLACE INTO search_members VALUES (?,?,?)",
+                       [(doc_id, cid, rid) for cid in row["clause_ids"]])
         if row["heading"] not in heading_tokens:
             seg = segmented(row["heading"])
             heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
         heading, heading_ids = heading_tokens[row["heading"]]
-        facets = clause_filter_tokens(doc_tokens, row["kind"], row["has_target"])
+        facets = clause_filter_tokens(doc_tokens, row["kinds"], row["has_target"])
         body = segmented(row["text"])
         db.execute("INSERT INTO search_fts (rowid, body, heading, facets) VALUES (?,?,?,?)",
                    (rid, body, heading, facets))
@@ -203,6 +226,7 @@ def delete_doc(db, doc_id: str, bump: bool = True) -> None:
                            ("search_indicators", "rid"), ("search_clauses", "rid")):
                 db.execute(f"DELETE FROM {t} WHERE {col} IN ({marks})", part)
     db.execute("DELETE FROM search_docs WHERE doc_id=?", (doc_id,))
+    db.execute("DELETE FROM search_members WHERE doc_id=?", (doc_id,))
     if bump and rids:
         bump_generation(db)
 
@@ -258,8 +282,10 @@ def document_filter_tokens(db, doc_id: str) -> str:
                     if v not in (None, ""))
 
 
-def clause_filter_tokens(doc_tokens: str, kind: str | None, has_target: int) -> str:
-    return f"{doc_tokens} {filter_token('zk', kind or 'other')} zt{int(bool(has_target))}".strip()
+def clause_filter_tokens(doc_tokens: str, kinds: str | None, has_target: int) -> str:
+    """The filter tokens of a row: its document's, one per kind of its clauses, has_target."""
+    ks = " ".join(filter_token("zk", k) for k in (kinds or "other").split(",") if k)
+    return f"{doc_tokens} {ks} zt{int(bool(has_target))}".strip()
 
 
 def year_span(filters: dict[str, Any]) -> tuple[int, int]:
@@ -323,8 +349,8 @@ def filter_sql(store, filters: dict[str, Any]) -> tuple[str, list]:
     conds, args = [where], list(args)
     if filters.get("kind"):
         kinds = [k.strip() for k in str(filters["kind"]).split(",") if k.strip()]
-        conds.append(f"sc.kind IN ({','.join('?' * len(kinds))})")
-        args += kinds
+        conds.append("(" + " OR ".join("(',' || coalesce(sc.kinds, sc.kind) || ',') LIKE ?" for _ in kinds) + ")")
+        args += [f"%,{k},%" for k in kinds]
     if filters.get("unit"):
         conds.append("sc.rid IN (SELECT rid FROM search_units WHERE unit LIKE ? ESCAPE '\\')")
         args.append(f"%{_like(filters['unit'])}%")
@@ -711,8 +737,11 @@ class KeywordIndex:
         rows, _, _ = self.rank(ParsedQuery(""), filters)
         return self.columns().facets(rows)
 
-    def hits(self, ranked: list[tuple[int, float, int]], pq: ParsedQuery | None) -> list[Hit]:
-        """Hit objects for (rid, score, tier) rows, in that order."""
+    def hits(self, ranked: list[tuple[int, float, int]], pq: ParsedQuery | None,
+             filters: dict | None = None) -> list[Hit]:
+        """Hit objects for (rid, score, tier) rows, in that order (with a ``kind`` filter, the clause
+        shown is one of those kinds)."""
+        kinds = {k.strip() for k in str((filters or {}).get("kind") or "").split(",") if k.strip()}
         if not ranked:
             return []
         rids = [r[0] for r in ranked]
@@ -721,17 +750,56 @@ class KeywordIndex:
             f"FROM search_clauses sc JOIN documents d ON d.doc_id = sc.doc_id WHERE sc.rid IN ({','.join('?' * len(rids))})",
             rids)}
         literals = pq.literals if pq else []
+        if pq is not None:
+            literals = sorted(set(literals) | {w for e in pq.expansions() for w in [e]}, key=len, reverse=True)
         out = []
         for rid, score, tier in ranked:
             r = rows.get(rid)
             if r is None:
                 continue
-            out.append(Hit(doc_id=r["doc_id"], source=r["source"], title=r["doc_title"], clause_id=r["clause_id"],
-                           section_id=r["section_id"], kind=r["kind"], text=r["text"], score=round(float(score), 6),
-                           highlight=highlight(r["text"], literals), heading=r["heading"] or None,
-                           matched_by=None if pq is None or pq.empty else
-                           MATCHED_BY.get(tier)))
+            text = r["text"] or ""
+            members = json.loads(r["members"]) if r["members"] else [[r["clause_id"], 0, len(text), r["kind"]]]
+            wanted = [m for m in members if m[3] in kinds] if kinds else members
+            cid, a, b, kind = best_member(text, wanted or members, literals)
+            title = r["doc_title"] or (file_name(r["source"]) if r["source"] else None)
+            out.append(Hit(doc_id=r["doc_id"], source=r["source"], title=title, clause_id=cid,
+                           section_id=r["section_id"], kind=kind, text=text, score=round(float(score), 6),
+                           highlight=highlight(text, literals, width=max(160, min(len(text), 400))),
+                           heading=r["heading"] or None,
+                           matched_by=None if pq is None or pq.empty else MATCHED_BY.get(tier),
+                           clause_ids=[m[0] for m in members], clause_span=[a, b], clause_text=text[a:b]))
         return out
+
+
+def file_name(source: str) -> str:
+    """A source's file name (a document without a title is shown by it)."""
+    import os
+    return os.path.basename(source.split("#", 1)[0].rstrip("/\\")) or source
+
+
+def best_member(text: str, members: list, literals: list[str]) -> list:
+    """The member clause [id, start, end, kind] that holds most of the query's matched characters
+    (the first clause that is not a label when none does)."""
+    from .units import is_label
+    folded = fold(text)
+    if len(folded) != len(text):
+        folded = text.lower()
+    marks = np.zeros(len(text) + 1, dtype=bool)
+    for lit in literals:
+        if not lit:
+            continue
+        start = 0
+        while (i := folded.find(lit, start)) >= 0:
+            marks[i:i + len(lit)] = True
+            start = i + 1
+    best, best_n = None, 0
+    for m in members:
+        n = int(marks[m[1]:m[2]].sum())
+        if n > best_n:
+            best, best_n = m, n
+    if best is None:
+        best = next((m for m in members if not is_label(text[m[1]:m[2]])), members[0])
+    return best
 
 
 def now() -> float:

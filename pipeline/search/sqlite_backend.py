@@ -135,7 +135,7 @@ class SQLiteSearch(SearchBackend):
         else:
             first = page[0][2] if page else self.keyword.search(pq, query.filters, 0, 0, False, pool=1)[1][0][2]
             matched = "some" if first == 2 else "all"
-        return self._result(total, self.keyword.hits(page, pq), facets, "keyword", pq, matched)
+        return self._result(total, self.keyword.hits(page, pq, query.filters), facets, "keyword", pq, matched)
 
     @staticmethod
     def _result(total, hits, facets, mode, pq, matched) -> SearchResult:
@@ -181,7 +181,7 @@ class SQLiteSearch(SearchBackend):
         ranked = self._semantic_ranked(pq.text(), query.filters, SEMANTIC_TOTAL, query.embed_model)
         page = ranked[query.offset:query.offset + query.limit]
         facets = self._facets_for([r for r, _ in ranked]) if query.facets else {}
-        return self._result(len(ranked), self.keyword.hits([(r, s, 0) for r, s in page], pq), facets, "semantic",
+        return self._result(len(ranked), self.keyword.hits([(r, s, 0) for r, s in page], pq, query.filters), facets, "semantic",
                             pq, None)
 
     def _hybrid(self, query: SearchQuery) -> SearchResult:
@@ -202,7 +202,7 @@ class SQLiteSearch(SearchBackend):
         tiers = {r: t for r, _, t in chars}
         tiers.update({r: t for r, _, t in some})
         tiers.update({r: t for r, _, t in kw_rows})
-        hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq)
+        hits = self.keyword.hits([(r, s, tiers.get(r, 0)) for r, s in page], pq, query.filters)
         for h, (r, _) in zip(hits, page):
             h.matched_by = MATCHED_BY.get(tiers.get(r)) or "semantic"
         # total and facets: every clause sharing a word with the query, plus what the other lists
@@ -222,7 +222,7 @@ class SQLiteSearch(SearchBackend):
             doc_id = None
         if not doc_id:
             raise SearchError(f"clause '{ref}': no such document '{doc_ref}'")
-        row = self.db.execute("SELECT rid FROM search_clauses WHERE doc_id=? AND clause_id=?", (doc_id, cid)).fetchone()
+        row = self.db.execute("SELECT rid FROM search_members WHERE doc_id=? AND clause_id=?", (doc_id, cid)).fetchone()
         if not row:
             raise SearchError(f"clause '{ref}': document {doc_id} has no clause {cid}")
         return row[0], doc_id

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 1000      # longer queries are cut (a pasted page is not a query)
 MAX_TERMS = 32              # items kept from one query
-INDEX_FORMAT = "4"          # bumped when the indexed token streams change: older indexes are rebuilt
+INDEX_FORMAT = "5"          # bumped when the indexed rows or token streams change: older indexes are rebuilt
+                            # (5: one row per sentence unit, not per clause)
 _jieba = None
 _lock = threading.Lock()
 
