@@ -189,7 +189,7 @@ _NUM_RE = re.compile(
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _ANY_RE = re.compile(rf"[\d{_CN_DIGITS}]|全覆盖")
 _CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
-_OCR_DECIMAL = re.compile(r"\d\s*[，,·]\s*$")          # 21，7% / 12 · 3%: a figure an OCR broke apart
+_OCR_DECIMAL = re.compile(rf"[\d{_CN_DIGITS}]\s*·\s*$|\d\s*[，,]\s*$")  # 21，7% / 12 · 3% / 六○三·七万: an OCR-broken figure
 _AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
@@ -363,7 +363,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         before = s[start - 1] if start else ""
         if st.masked_at(start, m.end()):
             continue
-        if before == "第" or (chinese and before in _CN_GUARD):
+        if before == "第" or (chinese and before in _CN_GUARD) or _OCR_DECIMAL.search(s, max(0, start - 4), start):
             continue
         after = s[m.end()] if m.end() < n else ""
         if not chinese and (before in _AR_GUARD_BEFORE or after in ("+", "＋", "·")
@@ -386,8 +386,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
                     pos = t2.end
         if tok.unit is None:
             continue
-        if tok.unit == "个" and tok.value_max is None and tok.end < n and \
-                (s[tok.end].isdigit() or s[tok.end] in _CN_DIGITS):
+        if tok.unit == "个" and tok.value_max is None and tok.end < n and _COUNTER_NEXT.match(s, tok.end):
             counters.append((tok.start, tok.end))        # 3个100%: the 3个 counts targets
             pos = tok.end
             continue
@@ -398,6 +397,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
     return toks, counters
 
 
+_COUNTER_NEXT = re.compile(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*[%％]|百分之")   # 3个100%: a counter of targets
 _BARE_RE = re.compile(r"(?<![\d零〇○一二两三四五六七八九十百千万亿])([百千])")
 
 
@@ -731,6 +731,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             count = None                                  # 经营主体突破300万户: a level (>), not a count
         if count:
             pre = None
+        elif pre is None and found and found[-1].count and s[found[-1].end:found[-1].end + 1] == "、" \
+                and st.clause(found[-1].end - 1)[0] == c_start \
+                and (post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、"):
+            count = ("tail", lo) + found[-1].count[2:5] + (False,)   # 新增A4000人、B6500人: one verb, a list
     if cont is not None and cont.count and not count and kind in ("count", "size"):
         count = cont.count
     # what decides the comparator
@@ -772,6 +776,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if post and not limit and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的" \
             and kind not in ("percent", "permille"):
         return None                                       # 2万平方米以上的建筑: a scope (八成以上的村庄 is not)
+    if post and not (pre or count or limit or an or rec_text) and post[1] in (">=", "<=") \
+            and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
+            and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且":
+        return None                                       # 500千伏及以上电网项目: a scope of the rule
     tail = s[post_end:post_end + 14]
     if not count and any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
         return None                                       # 1年以上，可以申报
@@ -810,6 +818,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
         obj_end = max(obj_end, limit[2])
+    elif count_ind and len(count_ind) <= 3 and count[2] == "count":
+        a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
+        core = s[a2:num_start].strip(_STRIP_CHARS) + count_ind
+        indicator = core + (measure if measure and not core.endswith(measure) else "")
     elif count_ind:
         indicator = count_ind
     elif cont is not None:
@@ -820,6 +832,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
     elif subject and pre and pre[0] in lex.changes:
         indicator = subject + pre[0]                      # 国内生产总值年均增长 (7%)
+    elif kind in ("percent", "permille") and not pre and s[post_end:post_end + 1] == "的" \
+            and not (subject and _rate_head(subject)) and _share_of(s, post_end, c_end):
+        share, share_end = _share_of(s, post_end, c_end)   # 100%的社区卫生服务中心完成中医馆设置
+        indicator, obj_end = share + "比例", max(obj_end, share_end)
     elif subject and _rate_head(subject):
         indicator = subject
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
@@ -860,6 +876,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+
+
+def _share_of(s: str, i: int, c_end: int):
+    """What a bare share N%的… is a share of, to the clause end: (phrase, end) or None."""
+    m = re.match(rf"的([{CJK}“”\"、（）()]{{2,30}})", s[i:c_end])
+    return (m.group(1), i + m.end()) if m else None
 _PERMIT_RE = re.compile(r"(?<![许认不宁])可(?:以)?(?![能靠持行爱观])|有权")
 _LIMIT_SUBJECT_CUT = (re.compile(r"应当|应|必须|须|需要|需|要"), re.compile(r"自|从|在|于"))
 
@@ -924,12 +946,12 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
     how "tail": the verb opens the clause and the figure ends it (培育专精特新企业10家)."""
     lex, s = _lex(), st.s
     m = lex.count_chain_re.search(s, max(lo, num_start - 16), num_start)
-    follows = bool(re.match(rf"[{CJK}“\"]", s[post_end:post_end + 1])) and s[post_end:post_end + 1] not in "的、和及与或等"
+    follows = bool(re.match(rf"[{CJK}“\"\d]", s[post_end:post_end + 1])) and s[post_end:post_end + 1] not in "的、和及与或等"
     if m:
         verbs = lex.count_verb_re.findall(m.group())
         kind, measure, rec = lex.count_verbs[verbs[-1]]
         return ("verb", m.start(), kind, measure, rec, follows)
-    if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT:
+    if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、":
         a = _strip_subject(st, lo, num_start)
         v = lex.count_verb_re.search(s, a, min(num_start, a + 8))
         if v and num_start - v.end() >= 2:
@@ -938,7 +960,7 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
     return None
 
 
-_COUNT_OBJ_STOP = re.compile(rf"[^{CJK}“”\"（）()A-Za-z]|[、和及与][\d{_CN_DIGITS}百千]")
+_COUNT_OBJ_STOP = re.compile(rf"[^{CJK}“”\"（）()A-Za-z\d.]|[、和及与][\d{_CN_DIGITS}百千]")
 
 
 def _count_indicator(st: _Sent, count, post_end: int, c_end: int):

@@ -86,6 +86,8 @@ def _paragraph_deadline(doc, start: int, doc_day: date | None) -> str | None:
     m = OPENING_DEADLINE.match(doc.text[line_start:start + 40])
     if m and line_start + m.end() <= start + 1:
         return period_end(m["when"], doc_day)
+    if doc_day is not None and THIS_YEAR_INTRO.match(doc.text[line_start:max(start, line_start + 40)]):
+        return f"{doc_day.year}-12-31"                    # 今年经济社会发展的主要预期目标是：…
     return None
 
 
@@ -130,7 +132,8 @@ def _heading_deadline(doc, section_id: str | None, doc_day: date | None) -> str 
 
 
 PLAN_NAME_AFTER = re.compile(r"^(?:行动|计划|规划|攻坚|专项)")
-PLAN_TITLE = re.compile(r"规划|计划|方案|纲要|要点|行动|安排")
+PLAN_TITLE = re.compile(r"规划|计划|方案|纲要|要点|行动|安排|工作报告")
+ANNEX_LINE = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:]?$")
 GOAL_HEADING = re.compile(r"目标|指标")  # a goal section: its intro's or the plan's period holds for its figures
 
 
@@ -144,12 +147,45 @@ class _Scope:
         self.doc, self.day = doc, doc_day
         self.by_id = {s.id: s for s in doc.sections}
         self.zones = _review_zones(doc)
+        self.plan_zones = self._plan_zones()
         self._sec: dict[str, str | None] = {}
         self.annual = False
         self.title_period = self._title_period()
 
     def in_review(self, pos: int) -> bool:
         return any(a <= pos < b for a, b in self.zones)
+
+    def zone_deadline(self, pos: int) -> str | None:
+        return next((d for a, b, d in self.plan_zones if a <= pos < b), None)
+
+    def _plan_zones(self) -> list[tuple[int, int, str]]:
+        """Parts opened by an unnumbered heading line that names one future period: an annex
+        title (附件1 / 2026年省十件民生实事) or a goal heading (2026年主要目标任务); each runs to the
+        next unnumbered heading line that names a period, the next 附件 or the end."""
+        text, out, pos, after_annex = self.doc.text, [], 0, False
+        numbered = {s.span[0] for s in self.doc.sections}
+        for line in text.split("\n"):
+            a, pos = pos, pos + len(line) + 1
+            stripped = line.strip(" \t\u3000")
+            if ANNEX_LINE.match(stripped):
+                if out and out[-1][1] > a:
+                    out[-1] = (out[-1][0], a, out[-1][2])
+                after_annex = True
+                continue
+            m = _HEADING_LINE.match(line)
+            annex, after_annex = after_annex and bool(stripped), after_annex and not stripped
+            if not m or a in numbered or "，" in m["h"] or not re.search(r"\d{4}|十[一二三四五六]?五", m["h"]):
+                continue
+            spans = {(t.start, t.end) for t in extract_time_expressions(m["h"], self.day)
+                     if t.kind in ("interval", "named_period", "date") and t.end}
+            if out and out[-1][1] > a:
+                out[-1] = (out[-1][0], a, out[-1][2])
+            if len(spans) != 1 or is_review_heading(m["h"]) or not (annex or GOAL_WORDS.search(m["h"])):
+                continue
+            end = self._future(next(iter(spans))[1])
+            if end:
+                out.append((a, len(text), end))
+        return out
 
     def _future(self, end: str | None) -> str | None:
         if not end:
@@ -341,7 +377,7 @@ def extract(doc) -> None:
                 deadline = (_paragraph_deadline(doc, c.span[0], doc_day) or _heading_deadline(doc, c.section_id, doc_day)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
             if deadline is None and cand.what != "limit":
-                deadline = scope.section_deadline(c.section_id)
+                deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
                 if deadline is None and not cand.recurrence and scope.annual:
                     deadline = scope.title_period
             indicator = cand.indicator
