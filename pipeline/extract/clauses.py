@@ -280,8 +280,8 @@ def segment(doc) -> list[tuple[int, int]]:
                 for s2, e2 in _split_at_new_cue(text, s1, e1):
                     s2, e2 = _trim(text, s2, e2)
                     if e2 - s2 >= 2 and _WORDY.search(text, s2, e2):
-                        if spans and LABELLED_LIST.match(text, s2, e2) and not text[spans[-1][1]:s2].strip() \
-                                and not _starts_section(doc, spans[-1][1], s2) and LABELLED_LIST.match(text[s2:e2]):
+                        if spans and not text[spans[-1][1]:s2].strip() and LABELLED_LIST.match(text[s2:e2]) \
+                                and not _starts_section(doc, spans[-1][1], s2):
                             spans[-1] = (spans[-1][0], e2)   # （责任单位：市科委） closes the clause before it
                         else:
                             spans.append((s2, e2))
@@ -374,6 +374,7 @@ def _pair_words() -> frozenset[str]:
 
 
 JOINERS = ("尤其是", "特别是", "以及", "及其", "或者", "及", "和", "与")
+_JOINER_RE = {sep: re.compile(re.escape(sep) + ("(?![它他])" if sep in ("及其", "及") else "")) for sep in JOINERS}
 
 
 def _split_pair(phrase: str) -> list[str]:
@@ -381,7 +382,9 @@ def _split_pair(phrase: str) -> list[str]:
     bare 单位/家长 beside 和 makes one joint subject) and 本级或者上级总河长 (本级 is no actor) stay whole."""
     for sep in JOINERS:
         if sep in phrase:
-            parts = [p for p in phrase.split(sep)]     # X及其有关部门 → X | 有关部门
+            parts = _JOINER_RE[sep].split(phrase)     # X及其有关部门 → X | 有关部门 (及其它 is 及 + 其它)
+            if len(parts) < 2:
+                continue
             if all(len(p) >= 2 and actor_kind(p) for p in parts) and not any(p in _pair_words() for p in parts):
                 return [q for p in parts for q in _split_pair(p)]
     return [phrase]
@@ -427,7 +430,7 @@ def _np_end(window: str, start: int) -> int | None:
                 if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
                     break
                 longer = head_at_end(window, n + k)
-                if longer and (n + k - len(longer) == n - len(head) or n + k - len(longer) >= n):
+                if longer and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
                     best = n + k
             return best
     return None
@@ -501,7 +504,8 @@ def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
     for m in PARTNER.finditer(text):
-        if not head_at_end(text, m.start()):
+        before = re.sub(r"(?:应当|应|要|须|必须|可|并|积极|主动|负责)+$", "", text[:m.start()])
+        if not head_at_end(before):
             continue                      # 产业协同创新领导小组: 协同 inside a name
         a = _clean_actor(m["units"])
         if a:
@@ -627,7 +631,7 @@ def extract(doc) -> None:
         sid = section_at(doc.sections, s)
         line_start = text.rfind("\n", 0, s) + 1
         if line_start not in goal_lines:
-            goal_lines[line_start] = _opens_future_goal(text[line_start:s + 1], doc_year)
+            goal_lines[line_start] = _opens_future_goal(text[line_start:line_start + 40], doc_year)
         kind, cue, pos = classify(clause_text, heading_path(sid), doc_year,
                                   goal_context=goal_lines[line_start] and line_start < s - 1)
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])

@@ -1,0 +1,97 @@
+"""Clauses, actors and responsibilities on documents of other genres than the seeds: regulations
+built of 章/条, national opinions, action plans with 责任单位 lists, saved notices.  Table-driven
+(tests/cases/clause_genre_cases.tsv, responsibility_genre_cases.tsv): every line is a rule that
+must keep holding, written in general policy language, not copied from one file."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import read_cases
+from zhengce.pipeline.document import structure
+from zhengce.pipeline.extract import clauses
+from zhengce.pipeline.extract.registry import run_extractors
+
+CLAUSES = read_cases("clause_genre_cases")
+RESPONSIBILITIES = read_cases("responsibility_genre_cases")
+
+
+def _doc(text: str, prefix: str = "一、主要任务\n（一）重点工作\n"):
+    doc = structure(prefix + text)
+    run_extractors(doc)
+    return doc
+
+
+def _clause_for(doc, text: str):
+    want = text.rstrip("。")
+    found = [c for c in doc.clauses if want in c.text or c.text.rstrip("。；") in want]
+    assert found, [c.text for c in doc.clauses]
+    return max(found, key=lambda c: len(c.text))
+
+
+@pytest.mark.parametrize("case", CLAUSES, ids=[c["text"][:16] for c in CLAUSES])
+def test_clause_genre_case(case):
+    c = _clause_for(_doc(case["text"]), case["text"])
+    assert (c.kind, c.cue or "") == (case["kind"], case["cue"]), c.text
+    want = [a for a in case["actors"].split("|") if a]
+    assert c.actors == want, (c.actors, c.text)
+
+
+@pytest.mark.parametrize("case", RESPONSIBILITIES, ids=[c["text"][:16] for c in RESPONSIBILITIES])
+def test_responsibility_genre_case(case):
+    doc = _doc(case["text"])
+    got = sorted(f"{r.unit}/{r.role}" for r in doc.responsibilities)
+    assert got == sorted(p for p in case["expected"].split("|") if p)
+
+
+def test_article_text_after_its_number_is_a_clause():
+    doc = _doc("第一条 为了规范管理，制定本条例。\n第二条 本条例适用于本市行政区域。\n"
+               "第三条 市人民政府应当加强组织领导。\n第四条 各级人民政府应当建立激励机制。",
+               prefix="第一章 总则\n")
+    c = _clause_for(doc, "市人民政府应当加强组织领导")
+    assert (c.kind, c.actors) == ("obligation", ["市人民政府"])
+    assert {r.unit for r in doc.responsibilities} >= {"市人民政府", "各级人民政府"}
+
+
+def test_labelled_list_closes_the_clause_before_it():
+    doc = _doc("建设创新平台，培育一批创新主体。（责任单位：市科委）")
+    assert not [c for c in doc.clauses if c.text.startswith("（责任单位")]
+    c = _clause_for(doc, "建设创新平台，培育一批创新主体")
+    assert c.text.endswith("（责任单位：市科委）")
+    assert [(r.unit, r.role) for r in doc.responsibilities] == [("市科委", "responsible")]
+
+
+def test_a_clause_without_subject_gets_no_actors_of_its_own():
+    doc = _doc("各部门要加强协作。确保政策到位、措施到位。")
+    assert _clause_for(doc, "确保政策到位、措施到位").actors == []
+
+
+def test_closing_formulas_are_parts_of_their_own():
+    doc = _doc("为推动产业高质量发展，努力实现高水平开放，制定本方案。")
+    c = _clause_for(doc, "制定本方案")
+    assert (c.kind, c.text) == ("other", "制定本方案。")
+    assert _clause_for(doc, "努力实现高水平开放").kind == "goal"
+    doc = _doc("本通知由市发展改革委负责解释，自印发之日起施行，有效期5年。")
+    assert _clause_for(doc, "自印发之日起施行，有效期5年").kind == "other"
+    assert _clause_for(doc, "本通知由市发展改革委负责解释").actors == ["市发展改革委"]
+
+
+def test_goal_paragraph_and_goal_section():
+    doc = _doc("到2035年，产业综合实力显著提升。建设一批创新平台，打造百家领军企业。")
+    assert _clause_for(doc, "建设一批创新平台，打造百家领军企业").kind == "goal"
+    doc = _doc("形成30个典型应用场景解决方案。", prefix="一、主要目标\n")
+    assert _clause_for(doc, "形成30个典型应用场景解决方案").kind == "goal"
+
+
+def test_split_members_keeps_shared_suffix_lists_whole():
+    assert clauses.split_members("市、区（县）人民政府") == ["市、区（县）人民政府"]
+    assert clauses.split_members("各县、市、区政府和管委会") == ["各县、市、区政府和管委会"]
+    assert clauses.split_members("学校和单位") == ["学校和单位"]
+    assert clauses.split_members("市、区（县）、镇人民政府、街道办事处") == ["市、区（县）、镇人民政府", "街道办事处"]
+    assert clauses.split_members("国家能源局和省级能源主管部门") == ["国家能源局", "省级能源主管部门"]
+
+
+def test_embedded_cue_words_are_not_cues():
+    assert clauses.decide("发展可再生能源")[0] == "other"        # 可 inside 可再生
+    assert clauses.decide("公共机构屋顶光伏应装尽装")[0] == "other"  # the idiom 应装尽装
+    assert clauses.decide("在中小学校实行党组织领导下的校长负责制")[1] != "负责"
+    assert clauses.decide("建立风险防范机制")[0] == "other"       # 防范 does not open the part
