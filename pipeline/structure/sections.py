@@ -8,6 +8,7 @@ Tables are runs of lines written as cells joined by `` | ``.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -79,10 +80,9 @@ def _toc_lines(lines: list[_Line], articles: bool) -> set[int]:
             keys.setdefault(_toc_key(ln.text), []).append(i)
 
     def again_after(i: int) -> int | None:
-        for j in keys.get(_toc_key(lines[i].text), ()):
-            if j > i:
-                return j
-        return None
+        at = keys.get(_toc_key(lines[i].text), ())
+        k = bisect.bisect_right(at, i)
+        return at[k] if k < len(at) else None
 
     i, n = 0, len(lines)
     while i < n:
@@ -190,7 +190,6 @@ class SectionIndex:
         self.by_id = {s.id: s for s in sections}
 
     def at(self, offset: int) -> str | None:
-        import bisect
         i = bisect.bisect_right(self.starts, offset) - 1
         while i >= 0:
             sec = self.sections[i]

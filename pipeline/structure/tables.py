@@ -21,6 +21,8 @@ line of its own.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -324,7 +326,7 @@ def _fill_down(rows: list[_Row], cols: list[_Column]) -> None:
                 above[i] = r.cells[i]
 
 
-def rebuild_cell_tables(text: str) -> tuple[str, list[int] | None]:
+def rebuild_cell_tables(text: str) -> tuple[str, Sequence[int] | None]:
     """The text with every one-cell-per-line table written as rows, and for each character of
     the new text its offset in the old one (None when nothing changed)."""
     if "\n" not in text:
@@ -367,7 +369,7 @@ def rebuild_cell_tables(text: str) -> tuple[str, list[int] | None]:
         return text, None
     pieces.append((pos, len(text)))
     out: list[str] = []
-    back: list[int] = []
+    back = array("q")   # 8 bytes a character, no objects for the garbage collector to walk
     for piece in pieces:
         if isinstance(piece, tuple):
             a, b = piece
