@@ -120,8 +120,8 @@ INTRO_DEADLINE = re.compile(r"(?:^[ \t\u3000]*|[。；，,：:])(?:到|至|力�
 THIS_YEAR_INTRO = re.compile(r"^[ \t\u3000]*(?:今年|本年度?|全年)[^。；]{0,30}目标(?:是|为)?[：:]")
 
 
-def _heading_deadline(doc, section_id: str | None, doc_day: date | None) -> str | None:
-    by_id = {s.id: s for s in doc.sections}
+def _heading_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None) -> str | None:
+    by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
     sec = by_id.get(section_id)
     while sec is not None:
         m = OPENING_DEADLINE.match(sec.heading + "，")
@@ -374,7 +374,8 @@ def extract(doc) -> None:
                 continue
             deadline = period_end(cand.deadline_text, doc_day) if cand.deadline_text else None
             if deadline is None:
-                deadline = (_paragraph_deadline(doc, c.span[0], doc_day) or _heading_deadline(doc, c.section_id, doc_day)
+                deadline = (_paragraph_deadline(doc, c.span[0], doc_day)
+                            or _heading_deadline(doc, c.section_id, doc_day, scope.by_id)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
             if deadline is None and cand.what != "limit":
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
@@ -396,15 +397,19 @@ def extract(doc) -> None:
     for t in targets:
         if t.clause_id and t.deadline:
             by_clause.setdefault(t.clause_id, t.deadline)
+    heading_memo: dict = {}
     for c in doc.clauses:
-        c.deadline = by_clause.get(c.id) or _paragraph_deadline(doc, c.span[0], doc_day) \
-            or _heading_deadline(doc, c.section_id, doc_day) or _phase_deadline(doc, c.section_id, doc_day)
+        c.deadline = by_clause.get(c.id) or _paragraph_deadline(doc, c.span[0], doc_day)
+        if c.deadline is None and c.section_id is not None:
+            if c.section_id not in heading_memo:
+                heading_memo[c.section_id] = _heading_deadline(doc, c.section_id, doc_day, scope.by_id) \
+                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id)
+            c.deadline = heading_memo[c.section_id]
 
 
-def _phase_deadline(doc, section_id: str | None, doc_day: date | None) -> str | None:
+def _phase_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None) -> str | None:
     """A phase named in a heading: 具体实施阶段（2017年3月—2017年9月） → 2017-09-30."""
-    from .time import extract_time_expressions
-    by_id = {s.id: s for s in doc.sections}
+    by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
     sec = by_id.get(section_id)
     while sec is not None:
         for t in extract_time_expressions(sec.heading, doc_day):
