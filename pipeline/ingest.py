@@ -422,6 +422,8 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
         shutil.rmtree(tmpdir, ignore_errors=True)
     if report.ingested:
         store.resolve_citations()
+        from .search import after_ingest    # search: embed the new text now, not at the first query
+        after_ingest(store)
     return report
 
 

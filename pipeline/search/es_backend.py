@@ -176,6 +176,9 @@ class ElasticsearchSearch(SearchBackend):
                 if not r.get("found"):
                     raise SearchError(f"{self.store.url}: no TF-IDF model yet; run `zhengce reindex --db {self.store.url}`")
                 emb = TfidfEmbedder.from_bytes(base64.b64decode(r["_source"]["blob"]), r["_source"]["meta"])
+            elif name == "e5":
+                from .semantic import E5Embedder
+                emb = E5Embedder()
             else:
                 emb = SentenceTransformerEmbedder(name[3:])
             self._emb[name] = emb
@@ -183,7 +186,8 @@ class ElasticsearchSearch(SearchBackend):
 
     def _query_vector(self, model: str | None, text: str) -> tuple[str, list[float]]:
         emb = self._embedder(model)
-        return vector_field(model), emb.encode([text])[0].astype(float).tolist()
+        vec = emb.encode_query(text) if hasattr(emb, "encode_query") else emb.encode([text])[0]
+        return vector_field(model), vec.astype(float).tolist()
 
     def reindex(self, embed_model: str | None = None, progress=None) -> dict:
         """Fit the TF-IDF model on the clauses (or load a sentence-transformers model) and write vectors."""

@@ -8,6 +8,7 @@ each ``put`` transaction through the store's ``_on_insert`` / ``_on_delete`` hoo
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import numpy as np
@@ -67,6 +68,7 @@ class SQLiteSearch(SearchBackend):
                                   f"run `zhengce reindex --db {store.path}` once")
         if sync and not self.readonly:
             self.sync()
+        self._fresh_at = time.monotonic()
         self.keyword = KeywordIndex(store, writable=not self.readonly)
         self._vector_rows: tuple = (None, None)   # vector row → column row, per (matrix, columns)
         self.vectors = VectorIndex(self.db, str(getattr(store, "path", id(store))), writable=not self.readonly)
@@ -116,8 +118,28 @@ class SQLiteSearch(SearchBackend):
 
     # --- queries ---------------------------------------------------------------------------
 
+    FRESH_EVERY = 1.0     # seconds: how often a long-lived backend (serve) looks for documents written since
+
+    def fresh(self) -> None:
+        """Index what another process (``zhengce ingest``) stored since the last look, at most once
+        per ``FRESH_EVERY`` seconds: two aggregate reads of the document tables when nothing changed.
+        The caches (columns, term index, vectors) are keyed by the index generation, which the
+        writer bumps, so they follow by themselves."""
+        now = time.monotonic()
+        if now - self._fresh_at < self.FRESH_EVERY:
+            return
+        self._fresh_at = now
+        if self.readonly:
+            return
+        with self.lock:
+            docs = self.db.execute("SELECT COUNT(*), MAX(ingested_at) FROM documents").fetchone()
+            indexed = self.db.execute("SELECT COUNT(*), MAX(ingested_at) FROM search_docs").fetchone()
+            if tuple(docs) != tuple(indexed):
+                self.sync()
+
     def search(self, query: SearchQuery) -> SearchResult:
         query.check()
+        self.fresh()
         with self.lock:
             if query.mode == "keyword":
                 return self._keyword(query)
@@ -230,6 +252,7 @@ class SQLiteSearch(SearchBackend):
     def similar(self, clause_ref: str, limit: int = 10, filters: dict | None = None,
                 embed_model: str | None = None, other_documents: bool = True) -> SearchResult:
         q = SearchQuery("", "semantic", dict(filters or {}), limit, 0, False, embed_model).check()
+        self.fresh()
         with self.lock:
             rid, doc_id = self.clause_rid(clause_ref)
             vec = self.vectors.vector_of(q.embed_model, rid)
@@ -242,6 +265,7 @@ class SQLiteSearch(SearchBackend):
 
     def facets(self, filters: dict | None = None) -> dict[str, dict[str, int]]:
         SearchQuery(filters=dict(filters or {})).check()
+        self.fresh()
         with self.lock:
             return self.keyword.facets({k: v for k, v in (filters or {}).items() if v not in (None, "")})
 
