@@ -187,7 +187,7 @@ _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之)?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
-_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}]|全覆盖")
+_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}百千]|全覆盖")
 _CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
 _OCR_DECIMAL = re.compile(rf"[\d{_CN_DIGITS}]\s*·\s*$|\d\s*[，,]\s*$")  # 21，7% / 12 · 3% / 六○三·七万: an OCR-broken figure
 _AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
