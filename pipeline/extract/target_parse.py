@@ -724,7 +724,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             post, post_end = ("内", "<=", limit[0]), limit[0]
     # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
     count = None
-    if kind in ("count", "size") and an is None and t.value_max is None \
+    if kind in ("count", "size") and an is None and t.value_max is None and t.unit not in _NOT_COUNTED \
             and (pre is None or pre[0] in lex.count_verbs):
         count = _count_cue(st, lo, num_start, post_end, c_end)
         if count and pre is not None and not count[5]:
@@ -780,6 +780,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
             and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且":
         return None                                       # 500千伏及以上电网项目: a scope of the rule
+    if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
+        return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
     tail = s[post_end:post_end + 14]
     if not count and any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
         return None                                       # 1年以上，可以申报
@@ -876,6 +878,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+_NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
 
 
 def _share_of(s: str, i: int, c_end: int):
@@ -1022,7 +1025,7 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
     if not (any(w in region for w in lex.cues.get("cover_verb", ())) or (deadline and d_start >= lo)):
         return None
     a = _strip_subject(st, lo, i)
-    subject = s[a:i].strip(_STRIP_CHARS)
+    subject = s[a:i].strip(_STRIP_CHARS).rstrip("“\"")       # 电子铭牌信息“全覆盖”
     if subject:
         indicator = subject if subject.endswith(("覆盖率", "覆盖面")) else subject + "覆盖率"
     elif found:

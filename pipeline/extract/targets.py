@@ -19,6 +19,9 @@ from .time import extract_time_expressions, period_end
 
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?)[，,]")
 YEAR_HEADER = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年?(?:目标|目标值|基数|基期|现状)?$")
+NAME_HEADER = re.compile(r"^(?:指标名称|指标|主要指标|指标项|名称|项目)$")
+SERIAL_HEADER = re.compile(r"^(?:序号|编号|序)$")
+UNIT_HEADER = re.compile(r"^(?:指标)?(?:计量)?单位$")
 UNIT_IN_NAME = re.compile(r"[（(](?P<unit>[^（）()]{1,8})[）)]$")
 
 
@@ -47,6 +50,10 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
         if not years:
             continue
         binding_col = next((i for i, c in enumerate(header) if re.search(r"属性|性质|指标类型", c)), None)
+        name_col = next((i for i, c in enumerate(header) if NAME_HEADER.search(c.strip())), None)
+        if name_col is None:                               # the first column that is not 序号
+            name_col = next((i for i, c in enumerate(header) if not SERIAL_HEADER.match(c.strip())), 0)
+        unit_col = next((i for i, c in enumerate(header) if UNIT_HEADER.match(c.strip())), None)
         target_col, target_year = max(years, key=lambda x: x[1])
         base = [(i, y) for i, y in years if y < target_year]
         base_col, base_year = max(base, key=lambda x: x[1]) if base else (None, None)
@@ -56,12 +63,13 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
             line_start += len(" | ".join(row)) + 1
             if r == 0 or target_col >= len(row):
                 continue
-            name = row[0].strip()
+            name = row[name_col].strip() if name_col < len(row) else ""
             value = parse_number(row[target_col]) if row[target_col].strip() else None
             if not name or value is None:
                 continue
             m = UNIT_IN_NAME.search(name)
-            unit = m["unit"] if m else _unit_from_indicator(name)
+            unit_cell = row[unit_col].strip() if unit_col is not None and unit_col < len(row) else ""
+            unit = unit_cell or (m["unit"] if m else _unit_from_indicator(name))
             indicator = name[:m.start()] if m else name
             baseline = None
             if base_col is not None and base_col < len(row):
