@@ -283,8 +283,20 @@ def _unbalanced(text: str) -> bool:
     return any(text.count(a) > text.count(b) for a, b in ("《》", "“”", "（）", "〔〕"))
 
 
+SIGNING_OFFICIAL_LINE = re.compile(
+    rf"^[{CJK}]{{0,14}}?(?:总\s*理|主\s*席|省\s*长|市\s*长|区\s*长|县\s*长|州\s*长|部\s*长|局\s*长|厅\s*长|主\s*任)(?:\s+|\s*[:：]\s*)[{CJK}·]{{2,8}}$")
+SALUTATION = re.compile(r"^(?:各位|尊敬的|同志们|亲爱的)[^，。]{0,10}[：:]$")
+DELIVERY_LINE = re.compile(r"^[—–\-－]{0,2}\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*在.{2,40}?会议上$")
+
+
 def _should_join(a: str, b: str, blank_between: bool) -> bool:
     if not a or not b or NUMBERING.match(b) or DATE_LINE.match(b) or " | " in a or " | " in b:
+        return False
+    # a report's header: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上 / 广东省省长 孟凡利 / 各位代表：
+    if DELIVERY_LINE.match(a + b) and re.match(r"^[—–\-－]{1,2}", a) and len(b) < 40:
+        return True
+    if (DELIVERY_LINE.match(a) or SIGNING_OFFICIAL_LINE.match(a) or SIGNING_OFFICIAL_LINE.match(b)
+            or SALUTATION.match(b)):
         return False
     if b[0] in "，。、；：！？）》”’" and a[-1] not in "。！？；" and " | " not in a:
         return True   # a line never starts with closing punctuation: the break fell inside a sentence
@@ -387,6 +399,69 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+# --- crawler residue ---------------------------------------------------------------------------
+
+_TEXT_FRAGMENT = re.compile(r"#:~:text=[^\s）)】」>\]]*")
+_PERCENT_RUN = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)】，。；]+")
+_LIST_MARKER = re.compile(r"^[-*+•]\s+(?=\S)")
+_TIMESTAMP = re.compile(r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?分?$")
+_BREADCRUMB_SEP = {">", "›", "»", "＞", ">>"}
+
+
+def _decoded(run: str) -> str | None:
+    """A run of percent escapes as text when it is UTF-8 for non-ASCII text (%E8%BF%91 → 近)."""
+    from urllib.parse import unquote_to_bytes
+    raw = unquote_to_bytes(run)
+    if not any(b >= 0x80 for b in raw):
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _neutralise_residue(line: _Line) -> bool:
+    """Crawler residue inside a line, so that no extractor reads it as the document's words: a
+    browser text-fragment link (``#:~:text=%E8%BF%91…``) goes; percent-encoded UTF-8 inside a URL, or
+    a run of at least two escapes anywhere, is decoded (``%E8%BF%91`` → ``近``; the decoded characters
+    take the source offset of the run); a run inside a URL that is not text goes too."""
+    if "%" not in line.chars and "#:~:" not in line.text:
+        return False
+    changed = False
+    for m in reversed(list(_TEXT_FRAGMENT.finditer(line.text))):
+        _edit(line, m.start(), m.end())
+        changed = True
+    text = line.text
+    urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
+    for m in reversed(list(_PERCENT_RUN.finditer(text))):
+        in_url = any(a <= m.start() < b for a, b in urls)
+        if not in_url and len(m.group()) < 6:
+            continue   # 95%10: a percentage before a number, not an escape
+        decoded = _decoded(m.group())
+        if decoded is not None:
+            _edit(line, m.start(), m.end(), decoded)
+            changed = True
+        elif in_url:
+            _edit(line, m.start(), m.end())
+            changed = True
+    return changed
+
+
+def _breadcrumb_lines(lines: list[_Line]) -> set[int]:
+    """Indices of a breadcrumb a page printed one item per line (首页 / > / 政务信息 / > / 宁夏要闻)."""
+    out: set[int] = set()
+    for i, ln in enumerate(lines[:80]):
+        if ln.text.strip() in _BREADCRUMB_SEP:
+            for k in (i - 1, i, i + 1):
+                if 0 <= k < len(lines) and (k == i or len(lines[k].text) <= 16 and not re.search(r"[。，；]", lines[k].text)):
+                    out.add(k)
+            k = i + 2   # the last item repeated as the column's heading (云南要闻 / 云南要闻)
+            if k < len(lines) and i + 1 in out and lines[k].text == lines[i + 1].text:
+                out.add(k)
+    return out
+
+
 # --- the stage --------------------------------------------------------------------------------
 
 def normalise(raw: str) -> Normalised:
@@ -397,13 +472,34 @@ def normalise(raw: str) -> Normalised:
 
     kept: list[_Line] = []
     head_zone = True   # page tables and chrome sit above the document's own text
+    breadcrumb = _breadcrumb_lines(lines)
+    widget = False     # inside a font-size widget printed one button per line: 【字体： / 大 / 中 / 小 / 】
     i = 0
     while i < len(lines):
         line = lines[i]
         _fold(line)
+        if _neutralise_residue(line):
+            flags.add("boilerplate_removed")
         text = line.text
+        if widget:
+            if len(text) <= 4:
+                widget = "】" not in text
+                flags.add("boilerplate_removed")
+                i += 1
+                continue
+            widget = False
+        marker = _LIST_MARKER.match(text)
+        if marker and (head_zone or _label_at(text, marker.end())) and _label_at(text, marker.end()):
+            _edit(line, 0, marker.end())   # - 文件名称：… (a markdown list of the page's metadata)
+            text = line.text
         in_table = any(0 <= k < len(lines) and _PIPES.match(lines[k].text) for k in (i - 1, i + 1))
-        if not in_table and is_chrome(text):
+        if i in breadcrumb or (not in_table and is_chrome(text)):
+            flags.add("boilerplate_removed")
+            widget = bool(re.search(r"【\s*字[体号]", text)) and "】" not in text
+            i += 1
+            continue
+        if head_zone and _TIMESTAMP.match(text):
+            page_meta.setdefault("发布时间", text)
             flags.add("boilerplate_removed")
             i += 1
             continue
@@ -413,7 +509,7 @@ def normalise(raw: str) -> Normalised:
                 nxt = lines[i + 1]
                 _fold(nxt)
                 value = nxt.text
-                if _is_label_only(value) or len(value) > 60:
+                if _is_label_only(value) or len(value) > 60 or is_chrome(value):
                     value = ""
                     i += 1
                 else:

@@ -195,7 +195,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             else:
                 title = inner_name
     else:
-        page_title = page.get("标题")
+        page_title = _page_title(page)
         for ln in candidates:
             t = _clean_title(ln.text)
             if title is None:
@@ -208,8 +208,9 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             parts = split_orgs(above)
             if parts and len(above) <= 60 and not is_title_like(above) and all(is_org(p) for p in parts):
                 title = above + title   # 国务院办公厅、中央军委办公厅 / 关于…的通知: one title over two lines
-        if title is None and page_title:
-            title = _clean_title(page_title)
+        if page_title and (title is None or _bare_genre(title) and page_title.endswith(title)
+                           and len(page_title) > len(title)):
+            title = _clean_title(page_title)   # none in the text, or only 政府工作报告 there
         if title is None and lines and re.match(r"^附件\s*\d*\s*[:：]?\s*\S", lines[0].text):
             title = lines[0].text   # an attachment filed on its own (a map, a table)
         if title is None and lines:
@@ -240,13 +241,16 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     history = legislative_history(lines, title_line)
     adopted = history.adopted()
     approver = full_issuer_name(adopted.body) if adopted and adopted.body and is_org(full_issuer_name(adopted.body)) else None
+    delivered = _delivery(lines, title_line)
     if not sure:
-        signed_date = page_date or (adopted.date if adopted else None) or signed_date
+        signed_date = (page_date or (adopted.date if adopted else None)
+                       or (delivered[0] if delivered else None) or signed_date)
     if history.decree_number and not doc_number:
         doc_number = history.decree_number
     issuers: list[str] = []
-    if page.get("发文机关"):
-        issuers = [p for p in re.split(r"[、，,\s]+", page["发文机关"]) if p]
+    page_issuer = page.get("发文机关") or page.get("发布机关")
+    if page_issuer:
+        issuers = [p for p in re.split(r"[、，,\s]+", page_issuer) if p]
     if not issuers and signers:
         issuers = signers
     if not issuers and doc_number and doc_number.endswith("号") and "令第" in doc_number:
@@ -263,12 +267,14 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                     break
     if not issuers and approver:
         issuers = [approver]
+    if not issuers and delivered and delivered[1] and doc_type_of(title) == "政府工作报告":
+        issuers = [delivered[1]]   # 在四川省第十四届人民代表大会第五次会议上 → 四川省人民政府
     if not issuers and title:
         prefix = title.split("关于")[0].strip() if "关于" in title else ""
         if prefix and not re.search(r"等[一二三四五六七八九十\d]+(?:个)?部门$", prefix):
             issuers = [p for p in split_orgs(prefix) if is_org(p)]
     if not issuers:
-        for key in ("发布单位", "publisher", "发布机构"):
+        for key in ("发布单位", "publisher", "发布机构", "来源"):
             if page.get(key) and is_org(page[key]):
                 issuers = [page[key]]
                 break
@@ -284,7 +290,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     notes.extend(region_notes)
     issuers = [full_issuer_name(_qualify(i, region, spam)) for i in issuers]
 
-    published = parse_date(page.get("发布日期") or page.get("发布时间") or page.get("公开日期"))
+    published = parse_date(page.get("发布日期") or page.get("发布时间") or page.get("公开日期")
+                           or page.get("发表时间") or page.get("时间"))
     return Metadata(
         title=title, notice_title=notice_title, doc_number=doc_number, issuers=_dedupe(issuers),
         signed_date=signed_date, published_date=published,
@@ -384,6 +391,41 @@ def legislative_history(lines: list[_Line], title_line: _Line | None) -> History
     return History(events, fix_doc_number(decree_number) if decree_number else None)
 
 
+DELIVERY = re.compile(
+    r"^[—–\-－\s]*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*在(?P<venue>[^，。；]{0,30}?)"
+    r"(?:人民代表大会|人大)(?:常务委员会)?第[一二三四五六七八九十\d]{1,4}次(?:全体)?会议上$")
+
+
+def _delivery(lines: list[_Line], title_line: _Line | None) -> tuple[str, str | None] | None:
+    """A report's delivery line under its title, ``——2026年2月3日在四川省第十四届人民代表大会第五次会议上``:
+    (the date it was delivered, the government reporting to that congress: 四川省人民政府, 国务院)."""
+    start = title_line.index + 1 if title_line is not None else 0
+    for ln in lines[start:start + 12]:
+        m = DELIVERY.match(ln.text.strip())
+        if m:
+            venue = TERM.sub("", m["venue"]).strip()
+            government = "国务院" if venue == "全国" else (venue + "人民政府" if venue else None)
+            return parse_date(m["date"]), government
+    return None
+
+
+def _page_title(page: dict[str, str]) -> str | None:
+    """The title the page gives: its 标题/文件名称 label, else the article title of its HTML head, else
+    the <title> up to the site name (…实施办法 - 广州市增城区人民政府门户网站)."""
+    for key in ("标题", "文件名称", "名称", "meta:ArticleTitle", "meta:title"):
+        value = (page.get(key) or "").strip()
+        if key == "meta:title":
+            value = re.split(r"\s+[-_|｜—]+\s+|_", value)[0].strip()
+        if value and (key in ("标题", "文件名称", "名称") or doc_type_of(_clean_title(value))):
+            return value
+    return None
+
+
+def _bare_genre(title: str) -> bool:
+    """A title that names only its genre (政府工作报告, 2026年政府工作报告 is not: it has its year)."""
+    return any(title == suffix for suffix, _ in _doc_types())
+
+
 def _similar(a: str, b: str) -> bool:
     sa, sb = set(a), set(b)
     if not sa or not sb:
@@ -393,7 +435,7 @@ def _similar(a: str, b: str) -> bool:
 
 SIGNING_OFFICIAL = re.compile(
     r"^(?:[\u4e00-\u9fff]{0,12}?(?:总\s*理|主\s*席|省\s*长|市\s*长|区\s*长|县\s*长|州\s*长|镇\s*长|乡\s*长|部\s*长|局\s*长|厅\s*长|署\s*长|主\s*任))"
-    r"\s*[:：]?\s*[\u4e00-\u9fff·]{2,8}$")
+    r"(?:\s+|\s*[:：]\s*)[\u4e00-\u9fff·]{2,8}$")
 
 
 def _signature(lines: list[_Line], notice_line, title_line) -> tuple[str | None, list[str], bool]:
