@@ -30,7 +30,7 @@ from ..lexicon import table, words
 
 YEAR_COLUMN = re.compile(r"^(?:19|20)\d{2}\s*年?(?:底|末)?(?:目标值?|基数|基期值?|现状值?|预期值?|值|预期|目标)?"
                          r"(?:[（(][^（）()]{1,8}[）)])?$")
-_INT = re.compile(r"^\d{1,3}$")
+_INT = re.compile(r"^(\d{1,3})[.．、]?$")   # a row number: 12, 12. or 12、
 _FIGURE = re.compile(r"^[<>≤≥＜＞~约]?\s*[-+]?\d[\d.,，]*\s*(?:%|‰|％)?\s*(?:以上|以下|左右|以内)?$")
 _DASH = re.compile(r"^[—－\-–/／×\s]+$")
 _SENTENCE_PUNCT = re.compile(r"[。；;！？]")
@@ -225,8 +225,8 @@ def _rows_by_number(cells: list[_Cell], body: int, cols: list[_Column]) -> tuple
     limit = min(len(cells), body + 4000)
     cands: dict[int, list[int]] = {}
     for j in range(body, limit):
-        if _INT.match(cells[j].text):
-            cands.setdefault(int(cells[j].text), []).append(j)
+        if m := _INT.match(cells[j].text):
+            cands.setdefault(int(m.group(1)), []).append(j)
     firsts = [j for j in cands.get(1, []) if j - body <= p + MAX_SPANNING]
     if not firsts:
         return None
