@@ -9,7 +9,9 @@
     GET /docs                           OpenAPI (Swagger UI); /openapi.json the schema
 
 Errors are JSON ``{"detail": "..."}``: 422 for a bad parameter, 404 for an unknown document or
-clause.  Nothing here writes to the store.  Templates and static files belong to the web UI, not here.
+clause.  Every parameter of every route (API and UI) is checked once by ``guard.check_params``
+(control characters refused, the one year grammar); ``guard.Guard`` adds the security headers and
+the Host check to every response.  Nothing here writes to the store.  Templates and static files belong to the web UI, not here.
 """
 from __future__ import annotations
 
@@ -17,12 +19,13 @@ from enum import Enum
 from typing import Any, Optional
 
 from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 
 from zhengce.pipeline.search import SearchError, SearchQuery
 from zhengce.pipeline.search.base import MAX_LIMIT, MAX_OFFSET
 from zhengce.pipeline.search.text import MAX_QUERY_CHARS
 from zhengce.pipeline.store import StoreError
+from zhengce.search_api.guard import Guard
 
 
 class Mode(str, Enum):
@@ -58,8 +61,9 @@ def filters(region: Optional[str] = Query(None, **TEXT, description="province, c
     return {k: v for k, v in out.items() if v not in (None, "")}
 
 
-def create_app(db: str, embed_model: str | None = None, backend=None) -> FastAPI:
-    """The app for one store.  ``backend`` (a SearchBackend) overrides opening ``db``."""
+def create_app(db: str, embed_model: str | None = None, backend=None, allowed_hosts: list[str] | None = None) -> FastAPI:
+    """The app for one store.  ``backend`` (a SearchBackend) overrides opening ``db``; ``allowed_hosts``
+    (default ``ZHENGCE_ALLOWED_HOSTS``) the Host names accepted beyond loopback (see ``guard``)."""
     if backend is None:
         from zhengce.pipeline.search import open_search
         try:
@@ -71,8 +75,22 @@ def create_app(db: str, embed_model: str | None = None, backend=None) -> FastAPI
 
     app = FastAPI(title="zhengce search API", version="0.1.0",
                   description="Read-only search over a zhengce store of Chinese policy documents: clause search "
-                              "(keyword, semantic, hybrid) with filters and facets, documents, targets, similar clauses.")
+                              "(keyword, semantic, hybrid) with filters and facets, documents, targets, similar clauses.",
+                  docs_url=None, redoc_url=None)
+    app.add_middleware(Guard, allowed_hosts=allowed_hosts)
     app.state.backend = backend
+
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs(request: Request) -> HTMLResponse:
+        """Swagger UI without inline script (the CSP forbids it): its init is web/static/swagger-init.js."""
+        base = request.scope.get("root_path", "").rstrip("/")
+        cdn = "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5"
+        return HTMLResponse(f"""<!doctype html>
+<html><head><meta charset="utf-8"><title>{app.title} - Swagger UI</title>
+<link rel="stylesheet" href="{cdn}/swagger-ui.css"></head>
+<body><div id="swagger-ui" data-openapi="{base}{app.openapi_url}"></div>
+<script src="{cdn}/swagger-ui-bundle.js"></script>
+<script src="{base}/static/swagger-init.js"></script></body></html>""")
 
     @app.exception_handler(SearchError)
     async def _search_error(request: Request, exc: SearchError):

@@ -482,10 +482,9 @@ def mount_ui(app: FastAPI, get_store: Callable[[], Any]) -> None:
         if "year" in f:
             from zhengce.pipeline.search.base import SearchError, year_range
             try:
-                lo, hi = year_range(f["year"])
+                year_range(f["year"])       # the store reads the same grammar
             except SearchError:
                 raise HTTPException(422, f"年份格式不对：{f['year']}（例：2021 或 2019-2022）")
-            f["year"] = f"{lo}-{hi}"
         if f.get("level") and f["level"] not in LEVEL_LABELS:
             f.pop("level")
         rows = ui.call(ui.store.rows, "targets", **f)
@@ -598,18 +597,35 @@ def mount_ui(app: FastAPI, get_store: Callable[[], Any]) -> None:
 
     ui_paths = ("/doc/", "/compare", "/target-table", "/cite/")
 
-    @app.exception_handler(404)
-    async def _not_found(request: Request, exc):
+    async def _error_page(request: Request, exc, status: int, heading: str, default: str):
         """A Chinese error page for the UI's own pages; the API keeps its JSON ``{"detail"}``."""
         from fastapi.exception_handlers import http_exception_handler
         from starlette.exceptions import HTTPException as StarletteHTTPException
-        path = request.url.path[len(request.scope.get("root_path", "").rstrip("/")):]
+        path = request.scope.get("path", "")[len(request.scope.get("root_path", "").rstrip("/")):]
         if (path == "/" or path.startswith(ui_paths)) and not path.startswith("/cite/"):
-            detail = getattr(exc, "detail", None) or "页面不存在"
-            return page(request, "error.html", {"title": "未找到", "nav": "", "message": detail}, status=404)
+            detail = getattr(exc, "detail", None) or default
+            return page(request, "error.html", {"title": heading, "heading": heading, "nav": "", "message": detail},
+                        status=status)
         if not isinstance(exc, StarletteHTTPException):
-            exc = StarletteHTTPException(404, getattr(exc, "detail", None))
+            exc = StarletteHTTPException(status, getattr(exc, "detail", None))
         return await http_exception_handler(request, exc)
+
+    def error_page(request: Request, status: int, message: str):
+        """The UI's error page for a request ``guard.Guard`` refuses; None for the API's paths."""
+        path = request.scope.get("path", "")[len(request.scope.get("root_path", "").rstrip("/")):]
+        if (path == "/" or path.startswith(ui_paths)) and not path.startswith("/cite/"):
+            return page(request, "error.html", {"title": "请求有误", "heading": "请求有误", "nav": "",
+                                                "message": message}, status=status)
+        return None
+    app.state.error_page = error_page
+
+    @app.exception_handler(404)
+    async def _not_found(request: Request, exc):
+        return await _error_page(request, exc, 404, "未找到", "页面不存在")
+
+    @app.exception_handler(422)
+    async def _bad_request(request: Request, exc):
+        return await _error_page(request, exc, 422, "请求有误", "请求参数有误")
 
     # warm the search backend (jieba, vectors) in the background so the first query is fast
     def _warm():

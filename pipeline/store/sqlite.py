@@ -278,15 +278,14 @@ class SQLiteStore(Store):
             elif key in ("province", "city", "county", "level", "doc_type", "doc_id"):
                 conds.append(f"{alias}.{key}=?")
                 args.append(value)
-            elif key == "year":
-                lo, _, hi = str(value).partition("-") if "-" in str(value) else (value, None, value)
+            elif key == "year":      # the one year grammar (2021, 2019-2022, 2020.., –2020 …): SearchError if bad
+                from ..search.base import year_range
                 conds.append(f"{alias}.year BETWEEN ? AND ?")
-                args += [int(lo or 0), int(hi or 9999)]
-            elif key == "year_from":
-                conds.append(f"{alias}.year >= ?")
-                args.append(int(value))
-            elif key == "year_to":
-                conds.append(f"{alias}.year <= ?")
+                args += list(year_range(value))
+            elif key in ("year_from", "year_to"):
+                if not str(value).strip().isdigit():
+                    raise StoreError(f"{key} '{value}': expected a year")
+                conds.append(f"{alias}.year {'>=' if key == 'year_from' else '<='} ?")
                 args.append(int(value))
             elif key == "issuer":
                 conds.append(f"{alias}.issuers LIKE ?")
