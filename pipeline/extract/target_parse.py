@@ -377,8 +377,10 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         r = lex.range_re.match(s, tok.end if tok.unit else tok.num_end)
         if r:
             m2 = _NUM_RE.match(s, r.end())
-            if m2 and m2.group("n") and not m2.group("pct") and not st.masked_at(m2.start(), m2.end()):
-                t2 = _read_unit(s, m2.start(), m2.end(), m2.group("n"), None, not m2.group("n")[0].isdigit())
+            if m2 and m2.group("n") and (not m2.group("pct") or m2.group("pct") == pct) \
+                    and not st.masked_at(m2.start(), m2.end()):          # 千分之三至千分之五: one range
+                t2 = _read_unit(s, m2.start(), m2.end(), m2.group("n"), m2.group("pct"),
+                                not m2.group("n")[0].isdigit())
                 if t2 is not None and t2.unit and (tok.unit is None or tok.unit == t2.unit) \
                         and t2.value >= tok.value:
                     tok = tok._replace(end=t2.end, value_max=t2.value, unit=t2.unit, kind=t2.kind,
@@ -780,6 +782,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
             and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且":
         return None                                       # 500千伏及以上电网项目: a scope of the rule
+    if pre and pre[1] == "<" and not post and s[post_end:post_end + 1] == "的":
+        return None                                       # 不足100元的部分: a scope
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
     tail = s[post_end:post_end + 14]
