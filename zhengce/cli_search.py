@@ -49,9 +49,7 @@ def cmd_search(args) -> int:
         if args.json:
             out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
         else:
-            _print_hits(res, out, f"{res.total} clauses match ({res.mode})")
-            if res.note():
-                print(f"  note: {res.note()}", file=out)
+            _print_hits(res, out, f"{res.total} sentences match ({res.mode})", note=res.note())
             if res.facets and not args.no_facets:
                 for key, counts in res.facets.items():
                     if counts:
@@ -61,20 +59,55 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _print_hits(res, out, title: str) -> None:
+def _print_hits(res, out, title: str, note: str | None = None) -> None:
+    """Each hit: the sentence (or list item) with the query's words in bold yellow and the clause
+    that matched best underlined, under its document title (or file name) and section path."""
+    import html
     import re
 
     from rich.console import Console
     from rich.markup import escape
     c = Console(file=out, highlight=False, soft_wrap=True)
     c.print(f"[bold]{escape(title)}[/bold]")
+    if note:
+        c.print(f"[bold red]note:[/bold red] {escape(note)}")
     for i, h in enumerate(res.hits, 1):
-        snippet = escape(re.sub(r"&lt;|&gt;|&amp;", lambda m: {"&lt;": "<", "&gt;": ">", "&amp;": "&"}[m.group()],
-                                h.highlight))
-        snippet = snippet.replace("<mark>", "[bold yellow]").replace("</mark>", "[/bold yellow]")
+        snippet = h.highlight
+        plain = html.unescape(re.sub(r"</?mark>", "", snippet))
+        if h.clause_text and len(getattr(h, "clause_ids", []) or []) > 1 and h.clause_text in plain:
+            # underline the matching clause inside the sentence (marks may sit inside it)
+            start = plain.index(h.clause_text)
+            snippet = _underline(snippet, start, start + len(h.clause_text))
+        snippet = escape(html.unescape(snippet.replace("<mark>", "\x01").replace("</mark>", "\x02")
+                                       .replace("<u>", "\x03").replace("</u>", "\x04")))
+        snippet = (snippet.replace("\x01", "[bold yellow]").replace("\x02", "[/bold yellow]")
+                   .replace("\x03", "[underline]").replace("\x04", "[/underline]"))
         c.print(f"{i:>3}. [cyan]{h.doc_id}:{h.clause_id}[/cyan] {h.kind}  {h.score:.3f}  "
-                f"[dim]{escape((h.title or '')[:40])}[/dim]")
+                f"[dim]{escape((h.title or '')[:60])}[/dim]")
+        if h.heading:
+            c.print(f"     [dim]§ {escape(h.heading[:100])}[/dim]")
         c.print(f"     {snippet}")
+
+
+def _underline(snippet: str, start: int, end: int) -> str:
+    """Wrap characters start..end of the snippet's visible text in <u>…</u>, closing and reopening
+    around <mark> tags so the tags stay nested."""
+    import re
+    out, pos = [], 0
+    for tok in re.findall(r"</?mark>|&[a-z]+;|.", snippet, flags=re.S):
+        if tok in ("<mark>", "</mark>"):
+            if start < pos < end:
+                out.append("</u>" + tok + "<u>")
+            else:
+                out.append(tok)
+            continue
+        if pos == start:
+            out.append("<u>")
+        out.append(tok)
+        pos += 1
+        if pos == end:
+            out.append("</u>")
+    return "".join(out)
 
 
 def cmd_similar(args) -> int:
