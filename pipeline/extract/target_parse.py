@@ -495,7 +495,7 @@ _STRIP_CHARS = " \t\u3000、，,：:——-－·)）"
 
 
 _NUMBERING = re.compile(r"(?:第[一二三四五六七八九十百零〇\d]+[条章节款项部分]|[（(][一二三四五六七八九十\d]{1,3}[)）]"
-                        r"|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*")
+                        r"|\d{1,2}[.．、](?!\d)|[一二三四五六七八九十]{1,3}、|[一二三四五六七八九十]是|[①-⑳])\s*")
 _MAX_SUBJECT = 40
 
 
@@ -792,6 +792,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
     if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
         return None                                       # 对年收入10万元以上企业…
+    if cmp_ == "approx" and pre and not post and kind == "size" \
+            and any(s[max(c_start, pre[2] - 6):pre[2]].endswith(w) for w in lex.cues.get("describe_head", ())):
+        return None                                       # 总规划面积约60.61平方公里: the extent of a place
     if rec_text is None and cont is not None:
         rec_text = cont.recurrence
     # --- indicator
