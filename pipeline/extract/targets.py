@@ -17,7 +17,9 @@ from ..model import Baseline, Target
 from .target_parse import is_past_fact, is_review_heading, parse_number, parse_targets
 from .time import extract_time_expressions, period_end
 
-OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?)[，,]")
+SENTENCE_END = re.compile(r"[。；！？]\s*")
+OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?"
+                              r"|(?:今|明)年(?:年底|底|末)?|用(?:\d{1,2}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间)[，,]")
 YEAR_HEADER = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年?(?:目标|目标值|基数|基期|现状)?$")
 NAME_HEADER = re.compile(r"^(?:指标名称|指标|主要指标|指标项|名称|项目)$")
 SERIAL_HEADER = re.compile(r"^(?:序号|编号|序)$")
@@ -88,12 +90,17 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
 
 def _paragraph_deadline(doc, start: int, doc_day: date | None) -> str | None:
     """A deadline opening the paragraph (``到2025年，…``) that holds offset start."""
-    line_start = doc.text.rfind("\n", 0, start) + 1
-    while line_start < start and doc.text[line_start] in " \t\u3000":
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    while line_start < start and text[line_start] in " \t\u3000":
         line_start += 1
-    m = OPENING_DEADLINE.match(doc.text[line_start:start + 40])
-    if m and line_start + m.end() <= start + 1:
-        return period_end(m["when"], doc_day)
+    best = None
+    for k in [line_start] + [m.end() for m in SENTENCE_END.finditer(text, line_start, start)]:
+        m = OPENING_DEADLINE.match(text[k:start + 40])    # 到2025年，…。到2030年，…: the latest opening holds
+        if m and k + m.end() <= start + 1:
+            best = m["when"]
+    if best:
+        return period_end(best, doc_day)
     if doc_day is not None and THIS_YEAR_INTRO.match(doc.text[line_start:max(start, line_start + 40)]):
         return f"{doc_day.year}-12-31"                    # 今年经济社会发展的主要预期目标是：…
     return None
