@@ -407,6 +407,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'）)】，。；]+")
 _LIST_MARKER = re.compile(r"^[-*+•]\s+(?=\S)")
 _TIMESTAMP = re.compile(r"^(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?\s+\d{1,2}[:：时]\d{1,2}(?:[:：分]\d{1,2}秒?)?分?$")
 _BREADCRUMB_SEP = {">", "›", "»", "＞", ">>"}
+_MD_HEAD = re.compile(r"^(?:\*\*(?P<label>[^*\s]{1,10})\*\*(?=\s*[:：])|#{1,6}\s+(?=\S))")
 
 
 def _decoded(run: str) -> str | None:
@@ -488,6 +489,14 @@ def normalise(raw: str) -> Normalised:
                 i += 1
                 continue
             widget = False
+        if head_zone and (md := _MD_HEAD.match(text)):
+            # markdown a page export left in a DOCX/TXT: **发布日期**: …, # 标题, ## 政策全文
+            if md["label"] is not None:
+                _edit(line, md.end("label"), md.end("label") + 2)
+                _edit(line, 0, 2)
+            else:
+                _edit(line, 0, md.end())
+            text = line.text
         marker = _LIST_MARKER.match(text)
         if marker and (head_zone or _label_at(text, marker.end())) and _label_at(text, marker.end()):
             _edit(line, 0, marker.end())   # - 文件名称：… (a markdown list of the page's metadata)
@@ -509,7 +518,7 @@ def normalise(raw: str) -> Normalised:
                 nxt = lines[i + 1]
                 _fold(nxt)
                 value = nxt.text
-                if _is_label_only(value) or len(value) > 60 or is_chrome(value):
+                if _is_label_only(value.replace("**", "")) or len(value) > 60 or is_chrome(value):
                     value = ""
                     i += 1
                 else:

@@ -26,6 +26,19 @@ DOC_NUMBER_ONLY = DOC_NUMBER_LINE   # a line that is only a 发文字号 (in bra
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
 NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的通知$")
+# 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
+NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
+ATTACHMENT_PREFIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*(?=\S)")
+
+
+def _notice(text: str) -> re.Match | None:
+    m = NOTICE.search(text)
+    if m:
+        return m
+    m = NOTICE_BY_ISSUER.match(text)
+    if m and all(is_org(p) for p in split_orgs(m["org"])):
+        return m
+    return None
 BRACKETED_TAIL = re.compile(r"[（(][^（）()]{1,30}[）)]$")
 APPROVAL = re.compile(r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?P<body>[^。（）()]{0,60}?)(?:通过|批准|公布|发布)")
 
@@ -93,8 +106,12 @@ def doc_type_of(title: str | None) -> str | None:
     return None
 
 
+SELF_NAMED = re.compile(r"(?:制定|编制|特制定|现制定)《(?P<name>[^《》]{4,80})》[（(]以下简称")
+
+
 def is_title_like(text: str) -> bool:
     return (4 <= len(text) <= 120 and not re.search(r"[。；！？]", text) and not text.endswith(("：", ":"))
+            and text.count("，") < 2   # a sentence of the body that happens to end in 规划
             and doc_type_of(text) is not None and not text.startswith(("现将", "根据", "为")))
 
 
@@ -127,6 +144,7 @@ def split_orgs(line: str) -> list[str]:
 
 def _clean_title(text: str) -> str:
     t = text.strip().strip("#*").strip()
+    t = re.sub(r"^\d{1,4}_(?=[\u4e00-\u9fff])", "", t)   # 001_上海市…的通知: a file name's serial
     # a space inside a Chinese title is layout, except between two issuers (中共中央 国务院关于…)
     t = re.sub(rf"(?<=[{CJK}》”])\s+(?=[{CJK}《“])", lambda m: m.group() if _org_suffix().search(t[:m.start()]) else "", t)
     return t
@@ -170,7 +188,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                   and not NUMBERING.match(ln.text)]
     notice_line = None
     for ln in candidates:
-        if NOTICE.search(ln.text):
+        if _notice(ln.text):
             notice_line = ln
             if number_line is not None and ln.index > number_line:
                 break
@@ -178,20 +196,22 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     title_line = None
     if notice_line is not None:
         notice_title = _clean_title(notice_line.text)   # as printed, with its issuers when it names them
-        inner = NOTICE.search(notice_title)["inner"]
+        inner = _notice(notice_title)["inner"]
         named = re.search(r"《(.+)》", inner)
         inner_name = named.group(1) if named else inner
         for ln in lines[notice_line.index + 1: notice_line.index + 80]:
             if ln.text == notice_line.text or "《" + inner_name + "》" in ln.text:
                 continue
-            t = _clean_title(ln.text)
+            t = ATTACHMENT_PREFIX.sub("", _clean_title(ln.text))   # 附件：上海市零碳园区建设工作方案
             if is_title_like(t) and _similar(t, inner_name):
                 title, title_line = t, ln
                 break
         if title is None:
-            if len(text) - notice_line.start < 1500 or not named:
+            bundle = inner.count("《") > 1 or re.search(r"[两二三四五六七八九十\d]+[个项份部][\u4e00-\u9fff]{1,4}$", inner)
+            if len(text) - notice_line.start < 1500 or bundle or not (named or doc_type_of(inner_name)):
                 title = notice_title  # a cover notice whose policy is an attachment not in the file
-                notes.append("the file holds only the cover notice; the policy it issues is not in the text")
+                notes.append("the notice issues several documents; the notice is the title" if bundle else
+                             "the file holds only the cover notice; the policy it issues is not in the text")
             else:
                 title = inner_name
     else:
@@ -203,22 +223,34 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             elif ln.index - title_line.index <= 3 and t.endswith(BRACKETED_TAIL.sub("", title)) \
                     and len(t) > len(BRACKETED_TAIL.sub("", title)):
                 title, title_line = t, ln  # 关于…的通知（号） then 国家发展改革委 国家能源局关于…的通知
-        if title_line is not None and title.startswith("关于") and title_line.index:
+        if title_line is not None and title_line.index:
             above = lines[title_line.index - 1].text.strip()
             parts = split_orgs(above)
-            if parts and len(above) <= 60 and not is_title_like(above) and all(is_org(p) for p in parts):
-                title = above + title   # 国务院办公厅、中央军委办公厅 / 关于…的通知: one title over two lines
+            if len(above) <= 60 and not is_title_like(above) and not re.search(r"[。，；：！？:]", above) and (
+                    title.startswith("关于") and parts and all(is_org(p) for p in parts)
+                    or "关于" not in title and re.search(r"关于|(?:厅|部|委|院|局|府|会|室|署)对", above)
+                    and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above)):
+                # one title over two lines: 国务院办公厅、中央军委办公厅 / 关于…的通知;
+                # 国务院办公厅对全国政协十届四次会议 / 第4626号提案的答复
+                title = above + title
         if page_title and (title is None or _bare_genre(title) and page_title.endswith(title)
                            and len(page_title) > len(title)):
             title = _clean_title(page_title)   # none in the text, or only 政府工作报告 there
         if title is None and lines and re.match(r"^附件\s*\d*\s*[:：]?\s*\S", lines[0].text):
             title = lines[0].text   # an attachment filed on its own (a map, a table)
         if title is None and lines:
-            # a text that opens with its own name: 中华人民共和国…规划纲要，根据…编制
-            first = lines[0].text.split("，", 1)[0]
+            # a text that opens with its own name: 中华人民共和国…规划纲要（2006—2010 年）根据…编制，…
+            first = re.split(r"，|(?<=[^\s])根据", lines[0].text, maxsplit=1)[0]
             first = re.sub(r"（[^（）]*\d{4}[^（）]*）", "", first)
             if is_title_like(first):
                 title = first
+        if title is None:
+            # a text that names itself as it opens: 制定《…“九五”计划和二○一○年远景目标纲要》（以下简称《纲要》）
+            for ln in head[:8]:
+                m = SELF_NAMED.search(ln.text)
+                if m and doc_type_of(m["name"]):
+                    title = m["name"]
+                    break
         if title:
             title = BRACKETED_TAIL.sub(lambda m: "" if DOC_NUMBER.search(m.group()) else m.group(), title)
 
@@ -251,6 +283,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     page_issuer = page.get("发文机关") or page.get("发布机关")
     if page_issuer:
         issuers = [p for p in re.split(r"[、，,\s]+", page_issuer) if p]
+        if signers and len(signers) > len(issuers) and all(i in signers for i in issuers):
+            issuers = signers   # the page names the lead issuer, the signature all of them
     if not issuers and signers:
         issuers = signers
     if not issuers and doc_number and doc_number.endswith("号") and "令第" in doc_number:
@@ -267,6 +301,9 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                     break
     if not issuers and approver:
         issuers = [approver]
+    release = _news_release(head, title)
+    if not issuers and release:
+        issuers = release[0]   # 新华社北京12月14日电 近日，中共中央、国务院印发了《…》
     if not issuers and delivered and delivered[1] and doc_type_of(title) == "政府工作报告":
         issuers = [delivered[1]]   # 在四川省第十四届人民代表大会第五次会议上 → 四川省人民政府
     if not issuers and title:
@@ -290,8 +327,13 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     notes.extend(region_notes)
     issuers = [full_issuer_name(_qualify(i, region, spam)) for i in issuers]
 
-    published = parse_date(page.get("发布日期") or page.get("发布时间") or page.get("公开日期")
-                           or page.get("发表时间") or page.get("时间"))
+    page_published = (page.get("发布日期") or page.get("发布时间") or page.get("公开日期")
+                      or page.get("发表时间") or page.get("时间"))
+    published = parse_date(page_published)
+    if not published and release and release[1]:
+        year = re.search(r"(?:19|20)\d{2}", page_published or "") or re.search(r"(?:19|20)\d{2}", title or "")
+        if year:   # the dateline's month and day in the year the page gives (2022年12月)
+            published = parse_date(f"{year.group()}年{release[1]}")
     return Metadata(
         title=title, notice_title=notice_title, doc_number=doc_number, issuers=_dedupe(issuers),
         signed_date=signed_date, published_date=published,
@@ -307,6 +349,9 @@ HISTORY_EVENT = re.compile(
     r"(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*(?P<body>(?:《[^》]{0,120}》|[^。；《》（）()])*?)"
     r"(?P<act>审议通过|修订通过|通过|批准|修正|修订|公布|发布|施行)")
 ADOPT_ACTS = ("通过", "修正", "修订")
+HISTORY_BODY_FIRST = re.compile(
+    r"^(?P<body>[^（）()\d。；]{4,60}?)\s*(?P<date>(?:19|20)\d{2}年\d{1,2}月\d{1,2}日)\s*"
+    r"(?P<act>审议通过|通过|批准|公布|发布)$")
 DECREE_IN_BODY = re.compile(r"^(?P<org>.+?令)(?P<num>第\d{1,4}号)$")
 SESSION = re.compile(r"第[一二三四五六七八九十百\d]+次")
 
@@ -371,6 +416,10 @@ def legislative_history(lines: list[_Line], title_line: _Line | None) -> History
         t = ln.text.strip().strip("（）()")
         if re.match(r"^(?:根据|经)?\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日", t) and HISTORY_EVENT.search(t):
             block.append(t)
+        elif not block and ln.text.startswith(("（", "(")) and (m := HISTORY_BODY_FIRST.match(t)):
+            # （第七届全国人民代表大会第四次会议1991年4月9日批准）
+            block.append(f"{m['date']} {m['body']}{m['act']}")
+            break
         elif block or len(t) > 200:
             break
     events: list[HistoryEvent] = []
@@ -406,6 +455,24 @@ def _delivery(lines: list[_Line], title_line: _Line | None) -> tuple[str, str | 
             venue = TERM.sub("", m["venue"]).strip()
             government = "国务院" if venue == "全国" else (venue + "人民政府" if venue else None)
             return parse_date(m["date"]), government
+    return None
+
+
+NEWS_RELEASE = re.compile(
+    r"(?:新华社|人民日报)?[^，。]{0,6}?(?P<md>\d{1,2}月\d{1,2}日)电[^，。]{0,12}?(?:近日|日前|\d{1,2}日)?，?"
+    r"(?P<orgs>[\u4e00-\u9fff、 ]{2,40}?)(?:印发了?|发布了?)《(?P<name>[^》]+)》")
+
+
+def _news_release(head: list[_Line], title: str | None) -> tuple[list[str], str | None] | None:
+    """A news agency's release of a document: ``新华社北京12月14日电 近日，中共中央、国务院印发了
+    《扩大内需战略规划纲要（2022-2035年）》`` → (its issuers, the dateline's month and day)."""
+    for ln in head[:12]:
+        m = NEWS_RELEASE.search(ln.text)
+        if not m:
+            continue
+        orgs = [p for p in re.split(r"[、\s]+", m["orgs"]) if p]
+        if orgs and all(is_org(o) for o in orgs) and (not title or _similar(_clean_title(m["name"]), title)):
+            return orgs, m["md"]
     return None
 
 

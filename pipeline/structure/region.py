@@ -65,6 +65,8 @@ NATIONAL = re.compile(
     r"|(?:部|委|委员会|总局|总署|署)(?:办公厅|办公室)?$")   # 工业和信息化部, 发展改革委 without a place
 NATIONAL_TITLE = re.compile(r"^(?:中华人民共和国|中共中央|国务院|全国人民代表大会|全国人大)")
 NATIONAL_DOC_NUMBER = re.compile(r"^(?:国|中发|中办)")   # 国发, 国办发, 国函; 中发, 中办发
+NATIONAL_RULE_TITLE = re.compile(r"(?:条例|法|规定|办法|细则|规则)$")
+NATIONAL_RULE_TEXT = re.compile(r"国务院[\u4e00-\u9fff]{0,16}(?:部门|主管|机构)")
 DOC_PREFIX = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -520,6 +522,13 @@ def resolve_region(issuers: list[str], doc_number: str | None, title: str | None
         if candidates:
             readings = [_Reading(title, candidates)]
         elif NATIONAL_TITLE.match(title):
+            return Region(), "national", notes
+        elif NATIONAL_RULE_TITLE.search(title) and not list(_mentions(title, g)) \
+                and NATIONAL_RULE_TEXT.search(text[:6000]):
+            # 保障中小企业款项支付条例: a regulation without a place in its name that speaks of 国务院
+            # departments is an administrative regulation (行政法规) or a ministry's rule
+            notes.append("a regulation whose title names no place and whose text speaks of the State "
+                         "Council's departments: level national")
             return Region(), "national", notes
 
     chosen: list[tuple[_Reading, Division]] = []
