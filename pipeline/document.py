@@ -42,7 +42,7 @@ def structure_raw(raw, source: str | None = None) -> Document:
     text, back = rebuild_cell_tables(raw.text)   # tables flattened one cell per line → rows
     norm = normalise(text)
     if back is not None:   # offsets back into the loader's text
-        norm.source_index = [back[min(i, len(back) - 1)] for i in norm.source_index]
+        norm.source_index = list(map(back.__getitem__, norm.source_index))
         norm.flags.add("reflowed_lines")
     flags = set(raw.flags) | norm.flags
     notes = list(raw.notes) + norm.notes

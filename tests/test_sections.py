@@ -79,6 +79,14 @@ def test_section_at_innermost_and_after_children():
     assert section_at(secs2, text2.index("第二章")) == secs2[-1].id
 
 
+def test_section_index_starts_in():
+    from zhengce.pipeline.structure.sections import section_index
+    text = "一、甲\n内容\n二、乙\n内容"
+    secs = find_sections(text)
+    idx = section_index(secs)
+    assert idx.starts_in(0, 1) and idx.starts_in(3, text.index("二")+1) and not idx.starts_in(1, text.index("二"))
+
+
 def test_sections_linear_time():
     """Thousands of sections and a lookup per line: well under quadratic time."""
     parts = []

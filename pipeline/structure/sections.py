@@ -189,6 +189,11 @@ class SectionIndex:
         self.parent = [pos.get(s.parent, -1) if s.parent else -1 for s in sections]
         self.by_id = {s.id: s for s in sections}
 
+    def starts_in(self, a: int, b: int) -> bool:
+        """Whether a section starts at an offset in [a, b)."""
+        i = bisect.bisect_left(self.starts, a)
+        return i < len(self.starts) and self.starts[i] < b
+
     def at(self, offset: int) -> str | None:
         i = bisect.bisect_right(self.starts, offset) - 1
         while i >= 0:
