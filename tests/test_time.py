@@ -162,3 +162,42 @@ def test_registry_interface_fills_the_document():
     extract(doc)
     assert [(t.text, t.start, t.end) for t in doc.time_expressions] == [
         ("用三年时间", "2022-08-17", "2025-08-17"), ("上半年", "2022-01-01", "2022-06-30")]
+
+
+HOLIDAYS = ("国务院办公厅关于2026年部分节假日安排的通知\n经国务院批准，现将2026年元旦、春节放假调休日期的具体安排"
+            "通知如下。\n一、元旦：1月1日放假，共3天。1月4日（周日）上班。二、春节：2月中旬放假。\n国务院办公厅\n2025年11月4日")
+
+
+def test_a_notice_about_next_year_reads_month_days_in_that_year():
+    from zhengce.pipeline.extract.time import reference_year
+    signed = date(2025, 11, 4)
+    year = reference_year("国务院办公厅关于2026年部分节假日安排的通知", HOLIDAYS, signed)
+    assert year == 2026
+    got = {t.text: (t.start, t.end) for t in extract_time_expressions(HOLIDAYS, signed, year)}
+    assert got["1月1日"] == ("2026-01-01", "2026-01-01")
+    assert got["1月4日"] == ("2026-01-04", "2026-01-04")
+    assert got["2月中旬"][0] == "2026-02-11"
+    assert got["2025年11月4日"] == ("2025-11-04", "2025-11-04")   # a dated date keeps its year
+
+
+@pytest.mark.parametrize("title, text, signed", [
+    ("关于印发2021—2025年教育发展规划的通知", "2021年", date(2021, 3, 1)),     # a range: no single year
+    ("2021年崇明区城市体检工作方案", "2021年全面开展", date(2021, 9, 9)),      # the signing year itself
+    ("关于2026年部分节假日安排的通知", "元旦：1月1日放假", date(2025, 11, 4)),  # the text never names it
+    ("关于2030年远景目标的通知", "到2030年", date(2025, 1, 1)),                # not the adjacent year
+])
+def test_reference_year_only_when_the_document_is_about_an_adjacent_year(title, text, signed):
+    from zhengce.pipeline.extract.time import reference_year
+    assert reference_year(title, text, signed) is None
+
+
+def test_registry_reads_month_days_in_the_year_of_the_title():
+    from zhengce.pipeline.extract.time import extract
+    from zhengce.pipeline.model import Metadata
+
+    class Doc:
+        text = HOLIDAYS
+        metadata = Metadata(title="国务院办公厅关于2026年部分节假日安排的通知", signed_date="2025-11-04")
+    doc = Doc()
+    extract(doc)
+    assert {t.text: t.start for t in doc.time_expressions}["1月1日"] == "2026-01-01"

@@ -263,12 +263,13 @@ def _year_key(s: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _time_point(s: str, doc_date: Optional[date], year: Optional[int] = None,
-                month: Optional[int] = None) -> Optional[_TP]:
+                month: Optional[int] = None, ref_year: Optional[int] = None) -> Optional[_TP]:
     """Read a date-like phrase (2021年5月20日, 2021年底, 2月下旬, 今年上半年, 20日).
 
     ``year``/``month`` are inherited (the right side of an interval); a phrase without a year is
-    read with the document's year.  None when the phrase is not a valid date; start/end None
-    when it needs a year that is not known."""
+    read with the document's year (``ref_year``, the year the document is about, else the year
+    of its date).  None when the phrase is not a valid date; start/end None when it needs a year
+    that is not known."""
     g = _PARSE.fullmatch(s)
     if not g or not s:
         return None
@@ -287,7 +288,7 @@ def _time_point(s: str, doc_date: Optional[date], year: Optional[int] = None,
         if y is None:
             return _TP(None, None, None, None)
     else:
-        y = year if year is not None else (doc_date.year if doc_date else None)
+        y = year if year is not None else (ref_year or (doc_date.year if doc_date else None))
     has_year = bool(g["y"] or g["yc"] or g["rel"])
     m = int(g["m"]) if g["m"] else (_num(g["mc"]) if g["mc"] else None)
     d = int(g["d"]) if g["d"] else (_num(g["dc"]) if g["dc"] else None)
@@ -365,8 +366,8 @@ class _Cand(NamedTuple):
     back: Optional[tuple[int, str]] = None      # (months, 间|中|来…) for 5年间-style durations
 
 
-def _candidates(text: str, doc_date: Optional[date]):
-    doc_year = doc_date.year if doc_date else None
+def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = None):
+    doc_year = ref_year or (doc_date.year if doc_date else None)
     n_text = len(text)
     out: list[_Cand] = []
 
@@ -378,18 +379,18 @@ def _candidates(text: str, doc_date: Optional[date]):
 
     def point(m):
         """A date match: itself, and the interval / since-interval it starts."""
-        a = _time_point(m.group(), doc_date)
+        a = _time_point(m.group(), doc_date, ref_year=ref_year)
         if a is None:                   # 2023年2月30日: not a day, but still the year
             y = _YEAR_ONLY.match(text, m.start()) if m.re is _RE["dated"] else None
             if y and y.end() < m.end():
-                a = _time_point(y.group(), doc_date)
+                a = _time_point(y.group(), doc_date, ref_year=ref_year)
                 if a is not None:
                     add("dated", y.start(), y.end(), "date", a.start, a.end)
             return
         add("dated" if m.re is _RE["dated"] else "bare_month", m.start(), m.end(), "date", a.start, a.end)
         t = _INTERVAL_TAIL.match(text, m.end())
         if t:
-            b = _time_point(t["b"], doc_date, a.year, a.month)
+            b = _time_point(t["b"], doc_date, a.year, a.month, ref_year)
             if b is not None and not (a.start and b.end and a.start > b.end):
                 ok = bool(a.start and b.end)
                 add("interval", m.start(), t.end(), "interval", a.start if ok else None, b.end if ok else None)
@@ -419,7 +420,7 @@ def _candidates(text: str, doc_date: Optional[date]):
         y, s = doc_year, left.start()
         head = _MRANGE_HEAD.search(text, max(0, s - 8), s)
         if head:
-            tp = _time_point(head.group(), doc_date)
+            tp = _time_point(head.group(), doc_date, ref_year=ref_year)
             if tp is None:
                 continue
             y, s = tp.year, head.start()
@@ -612,14 +613,19 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
     return kept
 
 
-def extract_time_expressions(text: str, doc_date: date | None = None) -> list[TimeExpression]:
-    """Every time expression in text, in order, non-overlapping, with span (start,end) offsets into text."""
+def extract_time_expressions(text: str, doc_date: date | None = None,
+                             ref_year: int | None = None) -> list[TimeExpression]:
+    """Every time expression in text, in order, non-overlapping, with span (start,end) offsets into text.
+
+    A date without its year (``1月1日``, ``上半年``, ``3月至5月``) is read in ``ref_year`` when given
+    (the year the document is about, see ``reference_year``), else in the year of ``doc_date``;
+    durations and 今年/明年 stay anchored to ``doc_date``."""
     if not text:
         return []
     original = text
     if _FULL_WIDTH_DIGIT.search(text):          # one character for one: spans stay valid
         text = text.translate(_FOLD_DIGITS)
-    cands = _candidates(text, doc_date)
+    cands = _candidates(text, doc_date, ref_year)
     if not cands:
         return []
     if _VAGUE_RE is not None:
@@ -665,6 +671,26 @@ def period_end(expr_text: str, doc_date: date | None = None) -> str | None:
     return None
 
 
+_TITLE_YEAR = re.compile(r"(?<![\d〔\[（(—\-－~～至到])((?:19|20)\d\d)\s*年(?!\s*[—\-－~～至到]\s*(?:19|20)?\d\d)")
+
+
+def reference_year(title: str | None, text: str, doc_date: date | None) -> int | None:
+    """The year a document is about when it is not the year it was signed: a notice signed in
+    November 2025 ``关于2026年部分节假日安排的通知`` dates ``1月1日``, ``春节`` … in 2026.  The title
+    names one year (not a range such as 2021—2025年), the text names it too, and it is the year
+    before or after the signing year; otherwise None (the document's own year is meant)."""
+    if not title or doc_date is None:
+        return None
+    years = {int(y) for y in _TITLE_YEAR.findall(title)}
+    if len(years) != 1 or re.search(r"(?:19|20)\d\d\s*[—\-－~～至到]", title):
+        return None
+    year = years.pop()
+    if abs(year - doc_date.year) != 1:
+        return None
+    body = text.replace(title, "")
+    return year if f"{year}年" in body else None
+
+
 def extract(doc) -> None:
     """The registry's extractor interface (extract/registry.py): fill ``doc.time_expressions``
     from ``doc.text``, reading relative expressions with ``metadata.signed_date`` (else
@@ -677,4 +703,6 @@ def extract(doc) -> None:
             doc_date = None
         if doc_date:
             break
-    doc.time_expressions = extract_time_expressions(doc.text, doc_date)
+    title = doc.metadata.notice_title or doc.metadata.title
+    doc.time_expressions = extract_time_expressions(doc.text, doc_date,
+                                                    reference_year(title, doc.text, doc_date))
