@@ -644,6 +644,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         before, after = s[max(0, a - 2):a], s[b:b + 4]
         if re.search(r"[比较与同]$", before) or re.match(r"(?:的?基础上|相比|同期|水平)", after):
             continue
+        if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到"):
+            continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
         best = (text, a)
     if best is None:
         return None, -1
