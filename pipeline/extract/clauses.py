@@ -480,7 +480,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     actors = subject_actors(text, cue_pos)
     if not actors:
         part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-        m = re.match(r"(?:必须|应当|应|要|须)?由(.{2,30}?)(?:负责|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|会同)",
+        m = re.match(r"(?:必须|应当|应|要|须)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|会同|对|向|在|依照|根据)",
                      text[part_start:])
         if m:
             a = _clean_actor(m.group(1))

@@ -144,6 +144,7 @@ SUBJECT_VERB = re.compile(
     r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|"
     r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|按|根据|在[^，,。；;]{1,20}?(?:时|中|内|上|前|后))")
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
+                               r"监督|指导|督促|协调|组织|配合|参与|承担|履行|负责|提请|报告|接到|会同|"
                                r"发挥|充分|建立|健全|完善|深化|实施|开展|落实|坚持|围绕|引导|促进|提升|构建|全面|"
                                r"探索|积极|加大|加快|继续|力争|确保|科学|防止|认真|通过|必须|[一二三四五六七八九十]是|"
                                r"有关|相关|各相关|其他|其它|全区|全市|全县|全省)")
@@ -157,7 +158,7 @@ def clause_subjects(text: str) -> list[str]:
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     out = []
     for part in re.split(r"[，,。；;：:]", text):
-        subject = _part_subject(part.lstrip("（("))
+        subject = _part_subject(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part))
         if subject and subject not in out:
             out.append(subject)
     return out
@@ -171,6 +172,10 @@ def _part_subject(first: str) -> str | None:
     for n in range(2, min(len(first), 30) + 1):
         if head_at_end(first, n) and actor_kind(first[:n]) == "org" and SUBJECT_VERB.match(first[n:]):
             prefix = first[:n]
+            from .clauses import split_members
+            members = split_members(prefix)
+            if len(members) > 1 and all(is_unit(m) and _is_noun_phrase(m) for m in members):
+                return prefix      # 电力企业、研究机构及其它行业相关单位应…: each member a unit
             return prefix if is_unit(prefix) and _is_noun_phrase(prefix) else None
     return None
 
@@ -178,7 +183,7 @@ def _part_subject(first: str) -> str | None:
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
-CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,]")
+CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -202,6 +207,7 @@ def prose_units(c) -> list[tuple[str, str]]:
                 if p not in actors:
                     actors.append(p)
     together = partners(text) if actors else []
+    actors += [p for p in together if p not in actors]
     out: list[tuple[str, str]] = []
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
@@ -245,6 +251,9 @@ ROLE_PHRASES = (
     (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
     (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
     (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
+    # X…，与Y、Z等相关部门形成工作合力: Y and Z work with X
+    (re.compile(r"(?:^|[，,])与(?P<units>[^，,。；;]{2,60}?)(?:等(?:相关|有关)?(?:部门|单位))?"
+                r"(?=形成(?:工作)?合力|协同(?:推进|配合)|加强(?:协作|协同|配合)|密切配合)"), "support"),
 )
 
 
