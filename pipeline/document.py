@@ -13,7 +13,7 @@ from .structure.metadata import extract_metadata
 from .structure.sections import find_sections, find_tables
 from .structure.tables import rebuild_cell_tables
 
-QUALITY_ORDER = ("boilerplate_removed", "garbled_text", "spam_injection", "reflowed_lines", "ocr_needed")
+QUALITY_ORDER = ("boilerplate_removed", "garbled_text", "spam_injection", "reflowed_lines", "ocr_needed", "ocr")
 
 
 def doc_id_of(text: str) -> str:

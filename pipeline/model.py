@@ -20,7 +20,7 @@ ClauseKind = Literal["obligation", "prohibition", "encouragement", "permission",
 Role = Literal["lead", "support", "responsible"]
 Comparator = Literal[">=", "<=", "=", ">", "<", "range", "approx"]
 TimeKind = Literal["date", "interval", "named_period", "recurrence", "duration"]
-QualityFlag = Literal["boilerplate_removed", "garbled_text", "spam_injection", "reflowed_lines", "ocr_needed"]
+QualityFlag = Literal["boilerplate_removed", "garbled_text", "spam_injection", "reflowed_lines", "ocr_needed", "ocr"]
 
 
 class _Model(BaseModel):

@@ -193,7 +193,8 @@ def test_pdf_table_comes_back_as_rows_at_its_position(tmp_path):
     assert raw.text.count("学前教育毛入园率") == 1
 
 
-def test_pdf_image_only_page_needs_ocr(tmp_path):
+def test_pdf_image_only_page_needs_ocr(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
     path = tmp_path / "scan.pdf"
     render_pdf_image_only(path, pages=2)
     raw = pdf_loader.load(path)
@@ -201,16 +202,30 @@ def test_pdf_image_only_page_needs_ocr(tmp_path):
     assert "ocr_needed" in raw.flags
     assert any("page 1 has no text layer (image only)" in n for n in raw.notes)
     assert any("page 2 has no text layer" in n for n in raw.notes)
+    assert any("OCR is off (--ocr never): pages 1-2 not read" in n for n in raw.notes)
 
 
-def test_pdf_drawing_only_page_needs_ocr(tmp_path):
+def test_pdf_image_only_page_without_an_engine_says_how_to_enable_ocr(tmp_path, monkeypatch):
+    from zhengce.pipeline.load import ocr
+    monkeypatch.setenv("ZHENGCE_OCR", "auto")
+    monkeypatch.setattr(ocr, "get_engine", lambda name=None: None)
+    path = tmp_path / "scan.pdf"
+    render_pdf_image_only(path, pages=1)
+    raw = pdf_loader.load(path)
+    assert raw.text == "" and "ocr_needed" in raw.flags and "ocr" not in raw.flags
+    assert any("no OCR engine installed" in n and "pip install 'zhengce[ocr]'" in n for n in raw.notes)
+
+
+def test_pdf_drawing_only_page_needs_ocr(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
     path = tmp_path / "rect.pdf"
     render_pdf_image_only(path, image=False)
     raw = pdf_loader.load(path)
     assert raw.text == "" and "ocr_needed" in raw.flags
 
 
-def test_pdf_text_page_then_scanned_page(tmp_path):
+def test_pdf_text_page_then_scanned_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
     path = tmp_path / "mixed.pdf"
     render_pdf_image_only(path, pages=1, text_page="附件：某某区空间布局图")
     raw = pdf_loader.load(path)

@@ -52,7 +52,20 @@ def iter_inputs(paths: list[str]):
 
 # --- extract --------------------------------------------------------------------------------
 
+def _ocr_option(parser) -> None:
+    """``--ocr``: passed to the PDF loader (and ingest's workers) as ZHENGCE_OCR."""
+    parser.add_argument("--ocr", choices=["auto", "always", "never"], default=None,
+                        help="OCR of scanned PDF pages: auto (default: pages without a text layer, when the "
+                             "ocr extra is installed), always (every page), never")
+
+
+def _set_ocr(args) -> None:
+    if getattr(args, "ocr", None):
+        os.environ["ZHENGCE_OCR"] = args.ocr
+
+
 def cmd_extract(args) -> int:
+    _set_ocr(args)
     if args.kind_model:
         os.environ["ZHENGCE_KIND_MODEL"] = "1"
     from zhengce.pipeline.document import extract_all
@@ -157,6 +170,7 @@ def open_db(path: str, create: bool = False):
 
 
 def cmd_ingest(args) -> int:
+    _set_ocr(args)
     from zhengce.pipeline.ingest import ingest
     store = open_db(args.db, create=True)
     with stdout_to_stderr() as out:
@@ -329,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--compact", action="store_true", help="one-line JSON for a single record")
     e.add_argument("--kind-model", action="store_true",
                    help="also consult the statistical clause-kind model for clauses without a cue word")
+    _ocr_option(e)
     e.set_defaults(func=cmd_extract)
 
     i = sub.add_parser("ingest", help="extract documents into a store (files, folders, zip archives)")
@@ -337,6 +352,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--workers", type=int, default=1, help="extraction processes (default 1)")
     i.add_argument("--json", action="store_true", help="print {ingested, unchanged, failed} as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
+    _ocr_option(i)
     i.set_defaults(func=cmd_ingest)
 
     d = sub.add_parser("docs", help="list stored documents")

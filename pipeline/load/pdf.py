@@ -55,6 +55,8 @@ CJK_SPACE_EM = 1.5        # a gap wider than this between two CJK glyphs is a re
 MIXED_SPACE_EM = 0.3      # CJK next to Latin/digits
 STEP_LINE_MAX = 30       # a line whose number follows the page number is at most this long
 LATIN_SPACE_EM = 0.2      # between Latin glyphs (a space glyph is ~0.25 em wide)
+DIGIT_SPACE_EM = 1.0      # letter-spaced digits: gaps up to this wide are closed up next to Chinese
+_NARROW = "\x00"          # marks such a narrow space while a line is joined
 LINE_OPTS = dict(x_tolerance=1.5, y_tolerance=3, keep_blank_chars=True, use_text_flow=False)
 
 _WIDE = re.compile(
@@ -147,11 +149,14 @@ def _join_chars(chars: list[dict]) -> str:
             else:
                 space = blank or gap > LATIN_SPACE_EM * em
             if space:
-                out.append(" ")
+                out.append(_NARROW if gap <= DIGIT_SPACE_EM * em else " ")
         out.append(t)
         prev = c
         blank = False
-    return "".join(out).strip()
+    text = "".join(out).strip()
+    if _NARROW in text:   # letter-spaced digits (``2 0 0 1 年``) closed up; table cells stay apart
+        text = _close_digits(text, _NARROW).replace(_NARROW, " ")
+    return text
 
 
 def _text_lines(page) -> list[_Line]:
@@ -263,17 +268,116 @@ def _pdfium_chars(pdfium_page, height: float) -> list[dict]:
         textpage.close()
 
 
-def _read_page(page, number: int, notes: list[str], flags: set[str], pdfium_page=None) -> _Page:
+class _Ctx:
+    """What reading one file shares across its pages: notes, flags, the OCR mode and engine."""
+
+    def __init__(self, notes: list[str], flags: set[str]):
+        from . import ocr
+        self.notes, self.flags = notes, flags
+        self.ocr_mode = ocr.mode()
+        self._engine = False            # not looked up yet
+        self.ocr_pages: list[int] = []   # pages whose text came from OCR
+        self.ocr_empty: list[int] = []   # pages OCR found no text on
+        self.ocr_failed: list[str] = []
+        self.need: list[int] = []        # pages that need OCR and did not get it
+
+    def engine(self):
+        if self._engine is False:
+            from . import ocr
+            self._engine = ocr.get_engine() if self.ocr_mode != "never" else None
+        return self._engine
+
+    def finish(self) -> None:
+        from . import ocr
+        if self.ocr_pages:
+            self.flags.add("ocr")
+            self.notes.append(f"text of {_pages(self.ocr_pages)} read by OCR ({self.engine().name}, "
+                              f"{ocr.DPI} dpi; check figures and names against the original)")
+        if self.ocr_empty:
+            self.notes.append(f"OCR ({self.engine().name}) found no text on {_pages(self.ocr_empty)}")
+        for reason in self.ocr_failed[:3]:
+            self.notes.append(reason)
+        if self.need:
+            self.flags.add("ocr_needed")
+            if self.ocr_mode == "never":
+                self.notes.append(f"OCR is off (--ocr never): {_pages(self.need)} not read")
+            elif self.engine() is None:
+                self.notes.append(f"no OCR engine installed: {_pages(self.need)} not read; {ocr.HOW_TO_ENABLE}")
+
+
+def _pages(numbers: list[int]) -> str:
+    """``page 3`` / ``pages 1-4, 7``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    text = ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"page{'s' if len(numbers) > 1 else ''} {text}"
+
+
+def _ocr_page(pdfium_page, number: int, width: float, height: float, ctx: _Ctx) -> _Page | None:
+    """The page read by OCR, or None (no engine, or the engine failed)."""
+    engine = ctx.engine() if pdfium_page is not None else None
+    if engine is None:
+        return None
+    from . import ocr
+    try:
+        image, scale = ocr.render(pdfium_page())
+        boxes = engine.read(image)
+    except Exception as e:  # noqa: BLE001 - an OCR failure loses the page's text, not the file
+        ctx.ocr_failed.append(f"page {number}: OCR failed ({type(e).__name__}: {' '.join(str(e).split())[:80]})")
+        return None
+    chars = ocr.page_chars(boxes, scale)
+    if not chars:
+        ctx.ocr_empty.append(number)
+        return _Page(number=number, height=height)
+    ctx.ocr_pages.append(number)
+    return _page_from_chars(chars, number, width, height, grouping=_group_ocr_lines)
+
+
+def _page_from_chars(chars: list[dict], number: int, width: float, height: float, tables=(),
+                     grouping=None) -> _Page:
+    """A page from glyph records (pdfium's or OCR's): lines in reading order, column by column,
+    with ``tables`` ((bbox, rows) pairs) at their positions."""
+    grouping = grouping or _group_lines
+    boxes = [b for b, _ in tables]
+    rest = [c for c in chars if not any(_center_in(c, b) for b in boxes)]
+    regions = _regions(rest, boxes, width)
+    items = []
+    for k, part in enumerate(regions or [rest]):
+        for group in grouping(part):
+            text = _join_chars(group)
+            if text:
+                ln = _Line(text, min(float(c["top"]) for c in group), max(float(c["bottom"]) for c in group))
+                items.append(((k, ln.top), ln))
+    for bbox, rows in tables:
+        items.append(((_region_of(bbox, regions), bbox[1]), RawTable(rows=rows)))
+    items.sort(key=lambda it: it[0])
+    return _Page(number=number, height=height, items=[(key[1], it) for key, it in items])
+
+
+def _read_page(page, number: int, ctx: _Ctx, pdfium_page=None) -> _Page:
     """One page's lines and tables.  ``pdfium_page()`` gives the same page opened by pdfium, the
-    fallback for fonts whose glyphs pdfminer cannot map to Unicode (``(cid:123)``)."""
-    height = float(page.height)
+    fallback for fonts whose glyphs pdfminer cannot map to Unicode (``(cid:123)``), and what is
+    rendered for OCR."""
+    notes, flags = ctx.notes, ctx.flags
+    height, width = float(page.height), float(page.width)
     out = _Page(number=number, height=height)
+    if ctx.ocr_mode == "always":
+        got = _ocr_page(pdfium_page, number, width, height, ctx)
+        if got is not None:
+            return got
     page = _dedupe(page)
     chars = page.chars
     if not any((c.get("text") or "").strip() for c in chars):
         if page.images or page.rects or page.curves or page.lines:
-            flags.add("ocr_needed")
             what = "image only" if page.images else "drawings only"
+            got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
+            if got is not None:
+                return got
+            ctx.need.append(number)
             notes.append(f"page {number} has no text layer ({what}): OCR needed")
         return out
     fallback = False
@@ -292,37 +396,251 @@ def _read_page(page, number: int, notes: list[str], flags: set[str], pdfium_page
         else:
             flags.add("garbled_text")
             if cid > 0.3 * sum(1 for c in chars if (c.get("text") or "").strip()):
-                flags.add("ocr_needed")
+                got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
+                if got is not None:
+                    notes.append(f"page {number}: the font has no Unicode mapping ({cid} glyphs unreadable): read by OCR")
+                    return got
+                ctx.need.append(number)
                 notes.append(f"page {number}: the font has no Unicode mapping ({cid} glyphs unreadable): OCR needed")
             else:
                 notes.append(f"page {number}: {cid} glyphs without Unicode mapping dropped")
             chars = [c for c in chars if not _CID.fullmatch(c.get("text") or "")]
             page = page.filter(lambda o: o.get("object_type") != "char" or not _CID.fullmatch(o.get("text") or ""))
     tables = _tables(page, chars)
-    boxes = [b for b, _ in tables]
     if fallback:
-        rest = [c for c in chars if not any(_center_in(c, b) for b in boxes)]
-        lines = []
-        for group in _group_lines(rest):
-            text = _join_chars(group)
-            if text:
-                lines.append(_Line(text, min(float(c["top"]) for c in group), max(float(c["bottom"]) for c in group)))
+        out = _page_from_chars(chars, number, width, height, tables)
     else:
+        boxes = [b for b, _ in tables]
+        rest = [c for c in chars if not any(_center_in(c, b) for b in boxes)] if boxes else chars
+        regions = _regions(rest, boxes, width)
         if boxes:
             page = page.filter(lambda o: o.get("object_type") != "char" or not any(_center_in(o, b) for b in boxes))
-        lines = _text_lines(page)
-    items = [(ln.top, ln) for ln in lines]
-    items += [(bbox[1], RawTable(rows=rows)) for bbox, rows in tables]
-    items.sort(key=lambda it: it[0])
-    out.items = items
-    area = float(page.width) * height
+        items = []
+        if regions:   # columns: each read on its own, left to right
+            for k, part in enumerate(regions):
+                ids = {id(c) for c in part}
+                sub = page.filter(lambda o, ids=ids: o.get("object_type") != "char" or id(o) in ids)
+                items += [((k, ln.top), ln) for ln in _text_lines(sub)]
+        else:
+            items = [((0, ln.top), ln) for ln in _text_lines(page)]
+        items += [((_region_of(bbox, regions), bbox[1]), RawTable(rows=rows)) for bbox, rows in tables]
+        items.sort(key=lambda it: it[0])
+        out.items = [(key[1], it) for key, it in items]
+        if regions:
+            notes.append(f"page {number}: {len(regions)} text columns/blocks read in reading order")
+    area = width * height
     for im in page.images:
         w = abs(float(im.get("x1", 0)) - float(im.get("x0", 0)))
         h = abs(float(im.get("bottom", 0)) - float(im.get("top", 0)))
         if area and w * h > 0.4 * area:
-            notes.append(f"page {number} has a large image; text inside it is not extracted")
+            hint = "" if ctx.ocr_mode == "always" else " (--ocr always reads it)"
+            notes.append(f"page {number} has a large image; text inside it is not extracted{hint}")
             break
     return out
+
+
+def _read_page_pdfium(pdfium_page, number: int, ctx: _Ctx) -> _Page:
+    """A page that pdfminer cannot read, read with pdfium (glyphs, then the same line logic; ruled
+    tables are not detected on this path)."""
+    pg = pdfium_page()
+    width, height = (float(v) for v in pg.get_size())
+    if ctx.ocr_mode == "always":
+        got = _ocr_page(pdfium_page, number, width, height, ctx)
+        if got is not None:
+            return got
+    chars = [c for c in _pdfium_chars(pg, height) if c["text"].strip()]
+    if not chars:
+        has_objects = any(True for _ in pg.get_objects())
+        if has_objects:
+            got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
+            if got is not None:
+                return got
+            ctx.need.append(number)
+            ctx.notes.append(f"page {number} has no text layer: OCR needed")
+        return _Page(number=number, height=height)
+    return _page_from_chars(_dedupe_chars(chars), number, width, height)
+
+
+def _dedupe_chars(chars: list[dict]) -> list[dict]:
+    seen = set()
+    out = []
+    for c in chars:
+        key = (c["text"], round(float(c["x0"])), round(float(c["top"])))
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def _group_ocr_lines(chars: list[dict]) -> list[list[dict]]:
+    """OCR boxes grouped into lines by vertical overlap (a slightly skewed scan drifts across a line
+    more than a text layer's baseline does), each line left to right."""
+    rows: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: ((float(c["top"]) + float(c["bottom"])) / 2, float(c["x0"]))):
+        top, bottom = float(c["top"]), float(c["bottom"])
+        for r in rows[-3:]:
+            last = max(r, key=lambda o: float(o["x1"]))
+            lt, lb = float(last["top"]), float(last["bottom"])
+            overlap = min(bottom, lb) - max(top, lt)
+            if overlap >= 0.5 * min(bottom - top, lb - lt) and not any(
+                    min(float(c["x1"]), float(o["x1"])) - max(float(c["x0"]), float(o["x0"])) > 0.3 * (float(c["x1"]) - float(c["x0"]))
+                    for o in r):
+                r.append(c)
+                break
+        else:
+            rows.append([c])
+    rows = [sorted(r, key=lambda c: float(c["x0"])) for r in rows]
+    rows.sort(key=lambda r: min(float(c["top"]) for c in r))
+    return rows
+
+
+# --- reading order: columns ---------------------------------------------------------------
+
+COLUMN_GUTTER_EM = 0.9    # a gap at least this wide (in the body's font size) all down a block
+COLUMN_MIN_ROWS = 3       # ... with at least this many lines on each side
+COLUMN_MIN_EM = 6         # ... each side at least this wide
+COLUMN_FULL = 0.6         # ... and most lines of each side filling it (prose, not table cells)
+
+
+def _em(chars: list[dict]) -> float:
+    sizes = sorted(float(c.get("size") or 0) for c in chars if float(c.get("size") or 0) > 0)
+    return sizes[len(sizes) // 2] if sizes else 10.0
+
+
+def _rows_of(chars: list[dict]) -> list[tuple[float, float]]:
+    """(x0, x1) of each line of a group of glyphs."""
+    out = []
+    for r in _group_lines(chars):
+        out.append((min(float(c["x0"]) for c in r), max(float(c["x1"]) for c in r)))
+    return out
+
+
+def _prose_side(chars: list[dict], em: float) -> bool:
+    rows = _rows_of(chars)
+    if len(rows) < COLUMN_MIN_ROWS:
+        return False
+    left = min(x0 for x0, _ in rows)
+    right = max(x1 for _, x1 in rows)
+    if right - left < COLUMN_MIN_EM * em:
+        return False
+    full = sum(1 for x0, x1 in rows if x1 - x0 >= COLUMN_FULL * (right - left))
+    return full >= 0.5 * len(rows)
+
+
+def _gutter(chars: list[dict], obstacles: list[tuple], em: float) -> float | None:
+    """The x of a column gutter running down the whole block, or None."""
+    spans = sorted([(float(c["x0"]), float(c["x1"])) for c in chars] + [(b[0], b[2]) for b in obstacles])
+    if not spans:
+        return None
+    best, best_w = None, 0.0
+    reach = spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= COLUMN_GUTTER_EM * em and x0 - reach > best_w:
+            mid = (reach + x0) / 2
+            left = [c for c in chars if float(c["x1"]) <= mid]
+            right = [c for c in chars if float(c["x0"]) >= mid]
+            if _prose_side(left, em) and _prose_side(right, em):
+                best, best_w = mid, x0 - reach
+        reach = max(reach, x1)
+    return best
+
+
+def _hcut(chars: list[dict], obstacles: list[tuple], em: float) -> float | None:
+    """The y of the widest clear horizontal gap in a block (wider than its usual line gap)."""
+    spans = sorted([(float(c["top"]), float(c["bottom"])) for c in chars] + [(b[1], b[3]) for b in obstacles])
+    gaps = []
+    reach = spans[0][1]
+    for t, b in spans[1:]:
+        if t > reach:
+            gaps.append((t - reach, (t + reach) / 2))
+        reach = max(reach, b)
+    if not gaps:
+        return None
+    usual = sorted(g for g, _ in gaps)[len(gaps) // 2]
+    width, y = max(gaps)
+    return y if width > max(0.8 * em, 1.5 * usual) else None
+
+
+def _regions(chars: list[dict], obstacles: list[tuple], width: float) -> list[list[dict]] | None:
+    """The page's glyphs split into blocks in reading order (XY-cut: a column gutter that runs down
+    a whole block splits it left | right, otherwise the widest clear gap splits it top / bottom),
+    or None when no block has columns (the usual page: lines read top to bottom)."""
+    if len(chars) < 2 * COLUMN_MIN_ROWS:
+        return None
+    em = _em(chars)
+    found = False
+
+    def cut(part: list[dict], obs: list[tuple], depth: int) -> list[list[dict]]:
+        nonlocal found
+        if depth > 12 or len(part) < 2 * COLUMN_MIN_ROWS:
+            return [part]
+        x = _gutter(part, obs, em)
+        if x is not None:
+            found = True
+            left = [c for c in part if (float(c["x0"]) + float(c["x1"])) / 2 < x]
+            right = [c for c in part if (float(c["x0"]) + float(c["x1"])) / 2 >= x]
+            return (cut(left, [b for b in obs if b[2] <= x], depth + 1)
+                    + cut(right, [b for b in obs if b[0] >= x], depth + 1))
+        y = _hcut(part, obs, em)
+        if y is None:
+            return [part]
+        top = [c for c in part if (float(c["top"]) + float(c["bottom"])) / 2 < y]
+        bottom = [c for c in part if (float(c["top"]) + float(c["bottom"])) / 2 >= y]
+        if not top or not bottom:
+            return [part]
+        return (cut(top, [b for b in obs if b[3] <= y], depth + 1)
+                + cut(bottom, [b for b in obs if b[1] >= y], depth + 1))
+
+    parts = [p for p in cut(list(chars), list(obstacles), 0) if p]
+    return parts if found and len(parts) > 1 else None
+
+
+def _region_of(bbox, regions) -> int:
+    """The index of the block a table belongs to: the last block that starts above it and overlaps
+    it horizontally (0 without blocks)."""
+    if not regions:
+        return 0
+    k = 0
+    for i, part in enumerate(regions):
+        x0 = min(float(c["x0"]) for c in part)
+        x1 = max(float(c["x1"]) for c in part)
+        top = min(float(c["top"]) for c in part)
+        if top <= bbox[1] and x0 < bbox[2] and x1 > bbox[0]:
+            k = i
+    return k
+
+
+_DIGIT_RUNS = {}
+
+
+def _close_digits(text: str, sp: str = " ") -> str:
+    """Letter-spaced digits closed up, as the normaliser closes up letter-spaced signatures:
+    ``2 0 0 1 年 5 月`` → ``2001年5月``.  A run of single digits is closed up when a Chinese
+    character stands next to it (a lone digit: on both sides), so numbers in a row of table
+    cells stay apart."""
+    if sp not in text or not re.search(r"\d", text):
+        return text
+    run_re = _DIGIT_RUNS.get(sp) or _DIGIT_RUNS.setdefault(
+        sp, re.compile(rf"(?<![0-9A-Za-z.])\d(?:{re.escape(sp)}\d)*(?![0-9A-Za-z.])"))
+    out: list[str] = []
+    pos = 0
+    for m in run_re.finditer(text):
+        s, e = m.span()
+        before = text[s - 1] if s else ""
+        b = text[s - 2] if before == sp and s >= 2 else before
+        after = text[e] if e < len(text) else ""
+        a = text[e + 1] if after == sp and e + 1 < len(text) else after
+        spaced = sp in m.group(0) or before == sp or after == sp
+        run = len(m.group(0)) > 1
+        if not spaced or not ((_is_wide(b) or _is_wide(a)) if run else (_is_wide(b) and _is_wide(a))):
+            continue
+        ls = s - 1 if before == sp and _is_wide(b) else s
+        le = e + 1 if after == sp and _is_wide(a) else e
+        out.append(text[pos:ls])
+        out.append(m.group(0).replace(sp, ""))
+        pos = le
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _NUM = re.compile(r"\d+")
@@ -467,6 +785,37 @@ def _reason(exc: BaseException) -> str:
     return f"unreadable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
 
 
+def _password(e: BaseException) -> bool:
+    return "Password" in type(e).__name__ or bool(e.args and "Password" in type(e.args[0]).__name__)
+
+
+def _read_plumber(source, ctx: _Ctx, pdfium_page) -> list[_Page]:
+    """Every page through pdfplumber; a page pdfminer cannot read is read with pdfium, or lost
+    with a note.  Raises what pdfminer raises when it cannot open the file."""
+    import pdfplumber
+    pages: list[_Page] = []
+    failed: list[str] = []
+    with pdfplumber.open(source) as pdf:
+        for i, page in enumerate(pdf.pages, 1):
+            try:
+                pages.append(_read_page(page, i, ctx, lambda i=i: pdfium_page(i - 1)))
+                continue
+            except Exception as e:  # one broken page (bad content stream, font) loses only itself
+                if _password(e):
+                    raise
+                reason = _reason(e)
+            try:
+                pages.append(_read_page_pdfium(lambda i=i: pdfium_page(i - 1), i, ctx))
+                ctx.notes.append(f"page {i}: read with pdfium (pdfminer could not: {reason})")
+            except Exception:
+                failed.append(reason)
+                pages.append(_Page(number=i, height=float(page.height or 0)))
+                ctx.notes.append(f"page {i} could not be read ({reason})")
+    if failed and len(failed) == len(pages):
+        raise LoadError(failed[0] if len(failed) == 1 else f"no page could be read ({failed[0]})")
+    return pages
+
+
 def load(path: Path) -> RawDocument:
     path = Path(path)
     try:
@@ -484,40 +833,36 @@ def load(path: Path) -> RawDocument:
     if size > MAX_BYTES:
         raise LoadError(f"PDF too large ({size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
     try:
-        import pdfplumber  # lazily: importing this module stays instant
+        import pdfplumber  # noqa: F401 - lazily: importing this module stays instant
     except ImportError:
         raise LoadError("reading PDF needs pdfplumber (pip install pdfplumber)") from None
 
     notes: list[str] = []
     flags: set[str] = set()
-    pages: list[_Page] = []
+    ctx = _Ctx(notes, flags)
     pdfium_doc = None
+    pdfium_error: list[BaseException] = []
 
     def pdfium_page(index: int):
         nonlocal pdfium_doc
         if pdfium_doc is None:
-            import pypdfium2  # lazily: only for pages whose fonts pdfminer cannot decode
-            pdfium_doc = pypdfium2.PdfDocument(str(path))
+            import pypdfium2  # lazily: only for pages pdfminer cannot decode, OCR, or a file it cannot open
+            try:
+                pdfium_doc = pypdfium2.PdfDocument(str(path))
+            except Exception as e:
+                pdfium_error.append(e)
+                raise
         return pdfium_doc[index]
 
     try:
-        with pdfplumber.open(path) as pdf:
-            failed: list[str] = []
-            for i, page in enumerate(pdf.pages, 1):
-                try:
-                    pages.append(_read_page(page, i, notes, flags, lambda i=i: pdfium_page(i - 1)))
-                except Exception as e:  # one broken page (bad content stream, font) loses only itself
-                    if "Password" in type(e).__name__ or (e.args and "Password" in type(e.args[0]).__name__):
-                        raise
-                    failed.append(_reason(e))
-                    pages.append(_Page(number=i, height=float(page.height or 0)))
-                    notes.append(f"page {i} could not be read ({failed[-1]})")
-            if failed and len(failed) == len(pages):
-                raise LoadError(failed[0] if len(failed) == 1 else f"no page could be read ({failed[0]})")
-    except LoadError:
-        raise
-    except Exception as e:  # pdfminer raises many kinds (and RecursionError, MemoryError); none may escape
-        raise LoadError(_reason(e)) from None
+        try:
+            pages = _read_plumber(path, ctx, pdfium_page)
+        except LoadError:
+            raise
+        except Exception as e:  # pdfminer raises many kinds (and RecursionError, MemoryError); none may escape
+            if _password(e) or isinstance(e, MemoryError):
+                raise LoadError(_reason(e)) from None
+            pages = _read_with_pdfium(path, e, ctx, pdfium_page)
     finally:
         if pdfium_doc is not None:
             try:
@@ -528,6 +873,7 @@ def load(path: Path) -> RawDocument:
         raise LoadError("truncated or damaged PDF (no pages)" if b"%%EOF" not in tail else "PDF has no pages")
     if b"%%EOF" not in tail:
         notes.append("PDF has no %%EOF end marker (truncated?); read what was recoverable")
+    ctx.finish()
 
     _drop_running(pages, notes, flags)
     tables: list[RawTable] = []
@@ -540,7 +886,49 @@ def load(path: Path) -> RawDocument:
             else:
                 out.append(it.text)
     text = "\n".join(out)
-    if not text.strip():
+    if not text.strip() and "ocr" not in flags and not ctx.ocr_empty:
         flags.add("ocr_needed")
-        notes.append("the PDF has no text layer: OCR needed")
+        if not any("OCR" in n for n in notes):
+            notes.append("the PDF has no text layer: OCR needed")
     return RawDocument(source=str(path), format="pdf", text=text, tables=tables, flags=flags, notes=notes)
+
+
+def _read_with_pdfium(path: Path, error: BaseException, ctx: _Ctx, pdfium_page) -> list[_Page]:
+    """A file pdfminer cannot open (``No /Root object!``, a broken cross-reference table …), read
+    with pdfium: first its repaired copy (pdfium rebuilds the cross-reference table; saved again,
+    pdfplumber reads it, tables included), else page by page from pdfium's glyphs.  Only a file
+    pdfium cannot open either is a damaged PDF."""
+    import io
+    reason = _reason(error)
+    why = " ".join(str(error).split())[:80] or type(error).__name__
+    try:
+        import pypdfium2
+        doc = pypdfium2.PdfDocument(str(path))
+    except Exception:
+        raise LoadError(reason) from None
+    try:
+        n = len(doc)
+        if n == 0:
+            raise LoadError(reason)
+        buf = io.BytesIO()
+        try:
+            doc.save(buf)
+            buf.seek(0)
+            pages = _read_plumber(buf, ctx, pdfium_page)
+            ctx.notes.append(f"pdfminer could not open the file ({why}); read from the copy pdfium repaired")
+            return pages
+        except LoadError:
+            raise
+        except Exception:
+            pass
+        pages = []
+        for i in range(n):
+            try:
+                pages.append(_read_page_pdfium(lambda i=i: pdfium_page(i), i + 1, ctx))
+            except Exception as e:  # noqa: BLE001
+                pages.append(_Page(number=i + 1, height=0.0))
+                ctx.notes.append(f"page {i + 1} could not be read ({type(e).__name__})")
+        ctx.notes.append(f"pdfminer could not open the file ({why}); read with pdfium (tables not detected)")
+        return pages
+    finally:
+        doc.close()
