@@ -252,6 +252,17 @@ class _Scope:
             return self._future(period_end(m["when"], self.day))
         return self.title_period                           # 发展目标 in a …规划（2023—2025年）
 
+    def under_dated_heading(self, section_id: str | None) -> bool:
+        """Whether an enclosing section's heading names a period of its own (“十五五”时期主要任务)."""
+        sec = self.by_id.get(section_id)
+        while sec is not None:
+            if re.search(r"\d{4}|十[一二三四五六]?五", sec.heading) and any(
+                    t.kind in ("interval", "named_period", "date")
+                    for t in extract_time_expressions(sec.heading, self.day)):
+                return True
+            sec = self.by_id.get(sec.parent)
+        return False
+
     def goal_section(self, section_id: str | None) -> bool:
         sec = self.by_id.get(section_id)
         while sec is not None:
@@ -394,8 +405,9 @@ def extract(doc) -> None:
                             or _lead_in_deadline(doc, c.span[0], doc_day))
             if deadline is None and cand.what != "limit":
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
-                if deadline is None and not cand.recurrence and scope.annual:
-                    deadline = scope.title_period
+                if deadline is None and not cand.recurrence and scope.annual \
+                        and not scope.under_dated_heading(c.section_id):
+                    deadline = scope.title_period                # not under “十五五”时期主要任务
             indicator = cand.indicator
             if indicator and actor is None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
