@@ -2,11 +2,17 @@
 throughput on the same documents in the same run.
 
     python bench/ingest.py [--n 10000] [--workers 2]
+    python bench/ingest.py --sizes 1,4,16,50        # one big file per size: linear in the input?
 
 Documents are recombined from the bundled corpus's paragraphs with varied metadata (issuer,
 region, level, document number, date, type), written as .txt files to a temp folder.  Prints
 documents per second for ingest and for extraction alone (on a sample), the store's overhead as
 a ratio, peak RSS at quarter points (it should stay flat as N grows) and the store size.
+
+With ``--sizes``, one text file per size (MB) is made by concatenating the bundled corpus's texts
+and ingested alone in a fresh process (so each peak RSS is its own): time and peak memory, per MB,
+and the ratio of time per MB at the largest size to the smallest (1.0 = linear).  A file above
+the text limit (50 MiB) is refused before it is read: the last line shows that, timed.
 """
 from __future__ import annotations
 
@@ -69,12 +75,86 @@ def synthesize(n: int, folder: Path, seed: int = 1) -> list[Path]:
     return files
 
 
+def real_text(mb: float) -> str:
+    """``mb`` MB (10^6 bytes of UTF-8) of real policy text: the corpus's texts, concatenated and repeated."""
+    from zhengce.pipeline.load import load
+    texts = []
+    for f in corpus_files():
+        if f.suffix.lower() in (".txt", ".md", ".html", ".htm"):
+            try:
+                texts.append(load(f).text)
+            except Exception:  # noqa: BLE001
+                continue
+    block = "\n\n".join(texts) + "\n\n"
+    per = len(block.encode("utf-8"))
+    text = block * int(mb * 1e6 // per + 1)
+    return text.encode("utf-8")[: int(mb * 1e6)].decode("utf-8", "ignore")
+
+
+def one(path: str, db: str) -> int:
+    """Child process: ingest one file, print {seconds, peak_rss_mb, failed} as JSON."""
+    import json
+    from zhengce.pipeline.ingest import ingest
+    from zhengce.pipeline.store import open_store
+    store = open_store(db)
+    t0 = time.perf_counter()
+    report = ingest([path], store, workers=1)
+    elapsed = time.perf_counter() - t0
+    store.close()
+    print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "failed": report.failed,
+                      "ingested": report.ingested}))
+    return 0
+
+
+def sizes(spec: str) -> int:
+    import json
+    import subprocess
+    mbs = [float(x) for x in spec.split(",") if x.strip()]
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="zhengce-bench-") as tmp:
+        base = real_text(1.0)
+        for mb in mbs:
+            f = Path(tmp) / f"big_{mb:g}MB.txt"
+            f.write_text(real_text(mb) if mb > 1 else base[: len(base)], encoding="utf-8")
+            size = f.stat().st_size / 1e6
+            p = subprocess.run([sys.executable, __file__, "--one", str(f), "--db", str(Path(tmp) / f"{mb:g}.db")],
+                               capture_output=True, text=True)
+            if p.returncode:
+                print(f"{mb:g} MB: failed\n{p.stderr[-2000:]}")
+                return 1
+            r = json.loads(p.stdout.strip().splitlines()[-1])
+            if r["failed"]:
+                print(f"{mb:g} MB: {r['failed']}")
+            rows.append((size, r["seconds"], r["peak_rss_mb"]))
+            print(f"{size:6.1f} MB: {r['seconds']:7.1f} s  {r['seconds'] / size:6.2f} s/MB  "
+                  f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB)", flush=True)
+        from zhengce.pipeline.load.text import MAX_BYTES
+        huge = Path(tmp) / "huge.txt"
+        with open(huge, "wb") as fh:
+            fh.truncate(MAX_BYTES + 1)
+        p = subprocess.run([sys.executable, "-m", "zhengce", "ingest", str(huge), "--db", str(Path(tmp) / "h.db"),
+                            "--quiet"], capture_output=True, text=True)
+        refused = p.stderr.strip().splitlines()[0] if p.stderr.strip() else "(not refused)"
+    if len(rows) >= 2:
+        (s0, t0, _), (s1, t1, _) = rows[0], rows[-1]
+        print(f"time per MB, {s1:.0f} MB vs {s0:.0f} MB: {(t1 / s1) / (t0 / s0):.2f}x (1.0 = linear)")
+    print(f"above the limit ({MAX_BYTES // (1024 * 1024)} MiB): {refused} (exit {p.returncode})")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", help="MB per file, comma-separated (e.g. 1,4,16,50): one big file per size")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--sample", type=int, default=300, help="documents for the extract-only baseline")
     args = ap.parse_args()
+    if args.one:
+        return one(args.one, args.db)
+    if args.sizes:
+        return sizes(args.sizes)
     from zhengce.pipeline.document import extract_file
     from zhengce.pipeline.ingest import extract_one, ingest
     from zhengce.pipeline.store import open_store

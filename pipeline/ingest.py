@@ -87,7 +87,7 @@ def size_limit(name: str | Path) -> int | None:
 
 
 def too_large(size: int, limit: int) -> str:
-    return f"file too large ({size // MB} MB; the limit is {limit // MB} MB)"
+    return f"file too large ({-(-size // MB)} MB; the limit is {limit // MB} MB)"     # rounded up: 50 MB + 1 byte is 51
 
 
 def _reason(e: OSError) -> str:
