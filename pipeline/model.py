@@ -135,7 +135,7 @@ class Document(_Model):
     schema_: str = Field(SCHEMA_ID, alias="schema")
     doc_id: str
     source: str
-    format: Literal["txt", "html", "pdf", "docx", "csv", "xlsx"]
+    format: Literal["txt", "html", "pdf", "docx", "doc", "wps", "rtf", "csv", "xlsx", "jsonl", "parquet"]
     metadata: Metadata = Metadata()
     quality: Quality = Quality()
     text: str

@@ -119,3 +119,60 @@ def test_cli_extract_prints_one_record_per_row(tmp_path):
     assert out.returncode == 0, out.stderr
     lines = [json.loads(l) for l in out.stdout.splitlines()]
     assert [l["source"].rsplit("#", 1)[1] for l in lines] == ["row=1", "row=2"]
+
+
+def test_jsonl_rows_with_nested_metadata_and_different_text_keys(tmp_path):
+    path = tmp_path / "crawl.jsonl"
+    recs = [{"title": "甲", "publish_date": "2021-05-20", "full_text": seed_text(0), "tags": ["教育", "改革"]},
+            {"metadata": {"title": "乙", "issuer": "某某市教育局"}, "content": seed_text(1)},
+            {"title": "丙", "full_text": ""}]                  # no text: not a document
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n\n", encoding="utf-8")
+    raws = load_all(path)
+    assert [r.source for r in raws] == [f"{path}#row=1", f"{path}#row=2"]
+    assert all(r.format == "jsonl" for r in raws)
+    assert raws[0].page_metadata == {"标题": "甲", "发布日期": "2021-05-20"}
+    assert raws[1].page_metadata == {"标题": "乙", "发文机关": "某某市教育局"}
+    assert raws[1].text.strip() == seed_text(1).strip()
+    docs = extract_all(path)
+    assert [d.format for d in docs] == ["jsonl", "jsonl"] and docs[1].clauses
+
+
+def test_parquet_rows_with_non_text_columns(tmp_path):
+    import datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    path = tmp_path / "reports.parquet"
+    pq.write_table(pa.Table.from_pylist([
+        {"标题": "甲", "year": 2021, "发布日期": datetime.date(2021, 3, 5), "正文": seed_text(2)},
+        {"标题": "乙", "year": 2022, "发布日期": None, "正文": seed_text(3)},
+    ]), path)
+    raws = load_all(path)
+    assert [r.page_metadata.get("年份") for r in raws] == ["2021", "2022"]
+    assert raws[0].page_metadata["发布日期"] == "2021-03-05" and "发布日期" not in raws[1].page_metadata
+    assert raws[0].format == "parquet" and raws[0].text.strip() == seed_text(2).strip()
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("bad.jsonl", b'{"full_text": "x"}\n{not json\n', "not a JSON Lines file \\(line 2"),
+    ("list.jsonl", b'["a", "b"]\n', "line 1 is a list, not an object"),
+    ("empty.jsonl", b"\n\n", "empty file|no rows"),
+    ("bad.parquet", b"PAR1 this is not parquet", "not a readable Parquet file"),
+])
+def test_bad_jsonl_and_parquet_are_refused_in_one_line(tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(LoadError, match=reason) as e:
+        load_all(path)
+    assert "\n" not in str(e.value)
+
+
+def test_ingest_reads_jsonl_and_parquet_rows(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    (tmp_path / "a.jsonl").write_text(json.dumps({"title": "a", "text": seed_text(0)}, ensure_ascii=False) + "\n",
+                                      encoding="utf-8")
+    pq.write_table(pa.Table.from_pylist([{"title": "b", "content": seed_text(1)}]), tmp_path / "b.parquet")
+    with open_store(str(tmp_path / "s.db")) as store:
+        rep = ingest([str(tmp_path)], store)
+        assert (rep.ingested, rep.failed) == (2, [])

@@ -17,7 +17,8 @@ LOADERS = {
     ".html": "html", ".htm": "html", ".shtml": "html", ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx",
-    ".csv": "sheet", ".tsv": "sheet", ".xlsx": "sheet",
+    ".doc": "office", ".wps": "office", ".rtf": "office",   # via LibreOffice, when installed
+    ".csv": "sheet", ".tsv": "sheet", ".xlsx": "sheet", ".jsonl": "sheet", ".parquet": "sheet",
 }
 MULTI = {"sheet"}      # loaders whose files hold many documents (one per row): see load_all
 SUPPORTED = tuple(sorted(LOADERS))
@@ -27,8 +28,6 @@ def loader_for(path: Path) -> str:
     ext = path.suffix.lower()
     if ext in LOADERS:
         return LOADERS[ext]
-    if ext == ".doc":
-        raise LoadError("legacy Word .doc is not supported; save it as .docx")
     raise LoadError(f"unsupported file type '{ext or path.name}' (supported: {', '.join(SUPPORTED)})")
 
 

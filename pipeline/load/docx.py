@@ -374,8 +374,14 @@ def load(path: Path) -> RawDocument:
         raise LoadError(e.strerror or "cannot read") from None
     if size == 0:
         raise LoadError("empty file")
-    if head.startswith(OLE_MAGIC):
-        raise LoadError("not a DOCX package: a legacy Word .doc or a password-protected document")
+    if head.startswith(OLE_MAGIC):   # a Word 97-2003 file under a .docx name (or an encrypted DOCX)
+        from . import office
+        if office.soffice():
+            raw = office.convert(path, "doc")
+            raw.notes.insert(0, "a legacy Word .doc file named .docx")
+            return raw
+        raise LoadError("not a DOCX package: a legacy Word .doc (reading it needs LibreOffice: "
+                        f"{office.INSTALL}) or a password-protected document")
     if size > MAX_BYTES:
         raise LoadError(f"DOCX too large ({size // (1024 * 1024)} MB)")
     try:

@@ -1,10 +1,15 @@
-"""Spreadsheet exports (.csv, .tsv, .xlsx): one document per row.
+"""Dataset exports (.csv, .tsv, .xlsx, .jsonl, .parquet): one document per row.
 
 Crawlers and databases hand researchers their documents as rows: a column of full text and
 columns of title, date, issuer, URL.  Each row with text becomes its own RawDocument; the other
 columns become page metadata under the labels the metadata stage already reads (标题, 发布日期 …),
 by the column names in ``lexicon/sheet_columns.tsv``.  A sheet with no column of document text
 is refused with a one-line reason, never read as one document of cells.
+
+``.jsonl`` is one JSON object per line (its keys are the columns, in order of first appearance;
+a nested object's keys are read one level down, e.g. ``{"metadata": {"title": …}}``); ``.parquet``
+is read with pyarrow, its columns by the same names.  Values that are not text (numbers, dates,
+lists) are written as text.
 """
 from __future__ import annotations
 
@@ -90,6 +95,92 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
         wb.close()
 
 
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, (list, tuple)):
+        return "、".join(_cell(x) for x in v if x is not None)
+    if isinstance(v, dict):
+        import json
+        return json.dumps(v, ensure_ascii=False)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return str(v)
+
+
+def _table(records: list[dict]) -> list[list[str]]:
+    """Rows of dicts as a header and rows of cells (keys in order of first appearance; one level
+    of nesting flattened: a nested key that is a known column name is taken as that column)."""
+    flat: list[dict] = []
+    roles = _roles()
+    for rec in records:
+        row: dict = {}
+        for k, v in rec.items():
+            if isinstance(v, dict) and v and not _key(str(k)) in roles:
+                for k2, v2 in v.items():
+                    row.setdefault(str(k2), v2)
+            else:
+                row[str(k)] = v
+        flat.append(row)
+    header: dict[str, None] = {}
+    for row in flat:
+        for k in row:
+            header.setdefault(k, None)
+    cols = list(header)
+    return [cols] + [[_cell(row.get(c)) for c in cols] for row in flat]
+
+
+def _jsonl_rows(path: Path) -> list[list[str]]:
+    import json
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(e.strerror or "cannot read") from None
+    text, _ = decode(data, path.name)
+    records = []
+    for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except ValueError as e:
+            raise LoadError(f"not a JSON Lines file (line {n}: {str(e).split(':')[0]})") from None
+        if not isinstance(rec, dict):
+            raise LoadError(f"not a JSON Lines file of records (line {n} is a {type(rec).__name__}, not an object)")
+        records.append(rec)
+        if len(records) > MAX_ROWS:
+            raise LoadError(f"more than {MAX_ROWS} rows")
+    if not records:
+        raise LoadError("no rows under the header")
+    return _table(records)
+
+
+def _parquet_rows(path: Path) -> list[list[str]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        raise LoadError("reading .parquet needs pyarrow (pip install pyarrow)") from None
+    try:
+        pf = pq.ParquetFile(path)
+        if pf.metadata.num_rows > MAX_ROWS:
+            raise LoadError(f"more than {MAX_ROWS} rows")
+        records = pf.read().to_pylist()
+    except LoadError:
+        raise
+    except Exception as e:  # pyarrow raises ArrowInvalid, OSError …
+        msg = " ".join(str(e).split())[:80]
+        raise LoadError(f"not a readable Parquet file ({type(e).__name__}{': ' + msg if msg else ''})") from None
+    if not records:
+        raise LoadError("no rows under the header")
+    return _table(records)
+
+
+_READERS = {".xlsx": _xlsx_rows, ".jsonl": _jsonl_rows, ".parquet": _parquet_rows}
+_FORMATS = {".xlsx": "xlsx", ".jsonl": "jsonl", ".parquet": "parquet"}
+
+
 def _text_column(header: list[str], body: list[list[str]]) -> int:
     roles = _roles()
     named = [i for i, h in enumerate(header) if roles.get(_key(h)) == "text"]
@@ -112,23 +203,25 @@ def _text_column(header: list[str], body: list[list[str]]) -> int:
 def load_rows(path: Path) -> list[RawDocument]:
     """One RawDocument per row that has text; ``source`` is ``path#row=N`` (N counts data rows from 1)."""
     _check_size(path)
-    rows = _xlsx_rows(path) if path.suffix.lower() == ".xlsx" else _csv_rows(path)
+    rows = _READERS.get(path.suffix.lower(), _csv_rows)(path)
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         raise LoadError("no rows under the header")
     header, body = [h.strip() for h in rows[0]], rows[1:]
     text_col = _text_column(header, body)
+    # rows of one export may fill different text columns (a JSON Lines file merged from two crawls)
+    text_cols = [text_col] + [i for i, h in enumerate(header) if i != text_col and _roles().get(_key(h)) == "text"]
     roles = _roles()
-    fmt = "xlsx" if path.suffix.lower() == ".xlsx" else "csv"
+    fmt = _FORMATS.get(path.suffix.lower(), "csv")
     docs = []
     for n, row in enumerate(body, start=1):
-        text = row[text_col] if text_col < len(row) else ""
+        text = next((row[i] for i in text_cols if i < len(row) and row[i].strip()), "")
         if not text.strip():
             continue
         meta: dict[str, str] = {}
         for i, h in enumerate(header):
             role = roles.get(_key(h))
-            if i == text_col or not role or role == "text" or i >= len(row) or not row[i].strip():
+            if i in text_cols or not role or role == "text" or i >= len(row) or not row[i].strip():
                 continue
             meta.setdefault(role, row[i].strip())
         docs.append(RawDocument(source=f"{path}#row={n}", format=fmt, text=text.replace("\r\n", "\n"),
