@@ -21,14 +21,26 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
 - ``全覆盖`` after a goal verb (实现/推进/推动…) or a date in its clause -> ``=`` 100 %;
   ``3个100%全覆盖`` is one target;
 - figures joined by 、/和 after one comparator share it (分别占比达30%、20%和10%: three targets,
-  the subjects before 分别 dealt out in order).
+  the subjects before 分别 dealt out in order; words the first (last) subject shares with the others
+  go to each: 全省与其他RCEP国家货物贸易、对外投资… -> 全省与其他RCEP国家对外投资占比);
+- a count of things the policy will build, cultivate, add or train, after a count verb of
+  ``target_count_verbs.tsv`` (打造8个…园区, 新引进和培育10家…企业, 突破百项…技术: 百/千 alone are
+  100/1000) or in a clause the verb opens and the figure closes (培育专精特新企业10家) -> ``=``; its
+  indicator is what is counted (the noun after the figure; an output rate such as 年产 adds its
+  measure: 商业火箭年产量（批量化制造能力）).  Counts of the policy's own tasks (五项工作, 十条措施,
+  ``own_task`` in target_cues.tsv, or a count that opens a list: 建立三项机制：) are not;
+- a time limit a rule sets: a duration followed by 内 and an action of ``target_time_limits.tsv``
+  (收到申请之日起20日内作出决定 -> <= 20 日, indicator 作出决定时限), unless it restates a right
+  (可…六十日内申请行政复议) or is a condition (十个工作日内不能办结的).
 
 What does not: years, dates, plan periods and recurrence periods (每3年), figures inside 《》,
 〔〕 or a scope/note bracket (（单体建筑面积2万平方米以上）, （以下简称…）), ordinals (第3),
 codes (5G, “5+2”, 2.0), counters of targets (the 3个 of 3个100%), thresholds that qualify a noun
 (2万平方米以上的建筑), eligibility conditions (投入运行1年以上，可以申报), durations without a
 leading comparator, bare counts (五项工作, 达到一个新水平, 一批), once-per-period frequencies
-(每三年核定一次), sanctions (处一万元以上三万元以下罚款) and baselines (由80%提高到…: the 80%).
+(每三年核定一次), sanctions (处一万元以上三万元以下罚款), baselines (由80%提高到…: the 80%),
+conditions (…达到70%以上（含70%）的，予以表扬; 不足…的), unit scopes (500千伏及以上电网项目), the extent
+of a place (总规划面积约60平方公里), project phases (二期) and OCR-broken figures (21，7%, 六○三·七万).
 A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) stays in the indicator
 (国内生产总值年均增长); 5000人以上2万人以下 of one unit is one range.
 

@@ -1,11 +1,24 @@
 """Numeric targets (SCHEMA "Targets"): the sentence parser's candidates placed in context.
 
 ``target_parse.parse_targets`` reads a sentence (value, comparator, unit, indicator, recurrence,
-an in-sentence deadline phrase).  This module decides which sentences are read (not facts: a
-十三五 review or a past figure is not a target), resolves each deadline — from the sentence,
-else from a ``到2025年，`` opening the paragraph or a section heading — and reads indicator
-tables (a row per indicator, year columns for baseline and target, a 属性 column for
-约束性/预期性).
+an in-sentence deadline phrase); a clause split off mid-sentence is read with the clause before it.
+This module decides which sentences are read — not facts: a clause of kind ``fact``, a past figure,
+or anything in a review part (a section under 2025年工作回顾 / “十三五”发展成就, or an unnumbered
+review heading line up to the next goal heading: the review part of a 政府工作报告) — drops
+evidence that is not Chinese prose (URLs, percent-encoding, code), and resolves each deadline
+from the clearest scope that gives one, in this order:
+  1. the sentence (力争2021年底…);
+  2. the latest sentence opening of the paragraph (到2025年，…; 今年…目标是：; 用三年时间，…);
+  3. the intro of a goal list whose items start with ——/--/一是/1. (到2025年，主要目标是：);
+  4. the nearest enclosing section whose heading names one period and is a goal heading or a
+     single year (一、发展目标（2023—2025年）; 三、2026年工作安排), or a goal section (主要目标)
+     whose intro opens with 到2025年，(else the plan period of the title);
+  5. a part opened by an unnumbered dated heading line or annex title (附件1 / 2026年十件民生实事);
+  6. the year of an annual title (2026年…工作要点 / 政府工作报告) when no enclosing heading names
+     another period.
+A rule's time limit (20日内作出决定) takes a deadline only from its own sentence.  Tasks of a
+five-year plan's 重点任务 section take none.  Indicator tables (a row per indicator, year columns
+for baseline and target, 指标名称 / 单位 / 属性 columns) are read as well.
 """
 from __future__ import annotations
 
