@@ -136,4 +136,32 @@ def load(path: Path) -> RawDocument:
         raise LoadError(f"not a Word document (no .{fmt}, DOCX, RTF or HTML signature)")
     if kind == "other":
         raise LoadError("not an RTF file (no {\\rtf header)")
+    if kind == "ole":
+        _check_ole(path, fmt)
     return convert(path, "rtf" if kind == "rtf" else fmt)
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+def _check_ole(path: Path, fmt: str) -> None:
+    """An OLE compound file holds a Word document only with a ``WordDocument`` stream (Kingsoft
+    WPS writes one too; Microsoft Works .wps has ``CONTENTS``); an encrypted Office file holds an
+    ``EncryptedPackage``.  Anything else (an Excel .xls, a corrupt file) would be read by
+    LibreOffice as text of random characters."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(e.strerror or "cannot read") from None
+    if _utf16("EncryptedPackage") in data or _utf16("EncryptionInfo") in data:
+        raise LoadError("password-protected Word document")
+    if _utf16("WordDocument") in data:
+        return
+    if fmt == "wps" and _utf16("CONTENTS") in data:
+        return
+    if _utf16("Workbook") in data or _utf16("Book") in data:
+        raise LoadError(f"not a Word document (an Excel workbook named .{fmt})")
+    if _utf16("PowerPoint Document") in data:
+        raise LoadError(f"not a Word document (a PowerPoint file named .{fmt})")
+    raise LoadError("damaged or not a Word document (an OLE file without a WordDocument stream)")
