@@ -96,13 +96,29 @@ def one(path: str, db: str) -> int:
     import json
     from zhengce.pipeline.ingest import ingest
     from zhengce.pipeline.store import open_store
+    from zhengce.pipeline import ingest as ingest_mod
+    from zhengce.pipeline import search
     store = open_store(db)
+    phases: dict[str, float] = {}
+
+    def timed(name, fn):
+        def run(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+        return run
+    ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)
+    store.put = timed("store", store.put)
+    store.resolve_citations = timed("citations", store.resolve_citations)
+    search.after_ingest = timed("search index", search.after_ingest)
     t0 = time.perf_counter()
     report = ingest([path], store, workers=1)
     elapsed = time.perf_counter() - t0
     store.close()
     print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "failed": report.failed,
-                      "ingested": report.ingested}))
+                      "ingested": report.ingested, "phases": phases}))
     return 0
 
 
@@ -126,8 +142,10 @@ def sizes(spec: str) -> int:
             if r["failed"]:
                 print(f"{mb:g} MB: {r['failed']}")
             rows.append((size, r["seconds"], r["peak_rss_mb"]))
+            ph = "  ".join(f"{k} {v:.1f}" for k, v in r["phases"].items())
             print(f"{size:6.1f} MB: {r['seconds']:7.1f} s  {r['seconds'] / size:6.2f} s/MB  "
-                  f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB)", flush=True)
+                  f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB)  [{ph} s]",
+                  flush=True)
         from zhengce.pipeline.load.text import MAX_BYTES
         huge = Path(tmp) / "huge.txt"
         with open(huge, "wb") as fh:

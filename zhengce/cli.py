@@ -35,14 +35,15 @@ def stdout_to_stderr():
         sys.stdout = real
 
 
-def iter_inputs(paths: list[str]):
-    """Files named, and the supported files under directories named (sorted, recursive)."""
-    from zhengce.pipeline.ingest import NOT_DOCUMENTS
+def iter_inputs(paths: list[str], failed: list | None = None):
+    """Files named, and the supported files under directories named (sorted, recursive); folders
+    that cannot be read are added to ``failed`` (``{"path", "error"}``), never skipped silently."""
+    from zhengce.pipeline.ingest import NOT_DOCUMENTS, walk
     from zhengce.pipeline.load import LOADERS
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
+            for f in walk(path, failed if failed is not None else []):
                 if (f.is_file() and f.suffix.lower() in LOADERS and not f.name.startswith(".")
                         and f.stem.upper() not in NOT_DOCUMENTS):
                     yield f
@@ -71,14 +72,19 @@ def cmd_extract(args) -> int:
     from zhengce.pipeline.document import extract_all
     from zhengce.pipeline.load import LoadError
 
-    files = list(iter_inputs(args.paths))
+    unreadable: list[dict] = []
+    files = list(iter_inputs(args.paths, unreadable))
+    for u in unreadable:
+        print(f"{PROG}: error: {u['path']}: {u['error']}", file=sys.stderr)
     if not files:
         return fail(f"{' '.join(args.paths)}: no supported documents found")
     single = len(files) == 1 and not Path(args.paths[0]).is_dir()
-    records, failures = [], []
+    records, failures = [], [(u["path"], u["error"]) for u in unreadable]
     with stdout_to_stderr() as out:
         for f in files:
             try:
+                if f.exists() and not f.is_file():
+                    raise LoadError("not a regular file")
                 docs = extract_all(f)
             except LoadError as e:
                 failures.append((str(f), str(e)))
