@@ -307,6 +307,9 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
     # a title broken over lines: 关于印发…省级试点 / 工作方案的通知
     if "关于" in a and not DOC_TYPE_END.search(a) and len(a) < 60 and len(b) < 40 and b[-1] not in TERMINAL:
         return True
+    if (re.search(r"关于(?:印发|转发|发布|公布|下发|颁布)", a) and len(a) < 80 and len(b) < 40
+            and re.search(r"的(?:通知|函|决定|批复)$", b) and not re.search(r"的(?:通知|函)$", a)):
+        return True   # 关于印发广州市引进人才入户管理办法 / 实施细则的通知: the wrapper ends on 的通知
     if DOC_TYPE_END.search(a) and (len(a) < 80 or "关于" in a):
         return False  # a title line ends here
     # a body line cut mid-sentence: long, ends in a character (not punctuation), next goes on

@@ -134,11 +134,11 @@ CASES = [
      {"title": "国家发展改革委 国家能源局关于加强和规范电网规划投资管理工作的通知",
       "issuers": ["国家发展和改革委员会", "国家能源局"], "signed_date": "2020-05-28", "level": "national"}),
 
-    ("issuers on the line above a 关于 title belong to the title",
+    ("issuers on their own line above a 关于 title are its header, not part of it (gold: seeds 002/003)",
      "国务院办公厅、中央军委办公厅\n关于加强对侵华日军遗弃化学武器调查和管理工作的通知\n国办发〔1996〕25号\n"
      "北京市人民政府：\n为彻底消除这一隐患，现通知如下：\n一、这项工作由外交部统一归口管理。\n国务院办公厅 中央军委办公厅\n一九九六年六月二十九日",
      {},
-     {"title": "国务院办公厅、中央军委办公厅关于加强对侵华日军遗弃化学武器调查和管理工作的通知",
+     {"title": "关于加强对侵华日军遗弃化学武器调查和管理工作的通知",
       "issuers": ["国务院办公厅", "中央军委办公厅"], "signed_date": "1996-06-29"}),
 
     ("a title over two lines that does not start with 关于",

@@ -226,12 +226,12 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         if title_line is not None and title_line.index:
             above = lines[title_line.index - 1].text.strip()
             parts = split_orgs(above)
-            if len(above) <= 60 and not is_title_like(above) and not re.search(r"[。，；：！？:]", above) and (
-                    title.startswith("关于") and parts and all(is_org(p) for p in parts)
-                    or "关于" not in title and re.search(r"关于|(?:厅|部|委|院|局|府|会|室|署)对", above)
-                    and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above)):
-                # one title over two lines: 国务院办公厅、中央军委办公厅 / 关于…的通知;
-                # 国务院办公厅对全国政协十届四次会议 / 第4626号提案的答复
+            # one title over two lines: 国务院办公厅对全国政协十届四次会议 / 第4626号提案的答复.  An
+            # issuers' line over a 关于 title (沁源县人民政府 / 关于…) is the header, not the title.
+            if len(above) <= 60 and not is_title_like(above) and not re.search(r"[。，；：！？:]", above) \
+                    and "关于" not in title and re.search(r"关于|(?:厅|部|委|院|局|府|会|室|署)对", above) \
+                    and not (parts and all(is_org(p) for p in parts)) \
+                    and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above):
                 title = above + title
         if page_title and (title is None or _bare_genre(title) and page_title.endswith(title)
                            and len(page_title) > len(title)):

@@ -51,6 +51,7 @@ BELOW_WEIGHT = 1.0     # a mention of 曾都区 is one of 随州市 and of 湖�
 ABOVE_WEIGHT = 0.25    # a mention of 北京 supports 朝阳区 (北京) over 朝阳区 (长春)
 CLEAR_MINIMUM = 1.0    # inferred from evidence only if the best score reaches this …
 CLEAR_RATIO = 1.5      # … and beats the runner-up by this factor
+UNNAMED_SHARE = 0.5    # with no issuer at all, the province's share of all provinces' evidence
 
 PARTY_PREFIX = re.compile(r"^(?:中国共产党|中共|共青团)")
 TRAILING_REMARK = re.compile(r"[（(][^（）()]*[）)]$")   # 汕头市人大常委会（广东省人大常委会批准）
@@ -388,6 +389,9 @@ class _Evidence:
     def own(self, d: Division) -> float:
         return self._counts[0].get(d.code, 0.0)
 
+    def below(self, d: Division) -> float:
+        return self._counts[1].get(d.code, 0.0)
+
     def score(self, d: Division, prefix_below: bool = True) -> float:
         """Mentions of ``d``, of places under it and (weakly) above it, and the document number's
         prefix; with ``prefix_below`` False only a prefix naming ``d`` itself counts."""
@@ -489,6 +493,12 @@ def _infer(evidence: _Evidence, department: _Reading | None, g: _Gazetteer) -> D
     node = evidence.clear_winner(g.children[""])
     if node is None:
         return None
+    if department is None:
+        # No issuer at all: the place must dominate the text, not merely lead a national
+        # document's scattered mentions of provinces (甘肃 1.5 of 8).
+        total = sum(s for s, _ in evidence.ranked(g.children[""]))
+        if evidence.score(node) < UNNAMED_SHARE * total:
+            return None
     while True:
         if word == "市" and node.name.endswith("市"):
             # A city, but a county-level city under it (广水市 under 随州市) when the text is
@@ -501,6 +511,10 @@ def _infer(evidence: _Evidence, department: _Reading | None, g: _Gazetteer) -> D
         child = evidence.clear_winner(kids)
         if child is None:
             return node if word is None else None
+        if word is None and evidence.own(child) + evidence.below(child) < evidence.own(node):
+            # Nothing says the issuer is below this place: a provincial report names its capital
+            # often, but its province more often (成都 vs 四川).
+            return node
         node = child
         if node.rank == COUNTY:
             return node if word != "市" or node.name.endswith("市") else None
