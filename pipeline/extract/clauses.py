@@ -503,7 +503,10 @@ PARTNER = re.compile(r"(?:会同|联合|协同)(?P<units>[^，,。；;]{2,40}?)(
 def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
-    for m in PARTNER.finditer(text):
+    for k in re.finditer(r"会同|联合|协同", text):
+        m = PARTNER.match(text, k.start())
+        if not m:
+            continue
         before = re.sub(r"(?:应当|应|要|须|必须|可|并|积极|主动|负责)+$", "", text[:m.start()])
         if not head_at_end(before):
             continue                      # 产业协同创新领导小组: 协同 inside a name

@@ -141,7 +141,7 @@ MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|�
 
 
 SUBJECT_VERB = re.compile(
-    r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|"
+    r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|参与|配合|协助|"
     r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|按|根据|在[^，,。；;]{1,20}?(?:时|中|内|上|前|后))")
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
                                r"监督|指导|督促|协调|组织|配合|参与|承担|履行|负责|提请|报告|接到|会同|"
@@ -304,14 +304,15 @@ def _is_noun_phrase(phrase: str) -> bool:
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
-    seen: set[tuple[str, str | None, str]] = set()
+    seen: set = set()
     clause_spans = [(c.span, c.id, c.section_id) for c in doc.clauses]
 
-    def add(unit, role, s, e, sid, clause_ids):
+    def add(unit, role, s, e, sid, clause_ids, block=None):
         key = (canonical(unit), sid, role)
-        if key in seen:
+        if (key, block) in seen or (block is None and key in seen):
             return
-        seen.add(key)
+        seen.add((key, block))
+        seen.add(key)      # an item with two annotations lists a unit twice; prose adds it once
         canon = canonical(unit)
         out.append(Responsibility(unit=canon, surface=unit if unit != canon else None, role=role, section_id=sid,
                                   clause_ids=clause_ids, span=(s, e)))
@@ -320,7 +321,7 @@ def extract(doc) -> None:
     for unit, role, s, e, bs, be in explicit_lists(text):
         sid = section_at(doc.sections, bs)
         ids = [cid for (cs, ce), cid, csid in clause_spans if csid == sid and cs < bs][-20:]
-        add(unit, role, s, e, sid, ids)
+        add(unit, role, s, e, sid, ids, block=bs)
         lists.add((bs, be))
 
     for c in doc.clauses:
