@@ -37,7 +37,8 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
 
 def is_unit(text: str) -> bool:
     t = canonical(text)
-    if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+    if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展|要求|或者|或|"
+                r"以及|未|不|没有|违反|擅自|拒绝|拒不)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
 
@@ -183,6 +184,7 @@ def _part_subject(first: str) -> str | None:
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
+DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)")
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
@@ -197,7 +199,7 @@ def prose_units(c) -> list[tuple[str, str]]:
     from .clauses import partners, split_members
     text = c.text
     actors: list[str] = []
-    if CONDITION.match(text):
+    if CONDITION.match(text) or DEFINITION.match(text):
         return []      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
     if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
         actors = list(c.actors)
