@@ -795,7 +795,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 2万平方米以上的建筑: a scope (八成以上的村庄 is not)
     if post and not (pre or count or limit or an or rec_text) and post[1] in (">=", "<=") \
             and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
-            and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且":
+            and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且" \
+            and not any(s.startswith(w, post_end) for w in lex.cues.get("post_ok", ())):
         return None                                       # 500千伏及以上电网项目: a scope of the rule
     if pre and pre[1] == "<" and not post and s[post_end:post_end + 1] == "的":
         return None                                       # 不足100元的部分: a scope
