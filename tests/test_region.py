@@ -111,3 +111,15 @@ def test_unambiguous_issuer_does_not_read_the_text():
     misleading = text + "随州市" * 500 + "辽宁省" * 500
     region, level, _ = resolve_region(["太原市杏花岭区人民政府"], None, None, misleading)
     assert (region.code, level) == ("140107", "county")
+
+
+def test_without_an_issuer_a_provincial_text_is_not_placed_in_its_capital():
+    text = "四川省政府工作报告。全省经济稳中有进，四川各地加快发展，成都、绵阳、德阳协同推进，四川省各族人民团结奋斗。" * 3
+    region, level, _ = resolve_region([], None, "2026年四川省人民政府工作报告", text)
+    assert (region.province, region.city, level) == ("四川省", None, "provincial")
+
+
+def test_without_an_issuer_scattered_provinces_place_nothing():
+    text = "兰州、包头的钢铁基地，湖北的水利，西藏、新疆的交通，河南的农业，都要加快建设。"
+    region, level, _ = resolve_region([], None, None, text)
+    assert (region, level) == (Region(), None)

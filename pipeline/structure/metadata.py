@@ -15,7 +15,7 @@ from functools import lru_cache
 from ..lexicon import table, words
 from ..model import Metadata, Region
 from ..normalise import CJK, DATE_LINE, DOC_NUMBER_BRACKETS, DOC_NUMBER_LINE, GARBLE, NUMBERING
-from .region import resolve_region
+from .region import lookup, resolve_region
 
 CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 DATE_ANY = re.compile(
@@ -97,7 +97,7 @@ def _doc_types() -> tuple[tuple[str, str], ...]:
 def doc_type_of(title: str | None) -> str | None:
     if not title:
         return None
-    t = title.rstrip("》”\"")
+    t = title.rstrip("》”\"·・ ")
     while BRACKETED_TAIL.search(t):
         t = BRACKETED_TAIL.sub("", t).rstrip("》”\"")
     for suffix, doc_type in _doc_types():
@@ -233,6 +233,11 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                     and not (parts and all(is_org(p) for p in parts)) \
                     and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above):
                 title = above + title
+            elif not title.startswith("关于") and (above == "中华人民共和国" or lookup(above) is not None) \
+                    and not title.startswith(above):
+                title = above + title   # 中华人民共和国 / 国民经济和社会发展第六个五年计划
+        if title:
+            title = title.rstrip("·・ ")
         if page_title and (title is None or _bare_genre(title) and page_title.endswith(title)
                            and len(page_title) > len(title)):
             title = _clean_title(page_title)   # none in the text, or only 政府工作报告 there
