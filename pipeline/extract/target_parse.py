@@ -803,7 +803,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
     tail = s[post_end:post_end + 14]
-    if not count and any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
+    if any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
         return None                                       # 1年以上，可以申报
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
     if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
