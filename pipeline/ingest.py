@@ -456,25 +456,58 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
             progress(done, len(items))
 
     if workers > 1 and len(todo) > 1:
-        from collections import deque
+        _run_pool(todo, workers, store_result)
+    else:
+        for it in todo:
+            store_result(*extract_one(str(it.path), it.source, it.row))
+
+
+CRASHED = "the extraction process died on this document (out of memory, or a crash in a parser)"
+
+
+def _run_pool(todo: list[Item], workers: int, store_result) -> None:
+    """Extract in worker processes, storing results in submission order.  A bounded window of
+    documents in flight keeps memory flat however large the corpus.  A worker that dies (killed by
+    the OOM killer, a crash in a C parser) breaks the pool: the documents that were in flight are
+    then run again one at a time in a fresh pool, so only the one that kills its worker fails."""
+    from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+    pending = deque(todo)
+    suspects: deque = deque()          # in flight when a pool broke: retried alone
+    while pending or suspects:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(os.getpid(),))
+        window: deque = deque()
         try:
-            # a bounded window of documents in flight keeps memory flat however large the corpus;
-            # results are stored in submission order, so the store sees a deterministic sequence
-            window: deque = deque()
-            for it in todo:
-                window.append(pool.submit(extract_one, str(it.path), it.source, it.row))
-                if len(window) >= 4 * workers:
-                    store_result(*window.popleft().result())
-            while window:
-                store_result(*window.popleft().result())
+            while suspects:
+                it = suspects[0]
+                try:
+                    result = pool.submit(extract_one, str(it.path), it.source, it.row).result()
+                except BrokenProcessPool:
+                    suspects.popleft()
+                    store_result(it.source, None, CRASHED)
+                    raise
+                suspects.popleft()
+                store_result(*result)
+            while pending or window:
+                while pending and len(window) < 4 * workers:
+                    it = pending.popleft()
+                    window.append((it, pool.submit(extract_one, str(it.path), it.source, it.row)))
+                it, fut = window[0]
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    suspects.extend(i for i, _ in window)
+                    window.clear()
+                    raise
+                window.popleft()
+                store_result(*result)
+        except BrokenProcessPool:
+            _end_pool(pool)
+            continue
         except BaseException:
             _end_pool(pool)
             raise
         pool.shutdown()
-    else:
-        for it in todo:
-            store_result(*extract_one(str(it.path), it.source, it.row))
 
 
 def default_workers() -> int:

@@ -411,3 +411,30 @@ def test_stale_sweep_keeps_live_ingests(tmp_path):
     dead.mkdir()
     assert sweep_stale_temp(tmp_path) == 1
     assert live.exists() and not dead.exists()
+
+
+def _crashing_extract(path, source, row=None):
+    """extract_one, except that a document named crash*.txt kills its worker (as the OOM killer would)."""
+    if os.path.basename(path).startswith("crash"):
+        os._exit(9)
+    return _real_extract_one(path, source, row)
+
+
+_real_extract_one = ingest_mod.extract_one
+
+
+@pytest.mark.skipif(not LINUX, reason="fork start method")
+def test_a_document_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
+    d = tmp_path / "docs"
+    d.mkdir()
+    texts = seed_texts()
+    for i, t in enumerate(texts):
+        shutil.copy(t, d / f"doc{i}.txt")
+    shutil.copy(texts[0], d / "crash.txt")
+    (d / "crash.txt").write_text(texts[0].read_text(encoding="utf-8") + "\n附件", encoding="utf-8")
+    monkeypatch.setattr(ingest_mod, "extract_one", _crashing_extract)
+    with open_store(str(tmp_path / "c.db")) as store:
+        rep = ingest([str(d)], store, workers=2)
+    assert rep.ingested == len(texts), rep
+    assert [Path(f["path"]).name for f in rep.failed] == ["crash.txt"]
+    assert rep.failed[0]["error"] == ingest_mod.CRASHED
