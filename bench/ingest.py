@@ -112,7 +112,12 @@ def one(path: str, db: str) -> int:
     ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)
     store.put = timed("store", store.put)
     store.resolve_citations = timed("citations", store.resolve_citations)
-    search.after_ingest = timed("search index", search.after_ingest)
+    index = timed("search index", search.after_ingest)
+
+    def after_ingest(*a, **kw):           # the peak before indexing: what extraction and storing needed
+        phases["peak MB before index"] = peak_rss_mb()
+        return index(*a, **kw)
+    search.after_ingest = after_ingest
     t0 = time.perf_counter()
     report = ingest([path], store, workers=1)
     elapsed = time.perf_counter() - t0
