@@ -948,6 +948,7 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     return e, act.start(), j
 
 
+_LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
 
@@ -960,8 +961,8 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
         subject = subject[:m.start()] if m.start() >= 2 else ""
     subject = _LIMIT_FROM.sub("", subject)
     subject = _strip_tail(re.sub(r"^(?:对于|对)", "", subject.strip(_STRIP_CHARS)).rstrip("的"))
-    if len(subject) <= 2:
-        subject = _prev_clause(st, c_start) or subject
+    if not subject or subject in _LIMIT_VERBS:           # …空运物品，实行6小时内放行 (not 供热八个工作日内办结)
+        subject = _prev_clause(st, c_start) or ""
     action = s[limit[1]:limit[2]]
     return (subject + action + "时限") if action else None
 
