@@ -223,6 +223,10 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             elif ln.index - title_line.index <= 3 and t.endswith(BRACKETED_TAIL.sub("", title)) \
                     and len(t) > len(BRACKETED_TAIL.sub("", title)):
                 title, title_line = t, ln  # 关于…的通知（号） then 国家发展改革委 国家能源局关于…的通知
+        promulgated = _promulgated(lines, title_line) if title_line is not None else None
+        if promulgated is not None:
+            title_line = promulgated
+            title = _clean_title(promulgated.text)   # 某市人大常委会公告（第85号）《某市幼儿园条例》已经…通过，现予公布
         if title_line is not None and title_line.index:
             above = lines[title_line.index - 1].text.strip()
             parts = split_orgs(above)
@@ -478,6 +482,23 @@ def _news_release(head: list[_Line], title: str | None) -> tuple[list[str], str 
         orgs = [p for p in re.split(r"[、\s]+", m["orgs"]) if p]
         if orgs and all(is_org(o) for o in orgs) and (not title or _similar(_clean_title(m["name"]), title)):
             return orgs, m["md"]
+    return None
+
+
+PROMULGATION = re.compile(r"^《(?P<name>[^《》]{2,80})》(?:已经|已由|已于|经)")
+
+
+def _promulgated(lines: list[_Line], title_line: _Line) -> _Line | None:
+    """A 公告 that promulgates a regulation printed below it: the regulation's own title line."""
+    if doc_type_of(title_line.text) != "公告":
+        return None
+    for ln in lines[title_line.index + 1: title_line.index + 4]:
+        m = PROMULGATION.match(ln.text)
+        if m:
+            for below in lines[ln.index + 1: ln.index + 12]:
+                if _clean_title(below.text) == m["name"]:
+                    return below
+            return None
     return None
 
 
