@@ -338,6 +338,8 @@ def _clean_actor(phrase: str) -> str | None:
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
     p = re.sub(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]", "", p)
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
+    if "由" in p[1:]:
+        p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
         return None
     if actor_kind(p) is None:

@@ -184,7 +184,7 @@ def _part_subject(first: str) -> str | None:
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
-DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)")
+DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)|^指")
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
