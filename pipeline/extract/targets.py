@@ -30,7 +30,7 @@ from ..model import Baseline, Target
 from .target_parse import is_past_fact, is_review_heading, parse_number, parse_targets
 from .time import extract_time_expressions, period_end
 
-SENTENCE_END = re.compile(r"[。；！？]\s*")
+SENTENCE_END = re.compile(r"[。！？]\s*")
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?"
                               r"|(?:今|明)年(?:年底|底|末)?|用(?:\d{1,2}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间)[，,]")
 YEAR_HEADER = re.compile(r"^(?P<year>(?:19|20)\d{2})\s*年?(?:目标|目标值|基数|基期|现状)?$")
@@ -101,14 +101,17 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
     return out
 
 
-def _paragraph_deadline(doc, start: int, doc_day: date | None) -> str | None:
-    """A deadline opening the paragraph (``到2025年，…``) that holds offset start."""
+def _paragraph_deadline(doc, start: int, doc_day: date | None, whole_paragraph: bool = True) -> str | None:
+    """A deadline opening the sentence that holds offset start (``到2025年，A达到…，B达到…``), or
+    with ``whole_paragraph`` (a goal section) the latest one opening a sentence of its paragraph
+    (``到2025年，…。建设…，突破百项…``): elsewhere a later sentence is another task, not the goal's."""
     text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
     while line_start < start and text[line_start] in " \t\u3000":
         line_start += 1
     best = None
-    for k in [line_start] + [m.end() for m in SENTENCE_END.finditer(text, line_start, start)]:
+    opens = [line_start] + [m.end() for m in SENTENCE_END.finditer(text, line_start, start)]
+    for k in (opens if whole_paragraph else opens[-1:]):
         m = OPENING_DEADLINE.match(text[k:start + 40])    # 到2025年，…。到2030年，…: the latest opening holds
         if m and k + m.end() <= start + 1:
             best = m["when"]
@@ -413,7 +416,7 @@ def extract(doc) -> None:
                 continue
             deadline = period_end(cand.deadline_text, doc_day) if cand.deadline_text else None
             if deadline is None:
-                deadline = (_paragraph_deadline(doc, c.span[0], doc_day)
+                deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id))
                             or _heading_deadline(doc, c.section_id, doc_day, scope.by_id)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
             if deadline is None and cand.what != "limit":
