@@ -541,3 +541,158 @@ def test_docx_errors_through_dispatcher(tmp_path):
     path.write_bytes(b"PK\x03\x04 broken")
     with pytest.raises(LoadError):
         load(path)
+
+
+# ------------------------------------------------------------------------------ pdfium fallback
+
+def _without_xref(data: bytes) -> bytes:
+    """The file without its cross-reference table and trailer: pdfminer finds no /Root
+    (``No /Root object!``); pdfium rebuilds the table by scanning the objects."""
+    return data[:data.rindex(b"xref")] + b"%%EOF\n"
+
+
+def test_pdf_that_pdfminer_rejects_is_read_from_pdfiums_repair(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
+    good = tmp_path / "good.pdf"
+    render_pdf(policy_long(), good)
+    path = tmp_path / "noxref.pdf"
+    path.write_bytes(_without_xref(good.read_bytes()))
+    import pdfplumber
+    with pytest.raises(Exception, match="No /Root"):
+        with pdfplumber.open(path) as pdf:
+            pdf.pages[0]
+    raw = pdf_loader.load(path)
+    want = pdf_loader.load(good)
+    assert raw.text == want.text                      # same lines, header and page numbers dropped
+    assert any("pdfminer could not open the file (No /Root object!" in n and "pdfium repaired" in n
+               for n in raw.notes)
+
+
+def test_pdf_table_survives_the_repair(tmp_path):
+    rows = [["指标", "2020年", "2025年"], ["学前教育毛入园率", "88%", "92%"]]
+    good = tmp_path / "t.pdf"
+    render_pdf_table(rows, good, before=["专栏一 主要目标"])
+    path = tmp_path / "t_noxref.pdf"
+    path.write_bytes(_without_xref(good.read_bytes()))
+    raw = pdf_loader.load(path)
+    assert [t.rows for t in raw.tables] == [rows]
+
+
+def test_pdf_read_from_pdfium_glyphs_when_even_the_repair_fails(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
+    good = tmp_path / "good.pdf"
+    render_pdf(policy_long(), good)
+    path = tmp_path / "noxref.pdf"
+    path.write_bytes(_without_xref(good.read_bytes()))
+    real = pdf_loader._read_plumber
+
+    def plumber_fails_on_the_copy(source, ctx, pdfium_page):
+        if not isinstance(source, (str, Path)):
+            raise ValueError("pdfminer cannot read this either")
+        return real(source, ctx, pdfium_page)
+    monkeypatch.setattr(pdf_loader, "_read_plumber", plumber_fails_on_the_copy)
+    raw = pdf_loader.load(path)
+    assert squash(raw.text) == squash(pdf_loader.load(good).text)
+    assert any("read with pdfium (tables not detected)" in n for n in raw.notes)
+
+
+def test_pdf_page_pdfminer_cannot_read_is_read_with_pdfium(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
+    path = tmp_path / "p.pdf"
+    render_pdf(policy_long(), path)
+    want = pdf_loader.load(path)
+    real = pdf_loader._read_page
+
+    def page_two_breaks(page, number, ctx, pdfium_page=None):
+        if number == 2:
+            raise KeyError("bad content stream")
+        return real(page, number, ctx, pdfium_page)
+    monkeypatch.setattr(pdf_loader, "_read_page", page_two_breaks)
+    raw = pdf_loader.load(path)
+    assert squash(raw.text) == squash(want.text)
+    assert any(n.startswith("page 2: read with pdfium (pdfminer could not") for n in raw.notes)
+
+
+def test_pdf_no_library_opens_is_a_damaged_pdf(tmp_path):
+    import re as _re
+    good = _valid_pdf(tmp_path)
+    path = tmp_path / "noroot.pdf"
+    path.write_bytes(_re.sub(rb"/Root \d+ 0 R", b"/Roox 1 0 R", good))
+    with pytest.raises(LoadError) as e:
+        pdf_loader.load(path)
+    assert assert_one_line_error(e) == "damaged PDF (no document catalog)"
+
+
+# ------------------------------------------------------------------------------ layout
+
+def _canvas(path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+    from render import _font
+    c = canvas.Canvas(str(path), pagesize=A4)
+    return c, _font()
+
+
+LEFT_COL = ["一、总体要求。坚持创新驱动，", "到2025年全市数字经济核心", "产业增加值达到一千亿元，", "形成一批特色产业集群。"]
+RIGHT_COL = ["二、重点任务。建设新型基础", "设施，推进千兆光网和5G网络", "覆盖城乡，培育数字产业集群", "和数字化转型服务商。"]
+
+
+def test_pdf_two_columns_under_a_full_width_title_read_column_by_column(tmp_path):
+    path = tmp_path / "paper.pdf"
+    c, font = _canvas(path)
+    c.setFont(font, 20)
+    c.drawCentredString(297, 780, "某某日报 关于加快发展数字经济的实施意见")
+    c.setFont(font, 12)
+    y = 740
+    for a, b in zip(LEFT_COL, RIGHT_COL):
+        c.drawString(60, y, a)
+        c.drawString(320, y, b)
+        y -= 18
+    c.drawString(60, y - 20, "本方案自印发之日起施行，由市发展改革委负责解释。")   # full width again
+    c.showPage()
+    c.save()
+    raw = pdf_loader.load(path)
+    assert raw.text.split("\n") == (["某某日报 关于加快发展数字经济的实施意见"] + LEFT_COL + RIGHT_COL
+                                    + ["本方案自印发之日起施行，由市发展改革委负责解释。"])
+
+
+def test_pdf_unruled_table_is_not_read_as_columns(tmp_path):
+    path = tmp_path / "grid.pdf"
+    c, font = _canvas(path)
+    c.setFont(font, 12)
+    y = 760
+    for row in [("指标", "2020年", "2025年"), ("学校数", "35", "40"), ("教师数", "1200", "1500"),
+                ("学生数", "30000", "32000")]:
+        for x, cell in zip((60, 260, 420), row):
+            c.drawString(x, y, cell)
+        y -= 18
+    c.showPage()
+    c.save()
+    lines = pdf_loader.load(path).text.split("\n")
+    assert lines == ["指标 2020年 2025年", "学校数 35 40", "教师数 1200 1500", "学生数 30000 32000"]
+
+
+def test_pdf_letter_spaced_digits_are_closed_up(tmp_path):
+    path = tmp_path / "spaced.pdf"
+    c, font = _canvas(path)
+    t = c.beginText(60, 760)
+    t.setFont(font, 14)
+    t.setCharSpace(6)                 # the whole line letter-spaced, as signatures and dates often are
+    t.textLine("2001年5月20日")
+    t.setCharSpace(0)
+    t.textLine("二〇二一年 印发 2 0 2 1 年第 3 期")   # typed with spaces
+    t.textLine("学校数      3      5      7")          # cells of an unruled table stay apart
+    c.drawText(t)
+    c.showPage()
+    c.save()
+    lines = pdf_loader.load(path).text.split("\n")
+    assert lines[0] == "2001年5月20日"
+    assert lines[1] == "二〇二一年 印发2021年第3期"
+    assert lines[2] == "学校数 3 5 7"
+
+
+def test_close_digits():
+    f = pdf_loader._close_digits
+    assert f("2 0 0 1 年 5 月 2 0 日") == "2001年5月20日"
+    assert f("ISO 9 0 0 1 标准") == "ISO 9001标准"
+    assert f("1 2 3 4") == "1 2 3 4" and f("2020 2021") == "2020 2021" and f("- 3 -") == "- 3 -"

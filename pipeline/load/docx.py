@@ -376,12 +376,21 @@ def load(path: Path) -> RawDocument:
         raise LoadError("empty file")
     if head.startswith(OLE_MAGIC):   # a Word 97-2003 file under a .docx name (or an encrypted DOCX)
         from . import office
-        if office.soffice():
+        try:
+            office._check_ole(path, "doc")
+            ole_ok = True
+        except LoadError as e:
+            if "password" in str(e):
+                raise LoadError("not a DOCX package: a password-protected document") from None
+            ole_ok = False
+        if ole_ok and office.soffice():
             raw = office.convert(path, "doc")
             raw.notes.insert(0, "a legacy Word .doc file named .docx")
             return raw
-        raise LoadError("not a DOCX package: a legacy Word .doc (reading it needs LibreOffice: "
-                        f"{office.INSTALL}) or a password-protected document")
+        if ole_ok:
+            raise LoadError("not a DOCX package: a legacy Word .doc (reading it needs LibreOffice: "
+                            "apt-get install libreoffice-writer-nogui)")
+        raise LoadError("not a DOCX package: a legacy Word .doc or a password-protected document")
     if size > MAX_BYTES:
         raise LoadError(f"DOCX too large ({size // (1024 * 1024)} MB)")
     try:

@@ -86,9 +86,11 @@ def convert(path: Path, fmt: str) -> RawDocument:
             raise
         result = out / (src.stem + ".docx")
         if not result.exists() or result.stat().st_size == 0:
-            detail = " ".join(err.decode("utf-8", "replace").split())[:100]
+            lines = [ln.strip() for ln in err.decode("utf-8", "replace").splitlines()
+                     if ln.strip() and "javaldx" not in ln and not ln.startswith("Warning")]
+            detail = lines[0][:60] if lines else ""
             raise LoadError(f"LibreOffice could not convert it (damaged, password-protected or not a "
-                            f"word-processing file{': ' + detail if detail else ''})")
+                            f"document{': ' + detail if detail else ''})")
         raw = docx.load(result)
     raw.source = str(path)
     raw.format = fmt
