@@ -25,7 +25,7 @@ DOC_NUMBER = re.compile(rf"[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号")
 DOC_NUMBER_ONLY = DOC_NUMBER_LINE   # a line that is only a 发文字号 (in brackets, with 签发人 or not)
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
-NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的通知$")
+NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的(?:通知|函)$")   # 国办函 印发…预案的函
 # 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
 NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
 ATTACHMENT_PREFIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*(?=\S)")
