@@ -127,15 +127,18 @@ def _lead_in_deadline(doc, start: int, doc_day: date | None) -> str | None:
     paragraph leading into the list says (``…。到2025年，全区各级各类教育…``, ``今年主要预期目标是：``)."""
     text = doc.text
     line_start = text.rfind("\n", 0, start) + 1
-    if not LIST_ITEM.match(text[line_start:line_start + 8]):
+    numbered = bool(NUMBERED_ITEM.match(text[line_start:line_start + 8]))
+    if not numbered and not LIST_ITEM.match(text[line_start:line_start + 8]):
         return None
     pos, seen = line_start - 1, 0
     while pos > 0 and seen < 40:
         prev_start = text.rfind("\n", 0, pos) + 1
         line = text[prev_start:pos]
         pos, seen = prev_start - 1, seen + 1
-        if not line.strip() or LIST_ITEM.match(line):
+        if not line.strip() or LIST_ITEM.match(line) or NUMBERED_ITEM.match(line):
             continue
+        if numbered and not line.rstrip().endswith(("：", ":")):
+            return None                                   # （一）… items: only under 主要目标是： itself
         m = INTRO_DEADLINE.search(line)
         if m and (doc_day is None or int(m["year"]) >= doc_day.year):
             return f"{m['year']}-12-31"
@@ -147,6 +150,7 @@ def _lead_in_deadline(doc, start: int, doc_day: date | None) -> str | None:
 
 BULLET = re.compile(r"^(?:——|—|－－|•|●|▪|◆)")
 LIST_ITEM = re.compile(r"^[ \t\u3000]*(?:——|—|－－|--|•|●|▪|◆|[一二三四五六七八九十]是|\d{1,2}[.．、)）](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])")
+NUMBERED_ITEM = re.compile(r"^[ \t\u3000]*[（(][一二三四五六七八九十]{1,3}[)）]")
 INTRO_DEADLINE = re.compile(r"(?:^[ \t\u3000]*|[。；，,：:])(?:到|至|力争到|预计到)?(?P<year>20\d{2})年(?:底|末)?(?:[，,：:]|[^。；]{0,30}目标(?:是|为)?[：:])")
 THIS_YEAR_INTRO = re.compile(r"^[ \t\u3000]*(?:今年|本年度?|全年)[^。；]{0,30}目标(?:是|为)?[：:]")
 
