@@ -961,6 +961,8 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
         subject = subject[:m.start()] if m.start() >= 2 else ""
     subject = _LIMIT_FROM.sub("", subject)
     subject = _strip_tail(re.sub(r"^(?:对于|对)", "", subject.strip(_STRIP_CHARS)).rstrip("的"))
+    if subject.count("（") > subject.count("）"):
+        subject += "）"                                   # 镇（街）在…: the bracket stays closed
     if not subject or subject in _LIMIT_VERBS:           # …空运物品，实行6小时内放行 (not 供热八个工作日内办结)
         subject = _prev_clause(st, c_start) or ""
     action = s[limit[1]:limit[2]]
