@@ -430,7 +430,7 @@ def _neutralise_residue(line: _Line) -> bool:
     browser text-fragment link (``#:~:text=%E8%BF%91…``) goes; percent-encoded UTF-8 inside a URL, or
     a run of at least two escapes anywhere, is decoded (``%E8%BF%91`` → ``近``; the decoded characters
     take the source offset of the run); a run inside a URL that is not text goes too."""
-    if "%" not in line.chars and "#:~:" not in line.text:
+    if "%" not in line.chars and "#" not in line.chars:
         return False
     changed = False
     for m in reversed(list(_TEXT_FRAGMENT.finditer(line.text))):

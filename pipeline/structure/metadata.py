@@ -106,6 +106,7 @@ def doc_type_of(title: str | None) -> str | None:
     return None
 
 
+FORWARDS = re.compile(r"[\u4e00-\u9fff](?:转发|批转)[\u4e00-\u9fff]{2,30}$")
 SELF_NAMED = re.compile(r"(?:制定|编制|特制定|现制定)《(?P<name>[^《》]{4,80})》[（(]以下简称")
 
 
@@ -233,10 +234,11 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             # one title over two lines: 国务院办公厅对全国政协十届四次会议 / 第4626号提案的答复.  An
             # issuers' line over a 关于 title (沁源县人民政府 / 关于…) is the header, not the title.
             if len(above) <= 60 and not is_title_like(above) and not re.search(r"[。，；：！？:]", above) \
-                    and "关于" not in title and re.search(r"关于|(?:厅|部|委|院|局|府|会|室|署)对", above) \
-                    and not (parts and all(is_org(p) for p in parts)) \
-                    and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above):
-                title = above + title
+                    and not NUMBERING.match(above) and not DOC_NUMBER_ONLY.match(above) and (
+                        "关于" not in title and re.search(r"关于|(?:厅|部|委|院|局|府|会|室|署)对", above)
+                        and not (parts and all(is_org(p) for p in parts))
+                        or title.startswith("关于") and FORWARDS.search(above)):
+                title = above + title   # 国务院办公厅转发国家地震局 / 关于…报告的通知
             elif not title.startswith("关于") and (above == "中华人民共和国" or lookup(above) is not None) \
                     and not title.startswith(above):
                 title = above + title   # 中华人民共和国 / 国民经济和社会发展第六个五年计划
