@@ -420,9 +420,10 @@ def _decoded(run: str) -> str | None:
     if not any(b >= 0x80 for b in raw):
         return None
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    return text if text.isprintable() else None
 
 
 def _neutralise_residue(line: _Line) -> bool:
@@ -446,8 +447,8 @@ def _neutralise_residue(line: _Line) -> bool:
         if decoded is not None:
             _edit(line, m.start(), m.end(), decoded)
             changed = True
-        elif in_url:
-            _edit(line, m.start(), m.end())
+        elif in_url or re.search(r"%[89A-Fa-f][0-9A-Fa-f]", m.group()):
+            _edit(line, m.start(), m.end())   # a URL's escapes, or UTF-8 cut off mid-character
             changed = True
     return changed
 

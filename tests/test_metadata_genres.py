@@ -88,6 +88,18 @@ CASES = [
      {"title": "广州市幼儿园条例", "doc_type": "条例", "issuers": ["广州市人民代表大会常务委员会"],
       "signed_date": "2020-11-27", "level": "municipal"}),
 
+    ("the national government work report: 国务院, national",
+     "政府工作报告\n——2025年3月5日在第十四届全国人民代表大会第三次会议上\n国务院总理 李强\n各位代表：\n"
+     "现在，我代表国务院，向大会报告政府工作，请予审议。\n一、2024年工作回顾\n过去一年，全国经济运行总体平稳。",
+     {},
+     {"doc_type": "政府工作报告", "issuers": ["国务院"], "signed_date": "2025-03-05", "level": "national"}),
+
+    ("a county's government work report: the county's government, county level",
+     "2025年政府工作报告\n——2025年1月8日在长兴县第十八届人民代表大会第五次会议上\n县长 张三\n各位代表：\n"
+     "现在，我代表县人民政府，向大会报告工作。\n过去一年，全县经济稳中有进。",
+     {},
+     {"issuers": ["长兴县人民政府"], "signed_date": "2025-01-08", "level": "county", "region.county": "长兴县"}),
+
     ("批复: 文种, issuer from the signature, recipients, national",
      "国务院关于同意建立国务院职业教育工作部际联席会议制度的批复\n国函〔2018〕144号\n教育部：\n"
      "你部《关于建立国务院职业教育工作部际联席会议制度的请示》收悉。现批复如下：\n一、同意建立国务院职业教育工作部际联席会议制度。\n"
@@ -268,6 +280,8 @@ def test_percent_encoded_link_residue_is_neutralised_with_offsets_kept():
     assert raw[to_source(out.offset_map(), i):].startswith("完成率")
     decoded = normalise("网址：https://example.cn/%E6%94%BF%E7%AD%96/index.html")
     assert "https://example.cn/政策/index.html" in decoded.text
+    cut = normalise("见%E8%BF%91%E6%9C比例达到90%。")   # UTF-8 cut off mid-character: dropped
+    assert cut.text == "见比例达到90%。"
 
 
 def test_list_marked_page_label_does_not_reach_the_title():
