@@ -1007,6 +1007,9 @@ def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
         return None, post_end
     m = _COUNT_OBJ_STOP.search(s, post_end, min(c_end, post_end + 30))
     end = m.start() if m else min(c_end, post_end + 30)
+    if m and s[end] == "、" and c_end - post_end <= 30 and "的" in s[end:c_end] \
+            and not re.search(rf"[\d{_CN_DIGITS}]", s[end:c_end]):
+        end = c_end                                       # 打造40个吸引力强、带动面广的消费场景
     obj = s[post_end:end].rstrip("和及与并、等")
     if any(obj.startswith(w) for w in own):
         return False, post_end
