@@ -314,7 +314,8 @@ def _read_issuer(issuer: str, g: _Gazetteer) -> _Reading:
     if candidates:
         reading.candidates = candidates
         if all(d.rank == COUNTY for d in candidates):
-            m = TOWN.match(name[end:])
+            # 奉贤区人民政府奉浦街道办事处: a sub-district office is the district government's agency
+            m = TOWN.match(re.sub(r"^(?:人民政府|政府)(?=[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道))", "", name[end:]))
             reading.town = m.group(1) if m else None
         return reading
     m = DEPARTMENT_PLACE.match(name)
