@@ -265,6 +265,7 @@ def test_genre(case, text, page, expected):
     ("中华人民共和国国务院", "国务院"),
     ("国家发展和改革委员会", "国家发展和改革委员会"),   # already full: unchanged
     ("中央军委办公厅", "中央军委办公厅"),
+    ("第十五届全国运动会组织委员会", "第十五届全国运动会组织委员会"),   # an event's 届 is its name
 ])
 def test_issuer_full_names_without_term(printed, full):
     assert full_issuer_name(printed) == full

@@ -463,7 +463,7 @@ def _delivery(lines: list[_Line], title_line: _Line | None) -> tuple[str, str | 
     for ln in lines[start:start + 12]:
         m = DELIVERY.match(ln.text.strip())
         if m:
-            venue = TERM.sub("", m["venue"]).strip()
+            venue = re.sub(r"第?[一二三四五六七八九十百零〇\d]{1,4}届", "", m["venue"]).strip()
             government = "国务院" if venue == "全国" else (venue + "人民政府" if venue else None)
             return parse_date(m["date"]), government
     return None
@@ -606,7 +606,7 @@ def _full_names() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((r["short"], r["full"]) for r in table("issuer_full_names")), key=lambda x: -len(x[0])))
 
 
-TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]{1,4}届(?=[\u4e00-\u9fff])")
+TERM = re.compile(r"第?[一二三四五六七八九十百零〇\d]{1,4}届(?=(?:全国)?(?:人民代表大会|人大|人民政府|政府|政协|委员会))")
 OFFICE_TAIL = re.compile(r"(?:办公厅|办公室)$")
 
 
