@@ -100,6 +100,12 @@ CASES = [
      {},
      {"issuers": ["长兴县人民政府"], "signed_date": "2025-01-08", "level": "county", "region.county": "长兴县"}),
 
+    ("a dated sentence in the body is no legislative record: no date, no issuer from it",
+     "关于做好防汛工作的通知\n各区人民政府：\n2021年5月20日，市政府召开常务会议审议通过了防汛工作方案。现将有关事项通知如下。\n"
+     "一、加强领导。",
+     {},
+     {"signed_date": None, "issuers": []}),
+
     ("批复: 文种, issuer from the signature, recipients, national",
      "国务院关于同意建立国务院职业教育工作部际联席会议制度的批复\n国函〔2018〕144号\n教育部：\n"
      "你部《关于建立国务院职业教育工作部际联席会议制度的请示》收悉。现批复如下：\n一、同意建立国务院职业教育工作部际联席会议制度。\n"

@@ -431,8 +431,8 @@ def legislative_history(lines: list[_Line], title_line: _Line | None) -> History
             # （第七届全国人民代表大会第四次会议1991年4月9日批准）
             block.append(f"{m['date']} {m['body']}{m['act']}")
             break
-        elif block or len(t) > 200:
-            break
+        elif block or not DOC_NUMBER_ONLY.match(ln.text) and not DECREE_NUMBER.match(ln.text):
+            break   # the record sits right under the title (after a 文号 line at most), not in the body
     events: list[HistoryEvent] = []
     decree_number = None
     for m in HISTORY_EVENT.finditer("\n".join(block)):
