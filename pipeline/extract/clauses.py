@@ -432,7 +432,7 @@ def _np_end(window: str, start: int) -> int | None:
                 if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
                     break
                 longer = head_at_end(window, n + k)
-                if longer and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
+                if longer and len(longer) >= 2 and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
                     best = n + k
             return best
     return None
@@ -470,32 +470,52 @@ _PART_BREAK = re.compile(r"[，,。；;：:]")
 VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
 
 
+OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许")
+
+
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
     if cue is None or cue_pos is None:
         return _leading_subjects(text)
     if cue == "请":
         obj = object_actor(text, cue_pos + len(cue))    # 请国家能源局派出机构对…加强监管
         return split_members(obj) if obj else list(recipients)
-    if cue in ("鼓励", "支持", "倡导", "引导", "允许"):
-        obj = object_actor(text, cue_pos + len(cue))
-        return split_members(obj) if obj else subject_actors(text, cue_pos)
+    if cue in OBJECT_CUES:
+        # 鼓励企业…，支持高校和科研院所…: the groups each encouragement names, in order
+        out: list[str] = []
+        for pos, c in find_cues(text):
+            if c.word in OBJECT_CUES:
+                obj = object_actor(text, pos + len(c.word))
+                out += [a for a in (split_members(obj) if obj else []) if a not in out]
+        return out or subject_actors(text, cue_pos)
     actors = subject_actors(text, cue_pos)
     if not actors:
-        part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-        m = re.match(r"(?:必须|应当|应|要|须)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|会同|对|向|在|依照|根据)",
-                     text[part_start:])
-        if m:
-            a = _clean_actor(m.group(1))
-            actors = split_members(a) if a else []
+        actors = _you_actor(text, cue_pos)
     if not actors:
         actors = _leading_subjects(text[:cue_pos])
     if not actors:
         left = _PART_BREAK.split(text[:cue_pos])[-1]
         actors = _leading_subjects(left) if left else []     # …，市总河长每年巡查不少于一次
+    if not actors:
+        # 电网规划应…，电力企业、研究机构应积极参与配合: the subject of a later cue of the same kind
+        for pos, c in find_cues(text):
+            if pos > cue_pos and c.kind == kind and kind in ("obligation", "prohibition", "permission") \
+                    and re.search(r"[，,；;]", text[cue_pos:pos]):
+                actors = subject_actors(text, pos)
+                if actors:
+                    break
     for partner in partners(text):
         if actors and partner not in actors:
             actors.append(partner)
     return actors
+
+
+def _you_actor(text: str, cue_pos: int) -> list[str]:
+    """必须由X负责… / 可由X代…: X."""
+    part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
+    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|"
+                 r"会同|对|向|在|依照|根据|代|为)", text[part_start:])
+    a = _clean_actor(m.group(1)) if m else None
+    return split_members(a) if a else []
 
 
 PARTNER = re.compile(r"(?:会同|联合|协同)(?P<units>[^，,。；;]{2,40}?)(?=共同|加强|研究|制定|做好|开展|推进|推动|督促|组织|建立|"
