@@ -5,6 +5,20 @@ the title (a wrapping ``关于印发《…》的通知`` and the policy's own ti
 line ending in ``：``, and the signature block (issuers over a date).  The page's metadata
 table (索引号, 发文机关, 成文日期 …), when there is one, fills what the text does not say and
 wins where the text is ambiguous (发文机关).
+
+Genres that are not a 公文 with a signature are read by their own layout:
+
+* laws and regulations: the dated record under the title (``…通过`` / ``…批准`` / ``根据…修正``,
+  ``国务院令第N号发布``) gives the date of the version in force (the latest adoption or revision,
+  never a higher congress's approval) and the adopting body (``legislative_history``);
+* 政府令 and a congress's 公告 that promulgate a regulation: the decree number, the signing
+  official's date, the regulation's own title below the wrapper;
+* government work reports: the delivery line (``——2026年2月3日在四川省第十四届人民代表大会第五次
+  会议上``) gives the date and the reporting government (``_delivery``);
+* news-agency releases (``新华社北京12月14日电 近日，中共中央、国务院印发了《…》``).
+
+Issuers are recorded under their full names without a term of office (``full_issuer_name``,
+``lexicon/issuer_full_names.tsv``); 文种 come from ``lexicon/doc_types.tsv``.
 """
 from __future__ import annotations
 
