@@ -223,7 +223,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                 break
         if title is None:
             bundle = inner.count("《") > 1 or re.search(r"[两二三四五六七八九十\d]+[个项份部][\u4e00-\u9fff]{1,4}$", inner)
-            if len(text) - notice_line.start < 1500 or bundle or not (named or doc_type_of(inner_name)):
+            issued = doc_type_of(inner_name) and not re.search(r"关于(?:转发|公布)", notice_title)
+            if len(text) - notice_line.start < 1500 or bundle or not (named or issued):
                 title = notice_title  # a cover notice whose policy is an attachment not in the file
                 notes.append("the notice issues several documents; the notice is the title" if bundle else
                              "the file holds only the cover notice; the policy it issues is not in the text")
