@@ -76,6 +76,7 @@ def test_every_target_is_chinese_text_with_its_span():
     ("90%", "E5%比例=90%", False),
     ("比例=90%", "index.html?E5%A4%B1比例=90%", False),
     ("覆盖率达到90%", "见 http://www.gov.cn 覆盖率达到90%", False),
+    ("覆盖率达到85%", "覆盖率达到85%2025年森林覆盖率", True),          # flattened text: %20 is no encoding
 ])
 def test_text_evidence(text, context, ok):
     assert is_text_evidence(text, context) is ok

@@ -209,7 +209,8 @@ class _Scope:
                 continue
             m = _HEADING_LINE.match(line)
             annex, after_annex = after_annex and bool(stripped), after_annex and not stripped
-            if not m or a in numbered or "，" in m["h"] or not re.search(r"\d{4}|十[一二三四五六]?五", m["h"]):
+            if not m or a in numbered or "，" in m["h"] or "|" in m["h"] \
+                    or not re.search(r"\d{4}|十[一二三四五六]?五", m["h"]):
                 continue
             spans = {(t.start, t.end) for t in extract_time_expressions(m["h"], self.day)
                      if t.kind in ("interval", "named_period", "date") and t.end}
@@ -350,7 +351,8 @@ def _review_words():
     return words("target_cues", "word", kind="review_heading")
 
 
-NOT_TEXT = re.compile(r"https?:|://|www\.|%[0-9A-Fa-f]{2}|[A-Za-z0-9_]{12,}|[=&?]\w+=")
+NOT_TEXT = re.compile(r"https?:|://|www\.|%[Ee][0-9A-Fa-f]|(?:%[0-9A-Fa-f]{2}){2}|(?:[A-Fa-f][0-9A-Fa-f]|[0-9][A-Fa-f])%"
+                      r"|[A-Za-z0-9_]{12,}|[=&?][A-Za-z_]\w*=")   # URLs, percent-encoding (%E5%A4), code
 
 
 def is_text_evidence(text: str, context: str) -> bool:
