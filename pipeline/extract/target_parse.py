@@ -489,7 +489,7 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         if not any(s.startswith(b, p) for b in u.blockers):
             unit, kind, measure, end = um.group(), u.kind, u.measure, um.end()
             if kind == "money":
-                per = re.match(rf"/[{CJK}·]{{1,4}}", s[end:end + 6])
+                per = re.match(rf"/(?:平方米|立方米|千瓦时|[{CJK}](?:[·/][{CJK}])?)", s[end:end + 6])  # 元/人·月
                 if per:
                     unit += per.group()
                     end += len(per.group())
