@@ -15,7 +15,7 @@ and each image is wrapped as an image-only PDF (no text layer), as a scanner wri
 is read through the loader (``pipeline/load/pdf.py`` with ``ZHENGCE_OCR=always``), so the figures
 include rendering, line grouping and header logic.  Character accuracy = 1 − edit distance /
 length of the source text of the page, after NFKC folding (half- and full-width punctuation are
-the same character) with white space removed.  Speed is pages per CPU-second of one OCR thread
+the same character) with white space and the seeds' ``|`` table-cell marks removed.  Speed is pages per CPU-second of one OCR thread
 (``ZHENGCE_OCR_THREADS=1``; tesseract ``OMP_THREAD_LIMIT=1``), counted from the process's own CPU
 time and its children's, so it does not depend on how busy the machine is; peak memory is the
 maximum resident set of the process reading the pages (for tesseract also of its subprocess).
@@ -157,7 +157,10 @@ def scan(text_pdf: Path, out_pdf: Path, degraded: bool, seed: int = 0) -> None:
 # --- scoring -------------------------------------------------------------------------------
 
 def _norm(s: str) -> str:
-    s = unicodedata.normalize("NFKC", s)
+    """Folded for comparison: NFKC, quotes/dashes/brackets unified, white space and ``|`` dropped
+    (the seeds write flattened table cells between ``|`` lines: layout marks of the export, not
+    printed text an engine could read)."""
+    s = unicodedata.normalize("NFKC", s).replace("|", "")
     s = s.translate(str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "－": "-",
                                    "〔": "[", "〕": "]", "【": "[", "】": "]", "（": "(", "）": ")"}))
     return "".join(s.split())

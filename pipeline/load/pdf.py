@@ -497,8 +497,8 @@ def _group_ocr_lines(chars: list[dict]) -> list[list[dict]]:
 # --- reading order: columns ---------------------------------------------------------------
 
 COLUMN_GUTTER_EM = 0.9    # a gap at least this wide (in the body's font size) all down a block
-COLUMN_MIN_ROWS = 3       # ... with at least this many lines on each side
-COLUMN_MIN_EM = 6         # ... each side at least this wide
+COLUMN_MIN_ROWS = 4       # ... with at least this many lines on each side
+COLUMN_MIN_EM = 8         # ... each side at least this wide
 COLUMN_FULL = 0.6         # ... and most lines of each side filling it (prose, not table cells)
 
 
