@@ -285,6 +285,8 @@ def _unbalanced(text: str) -> bool:
 
 SIGNING_OFFICIAL_LINE = re.compile(
     rf"^[{CJK}]{{0,14}}?(?:总\s*理|主\s*席|省\s*长|市\s*长|区\s*长|县\s*长|州\s*长|部\s*长|局\s*长|厅\s*长|主\s*任)(?:\s+|\s*[:：]\s*)[{CJK}·]{{2,8}}$")
+RECORD_START = re.compile(r"^(?:根据)?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+RECORD_END = re.compile(r"(?:通过|批准|修正|修订|公布|发布|施行)[）)]?$")
 SALUTATION = re.compile(r"^(?:各位|尊敬的|同志们|亲爱的)[^，。]{0,10}[：:]$")
 DELIVERY_LINE = re.compile(r"^[—–\-－]{0,2}\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*在.{2,40}?会议上$")
 
@@ -298,6 +300,8 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
     if (DELIVERY_LINE.match(a) or SIGNING_OFFICIAL_LINE.match(a) or SIGNING_OFFICIAL_LINE.match(b)
             or SALUTATION.match(b)):
         return False
+    if RECORD_START.match(b) and RECORD_END.search(a):
+        return False   # a law's dated record, one event a line: …会议通过 / 2023年1月9日 …会议批准）
     if b[0] in "，。、；：！？）》”’" and a[-1] not in "。！？；" and " | " not in a:
         return True   # a line never starts with closing punctuation: the break fell inside a sentence
     if a[-1] in TERMINAL or DOC_NUMBER_LINE.match(b) or DOC_NUMBER_LINE.match(a):
