@@ -410,8 +410,10 @@ def split_members(phrase: str) -> list[str]:
             return out if all(actor_kind(q) for q in out) else [phrase]
         # 市、区（县）河长制工作机构和河长制工作责任单位, 市、区（县）、镇人民政府、街道办事处: the
         # shared-suffix list and a unit of its own
-        for sep in ("以及", "及", "和", "、"):
+        for sep in ("以及", "及其", "及", "和", "、"):
             left, _, right = p.rpartition(sep)
+            if sep == "及" and right[:1] == "其" and right[1:2] not in ("它", "他"):
+                continue                   # X及其有关部门: split at 及其
             head = head_at_end(right)
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
                 return [left, right]
@@ -491,7 +493,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     if not actors:
         actors = _you_actor(text, cue_pos)
     if not actors:
-        actors = _leading_subjects(text[:cue_pos])
+        actors = _leading_subjects(text[:cue_pos], copula=True)   # 总河长是第一责任人，…负责…
     if not actors:
         left = _PART_BREAK.split(text[:cue_pos])[-1]
         actors = _leading_subjects(left) if left else []     # …，市总河长每年巡查不少于一次
@@ -542,16 +544,17 @@ LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责|联合|组织|统筹|依据
                           r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
 
 
-def _leading_subjects(text: str) -> list[str]:
+def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     """A cue-less clause (or the part before a cue) that opens with an organisation acting on its
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
     part = _PART_BREAK.split(text)[0]
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
     for n in range(2, min(len(part), 40) + 1):
-        if head_at_end(part, n) and LEAD_SUBJECT.match(part[n:]):
+        if head_at_end(part, n) and LEAD_SUBJECT.match(part[n:]) and (copula or part[n] != "是"):
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经|与|从|向|和|及|加强|"
-                                                             r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导)", a):
+                                                             r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
+                                                             r"引进|招引|扶持|培育|监督|协助|督促|指导|举办)", a):
                 members = split_members(a)
                 return members + [p for p in partners(text) if p not in members]
             return []

@@ -38,7 +38,7 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
 def is_unit(text: str) -> bool:
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展|要求|或者|或|"
-                r"以及|未|不|没有|违反|擅自|拒绝|拒不)", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+                r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
 
@@ -173,6 +173,8 @@ def _part_subject(first: str) -> str | None:
     for n in range(2, min(len(first), 30) + 1):
         if head_at_end(first, n) and actor_kind(first[:n]) == "org" and SUBJECT_VERB.match(first[n:]):
             prefix = first[:n]
+            if first[n + SUBJECT_VERB.match(first[n:]).end():][:1] == "的":
+                return None        # 居民委员会设立的人民调解委员会: a noun phrase, not subject + verb
             from .clauses import split_members
             members = split_members(prefix)
             if len(members) > 1 and all(is_unit(m) and _is_noun_phrase(m) for m in members):
