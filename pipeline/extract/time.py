@@ -663,9 +663,10 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
     return result
 
 
-def period_end(expr_text: str, doc_date: date | None = None) -> str | None:
-    """ISO date a deadline phrase means (last day of its period): '2025年' -> '2025-12-31', '2021年底' -> '2021-12-31', '十四五' -> '2025-12-31', '2022年6月' -> '2022-06-30'."""
-    for t in extract_time_expressions(expr_text or "", doc_date):
+def period_end(expr_text: str, doc_date: date | None = None, ref_year: int | None = None) -> str | None:
+    """ISO date a deadline phrase means (last day of its period): '2025年' -> '2025-12-31', '2021年底' -> '2021-12-31', '十四五' -> '2025-12-31', '2022年6月' -> '2022-06-30'.
+    ``ref_year`` as in ``extract_time_expressions`` (the year a yearless '6月底' is in)."""
+    for t in extract_time_expressions(expr_text or "", doc_date, ref_year):
         if t.end:
             return t.end
     return None
