@@ -90,6 +90,25 @@ def too_large(size: int, limit: int) -> str:
     return f"file too large ({-(-size // MB)} MB; the limit is {limit // MB} MB)"     # rounded up: 50 MB + 1 byte is 51
 
 
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def utf8(s: str) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 (which Python
+    keeps as lone surrogates) become ``\\xNN``."""
+    try:
+        b = s.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        b = s.encode("utf-8", "surrogatepass")
+    return b.decode("utf-8", "backslashreplace")
+
+
+def one_line(s: str) -> str:
+    """A failure's path or reason as one printable line: control characters (a newline or an escape
+    sequence in a member's name) escaped, undecodable bytes as ``\\xNN``."""
+    return _CONTROLS.sub(lambda m: repr(m.group())[1:-1], utf8(s))
+
+
 def _reason(e: OSError) -> str:
     return e.strerror or str(e) or type(e).__name__
 
@@ -157,7 +176,7 @@ def _file(f: Path, tmp: Path, failed: list[dict], named: bool) -> Iterator[Item]
     if limit is not None and st.st_size > limit:
         failed.append({"path": str(f), "error": too_large(st.st_size, limit)})
         return
-    yield from _items(f, str(f.resolve()), failed)
+    yield from _items(f, utf8(str(f.resolve())), failed)
 
 
 def _items(path: Path, source: str, failed: list[dict]) -> Iterator[Item]:
@@ -243,7 +262,7 @@ def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None
                  budget: _Budget | None = None) -> Iterator[Item]:
     """The documents of a zip archive, unpacked member by member into tmp (see the module's doc for
     the limits).  ``label`` is the archive's own source name (``outer.zip!inner.zip`` when nested)."""
-    label = label or str(archive.resolve())
+    label = label or utf8(str(archive.resolve()))
     budget = budget or _Budget()
     n = _entry_count(archive)
     if n is not None and n > budget.members:
@@ -420,6 +439,8 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
             _ingest(paths, store, workers, progress, Path(tmpdir), report)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+        report.failed[:] = [{**f, "path": one_line(str(f["path"])), "error": one_line(str(f["error"]))}
+                            for f in report.failed]
     if report.ingested:
         store.resolve_citations()
         from .search import after_ingest    # search: embed the new text now, not at the first query

@@ -438,3 +438,24 @@ def test_a_document_that_kills_its_worker_fails_alone(tmp_path, monkeypatch):
     assert rep.ingested == len(texts), rep
     assert [Path(f["path"]).name for f in rep.failed] == ["crash.txt"]
     assert rep.failed[0]["error"] == ingest_mod.CRASHED
+
+
+def test_hostile_names_give_one_printable_line_and_never_abort(tmp_path, capsys):
+    """A file name that is not UTF-8 is stored (as \\xNN), a member name with a newline and an
+    escape sequence is reported on one line without the escape reaching the terminal."""
+    from zhengce.cli import main
+    d = tmp_path / "names"
+    d.mkdir()
+    texts = seed_texts()
+    shutil.copy(texts[0], os.path.join(os.fsencode(d), b"\xff\xfe.txt"))
+    bad = d / "bad.zip"
+    with zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("evil\n\x1b[31mred.txt", texts[1].read_text(encoding="utf-8"))
+    lie_about_size(bad, 10)
+    rc = main(["ingest", str(d), "--db", str(tmp_path / "h.db"), "--json"])
+    out, err = capsys.readouterr()
+    report = json.loads(out)
+    assert rc == 1 and report["ingested"] == 1, (report, err)
+    assert len(err.strip().splitlines()) == 1 and "\x1b" not in err and "\\x1b" in err, err
+    with open_store(str(tmp_path / "h.db")) as store:
+        assert [s.rsplit("/", 1)[1] for d_ in store.documents() for s in d_["sources"]] == ["\\xff\\xfe.txt"]
