@@ -12,6 +12,7 @@ One entry per unit, split on the separators between units but never inside one
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..lexicon import table
@@ -305,6 +306,10 @@ def _is_noun_phrase(phrase: str) -> bool:
     return True
 
 
+def _ascending(xs) -> bool:
+    return all(a <= b for a, b in zip(xs, xs[1:]))
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -321,17 +326,36 @@ def extract(doc) -> None:
         out.append(Responsibility(unit=canon, surface=unit if unit != canon else None, role=role, section_id=sid,
                                   clause_ids=clause_ids, span=(s, e)))
 
+    by_section: dict = {}          # section id -> (clause starts, clause ids), in clause order
+    for (cs, ce), cid, csid in clause_spans:
+        starts, ids = by_section.setdefault(csid, ([], []))
+        starts.append(cs)
+        ids.append(cid)
+    ordered = {sid: _ascending(starts) for sid, (starts, _) in by_section.items()}
     lists = set()
     for unit, role, s, e, bs, be in explicit_lists(text):
         sid = section_at(doc.sections, bs)
-        ids = [cid for (cs, ce), cid, csid in clause_spans if csid == sid and cs < bs][-20:]
+        starts, sec_ids = by_section.get(sid, ((), ()))
+        if ordered.get(sid, True):
+            n = bisect_left(starts, bs)
+            ids = list(sec_ids[max(0, n - 20):n])
+        else:
+            ids = [cid for cs, cid in zip(starts, sec_ids) if cs < bs][-20:]
         add(unit, role, s, e, sid, ids, block=bs)
         lists.add((bs, be))
 
+    # a clause inside a list's block [bs, be + 1]: the blocks by start with a running max of ends
+    blocks = sorted(lists)
+    block_starts = [bs for bs, _ in blocks]
+    reach, top = [], None
+    for _, be in blocks:
+        top = be if top is None else max(top, be)
+        reach.append(top)
     for c in doc.clauses:
         if c.kind == "fact" or _in_notice(doc, c.span[0]):
             continue   # 请认真贯彻落实 in the notice asks its recipients to act, it names no task
-        if any(bs <= c.span[0] and c.span[1] <= be + 1 for bs, be in lists):
+        j = bisect_right(block_starts, c.span[0])
+        if j and c.span[1] <= reach[j - 1] + 1:
             continue   # （合肥海关牵头，省贸促会按职责分工配合）: read as a list above
         for unit, role in prose_units(c):
             k = c.text.find(unit)
