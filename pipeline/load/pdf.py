@@ -7,10 +7,17 @@ table detection.  pdfplumber's per-glyph boxes and ruling lines let us (a) cut t
 the text flow at their position, (b) decide spacing between glyphs ourselves (CJK glyphs never
 get spaces inserted between them) and (c) tell a running header from the first line of the
 body by its position on the page.  Policy PDFs are short (tens of pages; ~0.1 s a page here),
-so correctness wins over speed.  **pypdfium2** is the fallback for pages whose fonts pdfminer
-cannot map to Unicode (glyphs come out as ``(cid:123)``, e.g. CID fonts in some encrypted
-files): such a page's glyphs and boxes are read with pdfium instead, and go through the same
-line, table and header logic.
+so correctness wins over speed.  **pypdfium2** is the fallback:
+
+- for a *file* pdfminer cannot open (``No /Root object!``, a broken cross-reference table):
+  pdfium rebuilds the table when it opens the file; its repaired copy (saved again) is read by
+  pdfplumber as any other file, tables included, and if even that fails, each page's glyphs are
+  read with pdfium and go through the same line logic (no ruled-table detection).  A note says
+  which; "damaged PDF" is reported only when pdfium cannot open the file either;
+- for a *page* pdfminer cannot read (bad content stream) or whose fonts it cannot map to
+  Unicode (glyphs come out as ``(cid:123)``, e.g. CID fonts in some encrypted files): that
+  page's glyphs and boxes are read with pdfium, through the same line, table and header logic;
+- for rendering pages to OCR (``ocr.py``).
 
 What ``load`` does, page by page:
 
@@ -18,19 +25,28 @@ What ``load`` does, page by page:
 - ruled tables are found with ``page.find_tables()``; each becomes a ``RawTable`` and is written
   into the text at its vertical position as ``cells_line`` rows, its glyphs removed from the
   plain flow.  A one-cell "table" (a framed paragraph) stays plain text;
+- columns (newspaper pages, two-column layouts) are found by XY-cut: a clear gutter running down
+  a whole block, with at least four lines of prose filling each side, splits it into left and
+  right; otherwise the widest clear horizontal gap splits it into top and bottom.  Blocks are
+  read in that order, so a column is read to its end before the next; tables of short cells
+  without rules are not columns;
 - the remaining glyphs are grouped into lines by pdfplumber (``extract_text_lines``, layout off)
   and each line's text is rebuilt from its glyphs: a space glyph of the PDF is kept; without
   one, no space between two CJK glyphs unless the gap is wider than 1.5 em, a space between
   Latin glyphs when the gap exceeds 0.2 em (pdfplumber's own x_tolerance inserts spaces into
-  justified Chinese);
+  justified Chinese); letter-spaced single digits next to Chinese are closed up
+  (``2 0 0 1 年`` → ``2001年``) when their gaps are under 1 em;
 - Kangxi radicals and CJK compatibility ideographs that some fonts' ToUnicode maps produce
   (``⼀`` U+2F00 for ``一``) are mapped to the unified ideographs;
 - lines that repeat (digits masked) at the same place near the top or bottom of most pages are
   running headers/footers and go, as do bare page numbers (``- 3 -``, ``—3—``, ``3``,
   ``第3页``, ``3/10``) in the page margins;
-- a page with no text layer but with images or drawings adds the ``ocr_needed`` flag and a note;
-  a page whose glyphs neither library can decode adds ``garbled_text`` (and ``ocr_needed``
-  when most of the page is unreadable).
+- a page with no text layer but with images or drawings, or whose glyphs neither library can
+  decode, is read by OCR (``ZHENGCE_OCR=auto``, when an engine is installed; ``always`` reads
+  every page by OCR): the engine's text boxes become glyphs and go through the same line,
+  column and header logic, and the document gets the ``ocr`` flag and a note naming the engine.
+  Without OCR such a page adds the ``ocr_needed`` flag and a note saying how to enable it; a
+  page with a few undecodable glyphs adds ``garbled_text``.
 
 Pages are joined by a plain newline (the normaliser joins lines broken inside a sentence).
 Every failure of the PDF library becomes a ``LoadError`` with a one-line reason.
