@@ -152,3 +152,11 @@ def test_image_only_map_attachment_yields_its_place_names(mode):
     assert "ocr" in raw.flags
     for name in ("复旦大学", "同济大学", "上海理工大学", "长阳创谷", "黄兴公园", "国定东路"):
         assert name in raw.text
+
+
+def test_always_without_an_engine_reads_the_text_layer_and_says_so(mode, monkeypatch):
+    mode("always")
+    monkeypatch.setattr(ocr, "get_engine", lambda name=None: None)
+    raw = load(TEXT)
+    assert raw.text.split("\n") == EXPECTED and "ocr" not in raw.flags
+    assert any("no OCR engine is installed" in n for n in raw.notes)

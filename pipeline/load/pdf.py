@@ -313,6 +313,8 @@ class _Ctx:
             self.notes.append(f"OCR ({self.engine().name}) found no text on {_pages(self.ocr_empty)}")
         for reason in self.ocr_failed[:3]:
             self.notes.append(reason)
+        if self.ocr_mode == "always" and self.engine() is None:
+            self.notes.append(f"--ocr always, but no OCR engine is installed: text layers read instead; {ocr.HOW_TO_ENABLE}")
         if self.need:
             self.flags.add("ocr_needed")
             if self.ocr_mode == "never":
