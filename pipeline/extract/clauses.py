@@ -332,7 +332,11 @@ SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通�
 
 
 def _clean_actor(phrase: str) -> str | None:
-    p = phrase.strip(" ，,、：:；;“”\"")
+    p = phrase.strip(" ，,、：:；;\"")
+    if p[:1] == "“" and "”" not in p:
+        p = p[1:]
+    if p[-1:] == "”" and "“" not in p:
+        p = p[:-1]                    # “120”急救网络医院 keeps its quotes
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
@@ -540,8 +544,16 @@ def partners(text: str) -> list[str]:
     return out
 
 
-LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责|联合|组织|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|"
+LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|"
                           r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
+
+
+def _has_preposition(phrase: str) -> bool:
+    """Whether jieba reads a preposition inside the phrase (以, 对, 在…): a clause, not a unit name."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    return any(w.flag == "p" for w in pseg.lcut(phrase))
 
 
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
@@ -555,6 +567,9 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
                                                              r"引进|招引|扶持|培育|监督|协助|督促|指导|举办)", a):
+                from .responsibilities import _starts_with_noun
+                if _has_preposition(a) or not _starts_with_noun(a):
+                    return []          # 本市推动形成以企业为主体…, 围绕布局…: no organisation opens it
                 members = split_members(a)
                 return members + [p for p in partners(text) if p not in members]
             return []
