@@ -19,7 +19,7 @@ from ..lexicon import table
 from ..model import Clause
 from ..normalise import CJK
 from ..structure.metadata import is_org
-from ..structure.sections import section_at
+from ..structure.sections import section_at, section_index
 
 OPEN, CLOSE = "（(《“‘〔【[", "）)》”’〕】]"
 TERMINATORS = "。！？；"
@@ -293,7 +293,7 @@ LABELLED_LIST = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|�
 
 
 def _starts_section(doc, a: int, b: int) -> bool:
-    return any(a <= sec.span[0] < b for sec in doc.sections)
+    return section_index(doc.sections).starts_in(a, b)
 
 
 # --- actors ---------------------------------------------------------------------------------
