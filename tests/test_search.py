@@ -282,7 +282,7 @@ def test_cli_similar_and_human_output(seed_db):
     assert code == 0, err
     assert all(h["doc_id"] != hit["doc_id"] for h in json.loads(out)["hits"])
     code, out, err = run_cli("search", "课后服务", "--db", seed_db, "--limit", "2")
-    assert code == 0 and "clauses match" in out and "课后服务" in out
+    assert code == 0 and "sentences match" in out and "课后服务" in out
 
 
 @pytest.mark.parametrize("argv,message", [

@@ -139,9 +139,12 @@ def test_documents_and_clauses_to_index():
     assert doc["n_targets"] == len(rec["targets"]) and doc["record"] is rec
     assert doc["indicators"] == sorted({t["indicator"] for t in rec["targets"] if t.get("indicator")})
     rows = dict(clause_sources(rec, doc, "/x.txt"))
-    assert len(rows) == len(rec["clauses"])
+    from zhengce.pipeline.search.keyword import clause_rows
+    units = list(clause_rows(rec))                      # one document per sentence unit, as in SQLite
+    assert len(rows) == len(units) < len(rec["clauses"])
     t = next(t for t in rec["targets"] if t.get("clause_id") and t.get("indicator"))
-    src = rows[f"{rec['doc_id']}:{t['clause_id']}"]
+    unit = next(u for u in units if t["clause_id"] in u["clause_ids"])
+    src = rows[f"{rec['doc_id']}:{unit['clause_id']}"]
     assert src["has_target"] is True and t["indicator"] in src["indicators"]
     assert " " in src["tokens"] and src["level"] == rec["metadata"]["level"]
     assert set(src) <= set(clause_mapping()["properties"])  # strict mapping accepts every field
