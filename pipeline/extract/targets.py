@@ -23,6 +23,7 @@ for baseline and target, 指标名称 / 单位 / 属性 columns) are read as wel
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from datetime import date
 
 from ..lexicon import table
@@ -182,16 +183,27 @@ class _Scope:
         self.doc, self.day = doc, doc_day
         self.by_id = {s.id: s for s in doc.sections}
         self.zones = _review_zones(doc)
+        # review zones may overlap: by start, with the furthest end reached so far (bisect per offset)
+        ordered = sorted(self.zones)
+        self._zone_starts = [a for a, _ in ordered]
+        self._zone_reach = []
+        for _, b in ordered:
+            self._zone_reach.append(max(b, self._zone_reach[-1]) if self._zone_reach else b)
         self.plan_zones = self._plan_zones()
+        self._plan_starts = [a for a, _, _ in self.plan_zones]   # disjoint, in text order
         self._sec: dict[str, str | None] = {}
         self.annual = False
         self.title_period = self._title_period()
 
     def in_review(self, pos: int) -> bool:
-        return any(a <= pos < b for a, b in self.zones)
+        k = bisect_right(self._zone_starts, pos)
+        return bool(k) and pos < self._zone_reach[k - 1]
 
     def zone_deadline(self, pos: int) -> str | None:
-        return next((d for a, b, d in self.plan_zones if a <= pos < b), None)
+        k = bisect_right(self._plan_starts, pos) - 1
+        if k >= 0 and pos < self.plan_zones[k][1]:
+            return self.plan_zones[k][2]
+        return None
 
     def _plan_zones(self) -> list[tuple[int, int, str]]:
         """Parts opened by an unnumbered heading line that names one future period: an annex
@@ -326,22 +338,23 @@ def _review_zones(doc) -> list[tuple[int, int]]:
     if not any(w in text for w in _review_words()):
         return zones
     starts = sorted(s.span[0] for s in doc.sections if s.level == 1)
-    pos = 0
+    section_zone_starts = sorted(z0 for z0, _ in zones)
+    lines, pos = [], 0                   # (start, end + 1, heading match) of every line
     for line in text.split("\n"):
-        a, pos = pos, pos + len(line) + 1
-        m = _HEADING_LINE.match(line)
+        lines.append((pos, pos + len(line) + 1, _HEADING_LINE.match(line)))
+        pos += len(line) + 1
+    goal_starts = [a for a, _, m in lines if m and GOAL_WORDS.search(m["h"]) and "，" not in m["h"]]
+    for a, pos, m in lines:
         if not m or not is_review_heading(m["h"]) or GOAL_WORDS.search(m["h"]) or "，" in m["h"]:
             continue
-        if any(a <= z0 < pos for z0, _ in zones):
-            continue
-        end = next((b for b in starts if b > a), len(text))
-        q = pos
-        for nxt in text[pos:end].split("\n"):
-            mm = _HEADING_LINE.match(nxt)
-            if mm and GOAL_WORDS.search(mm["h"]) and "，" not in mm["h"]:
-                end = q
-                break
-            q += len(nxt) + 1
+        k = bisect_left(section_zone_starts, a)
+        if k < len(section_zone_starts) and section_zone_starts[k] < pos:
+            continue                     # a section's review zone starts on this line
+        k = bisect_right(starts, a)
+        end = starts[k] if k < len(starts) else len(text)
+        k = bisect_left(goal_starts, pos)    # the first goal heading line after it, before the section ends
+        if k < len(goal_starts) and goal_starts[k] < end:
+            end = goal_starts[k]
         zones.append((a, end))
     return zones
 
