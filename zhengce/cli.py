@@ -86,9 +86,12 @@ def cmd_extract(args) -> int:
                 if f.exists() and not f.is_file():
                     raise LoadError("not a regular file")
                 docs = extract_all(f)
-            except LoadError as e:
-                failures.append((str(f), str(e)))
-                print(f"{PROG}: error: {f}: {e}", file=sys.stderr)
+            except (LoadError, Exception) as e:  # noqa: BLE001 - one document never stops the others
+                if not isinstance(e, LoadError) and os.environ.get("ZHENGCE_DEBUG"):
+                    raise
+                why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
+                failures.append((str(f), why))
+                print(f"{PROG}: error: {f}: {why}", file=sys.stderr)
                 continue
             records.extend(docs)
             single = single and len(docs) == 1     # a spreadsheet of rows prints one record per line
