@@ -55,6 +55,13 @@ def regime_of(lists: dict) -> str:
 
 
 def words_regime(kw_rows: list) -> str:
+    """"all" when some sentence holds every word (or a synonym, or the words as a substring),
+    "some" when the words list is the some-words fallback.  (Requiring 3 such sentences instead of
+    1 was tried: held-out nDCG@10 0.670 / 0.710 against 0.667 / 0.715, no gain.)"""
+    return matched_of(kw_rows) if kw_rows else "some"
+
+
+def matched_of(kw_rows: list) -> str:
     return "all" if kw_rows and kw_rows[0][2] != 2 else "some"
 
 
@@ -276,7 +283,7 @@ class SQLiteSearch(SearchBackend):
         matched = np.union1d(some_rows, fused_rows[fused_rows >= 0])
         facets = cols.facets(matched) if query.facets else {}
         return self._result(len(matched), hits, facets, "hybrid", pq,
-                            words_regime(kw_rows) if kw_rows else ("some" if fused else "none"))
+                            matched_of(kw_rows) if kw_rows else ("some" if fused else "none"))
 
     def hybrid_lists(self, pq, filters: dict, pool: int, model: str, every_list: bool = False) -> dict:
         """The ranked lists hybrid search fuses: every word (precise), any word and shared characters
