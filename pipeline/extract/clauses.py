@@ -358,7 +358,8 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     candidates = [part]
     m = SUBJECT_STOP.search(part)
     if m and m.start() >= 2:
-        candidates.append(part[:m.start()])      # 有关部门在核定…时，应当 → 有关部门
+        # 有关部门在核定…时，应当 → 有关部门; 各级人民政府对所属部门…要 → 各级人民政府
+        candidates.insert(0 if m.group() in ("对", "在", "向", "将", "把") else 1, part[:m.start()])
     first = re.split(r"[，,]", text)[0]
     m2 = re.match(rf"^(.{{2,30}}?)(?={SUBJECT_STOP.pattern})", first)
     if m2 and cue_pos > len(first):
