@@ -1,13 +1,21 @@
 """Clauses: sentences and list items, each with its kind, the cue that decided it, and actors.
 
 Segmentation splits on 。！？； and line ends outside brackets (a ``（责任单位：…；…）`` stays
-whole), and splits a sentence once more at a comma where a cue of another kind starts a new
-part (``要树立正确的政绩观，不得以升学率评价教师`` is an obligation and a prohibition).
-The kind comes from the cue table ``lexicon/clause_cues.tsv`` (highest priority wins);
-sentences without a cue are ``goal`` when they set a future state (``到2025年，…``), ``fact``
-when they report the past (a 十三五 review), else ``other``.  The statistical model
-(``models/clause_kind``) is consulted for cue-less sentences only, when it is installed; see
-``classify`` for how the two are combined.
+whole, and a labelled list closes the clause before it rather than standing alone); an article's
+text starts right after its number (``第五条 市、区（县）人民政府应当…``).  A sentence is split
+once more at a comma where a cue of another kind starts a new part (``要树立正确的政绩观，不得以
+升学率评价教师``; also after manner adverbs, ``…，大力支持…``, and after a contrast, ``…，但…不得…``),
+and closing formulas are parts of their own (``为…，制定本方案``; ``…负责解释，自印发之日起施行``).
+The kind comes from the cue table ``lexicon/clause_cues.tsv`` (highest priority wins; words that
+merely hold a cue are not cues, 可再生, 应装尽装; bare task verbs such as 落实/实行/贯彻实施/探索
+count only where they open a part).  Sentences without a cue are ``goal`` when they set a future
+state (``到2025年，…``, or stand in a goal section or a paragraph opened by such a deadline),
+``fact`` when they report the past (a 十三五 review, ``…会议通过``, ``现将…印发给你们``), else
+``other``; a purpose preamble and the guiding-ideology sentence (``以…为指导``) are ``other``.
+Actors are the subject of the deciding cue, the objects of 鼓励/支持/请, 由X…, the partners of
+X会同Y…, each member of an enumeration on its own (``银行、担保机构等金融机构`` → 银行 | 担保机构;
+``市、区（县）人民政府`` stays one).  The statistical model (``models/clause_kind``) is consulted
+for cue-less sentences only, when it is enabled; see ``classify`` for how the two are combined.
 """
 from __future__ import annotations
 

@@ -2,12 +2,16 @@
 
 Three sources, in order of explicitness:
 1. labelled lists ``（责任单位：市教育局，各县、市、区政府和管委会）``, ``（牵头单位：…；配合单位：…）``;
-2. bracketed unit lists with a verb or none: ``（省商务厅负责）``, ``（体育总局、民政部负责）``,
-   ``（市经济信息化委、市科委）`` closing a task;
-3. prose: the organisations a clause charges by name (``教体局要发挥好牵头协调作用`` → lead,
-   ``县教科局负责制定…`` → responsible), from the clause extractor's actors.
+2. bracketed unit lists with a verb or none: ``（省商务厅负责）``, ``（省商务厅牵头，省外办、省贸促会
+   按职责分工配合）``, ``（市经济信息化委、市科委）`` closing a task; an item with several such
+   annotations lists its units once per annotation;
+3. prose (``prose_units``): the organisations a clause charges by name, generic ones as written
+   (``各级人民政府应当…``, ``相关部门应当…``, ``国家发展改革委、国家能源局…对…进行``), ``由X牵头`` (lead),
+   ``请X…``, ``X会同Y…`` (X lead, Y support), ``…应予以配合`` (support), ``与X等相关部门形成合力``
+   (support); never the conditions of a sanction rule or a definition.
 One entry per unit, split on the separators between units but never inside one
-(``各县、市、区政府和管委会`` is one unit); each attached to the numbered item it closes.
+(``各县、市、区政府和管委会``, ``市、区（县）人民政府`` are one unit each); each attached to the
+numbered item it closes.
 """
 from __future__ import annotations
 
