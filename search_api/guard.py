@@ -108,8 +108,8 @@ class Guard:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1")
-        path = scope.get("path", "")
-        csp = (CSP_DOCS if path.rstrip("/").endswith(("/docs", "/docs/oauth2-redirect")) else CSP).encode()
+        path = scope.get("path", "")[len(scope.get("root_path", "").rstrip("/")):]
+        csp = (CSP_DOCS if path.rstrip("/") in ("/docs", "/docs/oauth2-redirect") else CSP).encode()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
