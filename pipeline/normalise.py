@@ -16,6 +16,8 @@ that into anchors so a span in the record can always be mapped back into the loa
 from __future__ import annotations
 
 import re
+import sys
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -42,7 +44,7 @@ _TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 @dataclass
 class Normalised:
     text: str
-    source_index: list[int]            # source offset of each text character
+    source_index: array                # source offset of each text character (array('q'): 8 bytes each)
     flags: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     page_metadata: dict[str, str] = field(default_factory=dict)
@@ -70,10 +72,16 @@ def to_source(offset_map: list[tuple[int, int]], offset: int) -> int:
 
 # --- lines ----------------------------------------------------------------------------------
 
+def _chars(s: str) -> list[str]:
+    """A line's characters as a list whose items are shared (interned) one-character strings: a list
+    of fresh ones costs ~80 bytes a Chinese character, a list of shared ones 8."""
+    return list(map(sys.intern, s))
+
+
 @dataclass
 class _Line:
     chars: list[str]
-    src: list[int]
+    src: array            # array('q') of source offsets, one per char
     blank_before: bool = False
 
     @property
@@ -93,7 +101,7 @@ def _split_lines(raw: str) -> list[_Line]:
         if not stripped:
             blank = True
             continue
-        lines.append(_Line(list(stripped), list(range(start + left, start + left + len(stripped))), blank))
+        lines.append(_Line(_chars(stripped), array("q", range(start + left, start + left + len(stripped))), blank))
         blank = False
     return lines
 
@@ -101,9 +109,9 @@ def _split_lines(raw: str) -> list[_Line]:
 def _edit(line: _Line, start: int, end: int, replacement: str | None = None) -> None:
     """Replace chars[start:end] by replacement, each new char taking the source of the first old one."""
     src0 = line.src[start] if start < len(line.src) else (line.src[-1] if line.src else 0)
-    new = list(replacement or "")
+    new = _chars(replacement or "")
     line.chars[start:end] = new
-    line.src[start:end] = [src0] * len(new)
+    line.src[start:end] = array("q", [src0]) * len(new)
 
 
 _FOLD_TABLE = str.maketrans({**_FOLD, **{c: " " for c in SPACES}})
@@ -113,7 +121,7 @@ _NEEDS_WIDEN = re.compile(r"[(),:;]")
 def _fold(line: _Line) -> None:
     text = "".join(line.chars).translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
     if _NEEDS_WIDEN.search(text):
-        chars = list(text)
+        chars = _chars(text)
         # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000
         # or 8:30); repeated to a fixed point, since a converted character is itself Chinese punctuation
         for _ in range(len(chars)):
@@ -121,7 +129,7 @@ def _fold(line: _Line) -> None:
                 break
         line.chars = chars
     else:
-        line.chars = list(text)
+        line.chars = _chars(text)
 
 
 def _widen_once(chars: list[str]) -> bool:
@@ -393,12 +401,12 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
         k = _best_width([c for c, _ in cells])
         for r in range(0, len(cells), k):
             row = cells[r:r + k]
-            line = _Line([], [], blank_before=False)
+            line = _Line([], array("q"), blank_before=False)
             for n, (c, src) in enumerate(row):
                 if n:
-                    line.chars.extend(" | ")
+                    line.chars.extend(_chars(" | "))
                     line.src.extend([src[0]] * 3)
-                line.chars.extend(c)
+                line.chars.extend(_chars(c))
                 line.src.extend(src[:len(c)])
             if line.chars:
                 out.append(line)
@@ -569,16 +577,17 @@ def normalise(raw: str) -> Normalised:
             continue
         merged.append(line)
 
-    out_chars: list[str] = []
-    out_src: list[int] = []
+    out_text: list[str] = []
+    out_src = array("q")
     for k, line in enumerate(merged):
         _fold(line)  # again: a joined line has new neighbours for its punctuation
         if k:
-            out_chars.append("\n")
+            out_text.append("\n")
             out_src.append(line.src[0] - 1 if line.src else (out_src[-1] if out_src else 0))
-        out_chars.extend(line.chars)
+        out_text.append("".join(line.chars))
         out_src.extend(line.src)
-    text = "".join(out_chars)
+        line.chars, line.src = [], array("q")     # each line's share of the text lives on in out_text only
+    text = "".join(out_text)
     if GARBLE.search(text):
         flags.add("garbled_text")
         notes.append("garbled characters in the text (e.g. runs of '?', U+FFFD or mojibake); kept as found")
