@@ -184,18 +184,23 @@ def _limit(value: str) -> int:
 
 def register(sub) -> None:
     s = sub.add_parser("search", help="search clauses (keyword, semantic, hybrid) with filters and facets",
-                       description="Search the clauses of a store. Terms are ANDed; \"quoted phrases\" must occur "
-                                   "literally; no query syntax is interpreted.")
+                       description="Search the sentences of a store (each hit a whole sentence or list item, "
+                                   "the matching clause marked). Terms are ANDed; when no sentence holds every "
+                                   "word, keyword mode returns sentences with some of them and says so. Question "
+                                   "and filler words (怎么, 如何, 哪些 …) are left out, policy synonyms searched "
+                                   "after the words as typed. \"quoted phrases\" must occur literally; no query "
+                                   "syntax is interpreted.")
     s.add_argument("query", metavar="QUERY", help="words or \"phrases\" (may be empty to browse by filters)")
     s.add_argument("--db", required=True)
     s.add_argument("--mode", choices=["keyword", "semantic", "hybrid"], default="keyword")
     s.add_argument("--filter", action="append", metavar="KEY=VALUE", help=FILTER_HELP)
     s.add_argument("--limit", type=_limit, default=10, help="hits per page (default 10, at most 200)")
     s.add_argument("--offset", type=_limit, default=0, help="hits to skip (pagination)")
-    s.add_argument("--embed-model", metavar="MODEL", help="tfidf (default) or a sentence-transformers model name/path "
-                                                          "(env ZHENGCE_EMBED_MODEL)")
+    s.add_argument("--embed-model", metavar="MODEL", help="e5 (default when the embed-zh extra is installed), tfidf "
+                                                          "(default otherwise) or a sentence-transformers model "
+                                                          "name/path (env ZHENGCE_EMBED_MODEL)")
     s.add_argument("--no-facets", action="store_true", help="skip facet counts (faster)")
-    s.add_argument("--json", action="store_true", help="print {total, hits, facets} as JSON")
+    s.add_argument("--json", action="store_true", help="print {total, hits, facets, matched, query} as JSON")
     s.set_defaults(func=cmd_search)
 
     m = sub.add_parser("similar", help="clauses nearest to a stored clause, in other documents")
