@@ -91,6 +91,17 @@ def test_box_text_cleanup():
     assert chars[0]["x0"] == 10 and chars[0]["top"] == 20 and chars[1]["x1"] == 220
 
 
+@pytest.mark.parametrize("got, want", [
+    ("奠定坚实基础·二、主要任务·", "奠定坚实基础。二、主要任务。"),     # 。 read as a middle dot
+    ("补贴1000元/人·月，服务200人·次", "补贴1000元/人·月，服务200人·次"),
+    ("2021一2025年", "2021-2025年"),
+    ("一一民办教育规范发展", "——民办教育规范发展"),
+    ("丨", "|"),
+])
+def test_recogniser_confusions_settled_by_context(got, want):
+    assert ocr._clean(got) == want
+
+
 def test_ocr_lines_group_skewed_boxes():
     # a line drifting 12 pt over the width (a skewed scan) is still one line, joined without a space
     # across a narrow gap and with one across a wide one; the next line stays apart
