@@ -119,7 +119,8 @@ _NEEDS_WIDEN = re.compile(r"[(),:;]")
 
 
 def _fold(line: _Line) -> None:
-    text = "".join(line.chars).translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
+    joined = "".join(line.chars)
+    text = joined.translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
     if _NEEDS_WIDEN.search(text):
         chars = _chars(text)
         # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000
@@ -128,7 +129,7 @@ def _fold(line: _Line) -> None:
             if not _widen_once(chars):
                 break
         line.chars = chars
-    else:
+    elif text != joined:                   # else the characters stay as they are (most lines, and every second fold)
         line.chars = _chars(text)
 
 
