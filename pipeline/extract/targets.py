@@ -29,7 +29,7 @@ from datetime import date
 from ..lexicon import table
 from ..model import Baseline, Target
 from .target_parse import is_past_fact, is_review_heading, parse_number, parse_targets
-from .time import extract_time_expressions, period_end
+from .time import extract_time_expressions, period_end, reference_year
 
 SENTENCE_END = re.compile(r"[。！？]\s*")
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?"
@@ -102,7 +102,8 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
     return out
 
 
-def _paragraph_deadline(doc, start: int, doc_day: date | None, whole_paragraph: bool = True) -> str | None:
+def _paragraph_deadline(doc, start: int, doc_day: date | None, whole_paragraph: bool = True,
+                        ref_year: int | None = None) -> str | None:
     """A deadline opening the sentence that holds offset start (``到2025年，A达到…，B达到…``), or
     with ``whole_paragraph`` (a goal section) the latest one opening a sentence of its paragraph
     (``到2025年，…。建设…，突破百项…``): elsewhere a later sentence is another task, not the goal's."""
@@ -117,7 +118,7 @@ def _paragraph_deadline(doc, start: int, doc_day: date | None, whole_paragraph: 
         if m and k + m.end() <= start + 1:
             best = m["when"]
     if best:
-        return period_end(best, doc_day)
+        return period_end(best, doc_day, ref_year)
     if doc_day is not None and THIS_YEAR_INTRO.match(doc.text[line_start:max(start, line_start + 40)]):
         return f"{doc_day.year}-12-31"                    # 今年经济社会发展的主要预期目标是：…
     return None
@@ -156,13 +157,14 @@ INTRO_DEADLINE = re.compile(r"(?:^[ \t\u3000]*|[。；，,：:])(?:到|至|力�
 THIS_YEAR_INTRO = re.compile(r"^[ \t\u3000]*(?:今年|本年度?|全年)[^。；]{0,30}目标(?:是|为)?[：:]")
 
 
-def _heading_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None) -> str | None:
+def _heading_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None,
+                      ref_year: int | None = None) -> str | None:
     by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
     sec = by_id.get(section_id)
     while sec is not None:
         m = OPENING_DEADLINE.match(sec.heading + "，")
         if m:
-            return period_end(m["when"], doc_day)
+            return period_end(m["when"], doc_day, ref_year)
         sec = by_id.get(sec.parent)
     return None
 
@@ -179,8 +181,8 @@ class _Scope:
     goal intro sets (三、2026年工作安排; 一、主要目标 + 到2025年，…), the plan period of the title
     (…行动计划（2023—2025年）)."""
 
-    def __init__(self, doc, doc_day: date | None):
-        self.doc, self.day = doc, doc_day
+    def __init__(self, doc, doc_day: date | None, ref_year: int | None = None):
+        self.doc, self.day, self.ref = doc, doc_day, ref_year
         self.by_id = {s.id: s for s in doc.sections}
         self.zones = _review_zones(doc)
         # review zones may overlap: by start, with the furthest end reached so far (bisect per offset)
@@ -224,7 +226,7 @@ class _Scope:
             if not m or a in numbered or "，" in m["h"] or "|" in m["h"] \
                     or not re.search(r"\d{4}|十[一二三四五六]?五", m["h"]):
                 continue
-            spans = {(t.start, t.end) for t in extract_time_expressions(m["h"], self.day)
+            spans = {(t.start, t.end) for t in extract_time_expressions(m["h"], self.day, self.ref)
                      if t.kind in ("interval", "named_period", "date") and t.end}
             if out and out[-1][1] > a:
                 out[-1] = (out[-1][0], a, out[-1][2])
@@ -246,7 +248,7 @@ class _Scope:
         title = self.doc.metadata.title or ""
         if not PLAN_TITLE.search(title):
             return None
-        spans = {(t.start, t.end) for t in extract_time_expressions(title, self.day)
+        spans = {(t.start, t.end) for t in extract_time_expressions(title, self.day, self.ref)
                  if t.kind in ("interval", "named_period", "date") and t.end}
         if len(spans) != 1:
             return None
@@ -270,7 +272,7 @@ class _Scope:
         if is_review_heading(sec.heading) and not GOAL_WORDS.search(sec.heading):
             return None
         goal = bool(GOAL_HEADING.search(sec.heading))
-        spans = {(t.start, t.end) for t in extract_time_expressions(sec.heading, self.day)
+        spans = {(t.start, t.end) for t in extract_time_expressions(sec.heading, self.day, self.ref)
                  if t.kind in ("interval", "named_period", "date") and t.end}
         if len(spans) == 1:
             start, end = spans.pop()
@@ -282,7 +284,7 @@ class _Scope:
         intro = _first_line_after(self.doc.text, sec.span[1])
         m = OPENING_DEADLINE.match(intro.lstrip(" \t\u3000"))
         if m:
-            return self._future(period_end(m["when"], self.day))
+            return self._future(period_end(m["when"], self.day, self.ref))
         return self.title_period                           # 发展目标 in a …规划（2023—2025年）
 
     def under_dated_heading(self, section_id: str | None) -> bool:
@@ -291,7 +293,7 @@ class _Scope:
         while sec is not None:
             if re.search(r"\d{4}|十[一二三四五六]?五", sec.heading) and any(
                     t.kind in ("interval", "named_period", "date")
-                    for t in extract_time_expressions(sec.heading, self.day)):
+                    for t in extract_time_expressions(sec.heading, self.day, self.ref)):
                 return True
             sec = self.by_id.get(sec.parent)
         return False
@@ -420,7 +422,9 @@ def extract(doc) -> None:
     doc_day = _doc_date(doc)
     targets: list[Target] = []
     year = doc_day.year if doc_day else None
-    scope = _Scope(doc, doc_day)
+    # a yearless 3月底前 in a notice signed in November about next year is next year's (time.py's reading)
+    ref = reference_year(doc.metadata.notice_title or doc.metadata.title, doc.text, doc_day)
+    scope = _Scope(doc, doc_day, ref)
     prev = None
     for c in doc.clauses:
         before, prev = prev, c
@@ -433,10 +437,10 @@ def extract(doc) -> None:
             s, e = cand.span
             if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]):
                 continue
-            deadline = period_end(cand.deadline_text, doc_day) if cand.deadline_text else None
+            deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
             if deadline is None:
-                deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id))
-                            or _heading_deadline(doc, c.section_id, doc_day, scope.by_id)
+                deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id), ref)
+                            or _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
             if deadline is None and cand.what != "limit":
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
@@ -461,20 +465,21 @@ def extract(doc) -> None:
             by_clause.setdefault(t.clause_id, t.deadline)
     heading_memo: dict = {}
     for c in doc.clauses:
-        c.deadline = by_clause.get(c.id) or _paragraph_deadline(doc, c.span[0], doc_day)
+        c.deadline = by_clause.get(c.id) or _paragraph_deadline(doc, c.span[0], doc_day, ref_year=ref)
         if c.deadline is None and c.section_id is not None:
             if c.section_id not in heading_memo:
-                heading_memo[c.section_id] = _heading_deadline(doc, c.section_id, doc_day, scope.by_id) \
-                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id)
+                heading_memo[c.section_id] = _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref) \
+                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
             c.deadline = heading_memo[c.section_id]
 
 
-def _phase_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None) -> str | None:
+def _phase_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None,
+                    ref_year: int | None = None) -> str | None:
     """A phase named in a heading: 具体实施阶段（2017年3月—2017年9月） → 2017-09-30."""
     by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
     sec = by_id.get(section_id)
     while sec is not None:
-        for t in extract_time_expressions(sec.heading, doc_day):
+        for t in extract_time_expressions(sec.heading, doc_day, ref_year):
             if t.kind in ("interval", "date") and t.end:
                 return t.end
         sec = by_id.get(sec.parent)
