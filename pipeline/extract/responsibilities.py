@@ -196,6 +196,40 @@ CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
+@lru_cache(maxsize=1)
+def _generic_heads() -> tuple[str, ...]:
+    return tuple(sorted((r["head"] for r in table("resp_generic_subjects")), key=len, reverse=True))
+
+
+GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责)")
+GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
+                         r"违反|违法|下列|之一")
+
+
+def generic_subjects(text: str) -> list[str]:
+    """A generic subject that opens the clause and is given a task, as written (SCHEMA: a generic
+    subject given a task is an entry too): 单位和个人应当…, 公民应当…, 经营者应当…,
+    本省行政区域内的单位和个人，均应遵守…, 具备以下条件的单位，均应…; 农药生产企业、农药经营者应当…
+    gives one entry each.  Never a sanction's target (违反本条例…的单位) or an object (对…的单位和个人，应当)."""
+    m = GENERIC_CUE.search(text)
+    if not m:
+        return []
+    left = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", text[:m.start()])
+    left = re.sub(r"^凡是?", "", left)
+    comma = left[-1:] in "，,"
+    left = left.rstrip("，, ")
+    if not (2 <= len(left) <= 40) or re.search(r"[，,。；;：:“”]", left) or GENERIC_NOT.search(left):
+        return []
+    members = [p for p in left.split("、")]
+    generic = [any(p.endswith(h) for h in _generic_heads()) for p in members]
+    if not any(generic):
+        # 具备以下条件的单位，均应…: a conditioned organisation, as written
+        return [left] if comma and "的" in left and actor_kind(left) == "org" and len(members) == 1 else []
+    if not all(g or (actor_kind(p) == "org" and is_unit(p)) for p, g in zip(members, generic)):
+        return []
+    return [p for p in members if len(p) >= 2]
+
+
 def prose_units(c) -> list[tuple[str, str]]:
     """(unit, role) for the organisations a clause charges by name (SCHEMA "Responsibilities"):
     the subject of an obligation or prohibition (各级人民政府应当…, 国家发展改革委、国家能源局…进行),
@@ -236,6 +270,11 @@ def prose_units(c) -> list[tuple[str, str]]:
             out.append((unit, role))
             if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
+    if c.kind == "obligation":
+        for unit in generic_subjects(text):
+            if all(u != unit for u, _ in out):
+                out.append((unit, "support" if SUPPORT_TASK.match(text[text.find(unit) + len(unit):].lstrip("，,"))
+                            else "responsible"))
     return out
 
 
