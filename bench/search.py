@@ -289,6 +289,7 @@ def fusion_cv(backend, sets: dict[str, list[dict]], model: str, folds: int = 5, 
             queries.append((name, c, lists))
     grid = {"k": [10, 30, 60], "words": [0.5, 1.0, 1.5], "some": [0.0, 0.5, 1.0], "chars": [0.0, 0.5, 1.0, 2.0],
             "sem": [0.0, 0.5, 1.0, 1.5, 3.0]}
+    grid["semrr"] = [0.0, 1.0, 3.0]
     if model != "tfidf":
         grid["tfidf"] = [0.0]      # TF-IDF beside e5: weights 0.25 / 0.5 were tried and never chosen
     keys = list(grid)

@@ -452,3 +452,13 @@ def test_ingest_prepares_the_semantic_index(tmp_path, monkeypatch, model):
     assert hits
     assert sum(calls) <= 1                            # at most the query itself
     store.close()
+
+
+def test_semantic_rerank_keeps_to_the_lexical_candidates(seed_search):
+    """semrr: the lexical lists' sentences ordered by meaning, nothing else."""
+    from zhengce.pipeline.search.text import parse_query
+    lists = seed_search.hybrid_lists(parse_query("课后服务 收费"), {}, 50, "tfidf", every_list=True)
+    lexical = {x[0] for n in ("words", "some", "chars") for x in lists[n]}
+    rr = lists["semrr"]
+    assert rr and {r for r, _ in rr} <= lexical
+    assert [s for _, s in rr] == sorted((s for _, s in rr), reverse=True)

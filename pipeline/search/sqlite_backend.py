@@ -41,7 +41,7 @@ FUSION: dict[str, dict[str, dict[str, float]]] = {
     "default": {"all": {"k": 60, "words": 1.0, "some": 1.0, "chars": 1.0, "sem": 1.0},
                 "some": {"k": 60, "words": 1.0, "some": 1.0, "chars": 1.0, "sem": 1.0}},
 }
-LISTS = ("words", "some", "chars", "sem", "tfidf")
+LISTS = ("words", "some", "chars", "sem", "semrr", "tfidf")
 
 
 def fusion_params(model: str, regime: str = "all") -> dict[str, float]:
@@ -293,11 +293,30 @@ class SQLiteSearch(SearchBackend):
         some, some_rows = self.keyword.some_words(pq, filters, pool, every=True)
         p = fusion_params(model, words_regime(kw_rows))
         lists = {"words": kw_rows, "some": some, "some_rows": some_rows,
-                 "chars": self.keyword.characters(pq, filters, pool) if every_list or p.get("chars") else [],
-                 "sem": self._semantic_ranked(pq.text(), filters, pool, model) if every_list or p.get("sem") else []}
+                 "chars": self.keyword.characters(pq, filters, pool) if every_list or p.get("chars") else []}
+        if every_list or p.get("sem") or p.get("semrr"):
+            q = self.vectors.query_vector(model, pq.text())
+            lists["sem"] = self._semantic_ranked("", filters, pool, model, vector=q) if every_list or p.get("sem") else []
+            if every_list or p.get("semrr"):
+                lists["semrr"] = self._rerank(q, model, [lists["words"], lists["some"], lists["chars"]])
         if model != "tfidf" and (every_list or p.get("tfidf", 0)):
             lists["tfidf"] = self._semantic_ranked(pq.text(), filters, pool, "tfidf")
         return lists
+
+    def _rerank(self, q: np.ndarray, model: str, lexical: list[list]) -> list[tuple[int, float]]:
+        """The lexical lists' candidates ordered by the model's cosine to the query (``semrr``):
+        meaning re-ranks sentences that share words with the query, without pulling in ones that
+        share none.  Costs one dot product per candidate (at most three pools)."""
+        cands = np.array(sorted({int(x[0]) for lst in lexical for x in lst}), dtype=np.int64)
+        if not len(cands):
+            return []
+        rids, mat = self.vectors.matrix(model)
+        pos = np.searchsorted(rids, cands)
+        ok = (pos < len(rids)) & (rids[np.minimum(pos, len(rids) - 1)] == cands)
+        cands, pos = cands[ok], pos[ok]
+        scores = mat[pos] @ q
+        order = np.lexsort((cands, -scores))
+        return [(int(cands[i]), float(scores[i])) for i in order]
 
     def clause_rid(self, ref: str) -> tuple[int, str]:
         doc_ref, cid = split_clause_ref(ref)
