@@ -230,6 +230,48 @@ def generic_subjects(text: str) -> list[str]:
     return [p for p in members if len(p) >= 2]
 
 
+BY_UNIT = re.compile(
+    r"(?<![理自经缘来因不])由(?P<u>[^，,。；;：:由“”]{2,40}?)"
+    r"(?=(?:依法|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?)?"
+    r"(?P<v>给予|负责(?!人)|进行|组织|实施|责令|予以|处以|没收|吊销|牵头|会同|统一|对))")
+
+
+def by_units(text: str) -> list[tuple[str, str]]:
+    """(unit, role) for 由X给予/负责/进行/责令… (SCHEMA: the unit a clause charges by name), also
+    after a sanction's condition (…的，由X责令改正: X is given the task); 由X或者Y给予… gives X and Y
+    (由县级以上人民政府或者其有关部门 → 县级以上人民政府, 县级以上人民政府有关部门), a shared head stays
+    one unit as written (由本级或者上级总河长)."""
+    out: list[tuple[str, str]] = []
+    for m in BY_UNIT.finditer(text):
+        body = re.sub(r"等$", "", m["u"])
+        role = "lead" if m["v"] in ("牵头", "会同") else "responsible"
+        pieces = [p for p in re.split(r"或者|或|、|和", body)]
+        units: list[str] = []
+        if len(pieces) > 1:
+            for p in pieces:
+                if re.match(r"其(?![他它])", p) and units and (is_unit(p[1:]) or GENERIC.match(p[1:])):
+                    p = re.sub(r"^其", "", p)
+                    p = (units[-1] + p) if GENERIC.match(p) else p
+                if not _by_unit_ok(p):
+                    units = []
+                    break
+                units.append(p)
+        for unit in units or ([body] if _by_unit_ok(body) else []):
+            if all(u != unit for u, _ in out):
+                out.append((unit, role))
+    return out
+
+
+def _by_unit_ok(unit: str) -> bool:
+    if len(unit) < 3 or re.match(r"^(?:本单位|本级|其(?![他它])|该|各该|所在|负责人)", unit) or re.search(
+            r"报请|提请|报送|报经|商请|送往|移送|委托", unit):
+        return False
+    if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
+        return False
+    # 由院前急救机构送往相关的医疗机构进行救治: a clause, not a unit
+    return "的" not in unit or _is_noun_phrase(unit)
+
+
 def prose_units(c) -> list[tuple[str, str]]:
     """(unit, role) for the organisations a clause charges by name (SCHEMA "Responsibilities"):
     the subject of an obligation or prohibition (各级人民政府应当…, 国家发展改革委、国家能源局…进行),
@@ -240,8 +282,12 @@ def prose_units(c) -> list[tuple[str, str]]:
     from .clauses import partners, split_members
     text = c.text
     actors: list[str] = []
+    if DEFINITION.match(text) or c.kind in ("permission", "encouragement"):
+        by = []
+    else:
+        by = by_units(text)
     if CONDITION.match(text) or DEFINITION.match(text):
-        return []      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
+        return by      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
     if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
         actors = list(c.actors)
     if c.kind not in ("permission", "encouragement"):
@@ -270,6 +316,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             out.append((unit, role))
             if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
+    out += [(u, r) for u, r in by if all(u != o for o, _ in out)]
     if c.kind == "obligation":
         for unit in generic_subjects(text):
             if all(u != unit for u, _ in out):
