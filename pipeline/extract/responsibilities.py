@@ -211,7 +211,7 @@ def generic_subjects(text: str) -> list[str]:
     subject given a task is an entry too): 单位和个人应当…, 公民应当…, 经营者应当…,
     本省行政区域内的单位和个人，均应遵守…, 具备以下条件的单位，均应…; 农药生产企业、农药经营者应当…
     gives one entry each.  Never a sanction's target (违反本条例…的单位) or an object (对…的单位和个人，应当)."""
-    m = GENERIC_CUE.search(text)
+    m = GENERIC_CUE.search(text, 0, 60)     # the subject opens the clause: at most 40 characters
     if not m:
         return []
     left = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", text[:m.start()])
@@ -242,6 +242,8 @@ def by_units(text: str) -> list[tuple[str, str]]:
     (由县级以上人民政府或者其有关部门 → 县级以上人民政府, 县级以上人民政府有关部门), a shared head stays
     one unit as written (由本级或者上级总河长)."""
     out: list[tuple[str, str]] = []
+    if "由" not in text:
+        return out
     for m in BY_UNIT.finditer(text):
         body = re.sub(r"等$", "", m["u"])
         role = "lead" if m["v"] in ("牵头", "会同") else "responsible"
