@@ -175,6 +175,8 @@ _FIXES = [
     (re.compile(rf"(?<=[{_CJK}\w%）)”’」])[·•∙⋅](?=$|[{_CJK}0-9“‘（(])(?<!人·)(?<!瓦·)"), "。"),
     (re.compile("丨"), "|"),                            # the radical 丨 for a vertical bar
     (re.compile(r"(?<=\d)一(?=\d)"), "-"),             # 2021一2025
+    (re.compile(r"(?<=[年月日])一(?=\d)"), "—"),          # 2017年3月一2017年9月
+    (re.compile(rf"(?<=[{_CJK}])-$"), "、"),              # 、 at the end of a line read as a hyphen
     (re.compile(r"^一一(?=\S)"), "——"),                 # a dash list item: ——民办教育规范发展
     (re.compile(rf"(?<=[{_CJK}])[°º](?=$|[{_CJK}])"), "。"),
     (re.compile(r"〔(\d{4})[」\]）)】］]"), r"〔\1〕"),
