@@ -265,7 +265,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
 
 
 def _by_unit_ok(unit: str) -> bool:
-    if len(unit) < 3 or re.match(r"^(?:本单位|本级|其(?![他它])|该|各该|所在|负责人)", unit) or re.search(
+    if len(unit) < 3 or re.match(r"^(?:本单位|本级|其(?![他它])|该|各该|所在|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
             r"报请|提请|报送|报经|商请|送往|移送|委托", unit):
         return False
     if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
