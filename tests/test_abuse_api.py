@@ -14,7 +14,9 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
+import httpx  # noqa: E402
+
+from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from conftest import SEEDS  # noqa: E402
@@ -138,7 +140,10 @@ def test_fuzz_every_route_no_5xx(app_client, data):
     path = data.draw(st.sampled_from(routes(app)), label="path")
     value = data.draw(st.one_of(st.just(doc_id), st.just(doc_id + ":c3"), text), label="path value")
     params = data.draw(st.dictionaries(st.sampled_from(PARAMS), text, max_size=5), label="params")
-    r = client.get(fill(path, value), params=params)
+    try:
+        r = client.get(fill(path, value), params=params)
+    except httpx.InvalidURL:          # longer than any HTTP client sends (httpx caps a query at 64 KiB)
+        assume(False)
     assert r.status_code < 500, (path, value, params, r.text[:300])
     check_headers(r)
 

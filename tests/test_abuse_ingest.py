@@ -38,8 +38,14 @@ try:
         io[k] = int(v)
 except OSError:
     pass
+# VmHWM is this process's own high-water mark; ru_maxrss would carry the forking parent's over exec
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:
+    peak = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
+except (OSError, StopIteration):
+    pass
 with open(os.environ["ABUSE_REPORT"], "w") as f:
-    json.dump({"rc": rc, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    json.dump({"rc": rc, "peak_rss_mb": peak,
                "written_mb": io.get("wchar", 0) / 1e6}, f)
 sys.exit(rc)
 """
