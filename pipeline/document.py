@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from array import array
 import re
 import unicodedata
 from pathlib import Path
@@ -42,7 +43,7 @@ def structure_raw(raw, source: str | None = None) -> Document:
     text, back = rebuild_cell_tables(raw.text)   # tables flattened one cell per line → rows
     norm = normalise(text)
     if back is not None:   # offsets back into the loader's text
-        norm.source_index = list(map(back.__getitem__, norm.source_index))
+        norm.source_index = array("q", map(back.__getitem__, norm.source_index))   # 8 bytes a character
         norm.flags.add("reflowed_lines")
     flags = set(raw.flags) | norm.flags
     notes = list(raw.notes) + norm.notes
