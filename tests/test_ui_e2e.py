@@ -1,7 +1,8 @@
 """The web UI in a real browser: Playwright driving Debian's headless Chromium.
 
 search → filter → open a document → highlights visible → cite → compare two documents → download
-CSV, with a screenshot of each page written to docs/screenshots/.  Needs the ``playwright``
+CSV, with a screenshot of each page written to a temporary folder (tests never write tracked
+files; ``ZHENGCE_SCREENSHOTS=docs/screenshots`` refreshes the README's pictures).  Needs the ``playwright``
 Python package and /usr/bin/chromium (``.ci/install-browser`` installs it); Playwright's own
 browser download is never used.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -27,7 +29,7 @@ import test_ui as U  # noqa: E402
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 CLAUSE: list[str] = []     # the Suizhou clause cited as 二、（三）, found when the server starts
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SHOTS = os.environ.get("ZHENGCE_SCREENSHOTS")
 
 
 def _free_port() -> int:
@@ -73,8 +75,10 @@ def page(browser):
 
 
 def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    global SHOTS
+    SHOTS = SHOTS or tempfile.mkdtemp(prefix="zhengce-shots-")
+    Path(SHOTS).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
 
 
 def test_researcher_journey(server, page, tmp_path):
