@@ -107,3 +107,15 @@ def test_every_dev_document_extracts(path):
     from zhengce.pipeline.document import extract_file
     rec = extract_file(path).record()
     assert rec["metadata"]["title"]
+
+
+def test_debug_shows_where_a_file_was_refused(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    plain = run("extract", str(empty))
+    assert plain.returncode == 2 and plain.stderr.strip().splitlines() == [f"zhengce: error: {empty}: empty file"]
+    debug = subprocess.run([sys.executable, "-m", "zhengce", "extract", str(empty)], capture_output=True, text=True,
+                           encoding="utf-8", env={**ENV, "ZHENGCE_DEBUG": "1"}, timeout=120)
+    assert debug.returncode == 2
+    assert "Traceback" in debug.stderr and "LoadError: empty file" in debug.stderr
+    assert debug.stderr.strip().splitlines()[-1] == f"zhengce: error: {empty}: empty file"

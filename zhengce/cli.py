@@ -87,8 +87,11 @@ def cmd_extract(args) -> int:
                     raise LoadError("not a regular file")
                 docs = extract_all(f)
             except (LoadError, Exception) as e:  # noqa: BLE001 - one document never stops the others
-                if not isinstance(e, LoadError) and os.environ.get("ZHENGCE_DEBUG"):
-                    raise
+                if os.environ.get("ZHENGCE_DEBUG"):
+                    if not isinstance(e, LoadError):
+                        raise
+                    import traceback    # a refused file: where the loader refused it, then the one line
+                    traceback.print_exc(file=sys.stderr)
                 why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
                 failures.append((str(f), why))
                 print(f"{PROG}: error: {f}: {why}", file=sys.stderr)
