@@ -314,11 +314,18 @@ def _heads() -> tuple[tuple[int, ...], dict[str, str]]:
     return tuple(sorted({len(h) for h in kinds}, reverse=True)), kinds
 
 
+@lru_cache(maxsize=1)
+def _head_last_chars() -> frozenset[str]:
+    return frozenset(h[-1] for h in _heads()[1])
+
+
 def head_at_end(phrase: str, end: int | None = None) -> str | None:
     """The longest actor head word ending phrase[:end] (None when that word is listed as kind
     ``none``: 举办 ends with 办 but names no office)."""
     lengths, kinds = _heads()
     end = len(phrase) if end is None else end
+    if end <= 0 or phrase[end - 1] not in _head_last_chars():    # most calls: no head ends here
+        return None
     for n in lengths:
         if n <= end and phrase[end - n:end] in kinds:
             word = phrase[end - n:end]

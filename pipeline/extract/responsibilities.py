@@ -328,6 +328,7 @@ def prose_units(c) -> list[tuple[str, str]]:
 
 
 
+@lru_cache(maxsize=8192)     # the same unit phrases recur across clauses and documents; tagging is costly
 def _starts_with_noun(phrase: str) -> bool:
     """Whether jieba tags the phrase's first word as a noun-like word (扩大学校, 每年对小学 and
     严格学校 open with a verb, an adverb or a quantity: not organisations)."""
@@ -382,6 +383,7 @@ def _units_before_role_noun(body: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def _is_noun_phrase(phrase: str) -> bool:
     """Whether jieba reads the phrase as nouns joined by 的/和/、 (非单一法人教育集团的各成员学校),
     not a clause of its own (学校按照预算管理有关规定和学校)."""
