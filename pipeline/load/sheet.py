@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..lexicon import table
 from ..model import RawDocument
-from .base import LoadError
+from .base import LoadError, check_size, read_bytes
 from .text import MAX_BYTES, decode
 
 MAX_ROWS = 100_000
@@ -39,21 +39,8 @@ def _key(name: str) -> str:
     return re.sub(r"[\s_\-:：]+", "", (name or "").strip().lower())
 
 
-def _check_size(path: Path) -> None:
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise LoadError(e.strerror or "cannot read") from None
-    if size > MAX_BYTES:
-        raise LoadError(f"file too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
-
-
 def _csv_rows(path: Path) -> list[list[str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(e.strerror or "cannot read") from None
-    text, _ = decode(data, path.name)
+    text, _ = decode(read_bytes(path, MAX_BYTES), path.name)
     text = text.lstrip("\ufeff")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else None
     if delimiter is None:
@@ -134,11 +121,7 @@ def _table(records: list[dict]) -> list[list[str]]:
 
 def _jsonl_rows(path: Path) -> list[list[str]]:
     import json
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(e.strerror or "cannot read") from None
-    text, _ = decode(data, path.name)
+    text, _ = decode(read_bytes(path, MAX_BYTES), path.name)
     records = []
     for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
         if not line.strip():
@@ -202,7 +185,7 @@ def _text_column(header: list[str], body: list[list[str]]) -> int:
 
 def load_rows(path: Path) -> list[RawDocument]:
     """One RawDocument per row that has text; ``source`` is ``path#row=N`` (N counts data rows from 1)."""
-    _check_size(path)
+    check_size(path, MAX_BYTES)
     rows = _READERS.get(path.suffix.lower(), _csv_rows)(path)
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..model import RawDocument
-from .base import LoadError
+from .base import LoadError, read_bytes
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -83,16 +83,7 @@ def strip_markdown(text: str, meta: dict[str, str], notes: list[str]) -> str:
 
 
 def load(path: Path) -> RawDocument:
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise LoadError(e.strerror or "cannot read") from None
-    if size > MAX_BYTES:
-        raise LoadError(f"file too large ({size // (1024 * 1024)} MB; the limit is {MAX_BYTES // (1024 * 1024)} MB)")
-    try:
-        data = path.read_bytes()
-    except OSError as e:
-        raise LoadError(e.strerror or "cannot read") from None
+    data = read_bytes(path, MAX_BYTES)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # UTF-16 without BOM is legitimate; other NUL-laden files are binary
         try:
