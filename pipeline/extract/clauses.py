@@ -170,7 +170,7 @@ def _split_at_new_cue(text: str, start: int, end: int):
             continue
         last_part = re.split(r"[，,]", before)[-1]
         if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
-                (last_part == before and _subject_adverbial(before)):
+                (last_part == before and (_subject_adverbial(before) or _bare_subject(before))):
             continue
         kind_before = decide(before)[0]
         if kind_before == "other" and FUTURE_GOAL.match(before):
@@ -210,9 +210,20 @@ def _new_part_cue(before: str, after: str) -> bool:
 
 
 def _subject_adverbial(part: str) -> bool:
-    """An actor followed by an adverbial only (市、区（县）级河长根据省有关规定): the subject of what follows."""
-    m = re.search(r"(?:根据|按照|依照|依据|依法|结合|在|对|经|通过)", part)
+    """An actor followed by an adverbial only (市、区（县）级河长根据省有关规定, 各组成部门按职责分工):
+    the subject of what follows."""
+    m = re.search(r"(?:根据|按照|按|依照|依据|依法|结合|在|对|经|通过)", part)
     return bool(m) and m.start() >= 2 and _clean_actor(part[:m.start()]) is not None
+
+
+NOT_BARE_SUBJECT = re.compile(r"是|指|为|会同|联合|协同|参照|设在|设于|位于|隶属|属于|^(?:推动|推进|支持|鼓励|引导|加强|加快|建设|培育|打造|发展|完善|建立|健全|"
+                              r"组织|开展|实施|做好|落实|深化|扩大|提升|促进|优化|强化|依托|发挥|创建|提高)")
+
+
+def _bare_subject(part: str) -> bool:
+    """A part that is an organisation and nothing else (乡（镇）人民政府、街道办事处的爱国卫生组织): the
+    subject of the task after the comma, not a clause of its own."""
+    return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) == "org"
 
 
 YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"
@@ -379,6 +390,10 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     m2 = re.match(rf"^(.{{2,30}}?)(?={SUBJECT_STOP.pattern})", first)
     if m2 and cue_pos > len(first):
         candidates.append(m2.group(1))
+    middle = _PART_BREAK.split(left)[1:-1] + [part]
+    if cue_pos > len(first) and middle and all(INTRODUCTORY.match(p) and INTRO_END.search(p) for p in middle if p) \
+            and _bare_subject(first):
+        candidates.append(first)   # X的爱国卫生组织，在…的指导下，负责…: the subject before the adverbial
     for c in candidates:
         actor = _clean_actor(c)
         if actor:
@@ -419,11 +434,14 @@ def split_members(phrase: str) -> list[str]:
     A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
     和管委会``, ``教育、人社部门``)."""
     p = phrase
-    m = re.match(r"^(.+?)等([^、，,和及]{2,12})$", p)
+    m = re.match(r"^(.+?)等([^、，,和及的]{2,12})$", p)   # not 学校、医院等单位设立的安全组织
     if m and "、" in m.group(1) or m and actor_kind(m.group(1)):
         p = m.group(1)                     # 银行、担保机构等金融机构: the members named
     p = re.sub(r"等$", "", p)
     pieces = p.split("、")
+    if len(pieces) > 1 and re.fullmatch(r"[^的及和与]{1,12}的[^的及和与]{2,12}", pieces[-1]) and \
+            all(len(x) <= 12 and "的" not in x for x in pieces[:-1]):
+        return [phrase]                    # 乡（镇）人民政府、街道办事处的爱国卫生组织: 的 binds the whole list
     if len(pieces) > 1:
         if all(actor_kind(x) and len(x) >= 2 for x in pieces):
             out = [q for x in pieces for q in _split_pair(x)]
@@ -540,15 +558,21 @@ def _you_actor(text: str, cue_pos: int) -> list[str]:
     return split_members(a) if a else []
 
 
-PARTNER = re.compile(r"(?:会同|联合|协同)(?P<units>[^，,。；;]{2,40}?)(?=共同|加强|研究|制定|做好|开展|推进|推动|督促|组织|建立|"
-                     r"完善|落实|实施|按照|根据|对|做|形成|统筹|协调|负责|[，,。；;])")
+@lru_cache(maxsize=1)
+def _partner() -> re.Pattern:
+    """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv) or the part's end."""
+    # one-character verbs (设, 报) end too many unit names (城乡建设部门) to end a list of partners
+    verbs = "|".join(map(re.escape, sorted((r["verb"] for r in table("task_verbs")
+                                            if len(r["verb"]) > 1 or r["verb"] in ("对", "做")),
+                                           key=len, reverse=True)))
+    return re.compile(rf"(?:会同|联合|协同)(?P<units>[^，,。；;]{{2,40}}?)(?=等?(?:{verbs})|[，,。；;])")
 
 
 def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
     for k in re.finditer(r"会同|联合|协同", text):
-        m = PARTNER.match(text, k.start())
+        m = _partner().match(text, k.start())
         if not m:
             continue
         before = re.sub(r"(?:应当|应|要|须|必须|可|并|积极|主动|负责)+$", "", text[:m.start()])

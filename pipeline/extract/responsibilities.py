@@ -146,9 +146,15 @@ def explicit_lists(text: str):
 MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|根据职责|分别|共同|积极|做好)+$")
 
 
-SUBJECT_VERB = re.compile(
-    r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*(?:对|结合|依据|每|要|应|须|将|牵头|负责|会同|组织|设立|设|通过|予以|统筹|建立|制定|做好|落实|开展|研究|参与|配合|协助|"
-    r"听取|实施|推进|报|向|成立|定期|及时|切实|积极|按照|按|根据|在[^，,。；;]{1,20}?(?:时|中|内|上|前|后))")
+@lru_cache(maxsize=1)
+def _subject_verb() -> re.Pattern:
+    """What follows a unit that opens a part with a task: adverbs, then a verb of
+    lexicon/task_verbs.tsv or an adverbial of time (在…时/中/内/上/前/后/下)."""
+    verbs = "|".join(map(re.escape, sorted((r["verb"] for r in table("task_verbs")), key=len, reverse=True)))
+    return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*"
+                      rf"(?:{verbs}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")
+
+
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
                                r"监督|指导|督促|协调|组织|配合|参与|承担|履行|负责|提请|报告|接到|会同|"
                                r"发挥|充分|建立|健全|完善|深化|实施|开展|落实|坚持|围绕|引导|促进|提升|构建|全面|"
@@ -176,9 +182,10 @@ def _part_subject(first: str) -> str | None:
     if NOT_SUBJECT_START.match(first):
         return None
     for n in range(2, min(len(first), 30) + 1):
-        if head_at_end(first, n) and actor_kind(first[:n]) == "org" and SUBJECT_VERB.match(first[n:]):
+        verb = head_at_end(first, n) and actor_kind(first[:n]) == "org" and _subject_verb().match(first[n:])
+        if verb:
             prefix = first[:n]
-            if first[n + SUBJECT_VERB.match(first[n:]).end():][:1] == "的":
+            if first[n + verb.end():][:1] == "的":
                 return None        # 居民委员会设立的人民调解委员会: a noun phrase, not subject + verb
             from .clauses import split_members
             members = split_members(prefix)
@@ -230,43 +237,57 @@ def generic_subjects(text: str) -> list[str]:
     return [p for p in members if len(p) >= 2]
 
 
-BY_UNIT = re.compile(
-    r"(?<![理自经缘来因不])由(?P<u>[^，,。；;：:由“”]{2,40}?)"
-    r"(?=(?:依法|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?)?"
-    r"(?P<v>给予|负责(?!人)|进行|组织|实施|责令|予以|处以|没收|吊销|牵头|会同|统一|对))")
+@lru_cache(maxsize=1)
+def _by_unit() -> tuple[re.Pattern, dict[str, str]]:
+    """A verb of lexicon/resp_by_verbs.tsv, after at most a manner phrase (依法, 按照…)."""
+    roles = {r["verb"]: r["role"] for r in table("resp_by_verbs")}
+    verbs = "|".join(re.escape(v) + ("(?!人)" if v == "负责" else "") for v in sorted(roles, key=len, reverse=True))
+    return re.compile(r"(?:依法|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|"
+                      r"通过[^，,。；;]{0,20}?)?"
+                      rf"(?P<v>{verbs})"), roles
 
 
 def by_units(text: str) -> list[tuple[str, str]]:
-    """(unit, role) for 由X给予/负责/进行/责令… (SCHEMA: the unit a clause charges by name), also
+    """(unit, role) for 由X给予/负责/进行/责令/确定/聘任… (SCHEMA: the unit a clause charges by name), also
     after a sanction's condition (…的，由X责令改正: X is given the task); 由X或者Y给予… gives X and Y
     (由县级以上人民政府或者其有关部门 → 县级以上人民政府, 县级以上人民政府有关部门), a shared head stays
-    one unit as written (由本级或者上级总河长)."""
+    one unit as written (由本级或者上级总河长).  X is the shortest phrase before a verb that is a unit:
+    由城市管理部门责令 is 城市管理部门, not 城市 before 管理."""
     out: list[tuple[str, str]] = []
     if "由" not in text:
         return out
-    for m in BY_UNIT.finditer(text):
-        body = re.sub(r"等$", "", m["u"])
-        role = "lead" if m["v"] in ("牵头", "会同") else "responsible"
-        pieces = [p for p in re.split(r"或者|或|、|和", body)]
-        units: list[str] = []
-        if len(pieces) > 1:
-            for p in pieces:
-                if re.match(r"其(?![他它])", p) and units and (is_unit(p[1:]) or GENERIC.match(p[1:])):
-                    p = re.sub(r"^其", "", p)
-                    p = (units[-1] + p) if GENERIC.match(p) else p
-                if not _by_unit_ok(p):
-                    units = []
-                    break
-                units.append(p)
-        for unit in units or ([body] if _by_unit_ok(body) else []):
-            if all(u != unit for u, _ in out):
-                out.append((unit, role))
+    verb_re, roles = _by_unit()
+    for by in re.finditer(r"(?<![理自经缘来因不])由", text):
+        window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
+        for m in verb_re.finditer(window, 2):
+            units = _by_members(re.sub(r"等$", "", window[:m.start()]))
+            if units:
+                for unit in units:
+                    if all(u != unit for u, _ in out):
+                        out.append((unit, roles[m["v"]]))
+                break
     return out
+
+
+def _by_members(body: str) -> list[str]:
+    """The units of 由X…: X itself, or each of X或者Y / X、Y when every member is one."""
+    pieces = [p for p in re.split(r"或者|或|、|和", body)]
+    units: list[str] = []
+    if len(pieces) > 1:
+        for p in pieces:
+            if re.match(r"其(?![他它])", p) and units and (is_unit(p[1:]) or GENERIC.match(p[1:])):
+                p = re.sub(r"^其", "", p)
+                p = (units[-1] + p) if GENERIC.match(p) else p
+            if not _by_unit_ok(p):
+                return [body] if _by_unit_ok(body) else []
+            units.append(p)
+        return units
+    return [body] if _by_unit_ok(body) else []
 
 
 def _by_unit_ok(unit: str) -> bool:
     if len(unit) < 3 or re.match(r"^(?:本单位|本级|其(?![他它])|该|各该|所在|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
-            r"报请|提请|报送|报经|商请|送往|移送|委托", unit):
+            r"报请|提请|报送|报经|商请|送往|移送|委托|通过|向|(?<!所)在|将|把|按照|参照|报(?![社刊业])", unit):
         return False
     if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
         return False
@@ -292,7 +313,7 @@ def prose_units(c) -> list[tuple[str, str]]:
         return by      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
     if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
         actors = list(c.actors)
-    if c.kind not in ("permission", "encouragement"):
+    if c.kind != "permission":    # 市经济信息化委支持推广…: a named unit given the task of supporting
         for subject in clause_subjects(text):
             for p in split_members(subject):
                 if p not in actors:
