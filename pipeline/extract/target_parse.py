@@ -739,6 +739,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             return None
         if limit:
             post, post_end = ("内", "<=", limit[0]), limit[0]
+    # a period a rule sets by name: 建设周期一般为3至5年, 公示期为7个工作日
+    period = kind == "duration" and not limit and pre is None and _period_re().search(s, c_start, num_start)
     # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
     count = None
     if kind in ("count", "size") and an is None and t.value_max is None and t.unit not in _NOT_COUNTED \
@@ -767,9 +769,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         cmp_ = cont.comparator
     else:
         cmp_ = "="
-    has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count)
+    has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count or period)
     # --- is it a target?
-    if kind in ("duration", "age") and not limit and (not pre or cmp_ in (">", "<")
+    if kind in ("duration", "age") and not limit and not period and (not pre or cmp_ in (">", "<")
                                                       or (kind == "duration" and pre[0] in lex.changes)):
         return None                                       # 超过五个工作日不答复; 5岁以下儿童; 提升五年行动
     clause_text = s[c_start:c_end]
@@ -910,6 +912,12 @@ def _share_of(s: str, i: int, c_end: int):
     return (m.group(1), i + m.end()) if m else None
 _PERMIT_RE = re.compile(r"(?<![许认不宁])可(?:以)?(?![能靠持行爱观])|有权")
 _LIMIT_SUBJECT_CUT = (re.compile(r"应当|应|必须|须|需要|需|要"), re.compile(r"自|从|在|于"))
+
+
+@lru_cache(maxsize=1)
+def _period_re() -> re.Pattern:
+    """A period named by the rule right before its figure: 建设周期一般为 | 公示期为 | 有效期原则上为."""
+    return re.compile(rf"(?:{_alt(_lex().limit.get('period', ()))})(?:一般|原则上|暂定|统一|均)?为$")
 
 
 def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):

@@ -378,6 +378,16 @@ def is_text_evidence(text: str, context: str) -> bool:
     return not NOT_TEXT.search(context)
 
 
+def in_definition(text: str, start: int) -> bool:
+    """Whether the sentence holding text[start] defines a term before it (SCHEMA: a scope threshold
+    that decides which cases a rule covers is not a target): 工业园区是指…的园区，零碳工业园区的年综合能耗
+    原则上应不小于5万吨标准煤."""
+    from .target_parse import _lex
+    sentence_start = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
+    before = re.sub(r"[（(][^（）()]*[）)]", "", text[sentence_start:start])   # not a note （系指…，下同）
+    return any(w in before for w in _lex().cues.get("definition", ()))
+
+
 def not_a_target(cand) -> bool:
     """Numbers the sentence parser reads that are not goals: a plan's name (三年行动计划), an
     indefinite 一批, the single act of a recurring duty (每三年核定一次)."""
@@ -435,7 +445,7 @@ def extract(doc) -> None:
             if not_a_target(cand):
                 continue
             s, e = cand.span
-            if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]):
+            if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]) or in_definition(doc.text, s):
                 continue
             deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
             if deadline is None:
