@@ -10,6 +10,11 @@ file (文献类型 ``Z``, 其他), and ``责任者. 题名: 文号[EB/OL]. (日�
 one fetched from the web.  At most three issuers are named, then ``等``.  The locator is the
 section path of the clause (numbers of its section and the sections above it); a clause
 outside any section has none.
+
+A document without a title is never cited by its doc_id: ``title_of`` supplies a description in
+square brackets (GB/T 7714's mark for a title supplied by the cataloguer) from what the record
+has, best first: issuer + doc_type + date (``[随州市人民政府意见, 2021-06-25]``), the opening
+sentence of the text, the file name.
 """
 from __future__ import annotations
 
@@ -55,6 +60,26 @@ def find_clause(record: dict, clause_id: str) -> dict:
     raise CiteError(f"document {record.get('doc_id')} has no clause {clause_id}")
 
 
+_SENTENCE_END = re.compile(r"[。！？；\n]")
+DESCRIPTION_CHARS = 30
+
+
+def title_of(record: dict) -> str:
+    """The title to cite: the document's own, else a description in ``[…]`` (see the module doc)."""
+    m = record.get("metadata") or {}
+    if m.get("title") or m.get("notice_title"):
+        return m.get("title") or m["notice_title"]
+    issuers = [i for i in (m.get("issuers") or []) if i]
+    date = m.get("signed_date") or m.get("published_date") or ""
+    if m.get("doc_type"):
+        return "[" + (issuers[0] if issuers else "") + m["doc_type"] + (f", {date}" if date else "") + "]"
+    opening = _SENTENCE_END.split((record.get("text") or "").strip(), 1)[0].strip()
+    if opening:
+        return "[" + (opening[:DESCRIPTION_CHARS] + "…" if len(opening) > DESCRIPTION_CHARS else opening) + "]"
+    name = re.split(r"[\\/]", (record.get("source") or "").split("#row=", 1)[0])[-1]
+    return f"[{name}]" if name else "[无题名文件]"
+
+
 def _issuers(meta: dict) -> str:
     issuers = [i for i in (meta.get("issuers") or []) if i]
     if not issuers:
@@ -72,7 +97,7 @@ def _online(record: dict, sources: Optional[list[str]] = None) -> Optional[str]:
 def gbt7714(record: dict, clause_id: Optional[str] = None, *, accessed: Optional[str] = None,
             sources: Optional[list[str]] = None) -> str:
     m = record.get("metadata") or {}
-    title = m.get("title") or m.get("notice_title") or record.get("doc_id")
+    title = title_of(record)
     head = _issuers(m)
     out = (head + ". " if head else "") + title
     if m.get("doc_number"):
@@ -111,7 +136,7 @@ def bibtex(record: dict, clause_id: Optional[str] = None, *, accessed: Optional[
     issuers = [i for i in (m.get("issuers") or []) if i]
     if issuers:
         fields.append(("author", " and ".join("{" + _bib_escape(i) + "}" for i in issuers)))
-    fields.append(("title", "{" + _bib_escape(m.get("title") or m.get("notice_title") or record.get("doc_id", "")) + "}"))
+    fields.append(("title", "{" + _bib_escape(title_of(record)) + "}"))
     if m.get("doc_number"):
         fields.append(("number", _bib_escape(m["doc_number"])))
     if m.get("doc_type"):

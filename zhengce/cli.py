@@ -7,48 +7,19 @@ works, ``sys.stdout`` points at stderr (some Chinese NLP libraries print banners
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import sys
 from pathlib import Path
 
-PROG = "zhengce"
+from zhengce.cli_common import (PROG, CliError, cell, console, debug, error_line, fail, fitted_table,  # noqa: F401
+                                newest_first, open_db, parse_filters, resolve, shown, stdout_to_stderr,
+                                iter_inputs, width)
 
-
-class CliError(Exception):
-    """A user-facing failure: printed as ``zhengce: error: <what>: <why>``, exit 2."""
-
-
-def fail(message: str, code: int = 2) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
-    return code
-
-
-@contextlib.contextmanager
-def stdout_to_stderr():
-    real = sys.stdout
-    sys.stdout = sys.stderr
-    try:
-        yield real
-    finally:
-        sys.stdout = real
-
-
-def iter_inputs(paths: list[str], failed: list | None = None):
-    """Files named, and the supported files under directories named (sorted, recursive); folders
-    that cannot be read are added to ``failed`` (``{"path", "error"}``), never skipped silently."""
-    from zhengce.pipeline.ingest import NOT_DOCUMENTS, walk
-    from zhengce.pipeline.load import LOADERS
-    for p in paths:
-        path = Path(p)
-        if path.is_dir():
-            for f in walk(path, failed if failed is not None else []):
-                if (f.is_file() and f.suffix.lower() in LOADERS and not f.name.startswith(".")
-                        and f.stem.upper() not in NOT_DOCUMENTS):
-                    yield f
-        else:
-            yield path
+# the names other command modules used to import from here (zhengce.cli_compare): import them from
+# zhengce.cli_common instead
+_console = console
+_resolve = resolve
 
 
 # --- extract --------------------------------------------------------------------------------
@@ -75,7 +46,7 @@ def cmd_extract(args) -> int:
     unreadable: list[dict] = []
     files = list(iter_inputs(args.paths, unreadable))
     for u in unreadable:
-        print(f"{PROG}: error: {u['path']}: {u['error']}", file=sys.stderr)
+        error_line(u["path"], u["error"])
     if not files:
         return fail(f"{' '.join(args.paths)}: no supported documents found")
     single = len(files) == 1 and not Path(args.paths[0]).is_dir()
@@ -87,14 +58,12 @@ def cmd_extract(args) -> int:
                     raise LoadError("not a regular file")
                 docs = extract_all(f)
             except (LoadError, Exception) as e:  # noqa: BLE001 - one document never stops the others
-                if os.environ.get("ZHENGCE_DEBUG"):
-                    if not isinstance(e, LoadError):
-                        raise
-                    import traceback    # a refused file: where the loader refused it, then the one line
+                if debug():     # where the loader refused it (or the extractor broke), then the one line
+                    import traceback
                     traceback.print_exc(file=sys.stderr)
                 why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
                 failures.append((str(f), why))
-                print(f"{PROG}: error: {f}: {why}", file=sys.stderr)
+                error_line(f, why)
                 continue
             records.extend(docs)
             single = single and len(docs) == 1     # a spreadsheet of rows prints one record per line
@@ -113,31 +82,45 @@ def cmd_extract(args) -> int:
     return 0
 
 
-def _console(out):
-    from rich.console import Console
-    return Console(file=out, highlight=False, soft_wrap=False, width=max(100, os.get_terminal_size(2).columns
-                                                                          if sys.stderr.isatty() else 160))
-
-
 def _print_summary(docs, out) -> None:
-    from rich.table import Table
-    t = Table(title=f"{len(docs)} documents", show_lines=False)
-    for col in ("file", "title", "type", "issuer", "date", "region", "level", "sections", "flags"):
-        t.add_column(col, overflow="fold")
+    rows = []
     for d in docs:
         m = d.metadata
-        region = "/".join(x for x in (m.region.province, m.region.city, m.region.county) if x)
-        t.add_row(Path(d.source).name[:38], (m.title or "")[:40], m.doc_type or "", "、".join(m.issuers)[:30],
-                  m.signed_date or m.published_date or "", region, m.level or "", str(len(d.sections)),
-                  ",".join(d.quality.flags))
-    _console(out).print(t)
+        rows.append({"ref": Path(d.source).name, "title": m.title, "doc_type": m.doc_type, "issuer": "、".join(m.issuers),
+                     "date": m.signed_date or m.published_date, "province": m.region.province, "city": m.region.city,
+                     "county": m.region.county, "level": m.level, "n_sections": len(d.sections),
+                     "n_clauses": len(d.clauses), "n_targets": len(d.targets), "flags": d.quality.flags})
+    _print_documents(rows, f"{len(docs)} documents", "file", out)
+
+
+# the documents table of extract, ingest and docs: (column, key, min width, drop rank — highest goes
+# first on a narrow terminal, 0 never)
+DOC_COLUMNS = [("", "ref", 8, 0), ("title", "title", 20, 0, 2), ("date", "date", 10, 0), ("type", "doc_type", 8, 3),
+               ("issuer", "issuer", 8, 4), ("region", "region", 6, 5), ("level", "level", 10, 6),
+               ("sect", "n_sections", 4, 9), ("clauses", "n_clauses", 4, 8), ("targets", "n_targets", 4, 7),
+               ("flags", "flags", 10, 10)]
+
+
+def _print_documents(rows: list[dict], title: str, ref: str, out) -> None:
+    """Documents newest first (undated ones, then untitled stubs, last), folded to the terminal."""
+    for r in rows:
+        r["region"] = "/".join(x for x in (r.get("province"), r.get("city"), r.get("county")) if x)
+        r["date"] = r.get("date") or r.get("signed_date") or r.get("published_date") or ""
+        if "flags" in r:
+            r["flags"] = ",".join(r["flags"] or [])
+    cols = [c for c in DOC_COLUMNS if c[1] in rows[0]] if rows else DOC_COLUMNS[:3]
+    rows = newest_first(rows, lambda r: r["date"], lambda r: r.get("title"))
+    con = console(out)
+    con.print(fitted_table(title + ", newest first", [(c[0] or ref, *c[2:]) for c in cols],
+                           [[str(r[c[1]]) if r[c[1]] is not None else "" for c in cols] for r in rows],
+                           con.width))
 
 
 def _print_record(d, out) -> None:
     from rich.table import Table
-    c = _console(out)
+    c = console(out)
     m = d.metadata
-    c.print(f"[bold]{m.title}[/bold]  ({m.doc_type or '?'})")
+    c.print(f"[bold]{cell(m.title or '(no title found)')}[/bold]  ({cell(m.doc_type or '?')})")
     rows = [("notice", m.notice_title), ("发文字号", m.doc_number), ("issuers", "、".join(m.issuers)),
             ("signed", m.signed_date), ("published", m.published_date), ("索引号", m.index_number),
             ("recipients", "，".join(m.recipients)),
@@ -147,11 +130,11 @@ def _print_record(d, out) -> None:
     t = Table(show_header=False, box=None)
     for k, v in rows:
         if v:
-            t.add_row(k, str(v))
+            t.add_row(k, cell(v))
     c.print(t)
     c.print(f"\n[bold]sections[/bold] ({len(d.sections)})")
     for s in d.sections:
-        c.print("  " * (s.level - 1) + f"{s.number}{s.heading}")
+        c.print("  " * (s.level - 1) + cell(f"{s.number}{s.heading}"))
     counts = {k: len(getattr(d, k)) for k in ("tables", "clauses", "responsibilities", "targets",
                                               "time_expressions", "citations")}
     c.print("\n" + "  ".join(f"{k}: {v}" for k, v in counts.items()))
@@ -159,27 +142,6 @@ def _print_record(d, out) -> None:
 
 
 # --- store commands -------------------------------------------------------------------------
-
-def parse_filters(items: list[str] | None) -> dict[str, str]:
-    from zhengce.pipeline.store.base import FILTER_KEYS
-    out = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise CliError(f"--filter {item}: expected KEY=VALUE")
-        if key not in FILTER_KEYS:
-            raise CliError(f"--filter {item}: unknown key '{key}' (known: {', '.join(FILTER_KEYS)})")
-        out[key] = value
-    return out
-
-
-def open_db(path: str, create: bool = False):
-    from zhengce.pipeline.store import StoreError, open_store
-    try:
-        return open_store(path, create=create)
-    except StoreError as e:
-        raise CliError(str(e)) from None
-
 
 def cmd_ingest(args) -> int:
     _set_ocr(args)
@@ -196,30 +158,40 @@ def cmd_ingest(args) -> int:
         else:
             report = ingest(args.paths, store, workers=args.workers)
         for f in report.failed:
-            print(f"{PROG}: error: {f['path']}: {f['error']}", file=sys.stderr)
+            error_line(f["path"], f["error"])
+        if debug():
+            _debug_failures(report.failed)
         if args.json:
             out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         else:
             print(f"ingested {report.ingested}, unchanged {report.unchanged}, failed {len(report.failed)}; "
-                  f"{store.count()} documents in {args.db}", file=out)
+                  f"{store.count()} documents in {shown(args.db)}", file=out)
             if not args.quiet and report.ingested + report.unchanged:
                 _print_store_summary(store, out)
     store.close()
     return 1 if report.failed else 0
 
 
+def _debug_failures(failed: list[dict]) -> None:
+    """ZHENGCE_DEBUG=1 after ingest: the failed files that are files on disk are extracted again in
+    this process, so the traceback of the refusal or the breakage is printed (ingest reports each
+    failure as one line, from worker processes)."""
+    import traceback
+    from zhengce.pipeline.document import extract_all
+    for f in failed:
+        path = Path(f["path"].split("#row=", 1)[0])
+        if not path.is_file():      # a member of an archive, or a folder: nothing to run again
+            continue
+        print(f"{PROG}: debug: extracting {shown(path)} again for its traceback", file=sys.stderr)
+        try:
+            extract_all(path)
+        except Exception:  # noqa: BLE001 - printed, which is the point
+            traceback.print_exc(file=sys.stderr)
+
+
 def _print_store_summary(store, out) -> None:
-    from rich.table import Table
     docs = store.documents()
-    t = Table(title=f"{len(docs)} documents in the store")
-    for col in ("doc_id", "title", "type", "issuer", "date", "region", "level", "sect", "clauses", "targets", "flags"):
-        t.add_column(col, overflow="fold")
-    for d in docs:
-        region = "/".join(x for x in (d["province"], d["city"], d["county"]) if x)
-        t.add_row(d["doc_id"][:8], (d["title"] or "")[:34], d["doc_type"] or "", (d["issuer"] or "")[:22],
-                  d["signed_date"] or d["published_date"] or "", region, d["level"] or "", str(d["n_sections"]),
-                  str(d["n_clauses"]), str(d["n_targets"]), ",".join(d["flags"]))
-    _console(out).print(t)
+    _print_documents([{**d, "ref": d["doc_id"][:8]} for d in docs], f"{len(docs)} documents in the store", "doc_id", out)
 
 
 def cmd_docs(args) -> int:
@@ -232,52 +204,36 @@ def cmd_docs(args) -> int:
         if args.json:
             out.write(json.dumps(docs, ensure_ascii=False) + "\n")
         else:
-            from rich.table import Table
-            t = Table(title=f"{len(docs)} documents")
-            for col in ("doc_id", "title", "type", "issuer", "date", "region", "level"):
-                t.add_column(col, overflow="fold")
-            for d in docs:
-                t.add_row(d["doc_id"], d["title"] or "", d["doc_type"] or "", d["issuer"] or "",
-                          d["signed_date"] or d["published_date"] or "",
-                          "/".join(x for x in (d["province"], d["city"], d["county"]) if x), d["level"] or "")
-            _console(out).print(t)
+            _print_documents([{k: v for k, v in d.items() if not k.startswith(("n_", "flags"))} | {"ref": d["doc_id"]}
+                              for d in docs], f"{len(docs)} documents", "doc_id", out)
     return 0
-
-
-def _resolve(store, ref: str) -> str:
-    doc_id = store.resolve(ref)
-    if not doc_id:
-        raise CliError(f"{ref}: no such document in the store (give a doc_id, its prefix or a source path)")
-    return doc_id
 
 
 def cmd_show(args) -> int:
     from zhengce.pipeline.model import Document
     store = open_db(args.db)
-    rec = store.get(_resolve(store, args.doc))
+    rec = store.get(resolve(store, args.doc))
     with stdout_to_stderr() as out:
         if args.json:
             out.write(json.dumps(rec, ensure_ascii=False, indent=1) + "\n")
             return 0
         doc = Document.model_validate(rec)
         _print_record(doc, out)
-        from rich.table import Table
+        con = console(out)
         if doc.targets:
-            t = Table(title="targets")
-            for col in ("indicator", "cmp", "value", "unit", "deadline", "baseline", "binding"):
-                t.add_column(col, overflow="fold")
+            rows = []
             for x in doc.targets:
                 value = f"{x.value:g}" + (f"–{x.value_max:g}" if x.value_max is not None else "")
                 base = f"{x.baseline.value:g} ({x.baseline.year})" if x.baseline and x.baseline.value is not None else ""
-                t.add_row(x.indicator or "", x.comparator, value, x.unit or "", x.deadline or "", base, x.binding or "")
-            _console(out).print(t)
+                rows.append([x.indicator or "", x.comparator, value, x.unit or "", x.deadline or "", base, x.binding or ""])
+            con.print(fitted_table("targets", [("indicator", 12, 0), ("cmp", 3, 0), ("value", 6, 0), ("unit", 4, 0),
+                                               ("deadline", 8, 0), ("baseline", 8, 2), ("binding", 7, 1)], rows, con.width))
         if doc.responsibilities:
             units = {}
             for r in doc.responsibilities:
                 units.setdefault(r.unit, set()).add(r.role)
-            _console(out).print("units: " + "；".join(f"{u}（{'/'.join(sorted(v))}）" for u, v in units.items()))
-        srcs = store.sources(doc.doc_id)
-        _console(out).print("sources: " + "；".join(srcs))
+            con.print("units: " + cell("；".join(f"{u}（{'/'.join(sorted(v))}）" for u, v in units.items())))
+        con.print("sources: " + cell("；".join(store.sources(doc.doc_id))))
     return 0
 
 
@@ -290,7 +246,7 @@ def cmd_export(args) -> int:
             n = export(store, args.format, Path(args.output), args.table, **filters)
         except OSError as e:
             raise CliError(f"{args.output}: {e.strerror or e}") from None
-    print(f"wrote {n} rows to {args.output}", file=sys.stderr)
+    print(f"wrote {n} rows to {shown(args.output)}", file=sys.stderr)
     return 0
 
 
@@ -302,13 +258,12 @@ def cmd_schema(args) -> int:
 
 def cmd_lineage(args) -> int:
     store = open_db(args.db)
-    doc_id = _resolve(store, args.doc)
+    doc_id = resolve(store, args.doc)
     rec = store.get(doc_id)
 
     def label(d):
-        from rich.markup import escape
         region = "/".join(x for x in (d.get("province"), d.get("city"), d.get("county")) if x)
-        return escape(f"{d.get('title')}  [{d.get('level') or '?'} {region} {d.get('signed_date') or ''}] {d['doc_id'][:8]}")
+        return cell(f"{d.get('title')}  [{d.get('level') or '?'} {region} {d.get('signed_date') or ''}] {d['doc_id'][:8]}")
 
     def walk(fn, start, seen):
         out = []
@@ -336,7 +291,7 @@ def cmd_lineage(args) -> int:
                 grow(node.add(label(d)), d["children"])
         grow(up, tree["cites"])
         grow(down, tree["cited_by"])
-        _console(out).print(root)
+        console(out).print(root)
     return 0
 
 # --- entry point ----------------------------------------------------------------------------
@@ -407,10 +362,6 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-class _Parser(argparse.ArgumentParser):
-    pass
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
 
@@ -433,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as e:  # noqa: BLE001 - never a traceback for the user; ZHENGCE_DEBUG=1 shows it
-        if os.environ.get("ZHENGCE_DEBUG"):
+        if debug():
             raise
         return fail(f"internal error: {type(e).__name__}: {e} (set ZHENGCE_DEBUG=1 for a traceback)")
 

@@ -10,25 +10,26 @@ import sys
 
 
 def _folder_records(paths: list[str], failures: list[dict]):
-    from zhengce.cli import iter_inputs
+    from zhengce.cli_common import debug, error_line, iter_inputs
     from zhengce.pipeline.document import extract_all
     from zhengce.pipeline.load import LoadError
-    for f in iter_inputs(paths):
+    for f in iter_inputs(paths, failures):
         try:
             docs = extract_all(f)
-        except LoadError as e:
-            failures.append({"path": str(f), "error": str(e)})
-            print(f"zhengce: error: {f}: {e}", file=sys.stderr)
-            continue
         except Exception as e:  # noqa: BLE001 - one broken document is a line of the report, not an abort
-            failures.append({"path": str(f), "error": f"internal error while extracting: {type(e).__name__}: {e}"})
+            if debug():
+                import traceback
+                traceback.print_exc(file=sys.stderr)
+            why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
+            failures.append({"path": str(f), "error": why})
+            error_line(f, why)
             continue
         for d in docs:
             yield d.record()
 
 
 def cmd_report(args) -> int:
-    from zhengce.cli import CliError, open_db, stdout_to_stderr
+    from zhengce.cli_common import CliError, open_db, stdout_to_stderr
     from zhengce.pipeline.health import health, markdown
     if bool(args.paths) == bool(args.db):
         raise CliError("report: give FOLDER/FILE arguments or --db DB (one of the two)")
@@ -55,11 +56,12 @@ def cmd_report(args) -> int:
 
 def _print(rep: dict, name: str, out) -> None:
     from rich.table import Table
-    from zhengce.cli import _console
+
+    from zhengce.cli_common import cell, console, shown
     from zhengce.pipeline.health import METADATA_FIELDS
-    con = _console(out)
+    con = console(out)
     m, t, c, r = rep["metadata"], rep["targets"], rep["clauses"], rep["responsibilities"]
-    con.print(f"[bold]{name}[/bold]: {rep['documents']} documents, {rep['load_failures']} load failures")
+    con.print(f"[bold]{cell(name)}[/bold]: {rep['documents']} documents, {rep['load_failures']} load failures")
     meta = Table(title="documents with …")
     for f in (*METADATA_FIELDS, "title+type+date+level"):
         meta.add_column(f)
@@ -82,11 +84,11 @@ def _print(rep: dict, name: str, out) -> None:
         for col in ("doc_id", "title / source", "doc_type", "problems"):
             w.add_column(col, overflow="fold")
         for d in rep["worst"]:
-            w.add_row(d["doc_id"][:8], (d["title"] or d["source"].rsplit("/", 1)[-1])[:40], d["doc_type"],
-                      "; ".join(d["problems"]))
+            w.add_row(d["doc_id"][:8], cell((d["title"] or d["source"].rsplit("/", 1)[-1])[:40]), cell(d["doc_type"]),
+                      cell("; ".join(d["problems"])))
         con.print(w)
     for f in rep["failures"]:
-        con.print(f"load failure: {f['path']}: {f['error']}")
+        con.print(cell(f"load failure: {shown(f['path'])}: {f['error']}"))
 
 
 def register(sub) -> None:

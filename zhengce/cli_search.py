@@ -14,10 +14,11 @@ FILTER_HELP = ("KEY=VALUE, repeatable: region, province, city, county, level, ye
 
 
 def _backend(db: str, embed_model: str | None = None):
-    from zhengce.cli import CliError
+    from pathlib import Path
+
+    from zhengce.cli_common import CliError
     from zhengce.pipeline.search import SearchError
     from zhengce.pipeline.store import StoreError
-    from pathlib import Path
     if not db.startswith(("http://", "https://")) and not Path(db[len("sqlite:///"):] if db.startswith("sqlite:///") else db).exists():
         raise CliError(f"{db}: no such database")
     try:
@@ -27,29 +28,23 @@ def _backend(db: str, embed_model: str | None = None):
         raise CliError(str(e)) from None
 
 
-def _filters(items):
-    from zhengce.cli import parse_filters
-    return parse_filters(items)
-
-
 def cmd_search(args) -> int:
-    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.cli_common import CliError, parse_filters, stdout_to_stderr
     from zhengce.pipeline.search import SearchError, SearchQuery
     from zhengce.pipeline.store import StoreError
-    filters = _filters(args.filter)
+    filters = parse_filters(args.filter)
+    query = " ".join(args.query)     # words typed without quotes are one query, as if quoted together
     with stdout_to_stderr() as out:
         backend = _backend(args.db)
         try:
-            res = backend.search(SearchQuery(args.query, args.mode, filters, args.limit, args.offset,
+            res = backend.search(SearchQuery(query, args.mode, filters, args.limit, args.offset,
                                              not args.no_facets, args.embed_model))
         except (SearchError, StoreError) as e:
             raise CliError(str(e)) from None
-        finally:
-            pass
         if args.json:
             out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
         else:
-            _print_hits(res, out, f"{res.total} sentences match ({res.mode})", note=res.note())
+            _print_hits(res, out, headline(res, args.offset), note=res.note())
             if res.facets and not args.no_facets:
                 for key, counts in res.facets.items():
                     if counts:
@@ -59,18 +54,38 @@ def cmd_search(args) -> int:
     return 0
 
 
+def headline(res, offset: int = 0) -> str:
+    """What the hits are, truthfully: keyword and hybrid count the sentences that match; semantic
+    search ranks every sentence by similarity, so it has a rank range and no match count."""
+    if res.mode == "semantic":
+        if not res.hits:
+            return "no sentences to rank (semantic)"
+        return (f"sentences {offset + 1}–{offset + len(res.hits)} most similar in meaning "
+                "(semantic: every sentence is ranked, there is no match count)")
+    if res.matched == "some":
+        return f"{res.total} sentences hold some of the words ({res.mode})"
+    if res.mode == "hybrid":
+        return f"{res.total} sentences share words or meaning with the query (hybrid)"
+    return f"{res.total} sentences match ({res.mode})"
+
+
+# clause kinds that say nothing about a hit (the fallback kind): not printed
+SILENT_KINDS = {"", "other", "其他"}
+
+
 def _print_hits(res, out, title: str, note: str | None = None) -> None:
     """Each hit: the sentence (or list item) with the query's words in bold yellow and the clause
     that matched best underlined, under its document title (or file name) and section path."""
     import html
     import re
 
-    from rich.console import Console
     from rich.markup import escape
-    c = Console(file=out, highlight=False, soft_wrap=True)
-    c.print(f"[bold]{escape(title)}[/bold]")
+
+    from zhengce.cli_common import cell, console
+    c = console(out)
+    c.print(f"[bold]{cell(title)}[/bold]")
     if note:
-        c.print(f"[bold red]note:[/bold red] {escape(note)}")
+        c.print(f"[bold red]note:[/bold red] {cell(note)}")
     for i, h in enumerate(res.hits, 1):
         snippet = h.highlight
         plain = html.unescape(re.sub(r"</?mark>", "", snippet))
@@ -78,14 +93,16 @@ def _print_hits(res, out, title: str, note: str | None = None) -> None:
             # underline the matching clause inside the sentence (marks may sit inside it)
             start = plain.index(h.clause_text)
             snippet = _underline(snippet, start, start + len(h.clause_text))
-        snippet = escape(html.unescape(snippet.replace("<mark>", "\x01").replace("</mark>", "\x02")
-                                       .replace("<u>", "\x03").replace("</u>", "\x04")))
-        snippet = (snippet.replace("\x01", "[bold yellow]").replace("\x02", "[/bold yellow]")
-                   .replace("\x03", "[underline]").replace("\x04", "[/underline]"))
-        c.print(f"{i:>3}. [cyan]{h.doc_id}:{h.clause_id}[/cyan] {h.kind}  {h.score:.3f}  "
-                f"[dim]{escape((h.title or '')[:60])}[/dim]")
+        # tags → private-use characters (kept by cell(), which escapes markup and control characters)
+        snippet = cell(html.unescape(snippet.replace("<mark>", "\ue001").replace("</mark>", "\ue002")
+                                     .replace("<u>", "\ue003").replace("</u>", "\ue004")))
+        snippet = (snippet.replace("\ue001", "[bold yellow]").replace("\ue002", "[/bold yellow]")
+                   .replace("\ue003", "[underline]").replace("\ue004", "[/underline]"))
+        kind = "" if (h.kind or "") in SILENT_KINDS else f" {escape(h.kind)}"
+        c.print(f"{i:>3}. [cyan]{h.doc_id}:{h.clause_id}[/cyan]{kind}  {h.score:.3f}  "
+                f"[dim]{cell((h.title or h.source or '')[:60])}[/dim]")
         if h.heading:
-            c.print(f"     [dim]§ {escape(h.heading[:100])}[/dim]")
+            c.print(f"     [dim]§ {cell(h.heading[:100])}[/dim]")
         c.print(f"     {snippet}")
 
 
@@ -111,10 +128,10 @@ def _underline(snippet: str, start: int, end: int) -> str:
 
 
 def cmd_similar(args) -> int:
-    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.cli_common import CliError, parse_filters, stdout_to_stderr
     from zhengce.pipeline.search import SearchError
     from zhengce.pipeline.store import StoreError
-    filters = _filters(args.filter)
+    filters = parse_filters(args.filter)
     with stdout_to_stderr() as out:
         backend = _backend(args.db)
         try:
@@ -131,7 +148,7 @@ def cmd_similar(args) -> int:
 
 
 def cmd_reindex(args) -> int:
-    from zhengce.cli import CliError, stdout_to_stderr
+    from zhengce.cli_common import CliError, stdout_to_stderr
     from zhengce.pipeline.search import SearchError
     from zhengce.pipeline.store import StoreError
     with stdout_to_stderr() as out:
@@ -172,7 +189,7 @@ def cmd_serve(args) -> int:
 
 
 def _limit(value: str) -> int:
-    from zhengce.cli import CliError
+    from zhengce.cli_common import CliError
     try:
         n = int(value)
     except ValueError:
@@ -185,12 +202,17 @@ def _limit(value: str) -> int:
 def register(sub) -> None:
     s = sub.add_parser("search", help="search clauses (keyword, semantic, hybrid) with filters and facets",
                        description="Search the sentences of a store (each hit a whole sentence or list item, "
-                                   "the matching clause marked). Terms are ANDed; when no sentence holds every "
-                                   "word, keyword mode returns sentences with some of them and says so. Question "
-                                   "and filler words (怎么, 如何, 哪些 …) are left out, policy synonyms searched "
-                                   "after the words as typed. \"quoted phrases\" must occur literally; no query "
-                                   "syntax is interpreted.")
-    s.add_argument("query", metavar="QUERY", help="words or \"phrases\" (may be empty to browse by filters)")
+                                   "the matching clause marked). The words of QUERY, quoted or not, are one "
+                                   "query (zhengce search 国内生产总值 增长 is zhengce search \"国内生产总值 增长\"). "
+                                   "keyword: a sentence must hold every word (or a synonym of it); when none "
+                                   "does, the sentences holding some of the words are returned and a note says "
+                                   "so. semantic: every sentence is ranked by similarity in meaning to the whole "
+                                   "query, so there is no match count. hybrid: both lists fused. Question and "
+                                   "filler words (怎么, 如何, 哪些 …) are left out, policy synonyms searched after "
+                                   "the words as typed. A phrase in quotes (“营商环境”, or '\"营商 环境\"' past the "
+                                   "shell) must occur literally; no other query syntax.")
+    s.add_argument("query", metavar="QUERY", nargs="*", default=[],
+                   help="words or \"phrases\" (none: browse by --filter)")
     s.add_argument("--db", required=True)
     s.add_argument("--mode", choices=["keyword", "semantic", "hybrid"], default="keyword")
     s.add_argument("--filter", action="append", metavar="KEY=VALUE", help=FILTER_HELP)

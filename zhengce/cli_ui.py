@@ -10,7 +10,7 @@ import json
 
 
 def cmd_cite(args) -> int:
-    from zhengce.cli import CliError, open_db
+    from zhengce.cli_common import CliError, open_db
     from zhengce.pipeline.cite import CiteError, reference, section_path, split_ref, find_clause
     try:
         doc_ref, clause_id = split_ref(args.clause)
