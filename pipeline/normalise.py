@@ -303,6 +303,8 @@ DELIVERY_LINE = re.compile(r"^[—–\-－]{0,2}\s*(?:19|20)\d{2}年\d{1,2}月\d
 def _should_join(a: str, b: str, blank_between: bool) -> bool:
     if not a or not b or NUMBERING.match(b) or DATE_LINE.match(b) or " | " in a or " | " in b:
         return False
+    if (len(b) <= 3 and b.isdigit()) or (len(a) <= 3 and a.isdigit()):
+        return False   # a bare number kept as a table cell (_number_cell) stays its own line
     # a report's header: ——2026年1月26日在广东省第十四届 / 人民代表大会第五次会议上 / 广东省省长 孟凡利 / 各位代表：
     if DELIVERY_LINE.match(a + b) and re.match(r"^[—–\-－]{1,2}", a) and len(b) < 40:
         return True
@@ -415,6 +417,51 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+# --- bare numbers: page numbers or table cells ---------------------------------------------------
+
+_NUMERIC_CELL = re.compile(r"^[-+]?\d+(?:[.,]\d+)*%?$")      # 12, 3.5, 1,000, 95%
+_ROW_WINDOW = 8          # a row number's neighbours in its column sit within this many lines
+_CELL_SHORT, _CELL_LONG = 20, 60
+
+
+def _cell_like(text: str, limit: int) -> bool:
+    """A line that can be one cell of a table: short, no sentence punctuation, not a heading."""
+    return (0 < len(text) <= limit and not any(p in text for p in "，。；！？")
+            and not NUMBERING.match(text))
+
+
+def _number_cell(lines: list[_Line], i: int) -> bool:
+    """Whether a bare number on a line of its own (``12``: what the chrome table drops as a page
+    number) is a cell of a table that an export flattened one cell per line, to be kept: a numeric
+    cell next to it (``万平方米 / 30 / 35``), short cells on both sides (``属性 / 1 / 保护修缮``), or
+    a row number of a column (``2`` with ``1`` and ``3`` a few lines away, or ``1`` and a cell
+    beside it).  A page
+    number sits between prose lines or headings; one in page-number dress (``- 3 -``) always goes."""
+    text = lines[i].text.strip()
+    if not text.isdigit():
+        return False
+    prev = lines[i - 1].text.translate(_FOLD_TABLE).strip() if i else ""    # the next line is not folded yet
+    nxt = lines[i + 1].text.translate(_FOLD_TABLE).strip() if i + 1 < len(lines) else ""
+    if _NUMERIC_CELL.match(prev) or _NUMERIC_CELL.match(nxt):
+        return True
+    if _cell_like(prev, _CELL_SHORT) and _cell_like(nxt, _CELL_SHORT):
+        return True
+    n, seen = int(text), set()
+    for k in range(max(0, i - 2 * _ROW_WINDOW), min(len(lines), i + 2 * _ROW_WINDOW + 1)):
+        other = lines[k].text.strip()
+        if k != i and other.isdigit() and len(other) <= 3:
+            step = int(other) - n
+            if (step in (-1, 1) and abs(k - i) <= _ROW_WINDOW) or (step == -2 and k < i) or (step == 2 and k > i):
+                seen.add(step)
+    # numbered rows: the numbers before and after it in the column (or the two before or after
+    # it), or one of them and a cell beside it; not blank pages' numbers between copies of one
+    # running line (a scanned book's watermark)
+    if prev[:10] == nxt[:10]:
+        return False
+    return ({-1, 1} <= seen or {-2, -1} <= seen or {1, 2} <= seen
+            or (bool(seen & {-1, 1}) and (_cell_like(prev, _CELL_LONG) or _cell_like(nxt, _CELL_LONG))))
+
+
 # --- crawler residue ---------------------------------------------------------------------------
 
 _TEXT_FRAGMENT = re.compile(r"#:~:text=[^\s）)】」>\]]*")
@@ -519,7 +566,7 @@ def normalise(raw: str) -> Normalised:
             _edit(line, 0, marker.end())   # - 文件名称：… (a markdown list of the page's metadata)
             text = line.text
         in_table = any(0 <= k < len(lines) and _PIPES.match(lines[k].text) for k in (i - 1, i + 1))
-        if i in breadcrumb or (not in_table and is_chrome(text)):
+        if i in breadcrumb or (not in_table and is_chrome(text) and not _number_cell(lines, i)):
             flags.add("boilerplate_removed")
             widget = bool(re.search(r"【\s*字[体号]", text)) and "】" not in text
             i += 1
