@@ -4,6 +4,8 @@
     python bench/ocr.py --pages 20            # the README figures (20 + 20 pages per engine)
     python bench/ocr.py --seeds               # also: the five seeds as image-only PDFs, scored
                                               # with ../shared/eval/score.py against ../shared/gold/
+    python bench/ocr.py --pages 12 --workers 2  # one 12-page scan read serially, then by 2 worker
+                                              # processes (wall time; the texts must be equal)
 
 The seeds (``corpus/seeds/*.txt``: real 通知/实施方案 texts) are typeset with reportlab in a Song
 (Ming) typeface, A4, 14 pt, embedded, then rendered to page images with pdfium:
@@ -251,6 +253,31 @@ def _overall(report: dict):
     return None
 
 
+def bench_workers(work: Path, pages: list[list[str]], workers: int, keep) -> int:
+    """One clean multi-page scan read with ZHENGCE_OCR_WORKERS=1 and =workers, each in a fresh process."""
+    text_pdf, scan_pdf = work / "long.text.pdf", work / "long.scan.pdf"
+    typeset(pages, text_pdf)
+    scan(text_pdf, scan_pdf, degraded=False)
+    code = ("import json, sys; from zhengce.pipeline.load import load; "
+            "print(json.dumps(load(sys.argv[1]).text, ensure_ascii=False))")
+    texts, rows = {}, []
+    for n in (1, workers):
+        env = dict(os.environ, ZHENGCE_OCR="always", ZHENGCE_OCR_WORKERS=str(n), ZHENGCE_PROGRESS="0")
+        t0 = time.perf_counter()
+        out = subprocess.run([sys.executable, "-c", code, str(scan_pdf)], capture_output=True, text=True, env=env)
+        wall = time.perf_counter() - t0
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            return 1
+        texts[n] = json.loads(out.stdout)
+        rows.append(f"workers {n}: {len(pages)} pages in {wall:.1f} s ({len(pages) / wall:.2f} pages/s)")
+        print(rows[-1], file=sys.stderr)
+    print("\n".join(rows) + f"\nsame text: {texts[1] == texts[workers]}")
+    if not keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if texts[1] == texts[workers] else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--pages", type=int, default=4, help="pages per condition (clean, degraded) per engine (default 4)")
@@ -259,6 +286,8 @@ def main() -> int:
     ap.add_argument("--seeds-engine", default="rapidocr")
     ap.add_argument("--json", help="write the full results to this file")
     ap.add_argument("--keep", help="keep the rendered files in this folder")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="instead: one scan of all the pages, read serially and with this many OCR processes")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--files", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -283,6 +312,8 @@ def main() -> int:
             files[cond].append(out)
             truth[str(out)] = "\n".join(lines)
     n_chars = sum(len(_norm(t)) for t in truth.values()) // 2
+    if args.workers:
+        return bench_workers(work, [lines for _, _, lines in chosen], args.workers, args.keep)
     print(f"{len(chosen)} pages of {len({s for s, _, _ in chosen})} seeds ({n_chars} characters) per condition; "
           f"files in {work}", file=sys.stderr)
 

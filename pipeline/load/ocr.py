@@ -17,6 +17,14 @@ The mode comes from ``ZHENGCE_OCR`` (``auto`` | ``always`` | ``never``; the CLI'
 it): ``auto`` reads pages that have no usable text layer, when an engine is installed;
 ``always`` reads every page by OCR (its text layer is ignored); ``never`` reads none.  Engines
 are imported on first use only, so the CLI stays instant.
+
+Pages of one file are read in order by :func:`read_pages`, one at a time, or — with
+``ZHENGCE_OCR_WORKERS`` > 1 (the CLI's ``--workers``) and at least ``POOL_MIN_PAGES`` pages to
+read — by a pool of that many processes: each opens the PDF itself, renders one page and returns
+only its text boxes, at most two pages per worker are in flight (memory stays bounded however
+long the file), results come back in page order, and the workers die with their parent.  Inside
+a worker process (``ingest --workers`` already reads documents in parallel) pages are read one at
+a time.
 """
 from __future__ import annotations
 
@@ -34,6 +42,7 @@ DPI = 300                     # pages are rendered at this resolution for OCR
 MAX_PIXELS = 40_000_000       # ... but never larger than this (an A0 poster at 300 dpi)
 MIN_SCORE = 0.5               # boxes the recogniser is less sure of are dropped
 TESSERACT_TIMEOUT = 300
+POOL_MIN_PAGES = 3            # fewer pages to read than this: no pool (starting workers costs ~1 s each)
 HOW_TO_ENABLE = "install the OCR extra to read it: pip install 'zhengce[ocr]'"
 
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
@@ -44,6 +53,14 @@ def mode() -> str:
     """The OCR mode in force (``ZHENGCE_OCR``; ``auto`` when unset or not one of the modes)."""
     m = (os.environ.get("ZHENGCE_OCR") or "auto").strip().lower()
     return m if m in MODES else "auto"
+
+
+def workers() -> int:
+    """How many processes read the pages of one file (``ZHENGCE_OCR_WORKERS``; 1 when unset)."""
+    try:
+        return max(1, int(os.environ.get("ZHENGCE_OCR_WORKERS") or 1))
+    except ValueError:
+        return 1
 
 
 @dataclass
@@ -224,3 +241,90 @@ def render(pdfium_page, dpi: int = DPI, crop: tuple[float, float, float, float] 
     image = pdfium_page.render(scale=scale, **kw).to_pil()
     image.info["dpi"] = (round(scale * 72), round(scale * 72))
     return image, scale
+
+
+# --- reading the pages of one file: in order, one at a time or by a pool of processes ------------
+
+def _error(e: BaseException) -> str:
+    return f"{type(e).__name__}: {' '.join(str(e).split())[:80]}"
+
+
+def read_pages(path, indices: list[int], open_page, engine: Engine, n_workers: int = 1):
+    """``(index, boxes, scale, error)`` for each 0-based page index of the PDF at ``path``, in the
+    order given: ``boxes`` from ``engine`` and the render ``scale``, or ``error`` (one line) when
+    the page could not be read.  ``open_page(index)`` gives the pdfium page (serial reading)."""
+    import multiprocessing
+    if n_workers > 1 and len(indices) >= POOL_MIN_PAGES and multiprocessing.parent_process() is None:
+        yield from _read_pool(str(path), indices, n_workers, engine.name)
+        return
+    for i in indices:
+        try:
+            image, scale = render(open_page(i))
+            boxes = engine.read(image)
+        except Exception as e:  # noqa: BLE001 - an OCR failure loses the page's text, not the file
+            yield i, None, 0.0, _error(e)
+            continue
+        del image
+        yield i, boxes, scale, None
+
+
+def _pool_init(parent: int, engine: str, threads: int) -> None:
+    from ..ingest import _worker_init     # die with the parent, leave Ctrl-C to it
+    _worker_init(parent)
+    os.environ["ZHENGCE_OCR_ENGINE"] = engine
+    os.environ["ZHENGCE_OCR_THREADS"] = str(threads)
+
+
+_DOC: list = []     # in a pool worker: (path, pdfium document) of the file being read
+
+
+def _pool_page(path: str, index: int):
+    """In a pool worker: one page rendered and read."""
+    import pypdfium2
+    if not _DOC or _DOC[0][0] != path:
+        for _, doc in _DOC:
+            doc.close()
+        _DOC[:] = [(path, pypdfium2.PdfDocument(path))]
+    image, scale = render(_DOC[0][1][index])
+    engine = get_engine()
+    if engine is None:
+        raise RuntimeError(f"the OCR engine {os.environ.get('ZHENGCE_OCR_ENGINE')} did not start in a worker")
+    return engine.read(image), scale
+
+
+def _read_pool(path: str, indices: list[int], n_workers: int, engine: str):
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from ..ingest import _end_pool
+    n_workers = min(n_workers, len(indices))
+    threads = int(os.environ.get("ZHENGCE_OCR_THREADS") or 0) or max(1, (os.cpu_count() or 1) // n_workers)
+    # spawn, not fork: the parent may hold an engine whose thread pools a forked child would inherit dead
+    pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_pool_init, initargs=(os.getpid(), engine, threads))
+    pending, window = deque(indices), deque()
+    broken = None
+    try:
+        while pending or window:
+            while pending and len(window) < 2 * n_workers and broken is None:
+                i = pending.popleft()
+                window.append((i, pool.submit(_pool_page, path, i)))
+            if not window:            # the pool broke: what was not sent fails with its reason
+                yield pending.popleft(), None, 0.0, broken
+                continue
+            i, fut = window.popleft()
+            try:
+                boxes, scale = fut.result()
+            except BrokenProcessPool:
+                broken = "the OCR worker process died (out of memory?)"
+                yield i, None, 0.0, broken
+                continue
+            except Exception as e:  # noqa: BLE001
+                yield i, None, 0.0, _error(e)
+                continue
+            yield i, boxes, scale, None
+    except BaseException:          # an error, Ctrl-C, or the caller stopped early: workers killed now
+        _end_pool(pool)
+        raise
+    pool.shutdown()

@@ -287,9 +287,9 @@ def _pdfium_chars(pdfium_page, height: float) -> list[dict]:
 class _Ctx:
     """What reading one file shares across its pages: notes, flags, the OCR mode and engine."""
 
-    def __init__(self, notes: list[str], flags: set[str]):
+    def __init__(self, notes: list[str], flags: set[str], path: Path | None = None):
         from . import ocr
-        self.notes, self.flags = notes, flags
+        self.notes, self.flags, self.path = notes, flags, path
         self.ocr_mode = ocr.mode()
         self._engine = False            # not looked up yet
         self.ocr_pages: list[int] = []   # pages whose text came from OCR
@@ -305,6 +305,8 @@ class _Ctx:
 
     def finish(self) -> None:
         from . import ocr
+        for pages in (self.ocr_pages, self.ocr_empty, self.need):
+            pages.sort()
         if self.ocr_pages:
             self.flags.add("ocr")
             self.notes.append(f"text of {_pages(self.ocr_pages)} read by OCR ({self.engine().name}, "
@@ -335,24 +337,64 @@ def _pages(numbers: list[int]) -> str:
     return f"page{'s' if len(numbers) > 1 else ''} {text}"
 
 
-def _ocr_page(pdfium_page, number: int, width: float, height: float, ctx: _Ctx) -> _Page | None:
-    """The page read by OCR, or None (no engine, or the engine failed)."""
+@dataclass
+class _Pending:
+    """A page to read by OCR once every page of the file has been looked at, so that the pages to
+    OCR can be read together (in parallel with ``--workers``): ``fallback()`` gives the page when
+    OCR fails, ``note`` is added when it succeeds, both at the page's place (``at``) in the notes."""
+    number: int
+    width: float
+    height: float
+    fallback: object
+    note: str | None
+    at: int
+
+
+def _ocr_page(pdfium_page, number: int, width: float, height: float, ctx: _Ctx, fallback,
+              note: str | None = None):
+    """The page to be read by OCR (a ``_Pending``), or ``fallback()`` when there is no engine."""
     engine = ctx.engine() if pdfium_page is not None else None
     if engine is None:
-        return None
-    from . import ocr
-    try:
-        image, scale = ocr.render(pdfium_page())
-        boxes = engine.read(image)
-    except Exception as e:  # noqa: BLE001 - an OCR failure loses the page's text, not the file
-        ctx.ocr_failed.append(f"page {number}: OCR failed ({type(e).__name__}: {' '.join(str(e).split())[:80]})")
-        return None
-    chars = ocr.page_chars(boxes, scale)
-    if not chars:
-        ctx.ocr_empty.append(number)
-        return _Page(number=number, height=height)
-    ctx.ocr_pages.append(number)
-    return _page_from_chars(chars, number, width, height, grouping=_group_ocr_lines)
+        return fallback()
+    return _Pending(number, width, height, fallback, note, len(ctx.notes))
+
+
+def _resolve_ocr(pages: list, ctx: _Ctx, pdfium_page) -> list[_Page]:
+    """The pages with every ``_Pending`` one read by OCR (in page order, with per-page progress),
+    or replaced by its fallback where OCR failed."""
+    jobs = [p for p in pages if isinstance(p, _Pending)]
+    if not jobs:
+        return pages
+    from . import ocr, progress
+    got: dict[int, _Page] = {}
+    shift = 0
+    results = ocr.read_pages(ctx.path, [j.number - 1 for j in jobs], pdfium_page, ctx.engine(), ocr.workers())
+    with progress.Pages(ctx.path or "PDF", len(jobs)) as bar:
+        for job, (_, boxes, scale, error) in zip(jobs, results):
+            before = len(ctx.notes)
+            chars = ocr.page_chars(boxes, scale) if error is None else None
+            if error is not None:
+                ctx.ocr_failed.append(f"page {job.number}: OCR failed ({error})")
+                try:
+                    page = job.fallback()
+                except Exception as e:  # noqa: BLE001 - the page is lost, not the file
+                    page = _Page(number=job.number, height=job.height)
+                    ctx.notes.append(f"page {job.number} could not be read ({_reason(e)})")
+            elif not chars:
+                ctx.ocr_empty.append(job.number)
+                page = _Page(number=job.number, height=job.height)
+            else:
+                ctx.ocr_pages.append(job.number)
+                page = _page_from_chars(chars, job.number, job.width, job.height, grouping=_group_ocr_lines)
+                if job.note:
+                    ctx.notes.append(job.note)
+            new = ctx.notes[before:]          # the page's notes go where the page was looked at
+            del ctx.notes[before:]
+            ctx.notes[job.at + shift:job.at + shift] = new
+            shift += len(new)
+            got[job.number] = page
+            bar.tick(job.number)
+    return [got[p.number] if isinstance(p, _Pending) else p for p in pages]
 
 
 def _page_from_chars(chars: list[dict], number: int, width: float, height: float, tables=(),
@@ -376,28 +418,33 @@ def _page_from_chars(chars: list[dict], number: int, width: float, height: float
     return _Page(number=number, height=height, items=[(key[1], it) for key, it in items])
 
 
-def _read_page(page, number: int, ctx: _Ctx, pdfium_page=None) -> _Page:
-    """One page's lines and tables.  ``pdfium_page()`` gives the same page opened by pdfium, the
-    fallback for fonts whose glyphs pdfminer cannot map to Unicode (``(cid:123)``), and what is
-    rendered for OCR."""
+def _read_page(page, number: int, ctx: _Ctx, pdfium_page=None):
+    """One page's lines and tables (or a ``_Pending`` page for OCR).  ``pdfium_page()`` gives the
+    same page opened by pdfium, the fallback for fonts whose glyphs pdfminer cannot map to Unicode
+    (``(cid:123)``), and what is rendered for OCR."""
+    if ctx.ocr_mode == "always":
+        return _ocr_page(pdfium_page, number, float(page.width), float(page.height), ctx,
+                         lambda: _read_layer(page, number, ctx, pdfium_page))
+    return _read_layer(page, number, ctx, pdfium_page)
+
+
+def _read_layer(page, number: int, ctx: _Ctx, pdfium_page=None):
+    """A page from its text layer; a page without one (or whose font cannot be decoded) goes to OCR
+    in ``auto`` mode."""
     notes, flags = ctx.notes, ctx.flags
     height, width = float(page.height), float(page.width)
-    out = _Page(number=number, height=height)
-    if ctx.ocr_mode == "always":
-        got = _ocr_page(pdfium_page, number, width, height, ctx)
-        if got is not None:
-            return got
     page = _dedupe(page)
     chars = page.chars
     if not any((c.get("text") or "").strip() for c in chars):
         if page.images or page.rects or page.curves or page.lines:
             what = "image only" if page.images else "drawings only"
-            got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
-            if got is not None:
-                return got
-            ctx.need.append(number)
-            notes.append(f"page {number} has no text layer ({what}): OCR needed")
-        return out
+
+            def unread():
+                ctx.need.append(number)
+                notes.append(f"page {number} has no text layer ({what}): OCR needed")
+                return _Page(number=number, height=height)
+            return _ocr_page(pdfium_page, number, width, height, ctx, unread) if ctx.ocr_mode == "auto" else unread()
+        return _Page(number=number, height=height)
     fallback = False
     cid = sum(1 for c in chars if _CID.fullmatch(c.get("text") or ""))
     if cid:
@@ -413,17 +460,28 @@ def _read_page(page, number: int, ctx: _Ctx, pdfium_page=None) -> _Page:
             notes.append(f"page {number}: text read with pdfium (pdfminer could not map its font to Unicode)")
         else:
             flags.add("garbled_text")
-            if cid > 0.3 * sum(1 for c in chars if (c.get("text") or "").strip()):
-                got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
-                if got is not None:
-                    notes.append(f"page {number}: the font has no Unicode mapping ({cid} glyphs unreadable): read by OCR")
-                    return got
-                ctx.need.append(number)
-                notes.append(f"page {number}: the font has no Unicode mapping ({cid} glyphs unreadable): OCR needed")
-            else:
-                notes.append(f"page {number}: {cid} glyphs without Unicode mapping dropped")
+            many = cid > 0.3 * sum(1 for c in chars if (c.get("text") or "").strip())
             chars = [c for c in chars if not _CID.fullmatch(c.get("text") or "")]
             page = page.filter(lambda o: o.get("object_type") != "char" or not _CID.fullmatch(o.get("text") or ""))
+            if many:
+                lost = f"page {number}: the font has no Unicode mapping ({cid} glyphs unreadable)"
+
+                def unread():
+                    ctx.need.append(number)
+                    notes.append(f"{lost}: OCR needed")
+                    return _layout(page, chars, number, ctx, False)
+                if ctx.ocr_mode == "auto":
+                    return _ocr_page(pdfium_page, number, width, height, ctx, unread, note=f"{lost}: read by OCR")
+                return unread()
+            notes.append(f"page {number}: {cid} glyphs without Unicode mapping dropped")
+    return _layout(page, chars, number, ctx, fallback)
+
+
+def _layout(page, chars: list[dict], number: int, ctx: _Ctx, fallback: bool) -> _Page:
+    """A page's glyphs (``fallback``: pdfium's) as lines and tables in reading order."""
+    notes = ctx.notes
+    height, width = float(page.height), float(page.width)
+    out = _Page(number=number, height=height)
     tables = _tables(page, chars)
     if fallback:
         out = _page_from_chars(chars, number, width, height, tables)
@@ -457,24 +515,27 @@ def _read_page(page, number: int, ctx: _Ctx, pdfium_page=None) -> _Page:
     return out
 
 
-def _read_page_pdfium(pdfium_page, number: int, ctx: _Ctx) -> _Page:
+def _read_page_pdfium(pdfium_page, number: int, ctx: _Ctx):
     """A page that pdfminer cannot read, read with pdfium (glyphs, then the same line logic; ruled
-    tables are not detected on this path)."""
+    tables are not detected on this path), or a ``_Pending`` page for OCR."""
     pg = pdfium_page()
     width, height = (float(v) for v in pg.get_size())
     if ctx.ocr_mode == "always":
-        got = _ocr_page(pdfium_page, number, width, height, ctx)
-        if got is not None:
-            return got
+        return _ocr_page(pdfium_page, number, width, height, ctx, lambda: _pdfium_layer(pg, pdfium_page, number, ctx))
+    return _pdfium_layer(pg, pdfium_page, number, ctx)
+
+
+def _pdfium_layer(pg, pdfium_page, number: int, ctx: _Ctx):
+    width, height = (float(v) for v in pg.get_size())
     chars = [c for c in _pdfium_chars(pg, height) if c["text"].strip()]
     if not chars:
         has_objects = any(True for _ in pg.get_objects())
         if has_objects:
-            got = _ocr_page(pdfium_page, number, width, height, ctx) if ctx.ocr_mode == "auto" else None
-            if got is not None:
-                return got
-            ctx.need.append(number)
-            ctx.notes.append(f"page {number} has no text layer: OCR needed")
+            def unread():
+                ctx.need.append(number)
+                ctx.notes.append(f"page {number} has no text layer: OCR needed")
+                return _Page(number=number, height=height)
+            return _ocr_page(pdfium_page, number, width, height, ctx, unread) if ctx.ocr_mode == "auto" else unread()
         return _Page(number=number, height=height)
     return _page_from_chars(_dedupe_chars(chars), number, width, height)
 
@@ -829,6 +890,7 @@ def _read_plumber(source, ctx: _Ctx, pdfium_page) -> list[_Page]:
                 failed.append(reason)
                 pages.append(_Page(number=i, height=float(page.height or 0)))
                 ctx.notes.append(f"page {i} could not be read ({reason})")
+        pages = _resolve_ocr(pages, ctx, pdfium_page)
     if failed and len(failed) == len(pages):
         raise LoadError(failed[0] if len(failed) == 1 else f"no page could be read ({failed[0]})")
     return pages
@@ -857,7 +919,7 @@ def load(path: Path) -> RawDocument:
 
     notes: list[str] = []
     flags: set[str] = set()
-    ctx = _Ctx(notes, flags)
+    ctx = _Ctx(notes, flags, path)
     pdfium_doc = None
     pdfium_error: list[BaseException] = []
 
@@ -946,6 +1008,7 @@ def _read_with_pdfium(path: Path, error: BaseException, ctx: _Ctx, pdfium_page) 
             except Exception as e:  # noqa: BLE001
                 pages.append(_Page(number=i + 1, height=0.0))
                 ctx.notes.append(f"page {i + 1} could not be read ({type(e).__name__})")
+        pages = _resolve_ocr(pages, ctx, pdfium_page)
         ctx.notes.append(f"pdfminer could not open the file ({why}); read with pdfium (tables not detected)")
         return pages
     finally:
