@@ -164,8 +164,8 @@ def cmd_ingest(args) -> int:
         if args.json:
             out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         else:
-            print(f"ingested {report.ingested}, unchanged {report.unchanged}, failed {len(report.failed)}; "
-                  f"{store.count()} documents in {shown(args.db)}", file=out)
+            console(out).print(cell(f"ingested {report.ingested}, unchanged {report.unchanged}, "
+                                    f"failed {len(report.failed)}; {store.count()} documents in {args.db}"))
             if not args.quiet and report.ingested + report.unchanged:
                 _print_store_summary(store, out)
     store.close()

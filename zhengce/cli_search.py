@@ -46,10 +46,11 @@ def cmd_search(args) -> int:
         else:
             _print_hits(res, out, headline(res, args.offset), note=res.note())
             if res.facets and not args.no_facets:
+                from zhengce.cli_common import cell, console
+                con = console(out)
                 for key, counts in res.facets.items():
                     if counts:
-                        top = "  ".join(f"{k} {v}" for k, v in list(counts.items())[:8])
-                        print(f"  {key}: {top}", file=out)
+                        con.print(cell(f"  {key}: " + "  ".join(f"{k} {v}" for k, v in list(counts.items())[:8])))
     backend.close()
     return 0
 
@@ -61,7 +62,7 @@ def headline(res, offset: int = 0) -> str:
         if not res.hits:
             return "no sentences to rank (semantic)"
         return (f"sentences {offset + 1}–{offset + len(res.hits)} most similar in meaning "
-                "(semantic: every sentence is ranked, there is no match count)")
+                "(semantic: ranked by similarity, not counted)")
     if res.matched == "some":
         return f"{res.total} sentences hold some of the words ({res.mode})"
     if res.mode == "hybrid":
