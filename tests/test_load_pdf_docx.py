@@ -234,13 +234,17 @@ def test_pdf_text_page_then_scanned_page(tmp_path, monkeypatch):
     assert any(n.startswith("page 2 has no text layer") for n in raw.notes)
 
 
-def test_pdf_real_attachment_map_loads():
+def test_pdf_real_attachment_map_loads(monkeypatch):
+    """Without OCR the map's title is its text and a note says the image is unread (in auto mode,
+    with the ocr extra, the map is read: tests/test_ocr.py)."""
     if not ATTACHMENT_PDF.exists():
         pytest.skip("corpus_dev not available")
+    monkeypatch.setenv("ZHENGCE_OCR", "never")
     raw = load(ATTACHMENT_PDF)
     assert raw.format == "pdf"
     assert raw.text == "附件：杨“数”浦新质秀带创新区空间布局图"
     assert "ocr_needed" not in raw.flags
+    assert "page 1 has a large image; text inside it is not extracted (--ocr always reads it)" in raw.notes
 
 
 def test_pdf_fake_bold_glyphs_are_read_once(tmp_path):

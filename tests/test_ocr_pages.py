@@ -149,6 +149,24 @@ def test_failed_page_keeps_its_place_in_the_notes(tmp_path, fake_engine, monkeyp
     assert any(n.startswith("page 2: OCR failed (RuntimeError: model crashed)") for n in raw.notes)
 
 
+def test_auto_reads_a_large_image_under_a_caption(tmp_path, fake_engine):
+    """A page whose text layer is only a title over a large image (a map attachment): in auto mode
+    the image's box is read by OCR and its lines follow the title; without an engine, a note."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+    path = tmp_path / "map.pdf"
+    c = canvas.Canvas(str(path), pagesize=(595, 842))
+    c.setFont("Helvetica", 14)
+    c.drawString(72, 800, "Annex 1: the map")
+    c.drawImage(ImageReader(Image.new("RGB", (300, 400), "gray")), 72, 100, width=450, height=600)
+    c.showPage()
+    c.save()
+    raw = load(path)
+    assert raw.text.split("\n") == ["Annex 1: the map", f"页宽{round(450 * 300 / 72)}"]   # the crop, at 300 dpi
+    assert raw.flags == {"ocr"} and "page 1: the text inside its large image read by OCR" in raw.notes
+
+
 # --- a pool of processes ----------------------------------------------------------------------
 
 @needs_engine
@@ -176,10 +194,13 @@ def test_workers_give_the_serial_result_in_page_order(tmp_path, monkeypatch):
 def test_no_pool_for_few_pages_or_inside_a_worker(monkeypatch):
     calls = []
     monkeypatch.setattr(ocr, "_read_pool", lambda *a: calls.append(a) or iter(()))
-    monkeypatch.setattr(ocr, "render", lambda page: (page, 1.0))
-    few = list(ocr.read_pages("x.pdf", [0, 1], lambda i: f"p{i}", FakeEngine(), n_workers=4))
-    assert calls == [] and [r[0] for r in few] == [0, 1]
-    list(ocr.read_pages("x.pdf", [0, 1, 2], lambda i: i, FakeEngine(), n_workers=4))
+    monkeypatch.setattr(ocr, "render", lambda page, crop=None: (page, 1.0))
+
+    class Image:
+        width = 100
+    few = list(ocr.read_pages("x.pdf", [(0, None), (1, None)], lambda i: Image(), FakeEngine(), n_workers=4))
+    assert calls == [] and [r[0] for r in few] == [0, 1] and few[0][1][0].text == "页宽100"
+    list(ocr.read_pages("x.pdf", [(0, None), (1, None), (2, None)], lambda i: i, FakeEngine(), n_workers=4))
     assert len(calls) == 1
 
 

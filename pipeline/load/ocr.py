@@ -249,17 +249,18 @@ def _error(e: BaseException) -> str:
     return f"{type(e).__name__}: {' '.join(str(e).split())[:80]}"
 
 
-def read_pages(path, indices: list[int], open_page, engine: Engine, n_workers: int = 1):
-    """``(index, boxes, scale, error)`` for each 0-based page index of the PDF at ``path``, in the
-    order given: ``boxes`` from ``engine`` and the render ``scale``, or ``error`` (one line) when
-    the page could not be read.  ``open_page(index)`` gives the pdfium page (serial reading)."""
+def read_pages(path, pages: list[tuple[int, tuple | None]], open_page, engine: Engine, n_workers: int = 1):
+    """``(index, boxes, scale, error)`` for each ``(index, crop)`` — a 0-based page index of the PDF
+    at ``path`` and the part of the page to read (None: all of it; see ``render``) — in the order
+    given: ``boxes`` from ``engine`` and the render ``scale``, or ``error`` (one line) when the page
+    could not be read.  ``open_page(index)`` gives the pdfium page (serial reading)."""
     import multiprocessing
-    if n_workers > 1 and len(indices) >= POOL_MIN_PAGES and multiprocessing.parent_process() is None:
-        yield from _read_pool(str(path), indices, n_workers, engine.name)
+    if n_workers > 1 and len(pages) >= POOL_MIN_PAGES and multiprocessing.parent_process() is None:
+        yield from _read_pool(str(path), pages, n_workers, engine.name)
         return
-    for i in indices:
+    for i, crop in pages:
         try:
-            image, scale = render(open_page(i))
+            image, scale = render(open_page(i), crop=crop)
             boxes = engine.read(image)
         except Exception as e:  # noqa: BLE001 - an OCR failure loses the page's text, not the file
             yield i, None, 0.0, _error(e)
@@ -278,40 +279,40 @@ def _pool_init(parent: int, engine: str, threads: int) -> None:
 _DOC: list = []     # in a pool worker: (path, pdfium document) of the file being read
 
 
-def _pool_page(path: str, index: int):
-    """In a pool worker: one page rendered and read."""
+def _pool_page(path: str, index: int, crop=None):
+    """In a pool worker: one page (or its ``crop``) rendered and read."""
     import pypdfium2
     if not _DOC or _DOC[0][0] != path:
         for _, doc in _DOC:
             doc.close()
         _DOC[:] = [(path, pypdfium2.PdfDocument(path))]
-    image, scale = render(_DOC[0][1][index])
+    image, scale = render(_DOC[0][1][index], crop=crop)
     engine = get_engine()
     if engine is None:
         raise RuntimeError(f"the OCR engine {os.environ.get('ZHENGCE_OCR_ENGINE')} did not start in a worker")
     return engine.read(image), scale
 
 
-def _read_pool(path: str, indices: list[int], n_workers: int, engine: str):
+def _read_pool(path: str, pages: list[tuple[int, tuple | None]], n_workers: int, engine: str):
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     from ..ingest import _end_pool
-    n_workers = min(n_workers, len(indices))
+    n_workers = min(n_workers, len(pages))
     threads = int(os.environ.get("ZHENGCE_OCR_THREADS") or 0) or max(1, (os.cpu_count() or 1) // n_workers)
     # spawn, not fork: the parent may hold an engine whose thread pools a forked child would inherit dead
     pool = ProcessPoolExecutor(max_workers=n_workers, mp_context=multiprocessing.get_context("spawn"),
                                initializer=_pool_init, initargs=(os.getpid(), engine, threads))
-    pending, window = deque(indices), deque()
+    pending, window = deque(pages), deque()
     broken = None
     try:
         while pending or window:
             while pending and len(window) < 2 * n_workers and broken is None:
-                i = pending.popleft()
-                window.append((i, pool.submit(_pool_page, path, i)))
+                i, crop = pending.popleft()
+                window.append((i, pool.submit(_pool_page, path, i, crop)))
             if not window:            # the pool broke: what was not sent fails with its reason
-                yield pending.popleft(), None, 0.0, broken
+                yield pending.popleft()[0], None, 0.0, broken
                 continue
             i, fut = window.popleft()
             try:

@@ -348,15 +348,17 @@ class _Pending:
     fallback: object
     note: str | None
     at: int
+    crop: tuple | None = None      # only this box of the page (points, top-left origin) ...
+    base: _Page | None = None      # ... its text added to these lines of the text layer
 
 
 def _ocr_page(pdfium_page, number: int, width: float, height: float, ctx: _Ctx, fallback,
-              note: str | None = None):
+              note: str | None = None, crop: tuple | None = None, base: _Page | None = None):
     """The page to be read by OCR (a ``_Pending``), or ``fallback()`` when there is no engine."""
     engine = ctx.engine() if pdfium_page is not None else None
     if engine is None:
         return fallback()
-    return _Pending(number, width, height, fallback, note, len(ctx.notes))
+    return _Pending(number, width, height, fallback, note, len(ctx.notes), crop, base)
 
 
 def _resolve_ocr(pages: list, ctx: _Ctx, pdfium_page) -> list[_Page]:
@@ -368,11 +370,11 @@ def _resolve_ocr(pages: list, ctx: _Ctx, pdfium_page) -> list[_Page]:
     from . import ocr, progress
     got: dict[int, _Page] = {}
     shift = 0
-    results = ocr.read_pages(ctx.path, [j.number - 1 for j in jobs], pdfium_page, ctx.engine(), ocr.workers())
+    results = ocr.read_pages(ctx.path, [(j.number - 1, j.crop) for j in jobs], pdfium_page, ctx.engine(), ocr.workers())
     with progress.Pages(ctx.path or "PDF", len(jobs)) as bar:
         for job, (_, boxes, scale, error) in zip(jobs, results):
             before = len(ctx.notes)
-            chars = ocr.page_chars(boxes, scale) if error is None else None
+            chars = ocr.page_chars(boxes, scale, job.crop[:2] if job.crop else (0.0, 0.0)) if error is None else None
             if error is not None:
                 ctx.ocr_failed.append(f"page {job.number}: OCR failed ({error})")
                 try:
@@ -382,10 +384,12 @@ def _resolve_ocr(pages: list, ctx: _Ctx, pdfium_page) -> list[_Page]:
                     ctx.notes.append(f"page {job.number} could not be read ({_reason(e)})")
             elif not chars:
                 ctx.ocr_empty.append(job.number)
-                page = _Page(number=job.number, height=job.height)
+                page = job.base or _Page(number=job.number, height=job.height)
             else:
                 ctx.ocr_pages.append(job.number)
                 page = _page_from_chars(chars, job.number, job.width, job.height, grouping=_group_ocr_lines)
+                if job.base is not None:          # the image's lines among the text layer's, top to bottom
+                    page.items = sorted(job.base.items + page.items, key=lambda it: it[0])
                 if job.note:
                     ctx.notes.append(job.note)
             new = ctx.notes[before:]          # the page's notes go where the page was looked at
@@ -469,16 +473,21 @@ def _read_layer(page, number: int, ctx: _Ctx, pdfium_page=None):
                 def unread():
                     ctx.need.append(number)
                     notes.append(f"{lost}: OCR needed")
-                    return _layout(page, chars, number, ctx, False)
+                    return _layout(page, chars, number, ctx, False, pdfium_page)
                 if ctx.ocr_mode == "auto":
                     return _ocr_page(pdfium_page, number, width, height, ctx, unread, note=f"{lost}: read by OCR")
                 return unread()
             notes.append(f"page {number}: {cid} glyphs without Unicode mapping dropped")
-    return _layout(page, chars, number, ctx, fallback)
+    return _layout(page, chars, number, ctx, fallback, pdfium_page)
 
 
-def _layout(page, chars: list[dict], number: int, ctx: _Ctx, fallback: bool) -> _Page:
-    """A page's glyphs (``fallback``: pdfium's) as lines and tables in reading order."""
+IMAGE_PAGE_TEXT = 100     # a page with a large image and less text than this is a picture with a caption
+
+
+def _layout(page, chars: list[dict], number: int, ctx: _Ctx, fallback: bool, pdfium_page=None):
+    """A page's glyphs (``fallback``: pdfium's) as lines and tables in reading order.  A large
+    image on a page that holds little text besides (a map or a scan attachment under its title)
+    is read by OCR in ``auto`` mode, its lines placed among the text layer's."""
     notes = ctx.notes
     height, width = float(page.height), float(page.width)
     out = _Page(number=number, height=height)
@@ -509,9 +518,17 @@ def _layout(page, chars: list[dict], number: int, ctx: _Ctx, fallback: bool) -> 
         w = abs(float(im.get("x1", 0)) - float(im.get("x0", 0)))
         h = abs(float(im.get("bottom", 0)) - float(im.get("top", 0)))
         if area and w * h > 0.4 * area:
-            hint = "" if ctx.ocr_mode == "always" else " (--ocr always reads it)"
-            notes.append(f"page {number} has a large image; text inside it is not extracted{hint}")
-            break
+            def unread():
+                from . import ocr
+                hint = ("" if ctx.ocr_mode == "always" else f" ({ocr.HOW_TO_ENABLE})"
+                        if ctx.ocr_mode == "auto" and ctx.engine() is None else " (--ocr always reads it)")
+                notes.append(f"page {number} has a large image; text inside it is not extracted{hint}")
+                return out
+            if ctx.ocr_mode == "auto" and sum(len(it.text) for it in out.lines) < IMAGE_PAGE_TEXT:
+                box = tuple(float(im.get(k, 0)) for k in ("x0", "top", "x1", "bottom"))
+                return _ocr_page(pdfium_page, number, width, height, ctx, unread, crop=box, base=out,
+                                 note=f"page {number}: the text inside its large image read by OCR")
+            return unread()
     return out
 
 
