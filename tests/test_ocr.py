@@ -157,26 +157,18 @@ def test_cli_ocr_option_reaches_ingest_workers(tmp_path):
 
 
 @needs_engine
-def test_image_only_map_attachment_yields_its_place_names(mode):
+@pytest.mark.parametrize("how", ["always", "auto"])
+def test_image_only_map_attachment_yields_its_place_names(mode, how):
+    """always: the whole page by OCR; auto: the map's image box, under the text layer's title."""
     if not ATTACHMENT_MAP.exists():
         pytest.skip("corpus/dev not available")
-    mode("always")
+    mode(how)
     raw = load(ATTACHMENT_MAP)
     assert "ocr" in raw.flags
     for name in ("复旦大学", "同济大学", "上海理工大学", "长阳创谷", "黄兴公园", "国定东路"):
         assert name in raw.text
-
-
-@needs_engine
-def test_map_attachment_in_auto_mode_reads_the_map_under_its_title(mode):
-    if not ATTACHMENT_MAP.exists():
-        pytest.skip("corpus/dev not available")
-    mode("auto")
-    raw = load(ATTACHMENT_MAP)
-    lines = raw.text.split("\n")
-    assert lines[0] == "附件：杨“数”浦新质秀带创新区空间布局图" and "ocr" in raw.flags   # the text layer's title first
-    for name in ("复旦大学", "同济大学", "长阳创谷", "黄兴公园"):
-        assert name in raw.text
+    if how == "auto":
+        assert raw.text.split("\n")[0] == "附件：杨“数”浦新质秀带创新区空间布局图"
 
 
 def test_always_without_an_engine_reads_the_text_layer_and_says_so(mode, monkeypatch):
