@@ -112,10 +112,11 @@ def one(path: str, db: str) -> int:
     ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)
     store.put = timed("store", store.put)
     store.resolve_citations = timed("citations", store.resolve_citations)
-    index = timed("search index", search.after_ingest)
+    search.IngestIndexer.add = timed("keyword index", search.IngestIndexer.add)
+    index = timed("embeddings", search.after_ingest)
 
-    def after_ingest(*a, **kw):           # the peak before indexing: what extraction and storing needed
-        phases["peak MB before index"] = peak_rss_mb()
+    def after_ingest(*a, **kw):           # the peak before embedding: what extraction, storing and the keyword index needed
+        phases["peak MB before embeddings"] = peak_rss_mb()
         return index(*a, **kw)
     search.after_ingest = after_ingest
     t0 = time.perf_counter()

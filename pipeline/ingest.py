@@ -348,6 +348,24 @@ def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, di
         return source, None, f"internal error while extracting: {type(e).__name__}: {e}"
 
 
+PREPARE_MAX_CLAUSES = 20_000   # a worker prepares the index rows of a document up to this size (the rest: the writer)
+
+
+def extract_prepared(path: str, source: str, row: int | None = None) -> tuple[str, dict | None, str | None, list | None]:
+    """Worker: ``extract_one`` plus the record's search-index rows (``keyword.prepared_rows``: jieba
+    tokens, term ids, character grams), so the single writer only inserts them.  A huge record gets
+    None (its rows would cost as much to send as to make): the writer computes them as it writes."""
+    source, rec, error = extract_one(path, source, row)
+    rows = None
+    if rec is not None and len(rec.get("clauses") or ()) <= PREPARE_MAX_CLAUSES:
+        try:
+            from .search.keyword import prepared_rows
+            rows = list(prepared_rows(rec))
+        except Exception:  # noqa: BLE001 - the writer (or the first query) indexes it instead
+            rows = None
+    return source, rec, error, rows
+
+
 # --- temp folders, signals, workers ----------------------------------------------------------------
 
 def _alive(pid: int) -> bool:
@@ -460,8 +478,10 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     if progress:
         progress(done, len(items))
     by_source = {it.source: it for it in todo}
+    from .search import IngestIndexer
+    indexer = IngestIndexer.for_store(store) if todo else None
 
-    def store_result(source, record, error):
+    def store_result(source, record, error, rows=None):
         nonlocal done
         done += 1
         if error:
@@ -471,28 +491,32 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
             outcome = store.put(record, source, it.content_hash, record["format"])
             if outcome == "ingested":
                 report.ingested += 1
+                if indexer:
+                    indexer.add(record, rows)
             else:
                 report.unchanged += 1
         if progress:
             progress(done, len(items))
 
     if workers > 1 and len(todo) > 1:
-        _run_pool(todo, workers, store_result)
+        _run_pool(todo, workers, store_result, extract_prepared if indexer else extract_one)
     else:
-        for it in todo:
+        while todo:                      # popped: a record is freed once stored, not kept to the end
+            it = todo.pop(0)
             store_result(*extract_one(str(it.path), it.source, it.row))
 
 
 CRASHED = "the extraction process died on this document (out of memory, or a crash in a parser)"
 
 
-def _run_pool(todo: list[Item], workers: int, store_result) -> None:
+def _run_pool(todo: list[Item], workers: int, store_result, work=None) -> None:
     """Extract in worker processes, storing results in submission order.  A bounded window of
     documents in flight keeps memory flat however large the corpus.  A worker that dies (killed by
     the OOM killer, a crash in a C parser) breaks the pool: the documents that were in flight are
     then run again one at a time in a fresh pool, so only the one that kills its worker fails."""
     from collections import deque
     from concurrent.futures.process import BrokenProcessPool
+    work = work or extract_one
     pending = deque(todo)
     suspects: deque = deque()          # in flight when a pool broke: retried alone
     while pending or suspects:
@@ -502,7 +526,7 @@ def _run_pool(todo: list[Item], workers: int, store_result) -> None:
             while suspects:
                 it = suspects[0]
                 try:
-                    result = pool.submit(extract_one, str(it.path), it.source, it.row).result()
+                    result = pool.submit(work, str(it.path), it.source, it.row).result()
                 except BrokenProcessPool:
                     suspects.popleft()
                     store_result(it.source, None, CRASHED)
@@ -512,7 +536,7 @@ def _run_pool(todo: list[Item], workers: int, store_result) -> None:
             while pending or window:
                 while pending and len(window) < 4 * workers:
                     it = pending.popleft()
-                    window.append((it, pool.submit(extract_one, str(it.path), it.source, it.row)))
+                    window.append((it, pool.submit(work, str(it.path), it.source, it.row)))
                 it, fut = window[0]
                 try:
                     result = fut.result()

@@ -236,3 +236,22 @@ def test_citations_resolve_and_lineage_tree(tmp_path):
     p = zc("lineage", store.resolve("municipal_henan-zhumadian_2021_optimize_business_environment_regulation.md"),
            "--db", str(db))
     assert p.returncode == 0 and "河南省优化营商环境条例" in p.stdout and "cites" in p.stdout
+
+
+def test_a_store_killed_while_being_created_leaves_no_empty_file(tmp_path, monkeypatch):
+    """sqlite3 creates its file at connect: a process killed before the schema's commit used to
+    leave an empty file that readers took for a store without tables.  The schema is now written
+    beside the target and linked into place, so the target is absent or complete."""
+    from zhengce.pipeline.store import sqlite as sqlite_store
+
+    def killed(*a, **kw):
+        raise KeyboardInterrupt("killed before the link")
+    db = tmp_path / "new.db"
+    monkeypatch.setattr(sqlite_store.os, "link", killed)
+    with pytest.raises(KeyboardInterrupt):
+        open_store(str(db))
+    assert not db.exists() and not list(tmp_path.iterdir())
+    monkeypatch.undo()
+    open_store(str(db)).close()
+    assert consistent(db) == (0, 0)
+    assert not [p.name for p in tmp_path.iterdir() if "creating" in p.name]

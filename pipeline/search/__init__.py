@@ -15,15 +15,71 @@ from .base import (FACET_KEYS, MODES, Hit, SearchBackend, SearchError, SearchQue
                    split_clause_ref)
 
 
+def _at_ingest() -> bool:
+    import os
+    return os.environ.get("ZHENGCE_EMBED_AT_INGEST", "1") not in ("0", "false", "no")
+
+
+class IngestIndexer:
+    """Keeps the keyword index current while ``ingest`` writes: each stored record is indexed right
+    after it is written, from rows an extraction worker prepared (``keyword.prepared_rows``) or, when
+    none came, from the record in hand, so no record is read back from the store and parsed again.
+    A huge document is committed in rounds.  Only for an SQLite store (``for_store`` returns None
+    otherwise, or with ZHENGCE_EMBED_AT_INGEST=0).  A failure turns it off with one warning: the
+    index is a cache, and the ``sync`` of ``after_ingest`` (or of the first query) does the rest."""
+
+    def __init__(self, store):
+        from ..store.sqlite import immediate
+        from . import keyword as kw
+        from .text import segmentation_id
+        self.db, self.kw = store.db, kw
+        row = self.db.execute("SELECT value FROM search_meta WHERE key='segmentation'").fetchone() \
+            if kw._exists(self.db, "search_meta") else None
+        if not kw.has_schema(self.db) or not row or row[0] != segmentation_id():
+            with immediate(self.db):
+                kw.ensure_schema(self.db)
+        self.on = True
+
+    @classmethod
+    def for_store(cls, store) -> "IngestIndexer | None":
+        from ..store.sqlite import SQLiteStore
+        if not isinstance(store, SQLiteStore) or not _at_ingest():
+            return None
+        try:
+            return cls(store)
+        except Exception:  # noqa: BLE001 - read-only or busy: the first query's sync indexes
+            return None
+
+    def add(self, record: dict, rows=None) -> None:
+        if not self.on:
+            return
+        from ..store.sqlite import immediate
+        kw = self.kw
+        try:
+            row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (record["doc_id"],)).fetchone()
+            if len(record.get("clauses") or ()) > kw.ROUNDS_FROM:
+                try:
+                    kw.index_record(self.db, record, row[0] if row else None, rows, rounds=True)
+                except kw.Superseded:
+                    pass
+            else:
+                with immediate(self.db):
+                    kw.index_record(self.db, record, row[0] if row else None, rows)
+        except Exception as e:  # noqa: BLE001 - never lose an ingest for its index
+            import sys
+            self.on = False
+            print(f"zhengce: warning: search index not updated during ingest ({type(e).__name__}: {str(e)[:200]}); "
+                  f"it is brought up to date after the ingest or at the first query", file=sys.stderr)
+
+
 def after_ingest(store, progress=None) -> int:
     """Called by ``ingest`` once documents were written: embed the new sentence units with the
     default semantic model (multilingual-e5-small with the ``embed-zh`` extra, else TF-IDF/SVD), so
     the first semantic query builds nothing.  A progress bar goes to stderr when it is a terminal.
     Never fails the ingest (the vectors are a cache: the first query would compute what is missing).
     ZHENGCE_EMBED_AT_INGEST=0 skips it.  Returns the number of texts embedded."""
-    import os
     import sys
-    if os.environ.get("ZHENGCE_EMBED_AT_INGEST", "1") in ("0", "false", "no"):
+    if not _at_ingest():
         return 0
     from ..store.sqlite import SQLiteStore
     if not isinstance(store, SQLiteStore):
@@ -65,5 +121,5 @@ def open_search(location, *, readonly: bool = False, sync: bool = True) -> Searc
     return _open(location, readonly=readonly, sync=sync)
 
 
-__all__ = ["after_ingest", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
+__all__ = ["after_ingest", "IngestIndexer", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
            "rrf", "split_clause_ref"]

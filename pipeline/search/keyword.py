@@ -23,12 +23,14 @@ Clauses found only by the substring fallback rank after every word match.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import re
 import sqlite3
 import time
-from typing import Any, Iterable
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -178,40 +180,107 @@ def clause_rows(rec: dict) -> Iterable[dict]:
                "units": sorted(units), "indicators": sorted(indicators)}
 
 
-def index_record(db, rec: dict, ingested_at: float | None = None) -> int:
-    """Add one record's clauses (call inside the writer's transaction).  Returns clauses indexed."""
-    doc_id = rec["doc_id"]
-    delete_doc(db, doc_id, bump=False)
-    title = (rec.get("metadata") or {}).get("title")
-    db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (doc_id, ingested_at, fold(title or "")))
-    n = 0
+def prepared_rows(rec: dict) -> Iterator[tuple]:
+    """What the index stores of each sentence unit of a record, computed from the record alone
+    (no database): jieba tokens, term ids, folded text and character grams.  Pure and picklable, so
+    an extraction worker can compute it next to the record (``ingest``) and the writer only inserts.
+    One tuple per unit, in order: (clause_id, section_id, kind, heading, text, text_hash, has_target,
+    ord, kinds, members, clause_ids, units, indicators, body, body_ids, heading_seg, heading_ids,
+    folded, grams)."""
     heading_tokens: dict[str, tuple[str, bytes]] = {}
-    doc_tokens = document_filter_tokens(db, doc_id)
     for row in clause_rows(rec):
-        cur = db.execute("INSERT INTO search_clauses (doc_id, clause_id, section_id, kind, heading, text, text_hash, "
-                         "has_target, ord, kinds, members) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                         (doc_id, row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"],
-                          row["text_hash"], row["has_target"], row["ord"], row["kinds"], row["members"]))
-        rid = cur.lastrowid
-        db.executemany("INSERT OR REPLACE INTO search_members VALUES (?,?,?)",
-                       [(doc_id, cid, rid) for cid in row["clause_ids"]])
         if row["heading"] not in heading_tokens:
             seg = segmented(row["heading"])
             heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
         heading, heading_ids = heading_tokens[row["heading"]]
-        facets = clause_filter_tokens(doc_tokens, row["kinds"], row["has_target"])
         body = segmented(row["text"])
-        db.execute("INSERT INTO search_fts (rowid, body, heading, facets) VALUES (?,?,?,?)",
-                   (rid, body, heading, facets))
-        db.execute("INSERT INTO search_terms VALUES (?,?,?,?)",
-                   (rid, bm25.encode(body), heading_ids, len(bm25.fts_tokens(facets))))
-        db.execute("INSERT INTO search_tri (rowid, body) VALUES (?,?)", (rid, fold(row["text"])))
-        db.execute("INSERT INTO search_grams (rowid, body, facets) VALUES (?,?,?)",
-                   (rid, " ".join(char_grams(row["text"])), facets))
-        db.executemany("INSERT INTO search_units VALUES (?,?)", [(rid, u) for u in row["units"]])
-        db.executemany("INSERT INTO search_indicators VALUES (?,?)", [(rid, x) for x in row["indicators"]])
-        n += 1
-    bump_generation(db)
+        yield (row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"], row["text_hash"],
+               row["has_target"], row["ord"], row["kinds"], row["members"], row["clause_ids"], row["units"],
+               row["indicators"], body, bm25.encode(body), heading, heading_ids, fold(row["text"]),
+               " ".join(char_grams(row["text"])))
+
+
+WRITE_BATCH = 2000        # units per executemany round
+ROUNDS_FROM = 20_000      # a document with more units than this is committed in rounds (see index_record)
+
+
+class Superseded(Exception):
+    """Another writer started indexing the same document while this one committed it in rounds."""
+
+
+def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable[tuple] | None = None,
+                 rounds: bool = False) -> int:
+    """Add one record's sentence units (``rows``: its ``prepared_rows``, computed here when not given).
+
+    Called inside the writer's transaction.  With ``rounds`` it is called outside one and commits
+    every ``WRITE_BATCH`` units, so a huge document never puts its whole index in one transaction
+    (the write-ahead log would hold all of it, and SQLite re-reads spilled pages from it: the time
+    per unit grew with the document).  The ``search_docs`` row that marks the document as indexed
+    is written in the last round, and ``delete_doc`` at the start drops what an interrupted run
+    left; a claim in ``search_meta`` makes a second writer of the same document win and the first
+    stop (``Superseded``) instead of interleaving rows.  Returns the units indexed."""
+    import os
+    doc_id = rec["doc_id"]
+    title = (rec.get("metadata") or {}).get("title")
+    claim_key, claim = f"indexing:{doc_id}", f"{os.getpid()}:{time.time()}"
+
+    @contextmanager
+    def round_():
+        if not rounds:
+            yield
+            return
+        with immediate(db):
+            row = db.execute("SELECT value FROM search_meta WHERE key=?", (claim_key,)).fetchone()
+            if not row or row[0] != claim:
+                raise Superseded(doc_id)
+            yield
+
+    if rounds:
+        with immediate(db):
+            delete_doc(db, doc_id, bump=False)
+            db.execute("INSERT OR REPLACE INTO search_meta VALUES (?,?)", (claim_key, claim))
+    else:
+        delete_doc(db, doc_id, bump=False)
+    doc_tokens = document_filter_tokens(db, doc_id)
+    n = 0
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        nonlocal n
+        if not batch:
+            return
+        first = db.execute("SELECT COALESCE(MAX(rid), 0) + 1 FROM search_clauses").fetchone()[0]
+        rids = range(first, first + len(batch))
+        db.executemany("INSERT INTO search_clauses (rid, doc_id, clause_id, section_id, kind, heading, text, text_hash, "
+                       "has_target, ord, kinds, members) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                       [(rid, doc_id, *r[:10]) for rid, r in zip(rids, batch)])
+        db.executemany("INSERT OR REPLACE INTO search_members VALUES (?,?,?)",
+                       [(doc_id, cid, rid) for rid, r in zip(rids, batch) for cid in r[10]])
+        facets = [clause_filter_tokens(doc_tokens, r[8], r[6]) for r in batch]
+        db.executemany("INSERT INTO search_fts (rowid, body, heading, facets) VALUES (?,?,?,?)",
+                       [(rid, r[13], r[15], f) for rid, r, f in zip(rids, batch, facets)])
+        db.executemany("INSERT INTO search_terms VALUES (?,?,?,?)",
+                       [(rid, r[14], r[16], len(bm25.fts_tokens(f))) for rid, r, f in zip(rids, batch, facets)])
+        db.executemany("INSERT INTO search_tri (rowid, body) VALUES (?,?)", [(rid, r[17]) for rid, r in zip(rids, batch)])
+        db.executemany("INSERT INTO search_grams (rowid, body, facets) VALUES (?,?,?)",
+                       [(rid, r[18], f) for rid, r, f in zip(rids, batch, facets)])
+        db.executemany("INSERT INTO search_units VALUES (?,?)", [(rid, u) for rid, r in zip(rids, batch) for u in r[11]])
+        db.executemany("INSERT INTO search_indicators VALUES (?,?)",
+                       [(rid, x) for rid, r in zip(rids, batch) for x in r[12]])
+        n += len(batch)
+        batch.clear()
+
+    for row in (prepared_rows(rec) if rows is None else rows):
+        batch.append(row)
+        if len(batch) >= WRITE_BATCH:
+            with round_():
+                flush()
+    with round_():
+        flush()
+        db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (doc_id, ingested_at, fold(title or "")))
+        if rounds:
+            db.execute("DELETE FROM search_meta WHERE key=?", (claim_key,))
+        bump_generation(db)
     return n
 
 
@@ -241,20 +310,35 @@ def stale(db) -> tuple[list[str], list[str]]:
 
 
 def sync(db, get_record, progress=None) -> int:
-    """Re-index what changed in the store since the last sync (one transaction)."""
+    """Re-index what changed in the store since the last sync: each document whole in one transaction
+    (a few small ones share one), a huge one in rounds (``index_record``)."""
     drop, add = stale(db)
     if not drop and not add:
         return 0
     with immediate(db):
         for d in drop:
             delete_doc(db, d)
-        times = dict(db.execute("SELECT doc_id, ingested_at FROM documents").fetchall())
-        for i, d in enumerate(add):
+    times = dict(db.execute("SELECT doc_id, ingested_at FROM documents").fetchall())
+    sizes = dict(db.execute("SELECT doc_id, n_clauses FROM documents").fetchall())
+    pending = []                  # small documents share a transaction, up to WRITE_BATCH clauses
+    for i, d in enumerate(add):
+        if (sizes.get(d) or 0) > ROUNDS_FROM:
             rec = get_record(d)
             if rec:
-                index_record(db, rec, times.get(d))
-            if progress:
-                progress(i + 1, len(add))
+                with contextlib.suppress(Superseded):     # another writer indexes it
+                    index_record(db, rec, times.get(d), rounds=True)
+            del rec
+        else:
+            pending.append(d)
+        if pending and (sum(sizes.get(x) or 0 for x in pending) >= WRITE_BATCH or i == len(add) - 1):
+            with immediate(db):
+                for x in pending:
+                    rec = get_record(x)
+                    if rec:
+                        index_record(db, rec, times.get(x))
+            pending.clear()
+        if progress:
+            progress(i + 1, len(add))
     return len(add)
 
 

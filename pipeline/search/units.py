@@ -11,6 +11,7 @@ matched.  Nothing here changes the record: it is the index's view of it.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ _END = re.compile(r"[。！？；!?;][”’」』）)]*\s*$")
 _BRACKETED = re.compile(r"^\s*[（(【\[][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)】\]]\s*[。；;，,]?\s*$")
 
 
+@functools.lru_cache(maxsize=1)
 def _labels() -> tuple[str, ...]:
     try:
         from ..lexicon import words
@@ -36,7 +38,7 @@ def is_label(text: str) -> bool:
     if _BRACKETED.match(t):
         return True
     head = t.lstrip("（(【[")
-    return any(head.startswith(lab) for lab in _labels()) and len(t) <= 120
+    return len(t) <= 120 and head.startswith(_labels())
 
 
 @dataclass

@@ -8,6 +8,7 @@ version; ``MIGRATIONS`` upgrades older files in place.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from contextlib import contextmanager
@@ -101,6 +102,8 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: no such database")
         if self.path.exists() and self.path.is_dir():
             raise StoreError(f"{self.path}: is a directory, not a database")
+        if not readonly and not self.path.exists():
+            self._create()
         try:
             uri = f"file:{self.path}?mode=ro" if readonly else str(self.path)
             self.db = sqlite3.connect(uri, uri=readonly, timeout=30, isolation_level=None, check_same_thread=False)
@@ -116,6 +119,41 @@ class SQLiteStore(Store):
             raise StoreError(f"{self.path}: not a zhengce database ({e})") from None
 
     # --- schema ---------------------------------------------------------------------------
+
+    def _create(self) -> None:
+        """Make a new store atomically: the schema is written to a temporary file beside it, which
+        is then linked into place.  ``sqlite3.connect`` creates an empty file at once, so a process
+        killed before its first commit would otherwise leave an empty file that readers see as a
+        store without tables.  If another process created the store meanwhile, its file is kept."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.creating")
+        try:
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+            db = sqlite3.connect(str(tmp), isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                with immediate(db):
+                    for stmt in SCHEMA.strip().split(";"):
+                        if stmt.strip():
+                            db.execute(stmt)
+                    db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            finally:
+                db.close()             # the last connection: the WAL is checkpointed into the file
+            try:
+                os.link(tmp, self.path)
+            except FileExistsError:
+                pass
+            except OSError:            # a file system without hard links: rename (not atomic against a racer)
+                if not self.path.exists():
+                    os.replace(tmp, self.path)
+        except OSError as e:
+            raise StoreError(f"{self.path}: cannot create the database ({e.strerror or e})") from None
+        except sqlite3.DatabaseError as e:
+            raise StoreError(f"{self.path}: cannot create the database ({e})") from None
+        finally:
+            for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def _migrate(self, readonly: bool) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
