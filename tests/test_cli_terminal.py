@@ -62,6 +62,8 @@ def test_words_without_quotes_are_one_query(store):
     assert a["total"] == b["total"] > 0
     assert [h["clause_id"] for h in a["hits"]] == [h["clause_id"] for h in b["hits"]]
     assert a["matched"] == "all" and all("课后服务" in h["text"] for h in a["hits"])
+    browse = zhengce("search", "--db", str(store), "--filter", "level=county", "--no-facets")
+    assert browse.returncode == 0 and "pass the filters" in browse.stdout.splitlines()[0], browse.stderr
 
 
 def test_search_help_says_how_words_combine():

@@ -44,7 +44,7 @@ def cmd_search(args) -> int:
         if args.json:
             out.write(json.dumps(res.as_dict(), ensure_ascii=False) + "\n")
         else:
-            _print_hits(res, out, headline(res, args.offset), note=res.note())
+            _print_hits(res, out, headline(res, args.offset, browse=not query.strip()), note=res.note())
             if res.facets and not args.no_facets:
                 from zhengce.cli_common import cell, console
                 con = console(out)
@@ -55,9 +55,11 @@ def cmd_search(args) -> int:
     return 0
 
 
-def headline(res, offset: int = 0) -> str:
+def headline(res, offset: int = 0, browse: bool = False) -> str:
     """What the hits are, truthfully: keyword and hybrid count the sentences that match; semantic
     search ranks every sentence by similarity, so it has a rank range and no match count."""
+    if browse:
+        return f"{res.total} sentences pass the filters (no query words)"
     if res.mode == "semantic":
         if not res.hits:
             return "no sentences to rank (semantic)"
