@@ -259,9 +259,22 @@ def test_cli_compare_html_is_self_contained(db, store, tmp_path):
 
 
 def test_cli_compare_text_output(db):
-    code, out, err = run_cli("compare", JIADING.name, FENGXIAN.name, "--db", db, "--limit", "5")
+    """A summary and the first rows by default (the two 办法 make ~170 rows), --full for all."""
+    code, out, err = run_cli("compare", JIADING.name, FENGXIAN.name, "--db", db, "--json")
+    d = json.loads(out)
+    n = len(d["pairs"]) + len(d["omitted"]) + len(d["added"])
+    assert n > 40
+    code, short, err = run_cli("compare", JIADING.name, FENGXIAN.name, "--db", db)
     assert code == 0, err
-    assert "implemented" in out and "omitted" in out
+    assert "implemented" in short and "omitted" in short
+    assert f"the first 20 of {n} rows; {n - 20} more: --full prints all" in short
+    code, five, err = run_cli("compare", JIADING.name, FENGXIAN.name, "--db", db, "--limit", "5")
+    assert f"the first 5 of {n} rows" in five and len(five.splitlines()) < len(short.splitlines())
+    code, full, err = run_cli("compare", JIADING.name, FENGXIAN.name, "--db", db, "--full")
+    assert code == 0, err
+    assert "--full prints all" not in full and len(full.splitlines()) > 3 * len(short.splitlines())
+    last = (d["added"] or d["omitted"])[-1]["clause_id"]
+    assert f"{last} " in full and len(short.splitlines()) < 120
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -271,6 +284,7 @@ def test_cli_compare_text_output(db):
     (["family", "deadbeefdeadbeef", "--db", None], "no such document"),
     (["targets", "--db", None, "--pivot", "planet"], "unknown"),
     (["targets", "--db", None, "--filter", "colour=red"], "unknown key"),
+    (["compare", "a", "b", "--db", None, "--limit", "0"], "--full prints every row"),
 ])
 def test_cli_errors_are_one_line(db, argv, message):
     argv = [str(db) if a is None else a for a in argv]
@@ -445,8 +459,9 @@ def test_targets_pivot_rows(targets_db):
         assert by["辽宁省"]["comparator"] == "approx"
         all_inds, _ = pivot_rows(store_targets(s), "level")
         assert "九年义务教育巩固率" in all_inds and "义务教育巩固率" not in all_inds
-        df = pivot_frame(recs, "province")
-        assert df.loc["湖北省", ("学前教育毛入园率", "value")] == 95
+        df = pivot_frame(recs, "province")      # 湖北省 holds two targets: two rows, none dropped
+        assert sorted(df.loc["湖北省", ("学前教育毛入园率", "value")]) == [92, 95]
+        assert df.loc["辽宁省", ("学前教育毛入园率", "document")] == "辽宁省教育发展规划"
 
 
 def test_cli_targets_outputs(targets_db, tmp_path):
@@ -457,20 +472,22 @@ def test_cli_targets_outputs(targets_db, tmp_path):
     for r in d["rows"]:
         cell = r["学前教育毛入园率"]
         assert set(cell) >= {"value", "comparator", "unit", "deadline", "baseline_value"}
-    csv_path, xlsx_path, png, html = tmp_path / "t.csv", tmp_path / "t.xlsx", tmp_path / "t.png", tmp_path / "t.html"
-    code, out, err = run_cli("targets", "--db", targets_db, "--csv", csv_path, "--xlsx", xlsx_path, "--plot", png)
+    csv_path, xlsx_path, charts, html = tmp_path / "t.csv", tmp_path / "t.xlsx", tmp_path / "charts", tmp_path / "t.html"
+    code, out, err = run_cli("targets", "--db", targets_db, "--pivot", "region", "--csv", csv_path, "--xlsx", xlsx_path,
+                             "--plot", charts)
     assert code == 0, err
-    assert "学前教育毛入园率|value" in csv_path.read_text(encoding="utf-8-sig")
+    assert "学前教育毛入园率" in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     import openpyxl
-    assert openpyxl.load_workbook(xlsx_path).sheetnames == ["table", "pivot", "targets"]
-    pngs = sorted(tmp_path.glob("t-*.png"))
-    assert len(pngs) == 3 and all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert openpyxl.load_workbook(xlsx_path).sheetnames == ["targets", "table", "pivot"]
+    pngs = sorted(p.name for p in charts.glob("*.png"))
+    assert pngs == ["九年义务教育巩固率.png", "优质教育资源覆盖率.png", "学前教育毛入园率.png"]
+    assert all((charts / p).read_bytes()[:4] == b"\x89PNG" for p in pngs)
     code, out, err = run_cli("targets", "--indicator", "毛入园率", "--db", targets_db, "--plot", html)
     assert code == 0, err
     page = html.read_text(encoding="utf-8")
     assert page.count("<svg") == 1 and "学前教育毛入园率" in page and "http-equiv" not in page
-    code, out, err = run_cli("targets", "--indicator", "毛入园率", "--db", targets_db)
-    assert code == 0 and "≥95% (2025)" in out
+    code, out, err = run_cli("targets", "--indicator", "毛入园率", "--db", targets_db, "--pivot", "region")
+    assert code == 0 and "≥95% (2025)" in out and "≥92% (2023)" in out
 
 
 def test_heavy_libraries_load_lazily():

@@ -67,7 +67,7 @@ def cmd_compare(args) -> int:
         if args.json:
             out.write(json.dumps(cmp_.to_dict(diff=not args.no_diff), ensure_ascii=False) + "\n")
         elif not args.html or args.verbose:
-            _print_comparison(cmp_, _meta(a), _meta(b), _console(out), args.limit)
+            _print_comparison(cmp_, _meta(a), _meta(b), _console(out), 0 if args.full else args.limit)
     store.close()
     return 0
 
@@ -87,12 +87,8 @@ def _print_comparison(cmp_, ma, mb, console, limit) -> None:
     t = Table(show_lines=False, expand=True)
     for col, w in (("A", None), ("", 14), ("B", None)):
         t.add_column(col, overflow="fold", ratio=None if w else 1, width=w)
-    shown = 0
-    for i, j, p in cmp_.rows():
-        if limit and shown >= limit:
-            t.add_row("…", "", "…")
-            break
-        shown += 1
+    rows = list(cmp_.rows())
+    for i, j, p in rows[:limit or None]:
         if p is not None:
             if p.relation == "identical":
                 ta, tb = escape(cmp_.a[i].text), escape(cmp_.b[j].text)
@@ -112,6 +108,9 @@ def _print_comparison(cmp_, ma, mb, console, limit) -> None:
         else:
             t.add_row("", f"added {cmp_.b[j].kind[:6]}", f"[green]{cmp_.b[j].id} {escape(cmp_.b[j].text)}[/green]")
     console.print(t)
+    if limit and len(rows) > limit:
+        console.print(f"the first {limit} of {len(rows)} rows; {len(rows) - limit} more: --full prints all, "
+                      f"--limit N the first N, --html OUT writes a side-by-side report")
 
 
 # --- family -----------------------------------------------------------------------------------
@@ -152,10 +151,14 @@ def cmd_family(args) -> int:
 # --- targets ----------------------------------------------------------------------------------
 
 def cmd_targets(args) -> int:
-    from zhengce.cli import CliError, _console, parse_filters, stdout_to_stderr
-    from zhengce.pipeline.compare.indicators import PIVOTS
-    if args.pivot not in PIVOTS:
+    from zhengce.cli import CliError, parse_filters, stdout_to_stderr
+    from zhengce.pipeline.compare.indicators import COLUMN_KEYS, PIVOTS
+    if args.pivot and args.pivot not in PIVOTS:
         raise CliError(f"--pivot {args.pivot}: unknown (known: {', '.join(PIVOTS)})")
+    if args.columns not in COLUMN_KEYS:
+        raise CliError(f"--columns {args.columns}: unknown (known: {', '.join(COLUMN_KEYS)})")
+    if args.columns != "indicator" and not args.pivot:
+        raise CliError(f"--columns {args.columns}: only with --pivot (e.g. --pivot region --columns {args.columns})")
     filters = parse_filters(args.filter)
     store = _store(args.db)
     with stdout_to_stderr() as out:
@@ -172,48 +175,89 @@ def cmd_targets(args) -> int:
             _write(args.propose_clusters, text, "cluster proposal")
             print(f"wrote {len(rows)} names to {args.propose_clusters} (status 'proposed': review, then "
                   f"copy the rows to pipeline/lexicon/indicator_clusters.tsv as 'reviewed')", file=sys.stderr)
-        indicators, rows = ind.pivot_rows(recs, args.pivot)
+        labels, rows = ind.pivot_rows(recs, args.pivot, args.columns) if args.pivot else ([], [])
+        shared = ind.shared_cells(labels, rows)
+        doc_in_cell = args.columns != "document" and args.pivot != "doc"
         if args.csv or args.xlsx:
-            frame = ind.pivot_frame(recs, args.pivot)
-            flat = frame.copy()
-            flat.columns = [f"{a}|{b}" for a, b in frame.columns] if len(frame.columns) else []
-            try:
-                if args.csv:
-                    flat.to_csv(args.csv, encoding="utf-8-sig")
-                    print(f"wrote {len(flat)} rows to {args.csv}", file=sys.stderr)
-                if args.xlsx:
-                    import pandas as pd
-                    with pd.ExcelWriter(args.xlsx, engine="openpyxl") as xw:
-                        table = pd.DataFrame({i: [ind.format_cell(r.get(i)) for r in rows] for i in indicators},
-                                             index=pd.Index([r[args.pivot] for r in rows], name=args.pivot))
-                        table.to_excel(xw, sheet_name="table")
-                        flat.to_excel(xw, sheet_name="pivot")
-                        ind.targets_frame(recs).to_excel(xw, sheet_name="targets", index=False)
-                    print(f"wrote {args.xlsx}", file=sys.stderr)
-            except OSError as e:
-                raise CliError(f"{args.csv or args.xlsx}: {e.strerror or e}") from None
+            _targets_files(args, ind, recs, labels, rows, doc_in_cell)
         if args.plot:
             if not recs:
                 raise CliError(f"--plot {args.plot}: no targets to plot")
             try:
-                paths = ind.plot(recs, args.plot, args.pivot)
+                paths = ind.plot(recs, args.plot, args.pivot or "region")
             except OSError as e:
                 raise CliError(f"{args.plot}: {e.strerror or e}") from None
             print("wrote " + ", ".join(map(str, paths)), file=sys.stderr)
         if args.json:
-            out.write(json.dumps({"indicator": args.indicator, "pivot": args.pivot, "indicators": indicators,
-                                  "rows": rows, "targets": len(recs)}, ensure_ascii=False, default=str) + "\n")
+            d = {"indicator": args.indicator, "targets": len(recs), "rows_long": ind.long_rows(recs)}
+            if args.pivot:
+                d.update({"pivot": args.pivot, "columns": args.columns, "indicators": labels, "rows": rows,
+                          "shared_cells": shared})
+            out.write(json.dumps(d, ensure_ascii=False, default=str) + "\n")
         elif not (args.csv or args.xlsx or args.plot or args.propose_clusters):
-            from rich.table import Table
-            t = Table(title=f"{len(recs)} targets" + (f" for {args.indicator}" if args.indicator else ""))
-            t.add_column(args.pivot, overflow="fold")
-            for i in indicators:
-                t.add_column(i, overflow="fold")
-            for r in rows:
-                t.add_row(r[args.pivot], *[ind.format_cell(r.get(i)) for i in indicators])
-            _console(out).print(t)
+            _print_targets(args, ind, recs, labels, rows, shared, doc_in_cell, out)
     store.close()
     return 0
+
+
+def _targets_files(args, ind, recs, labels, rows, doc_in_cell) -> None:
+    """--csv: the long table, or the pivot (text cells listing every target) with --pivot; --xlsx: the
+    long table as sheet 'targets', plus with --pivot 'table' (text cells) and 'pivot' (numbers, one
+    row per k-th target of a cell)."""
+    from zhengce.cli import CliError
+    import pandas as pd
+    long = ind.targets_frame(recs)
+    table = pd.DataFrame({l: [ind.format_cell(r.get(l), doc_in_cell, sep="; ") for r in rows] for l in labels},
+                         index=pd.Index([r[args.pivot] for r in rows], name=args.pivot)) if args.pivot else None
+    path = None
+    try:
+        if args.csv:
+            path = args.csv
+            (table if table is not None else long).to_csv(args.csv, encoding="utf-8-sig", index=table is not None)
+            print(f"wrote {len(table if table is not None else long)} rows to {args.csv}", file=sys.stderr)
+        if args.xlsx:
+            path = args.xlsx
+            with pd.ExcelWriter(args.xlsx, engine="openpyxl") as xw:
+                long.to_excel(xw, sheet_name="targets", index=False)
+                if table is not None:
+                    table.to_excel(xw, sheet_name="table")
+                    flat = ind.pivot_frame(recs, args.pivot, args.columns)
+                    flat.columns = [f"{a}|{b}" for a, b in flat.columns] if len(flat.columns) else []
+                    flat.to_excel(xw, sheet_name="pivot")
+            print(f"wrote {args.xlsx}", file=sys.stderr)
+    except OSError as e:
+        raise CliError(f"{path}: {e.strerror or e}") from None
+
+
+def _print_targets(args, ind, recs, labels, rows, shared, doc_in_cell, out) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+    from zhengce.cli import _console
+    title = f"{len(recs)} targets" + (f" for {args.indicator}" if args.indicator else "")
+    if not args.pivot:
+        t = Table(title=title)
+        for c in ("region", "document", "year", "indicator", "target", "baseline", "binding"):
+            t.add_column(c, overflow="fold")
+        for r in ind.long_rows(recs):
+            base = (f"{r['baseline_value']:g}" + (f"/{r['baseline_year']}" if r.get("baseline_year") else "")
+                    if r.get("baseline_value") is not None else "")
+            target = ind.format_value(r) + (f" ({r['deadline'][:4]})" if r.get("deadline") else "")
+            t.add_row(escape(r["region"]), escape(r["document"]), str(r.get("year") or ""), escape(r["indicator"]),
+                      escape(target), base, r.get("binding") or "")
+        _console(out).print(t)
+        return
+    t = Table(title=title + f", {args.pivot} × {args.columns}", show_lines=True)
+    t.add_column(args.pivot, overflow="fold")
+    for l in labels:
+        t.add_column(escape(l), overflow="fold")
+    for r in rows:
+        t.add_row(escape(r[args.pivot]), *[escape(ind.format_cell(r.get(l), doc_in_cell)) for l in labels])
+    console = _console(out)
+    console.print(t)
+    if shared:
+        console.print(f"{shared} {'cells hold' if shared > 1 else 'cell holds'} more than one target: each is listed "
+                      f"(oldest document first); --columns {'|'.join(k for k in ('year', 'deadline', 'document') if k != args.columns)} "
+                      f"splits them further")
 
 
 def _unit_interval(s: str) -> float:
@@ -224,6 +268,17 @@ def _unit_interval(s: str) -> float:
         raise argparse.ArgumentTypeError(f"{s}: not a number") from None
     if not 0 <= v <= 1:
         raise argparse.ArgumentTypeError(f"{s}: must be between 0 and 1")
+    return v
+
+
+def _rows(s: str) -> int:
+    import argparse
+    try:
+        v = int(s)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{s}: not a whole number") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"{s}: must be 1 or more (--full prints every row)")
     return v
 
 
@@ -239,7 +294,8 @@ def register(sub) -> None:
     c.add_argument("--html", metavar="OUT", help="write a side-by-side HTML report")
     c.add_argument("--threshold", type=_unit_interval, default=0.5, help="least similarity of a pair (default 0.5)")
     c.add_argument("--no-diff", action="store_true", help="leave the character diff out of the JSON")
-    c.add_argument("--limit", type=int, default=0, help="rows of the side-by-side table on the terminal (0 = all)")
+    c.add_argument("--limit", type=_rows, default=20, help="rows of the side-by-side table on the terminal (default 20)")
+    c.add_argument("--full", action="store_true", help="every row of the side-by-side table")
     c.add_argument("--verbose", action="store_true", help="with --html, print the table too")
     c.set_defaults(func=cmd_compare)
 
@@ -256,17 +312,25 @@ def register(sub) -> None:
                    help="least share of a parent's clauses a text-reuse child must reuse (default 0.1)")
     f.set_defaults(func=cmd_family)
 
-    t = sub.add_parser("targets", help="targets across regions: a region × indicator table, CSV/XLSX, charts",
+    t = sub.add_parser("targets", help="targets across regions: a long table or a pivot, CSV/XLSX, charts",
                        description="Targets whose indicator answers --indicator (synonyms and similar names "
-                                   "included), one row per --pivot value and one column per indicator.")
+                                   "included): one row per target (region, document, year, deadline, indicator, "
+                                   "comparator, value or range, unit, baseline), or with --pivot one row per "
+                                   "region (…) and one column per indicator, year, deadline or document; a cell "
+                                   "lists every target that falls in it.")
     t.add_argument("--db", required=True)
     t.add_argument("--indicator", metavar="NAME", help="e.g. 毛入园率 (default: every indicator)")
-    t.add_argument("--pivot", default="region", help="region (default), province, city, county, level, year, doc")
+    t.add_argument("--pivot", metavar="ROWS", help="region, province, city, county, level, year or doc "
+                                                   "(default: the long table, one row per target)")
+    t.add_argument("--columns", default="indicator", metavar="COLS",
+                   help="with --pivot: indicator (default), year (of the document), deadline or document")
     t.add_argument("--filter", action="append", metavar="KEY=VALUE", help="document filters as for `zhengce docs`")
-    t.add_argument("--json", action="store_true", help="print {indicator, pivot, indicators, rows} as JSON")
-    t.add_argument("--csv", metavar="OUT", help="write the pivot table as CSV")
-    t.add_argument("--xlsx", metavar="OUT", help="write the table, the pivot and the targets as XLSX sheets")
-    t.add_argument("--plot", metavar="OUT", help="a chart per indicator: OUT.png (PNG per indicator) or OUT.html")
+    t.add_argument("--json", action="store_true",
+                   help="print {indicator, targets, rows_long} (+ {pivot, columns, indicators, rows, shared_cells})")
+    t.add_argument("--csv", metavar="OUT", help="write the long table (or, with --pivot, the pivot) as CSV")
+    t.add_argument("--xlsx", metavar="OUT", help="write the long table (+ the pivot with --pivot) as XLSX sheets")
+    t.add_argument("--plot", metavar="OUT", help="a chart per indicator: OUT/ (a folder of <indicator>.png), "
+                                                 "OUT.png (one indicator; OUT-<indicator>.png for several) or OUT.html")
     t.add_argument("--propose-clusters", metavar="OUT.tsv",
                    help="write indicator-name clusters found in the store for review")
     t.set_defaults(func=cmd_targets)
