@@ -12,9 +12,9 @@ import os
 import sys
 from pathlib import Path
 
-from zhengce.cli_common import (PROG, CliError, cell, console, debug, error_line, fail, fitted_table,  # noqa: F401
-                                newest_first, open_db, parse_filters, resolve, shown, stdout_to_stderr,
-                                iter_inputs, width)
+from zhengce.cli_common import (PROG, CliError, cell, console, debug, error_line, fail, failed_file,  # noqa: F401
+                                fitted_table, newest_first, open_db, parse_filters, resolve, shown, stdout_to_stderr,
+                                iter_inputs)
 
 # the names other command modules used to import from here (zhengce.cli_compare): import them from
 # zhengce.cli_common instead
@@ -57,13 +57,8 @@ def cmd_extract(args) -> int:
                 if f.exists() and not f.is_file():
                     raise LoadError("not a regular file")
                 docs = extract_all(f)
-            except (LoadError, Exception) as e:  # noqa: BLE001 - one document never stops the others
-                if debug():     # where the loader refused it (or the extractor broke), then the one line
-                    import traceback
-                    traceback.print_exc(file=sys.stderr)
-                why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
-                failures.append((str(f), why))
-                error_line(f, why)
+            except Exception as e:  # noqa: BLE001 - one document never stops the others
+                failures.append((str(f), failed_file(f, e)))
                 continue
             records.extend(docs)
             single = single and len(docs) == 1     # a spreadsheet of rows prints one record per line

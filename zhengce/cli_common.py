@@ -52,6 +52,19 @@ def debug() -> bool:
     return bool(os.environ.get("ZHENGCE_DEBUG"))
 
 
+def failed_file(path, e: Exception) -> str:
+    """Inside ``except``: the one line for a file that was refused (LoadError: its reason) or broke
+    an extractor (anything else: an internal error), after the traceback with ZHENGCE_DEBUG=1.
+    Returns the reason."""
+    from zhengce.pipeline.load import LoadError
+    if debug():
+        import traceback
+        traceback.print_exc(file=sys.stderr)
+    why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
+    error_line(path, why)
+    return why
+
+
 @contextlib.contextmanager
 def stdout_to_stderr():
     """While a command works, ``sys.stdout`` is stderr (some NLP libraries print banners on import);

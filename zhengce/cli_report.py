@@ -6,23 +6,16 @@ reaches stdout; ``--markdown`` prints the tables kept in docs/health.md.
 from __future__ import annotations
 
 import json
-import sys
 
 
 def _folder_records(paths: list[str], failures: list[dict]):
-    from zhengce.cli_common import debug, error_line, iter_inputs
+    from zhengce.cli_common import failed_file, iter_inputs
     from zhengce.pipeline.document import extract_all
-    from zhengce.pipeline.load import LoadError
     for f in iter_inputs(paths, failures):
         try:
             docs = extract_all(f)
         except Exception as e:  # noqa: BLE001 - one broken document is a line of the report, not an abort
-            if debug():
-                import traceback
-                traceback.print_exc(file=sys.stderr)
-            why = str(e) if isinstance(e, LoadError) else f"internal error while extracting: {type(e).__name__}: {e}"
-            failures.append({"path": str(f), "error": why})
-            error_line(f, why)
+            failures.append({"path": str(f), "error": failed_file(f, e)})
             continue
         for d in docs:
             yield d.record()
