@@ -19,7 +19,7 @@ COLUMNS = {
                 "doc_title", "province", "city", "county", "level", "year"],
     "targets": ["doc_id", "clause_id", "indicator", "comparator", "value", "value_max", "unit", "deadline",
                 "baseline_value", "baseline_year", "binding", "recurrence", "text", "start", "end",
-                "doc_title", "province", "city", "county", "level", "year"],
+                "doc_title", "region", "province", "city", "county", "level", "year"],
     "responsibilities": ["doc_id", "unit", "surface", "role", "section_id", "clause_ids", "start", "end",
                          "doc_title", "province", "city", "county", "level", "year"],
 }
@@ -28,6 +28,9 @@ COLUMNS = {
 def table_rows(store: Store, table: str, **filters: Any) -> list[dict]:
     rows = store.documents(**filters) if table == "documents" else store.rows(table, **filters)
     cols = COLUMNS[table]
+    if table == "targets":   # the region as `zhengce targets` writes it (山西省/太原市/杏花岭区, （全国）)
+        from .compare.indicators import region_label
+        rows = [{**r, "region": region_label(r)} for r in rows]
     out = []
     for r in rows:
         row = {}

@@ -163,3 +163,16 @@ def test_cli_long_table_csv_xlsx_same_rows(tdb, tmp_path):
 def test_cli_targets_errors(tdb, argv, message):
     code, out, err = run_cli("targets", "--db", tdb[0], *argv)
     assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
+
+
+def test_export_targets_table_same_rows(tdb, tmp_path):
+    """`zhengce export --table targets` writes the same targets, with the same region labels."""
+    from zhengce.pipeline.compare.indicators import targets_frame
+    from zhengce.pipeline.export import dataframe
+    from zhengce.pipeline.store.sqlite import SQLiteStore
+    with SQLiteStore(tdb[0]) as s:
+        ex, long = dataframe(s, "targets"), targets_frame(s)
+    key = ["region", "doc_title", "value", "value_max", "deadline"]
+    assert sorted(map(tuple, ex[key].astype(str).values)) == \
+        sorted(map(tuple, long[["region", "document", "value", "value_max", "deadline"]].astype(str).values))
+    assert set(ex["region"]) == {"湖北省/随州市", "辽宁省"}

@@ -123,8 +123,10 @@ def propose_clusters(names: Iterable[str], threshold: float = 0.8) -> list[dict]
 NO_TITLE = "（无标题文件）"
 
 
-def _region(r: dict) -> str:
+def region_label(r: dict) -> str:
+    """山西省/太原市/杏花岭区; （全国） for a document of no region."""
     return "/".join(x for x in (r.get("province"), r.get("city"), r.get("county")) if x) or "（全国）"
+
 
 
 def _document(r: dict) -> str:
@@ -133,7 +135,7 @@ def _document(r: dict) -> str:
 
 def pivot_key(r: dict, pivot: str) -> str:
     if pivot == "region":
-        return _region(r)
+        return region_label(r)
     if pivot == "doc":
         return _document(r)
     v = r.get(pivot)
@@ -150,7 +152,7 @@ def target_records(rows: Iterable[dict], indicator: Optional[str] = None) -> lis
             continue
         d = dict(r)
         d["indicator_canonical"] = canonical(r.get("indicator")) or "（未命名）"
-        d["region"] = _region(r)
+        d["region"] = region_label(r)
         d["document"] = _document(r)
         out.append(d)
     out.sort(key=_order)
@@ -174,7 +176,7 @@ def long_rows(records: list[dict]) -> list[dict]:
         d = {c: r.get(c) for c in TARGET_COLUMNS}
         d["indicator"] = r.get("indicator_canonical") or canonical(r.get("indicator"))
         d["indicator_as_written"] = r.get("indicator")
-        d["region"] = r.get("region") or _region(r)
+        d["region"] = r.get("region") or region_label(r)
         d["document"] = r.get("document") or _document(r)
         out.append(d)
     return out
@@ -208,8 +210,8 @@ def pivot_rows(records: list[dict], pivot: str = "region", columns: str = "indic
         raise ValueError(f"unknown pivot '{pivot}' (known: {', '.join(PIVOTS)})")
     if columns not in COLUMN_KEYS:
         raise ValueError(f"unknown columns '{columns}' (known: {', '.join(COLUMN_KEYS)})")
-    recs = [r if "document" in r and "region" in r else {**r, "document": _document(r), "region": _region(r)}
-            for r in records]
+    recs = [r if "document" in r and "region" in r
+            else {**r, "document": _document(r), "region": region_label(r)} for r in records]
     several = len({r["indicator_canonical"] for r in recs}) > 1
     order: dict[str, tuple] = {}
     cells: dict[str, dict[str, list[dict]]] = {}
