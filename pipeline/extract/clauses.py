@@ -88,8 +88,19 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.opening and not _opens_part(text, m.start()):
             continue
+        if _in_short_quote(text, m.start()):
+            continue                       # “建筑可阅读”, “政府牵头、部门联动”: a name or slogan, not a cue
         out.append((m.start(), cue))
     return out
+
+
+def _in_short_quote(text: str, pos: int) -> bool:
+    """Whether pos lies inside “…” of at most 12 characters."""
+    k = text.rfind("“", max(0, pos - 12), pos)
+    if k < 0 or "”" in text[k:pos]:
+        return False
+    e = text.find("”", pos, k + 14)
+    return e >= 0
 
 
 def _opens_part(text: str, pos: int) -> bool:
@@ -261,13 +272,18 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 _WORDY = re.compile(f"[{CJK}A-Za-z0-9]")
 
 
+SENTENCE_HEADING = 40     # characters: a label (加强组织领导) is far shorter
+
+
 def _body_offset(line: str, sec) -> int:
     """Where the clauses of a section's first line start.  An article (``第五条 市、区（县）人民政府
     应当…``) has an empty heading or a bracketed caption: its text starts right after the number
     (and caption).  A numbered item's heading runs to its first 。 (SCHEMA "Sections")."""
     number = sec.number or ""
     k = line.find(number) if number else -1
-    if k >= 0 and (not sec.heading or number.endswith("条")):
+    # an article, or an item whose heading is a whole sentence (一、对…的省（区、市），在…时予以适当倾斜。):
+    # its text is content, not a label
+    if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING):
         rest = k + len(number)
         m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
             re.match(r"\s*", line[rest:])
@@ -648,9 +664,13 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         if _cue_is_opening(cue) and GUIDING_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
             return "other", None, None     # 指导思想: 认真贯彻落实…精神 states a stance, not a task
         return kind, cue, pos
+    in_goals = goal_context or GOAL_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1])
+    if in_goals and not REVIEW_HEADING.search(section_heading_path) and not _starts_in_past(text, doc_year) \
+            and not _names_past_year(text, doc_year):
+        return "goal", None, None      # 发展目标: …资源得到充分盘活利用，完成改造面积11.4万平方米 is the plan's goal
     if _is_past(text, section_heading_path, doc_year):
         return "fact", None, None
-    if future_ok or goal_context or GOAL_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
+    if future_ok or in_goals:
         return "goal", None, None
     return "other", None, None
 
@@ -682,11 +702,19 @@ def _starts_in_past(text: str, doc_year: int | None) -> bool:
     return bool(m and doc_year and int(m.group(1)) < doc_year)
 
 
+def _names_past_year(text: str, doc_year: int | None) -> bool:
+    """A year before the document's (2020年全区…) or a past plan period (“十三五”期间) in the text."""
+    years = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)年", text)]
+    return bool(doc_year and any(y < doc_year for y in years)) or bool(re.search(r"十[一二三]五[”\"]?(?:时期|期间|以来)", text))
+
+
 def _is_past(text: str, headings: str, doc_year: int | None) -> bool:
     if REVIEW_HEADING.search(headings) or _starts_in_past(text, doc_year):
         return True
     if re.match(r"^[“\"]?十[一二三]五[”\"]?(?:时期|期间|以来)", text):
         return True
+    # 对…成效明显的县（市、区），给予…50万元: the markers describe whom a rule rewards, not the past
+    text = re.sub(r"^(?:对于|对)[^，,。；;]*?的[^，,。；;]{0,12}[，,]", "", text)
     return bool(PAST_MARKERS.search(text)) and bool(re.search(r"\d", text)) and not re.search(r"到20\d{2}年|力争|目标", text)
 
 

@@ -842,9 +842,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             obj_end = max(obj_end, c_obj_end)
         if count[2] == "rate" and count[4] and rec_text is None:
             rec_text = count[4]
+    award = _award_indicator(st, c_start, num_start, post_end, c_end) if kind == "money" and not count else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
         obj_end = max(obj_end, limit[2])
+    elif award:
+        indicator, obj_end = award[0], max(obj_end, award[1])
     elif count_ind and len(count_ind) <= 3 and count[2] == "count":
         a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
         core = s[a2:num_start].strip(_STRIP_CHARS) + count_ind
@@ -918,6 +921,39 @@ _LIMIT_SUBJECT_CUT = (re.compile(r"应当|应|必须|须|需要|需|要"), re.co
 def _period_re() -> re.Pattern:
     """A period named by the rule right before its figure: 建设周期一般为 | 公示期为 | 有效期原则上为."""
     return re.compile(rf"(?:{_alt(_lex().limit.get('period', ()))})(?:一般|原则上|暂定|统一|均)?为$")
+
+
+_AWARD_VERB = re.compile(r"(?:给予|安排|奖励|补贴|资助|补助|奖补)(?:每[家个人户项次年]|一次性|最高|分别|不超过|最多|每年)*$")
+_AWARD_OBJECT = re.compile(rf"的?(?P<obj>[{CJK}“”\"]{{1,16}})(?=[，,。；;、（(]|$)")
+_MONEY_NOUN = re.compile(r"(?:奖励|奖金|补贴|补助|资助|奖补|经费|资金|津贴|费用|金额|租金)$")
+_BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(]?[一二三四五六七八九十\d]{{1,3}}[)）、.．]\s*)?(?:对于|对)(?P<who>[^，,。；;]{{2,40}}?)(?:，|,)?(?:给予|安排|奖励|补贴|资助|补助|奖补|按)")
+
+
+def _award_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int):
+    """The indicator of a sum a policy grants (SCHEMA: funding rates and caps are targets): who gets it
+    and what it is, 对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业一次性奖励,
+    每年安排最高100万元活动经费 -> 活动经费; the clause before names who when this one does not
+    (获…授予荣誉称号的孵化载体，给予每家30万元一次性配套建设支持).  (indicator, end) or None."""
+    s = st.s
+    if not _AWARD_VERB.search(s, c_start, num_start):
+        return None
+    m = _AWARD_OBJECT.match(s, post_end, c_end + 1 if c_end < len(s) else c_end)
+    obj = m["obj"] if m else ""
+    obj = obj.strip("“”\"")
+    bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
+    if bare != obj and (_MONEY_NOUN.search(bare) or not bare):
+        obj = bare                                 # 一次性奖励支持 -> 一次性奖励; 配套建设支持 stays
+    who = ""
+    b = _BENEFICIARY.match(s, c_start)
+    if b:
+        who = b["who"]
+    elif not re.search(r"[\d%]", s[c_start:num_start]):
+        who = _prev_clause(st, c_start)
+    who = who.rsplit("的", 1)[-1] if len(who) > 10 else who     # …认定的港澳青年企业 -> 港澳青年企业
+    if not (obj or who):
+        return None
+    noun = obj if _MONEY_NOUN.search(obj) else obj + "金额"
+    return (who + noun)[:60], (m.end("obj") if m and obj else post_end)
 
 
 def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):

@@ -438,7 +438,9 @@ def extract(doc) -> None:
     prev = None
     for c in doc.clauses:
         before, prev = prev, c
-        if " | " in c.text or c.kind == "fact" or is_past_fact(c.text, year) or scope.in_review(c.span[0]):
+        goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
+        if " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
+                or scope.in_review(c.span[0]):
             continue
         actor = None
         for cand in _clause_candidates(doc, c, before):
