@@ -159,6 +159,7 @@ def test_cli_long_table_csv_xlsx_same_rows(tdb, tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["--columns", "year"], "only with --pivot"),
     (["--pivot", "region", "--columns", "colour"], "--columns colour: unknown"),
+    (["--plot", "/nonexistent/dir/\x1b[31mx.png"], "/nonexistent/dir/\\x1b[31mx.png: No such file"),
 ])
 def test_cli_targets_errors(tdb, argv, message):
     code, out, err = run_cli("targets", "--db", tdb[0], *argv)

@@ -2,7 +2,8 @@
 
 Registered by ``zhengce.cli.build_parser`` through ``register(sub)``.  Same conventions as the
 other commands: with ``--json`` only JSON reaches stdout, failures are one ``zhengce: error: …``
-line and exit 2 (``CliError``), heavy libraries (scikit-learn, datasketch, rapidfuzz, pandas,
+line and exit 2 (``CliError``, with names from outside escaped by ``shown``; the helpers come from
+``zhengce.cli_common``, never ``zhengce.cli``), heavy libraries (scikit-learn, datasketch, rapidfuzz, pandas,
 matplotlib) load inside the command that needs them.
 """
 from __future__ import annotations
@@ -13,19 +14,19 @@ from pathlib import Path
 
 
 def _store(db: str):
-    from zhengce.cli import CliError, open_db
+    from zhengce.cli_common import CliError, open_db, shown
     if not db.startswith(("http://", "https://")):
         p = Path(db[len("sqlite:///"):] if db.startswith("sqlite:///") else db)
         if not p.exists():
-            raise CliError(f"{db}: no such database")
+            raise CliError(f"{shown(db)}: no such database")
     return open_db(db)
 
 
 def _record(store, ref: str) -> dict:
-    from zhengce.cli import CliError, _resolve
+    from zhengce.cli_common import CliError, resolve as _resolve, shown
     rec = store.get(_resolve(store, ref))
     if rec is None:
-        raise CliError(f"{ref}: no such document in the store")
+        raise CliError(f"{shown(ref)}: no such document in the store")
     return rec
 
 
@@ -37,7 +38,7 @@ def _meta(rec: dict) -> dict:
 
 
 def _write(path: str, data: str | bytes, what: str) -> None:
-    from zhengce.cli import CliError
+    from zhengce.cli_common import CliError, shown
     try:
         p = Path(path)
         if isinstance(data, bytes):
@@ -45,13 +46,13 @@ def _write(path: str, data: str | bytes, what: str) -> None:
         else:
             p.write_text(data, encoding="utf-8")
     except OSError as e:
-        raise CliError(f"{path}: cannot write the {what} ({e.strerror or e})") from None
+        raise CliError(f"{shown(path)}: cannot write the {what} ({e.strerror or e})") from None
 
 
 # --- compare ----------------------------------------------------------------------------------
 
 def cmd_compare(args) -> int:
-    from zhengce.cli import CliError, _console, stdout_to_stderr
+    from zhengce.cli_common import CliError, console as _console, stdout_to_stderr
     if not 0 < args.threshold < 1:
         raise CliError(f"--threshold {args.threshold}: must be between 0 and 1")
     store = _store(args.db)
@@ -116,7 +117,7 @@ def _print_comparison(cmp_, ma, mb, console, limit) -> None:
 # --- family -----------------------------------------------------------------------------------
 
 def cmd_family(args) -> int:
-    from zhengce.cli import _console, _resolve, stdout_to_stderr
+    from zhengce.cli_common import console as _console, resolve as _resolve, stdout_to_stderr
     store = _store(args.db)
     doc_id = _resolve(store, args.doc)
     with stdout_to_stderr() as out:
@@ -151,12 +152,12 @@ def cmd_family(args) -> int:
 # --- targets ----------------------------------------------------------------------------------
 
 def cmd_targets(args) -> int:
-    from zhengce.cli import CliError, parse_filters, stdout_to_stderr
+    from zhengce.cli_common import CliError, parse_filters, shown, stdout_to_stderr
     from zhengce.pipeline.compare.indicators import COLUMN_KEYS, PIVOTS
     if args.pivot and args.pivot not in PIVOTS:
-        raise CliError(f"--pivot {args.pivot}: unknown (known: {', '.join(PIVOTS)})")
+        raise CliError(f"--pivot {shown(args.pivot)}: unknown (known: {', '.join(PIVOTS)})")
     if args.columns not in COLUMN_KEYS:
-        raise CliError(f"--columns {args.columns}: unknown (known: {', '.join(COLUMN_KEYS)})")
+        raise CliError(f"--columns {shown(args.columns)}: unknown (known: {', '.join(COLUMN_KEYS)})")
     if args.columns != "indicator" and not args.pivot:
         raise CliError(f"--columns {args.columns}: only with --pivot (e.g. --pivot region --columns {args.columns})")
     filters = parse_filters(args.filter)
@@ -182,11 +183,11 @@ def cmd_targets(args) -> int:
             _targets_files(args, ind, recs, labels, rows, doc_in_cell)
         if args.plot:
             if not recs:
-                raise CliError(f"--plot {args.plot}: no targets to plot")
+                raise CliError(f"--plot {shown(args.plot)}: no targets to plot")
             try:
                 paths = ind.plot(recs, args.plot, args.pivot or "region")
             except OSError as e:
-                raise CliError(f"{args.plot}: {e.strerror or e}") from None
+                raise CliError(f"{shown(args.plot)}: {e.strerror or e}") from None
             print("wrote " + ", ".join(map(str, paths)), file=sys.stderr)
         if args.json:
             d = {"indicator": args.indicator, "targets": len(recs), "rows_long": ind.long_rows(recs)}
@@ -204,7 +205,7 @@ def _targets_files(args, ind, recs, labels, rows, doc_in_cell) -> None:
     """--csv: the long table, or the pivot (text cells listing every target) with --pivot; --xlsx: the
     long table as sheet 'targets', plus with --pivot 'table' (text cells) and 'pivot' (numbers, one
     row per k-th target of a cell)."""
-    from zhengce.cli import CliError
+    from zhengce.cli_common import CliError, shown
     import pandas as pd
     long = ind.targets_frame(recs)
     table = pd.DataFrame({l: [ind.format_cell(r.get(l), doc_in_cell, sep="; ") for r in rows] for l in labels},
@@ -226,13 +227,13 @@ def _targets_files(args, ind, recs, labels, rows, doc_in_cell) -> None:
                     flat.to_excel(xw, sheet_name="pivot")
             print(f"wrote {args.xlsx}", file=sys.stderr)
     except OSError as e:
-        raise CliError(f"{path}: {e.strerror or e}") from None
+        raise CliError(f"{shown(path)}: {e.strerror or e}") from None
 
 
 def _print_targets(args, ind, recs, labels, rows, shared, doc_in_cell, out) -> None:
     from rich.markup import escape
     from rich.table import Table
-    from zhengce.cli import _console
+    from zhengce.cli_common import console as _console
     title = f"{len(recs)} targets" + (f" for {args.indicator}" if args.indicator else "")
     if not args.pivot:
         t = Table(title=title)
