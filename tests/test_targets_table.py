@@ -177,3 +177,12 @@ def test_export_targets_table_same_rows(tdb, tmp_path):
     assert sorted(map(tuple, ex[key].astype(str).values)) == \
         sorted(map(tuple, long[["region", "document", "value", "value_max", "deadline"]].astype(str).values))
     assert set(ex["region"]) == {"湖北省/随州市", "辽宁省"}
+
+
+def test_cli_long_table_fits_the_terminal(tdb, monkeypatch):
+    from rich.cells import cell_len
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, err = run_cli("targets", "--db", tdb[0])
+    assert code == 0, err
+    assert max(map(cell_len, out.splitlines())) <= 60 and "left out" in out
+    assert "随州市2023年教育工作报告" in re.sub(r"[\s│]+", "", out)

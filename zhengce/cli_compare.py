@@ -236,16 +236,17 @@ def _print_targets(args, ind, recs, labels, rows, shared, doc_in_cell, out) -> N
     from zhengce.cli_common import console as _console
     title = f"{len(recs)} targets" + (f" for {args.indicator}" if args.indicator else "")
     if not args.pivot:
-        t = Table(title=title)
-        for c in ("region", "document", "year", "indicator", "target", "baseline", "binding"):
-            t.add_column(c, overflow="fold")
+        from zhengce.cli_common import fitted_table, width
+        rows = []
         for r in ind.long_rows(recs):
             base = (f"{r['baseline_value']:g}" + (f"/{r['baseline_year']}" if r.get("baseline_year") else "")
                     if r.get("baseline_value") is not None else "")
-            target = ind.format_value(r) + (f" ({r['deadline'][:4]})" if r.get("deadline") else "")
-            t.add_row(escape(r["region"]), escape(r["document"]), str(r.get("year") or ""), escape(r["indicator"]),
-                      escape(target), base, r.get("binding") or "")
-        _console(out).print(t)
+            rows.append([r["region"], r["document"], str(r.get("year") or ""), r["indicator"],
+                         ind.format_value(r) + (f" ({r['deadline'][:4]})" if r.get("deadline") else ""),
+                         base, r.get("binding") or ""])
+        cols = [("region", 8, 0), ("document", 10, 0, 2), ("year", 4, 1), ("indicator", 8, 0, 2),
+                ("target", 10, 0), ("baseline", 8, 2), ("binding", 6, 3)]
+        _console(out).print(fitted_table(title, cols, rows, width(out)))
         return
     t = Table(title=title + f", {args.pivot} × {args.columns}", show_lines=True)
     t.add_column(args.pivot, overflow="fold")
