@@ -8,8 +8,8 @@
 - ``Guard`` (ASGI middleware): security headers on every response (a CSP without inline script,
   ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY``, ``Referrer-Policy``) and a Host
   check: on a loopback connection only loopback names are accepted (no DNS rebinding); on any other
-  address the Host must be in ``allowed_hosts`` (``ZHENGCE_ALLOWED_HOSTS``, comma-separated) or be
-  that address itself.
+  address the Host must be in ``allowed_hosts`` (``zhengce serve --allowed-host NAME``, repeatable,
+  and ``ZHENGCE_ALLOWED_HOSTS``, comma-separated) or be that address itself.
 """
 from __future__ import annotations
 
@@ -18,19 +18,22 @@ import os
 import re
 from typing import Iterable, Optional
 
+from zhengce.search_api.rest import PREFIX
+
 
 MAX_PARAM_CHARS = 2000
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")     # tab, LF and CR are whitespace, not refused
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-# Swagger UI (/docs) loads its bundle from a CDN; its init script is our own static file, not inline
+# Swagger UI (/api/v1/docs) loads its bundle from a CDN; its init script is our own static file, not inline
 CSP_DOCS = ("default-src 'self'; script-src 'self' https://cdn.jsdelivr.net; "
             "style-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; connect-src 'self'; "
             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
            (b"referrer-policy", b"same-origin"), (b"cross-origin-opener-policy", b"same-origin")]
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
+DOCS_PATHS = (PREFIX + "/docs", PREFIX + "/docs/oauth2-redirect")
 
 
 def check_text(name: str, value: str) -> Optional[str]:
@@ -109,7 +112,7 @@ class Guard:
         headers = dict(scope.get("headers") or [])
         host = headers.get(b"host", b"").decode("latin-1")
         path = scope.get("path", "")[len(scope.get("root_path", "").rstrip("/")):]
-        csp = (CSP_DOCS if path.rstrip("/") in ("/docs", "/docs/oauth2-redirect") else CSP).encode()
+        csp = (CSP_DOCS if path.rstrip("/") in DOCS_PATHS else CSP).encode()
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -119,7 +122,8 @@ class Guard:
             await send(message)
 
         if not host_ok(host, scope.get("server"), self.allowed):
-            body = b"invalid Host header (set ZHENGCE_ALLOWED_HOSTS to the names this server is reached by)\n"
+            body = (b"invalid Host header (name it with zhengce serve --allowed-host NAME "
+                    b"or ZHENGCE_ALLOWED_HOSTS)\n")
             await send_with_headers({"type": "http.response.start", "status": 400,
                                      "headers": [(b"content-type", b"text/plain; charset=utf-8"),
                                                  (b"content-length", str(len(body)).encode())]})

@@ -36,6 +36,7 @@ VALUES = CONTROL + YEARS + HOSTILE
 PARAMS = ["q", "mode", "limit", "offset", "facets", "region", "province", "city", "county", "level", "year",
           "issuer", "doc_type", "kind", "unit", "indicator", "has_target", "doc_id", "same_document", "a", "b",
           "threshold", "diff", "reuse", "min_share", "pivot", "page", "style"]
+API = "/api/v1"     # the REST API's prefix (search_api/rest)
 SECURITY = {"x-content-type-options": "nosniff", "x-frame-options": "DENY"}
 
 
@@ -59,7 +60,10 @@ def app_client(tmp_path_factory):
 def routes(app) -> list[str]:
     """Every GET path of the app (API and UI), static files included."""
     out = []
-    for r in app.routes:
+    flat = []
+    for r in app.routes:        # FastAPI >= 0.16x keeps an included router as one lazy entry
+        flat.extend(r.effective_route_contexts() if hasattr(r, "effective_route_contexts") else [r])
+    for r in flat:
         methods = getattr(r, "methods", None) or {"GET"}
         if "GET" in methods and getattr(r, "path", None):
             out.append(r.path)
@@ -84,7 +88,8 @@ def fill(path: str, value: str) -> str:
 def test_every_route_is_fuzzed(app_client):
     app, _, _ = app_client
     paths = routes(app)
-    for p in ("/search", "/indicators", "/targets", "/", "/doc/{doc_ref}", "/target-table", "/compare", "/docs"):
+    for p in (API + "/search", API + "/indicators", API + "/targets", API + "/compare", API + "/docs", "/",
+              "/doc/{doc_ref}", "/target-table", "/compare"):
         assert p in paths, paths
 
 
@@ -96,9 +101,9 @@ def test_control_characters_and_year_forms_on_every_route(app_client, value):
         url = fill(path, doc_id)
         for key in ("q", "year", "indicator", "a", "b", "style", "page"):
             params = {key: value}
-            if path == "/indicators" and key != "indicator":
+            if path == API + "/indicators" and key != "indicator":
                 params["indicator"] = "率"
-            if path == "/compare" and key not in ("a", "b"):
+            if path in ("/compare", API + "/compare") and key not in ("a", "b"):
                 params.update(a=doc_id, b=doc_id)
             r = client.get(url, params=params)
             assert r.status_code < 500, (url, params, r.text[:300])
@@ -113,17 +118,18 @@ CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def test_year_grammar_is_the_same_everywhere(app_client):
     _, client, _ = app_client
     for value in ("2020..2021", "..2020", "2020..", "2020–2021", "2020—2021", "2020-2021", "2020"):
-        for url, extra in (("/search", {}), ("/indicators", {"indicator": "率"}), ("/targets", {}), ("/facets", {}),
-                           ("/", {}), ("/target-table", {})):
+        for url, extra in ((API + "/search", {}), (API + "/indicators", {"indicator": "率"}), (API + "/targets", {}),
+                           (API + "/facets", {}), ("/", {}), ("/target-table", {})):
             assert client.get(url, params={"year": value, **extra}).status_code == 200, (url, value)
     for value in ("..", "-", "–", "2021-2020", "year"):
-        for url, extra in (("/search", {}), ("/indicators", {"indicator": "率"}), ("/targets", {}), ("/", {})):
+        for url, extra in ((API + "/search", {}), (API + "/indicators", {"indicator": "率"}), (API + "/targets", {}),
+                           ("/", {})):
             assert client.get(url, params={"year": value, **extra}).status_code == 422, (url, value)
 
 
 def test_nul_in_the_path_is_refused_not_a_500(app_client):
     _, client, _ = app_client
-    for url in ("/documents/a%00b", "/doc/a%00b", "/similar/a%00b:c1", "/cite/a%00b", "/family/%00",
+    for url in (API + "/documents/a%00b", "/doc/a%00b", API + "/similar/a%00b:c1", "/cite/a%00b", API + "/family/%00",
                 "/static/%00app.css"):
         r = client.get(url)
         assert r.status_code in (404, 422), (url, r.status_code)
@@ -151,8 +157,9 @@ def test_fuzz_every_route_no_5xx(app_client, data):
 def test_security_headers_on_every_page(app_client):
     app, client, doc_id = app_client
     urls = ["/", "/?q=教育", f"/doc/{doc_id}", "/target-table", "/target-table.csv", "/compare",
-            f"/compare?a={doc_id}&b={doc_id}", "/static/app.css", "/static/app.js", "/docs", "/openapi.json",
-            "/search?q=教育", f"/documents/{doc_id}", "/nope", "/doc/nope", "/health"]
+            f"/compare?a={doc_id}&b={doc_id}", "/static/app.css", "/static/app.js", API + "/docs",
+            API + "/openapi.json", API + "/search?q=教育", f"{API}/documents/{doc_id}", "/nope", "/doc/nope",
+            API + "/health", API + "/nope", "/search?q=教育"]
     for url in urls:
         r = client.get(url)
         assert r.status_code < 500, url
@@ -163,7 +170,7 @@ def test_pages_have_no_inline_script_or_style(app_client):
     """What the CSP forbids must not be needed: no inline <script> body, no on* handlers, no style=."""
     _, client, doc_id = app_client
     for url in ("/", "/?q=教育", f"/doc/{doc_id}", "/target-table", "/compare", f"/compare?a={doc_id}&b={doc_id}",
-                "/docs", "/doc/nope"):
+                API + "/docs", "/doc/nope", "/nope"):
         html = client.get(url).text
         for m in re.finditer(r"<script\b([^>]*)>(.*?)</script>", html, re.S | re.I):
             assert "src=" in m.group(1) and not m.group(2).strip(), (url, m.group(0)[:200])
@@ -180,13 +187,13 @@ def test_host_check(tmp_path):
     # bound beyond loopback (the connection arrived on 10.1.2.3): only the listed names, or the address itself
     app = create_app(str(db), allowed_hosts=["policy.example.org"])
     c = TestClient(app, base_url="http://10.1.2.3")
-    assert c.get("/health").status_code == 200
-    assert c.get("/health", headers={"host": "policy.example.org:8000"}).status_code == 200
-    r = c.get("/health", headers={"host": "evil.example"})
+    assert c.get(API + "/health").status_code == 200
+    assert c.get(API + "/health", headers={"host": "policy.example.org:8000"}).status_code == 200
+    r = c.get(API + "/health", headers={"host": "evil.example"})
     assert r.status_code == 400 and r.headers["x-frame-options"] == "DENY"
     c = TestClient(create_app(str(db)), base_url="http://10.1.2.3")
-    assert c.get("/health").status_code == 200
-    assert c.get("/health", headers={"host": "evil.example"}).status_code == 400
+    assert c.get(API + "/health").status_code == 200
+    assert c.get(API + "/health", headers={"host": "evil.example"}).status_code == 400
     # loopback: loopback names only (a DNS-rebinding page cannot read the API)
     assert host_ok("localhost:8000", ("127.0.0.1", 8000), [])
     assert host_ok("[::1]:8000", ("::1", 8000), [])

@@ -309,20 +309,45 @@ def test_static_assets(client):
         assert r.status_code == 200 and len(r.content) > 500
 
 
-def test_mount_on_the_api_app(store):
-    """The same UI mounted on the REST API app: both answer, the API's 404s stay JSON."""
-    try:
-        from zhengce.search_api.app import create_app
-    except ImportError as e:
-        pytest.skip(f"search_api.app not importable: {e}")
+def test_one_app_two_namespaces(store):
+    """create_app serves the UI at / and the REST API under /api/v1: the UI's /compare is the page,
+    not the API's JSON (issue 17: the REST route shadowed it); the API's 404s stay JSON."""
     from zhengce.pipeline.search import open_search
-    from zhengce.search_api.ui import mount_ui
+    from zhengce.search_api.app import create_app
     backend = open_search(store)
-    app = create_app(str(store.path), backend=backend)
-    mount_ui(app, lambda: backend.store)
-    c = TestClient(app)
+    c = TestClient(create_app(str(store.path), backend=backend))
     assert c.get("/", params={"q": "课后服务"}).status_code == 200
-    assert c.get("/search", params={"q": "课后服务"}).json()["total"] > 0
-    r = c.get("/documents/nope")
+    assert c.get("/api/v1/search", params={"q": "课后服务"}).json()["total"] > 0
+    r = c.get("/compare", params={"a": NATIONAL, "b": HENAN})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'class="cmp"' in r.text and "<ins>" in r.text
+    assert c.get("/api/v1/compare", params={"a": NATIONAL, "b": HENAN}).json()["a"] == NATIONAL
+    r = c.get("/api/v1/documents/nope")
     assert r.status_code == 404 and r.json() == {"detail": "no such document: nope"}
+    r = c.get("/search", params={"q": "课后服务"})         # the old REST path: no REST there any more
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
     assert c.get("/doc/nope").status_code == 404
+    html = c.get(f"/doc/{SUIZHOU}").text              # the UI links to the API where it means to
+    assert f'href="/api/v1/documents/{SUIZHOU}"' in html and 'href="/api/v1/docs"' in html
+
+
+def test_some_words_matched_is_said(client):
+    """Issue 14: a keyword query that no sentence holds whole says so on the results page."""
+    r = client.get("/", params={"q": "课后服务 火星殖民"})
+    assert r.status_code == 200
+    assert 'id="match-note"' in r.text and "部分词" in r.text
+    whole = client.get("/", params={"q": "课后服务"}).text
+    assert 'id="match-note"' not in whole and "部分词" not in whole
+
+
+def test_hits_not_tagged_other(client, store):
+    """Issue 17: the fallback kind 'other' (其他) is no tag; kinds that say something still are."""
+    from zhengce.pipeline.search import SearchQuery, open_search
+    res = open_search(store).search(SearchQuery("营商环境", "keyword", {}, 10, 0, False))
+    kinds = {h.kind for h in res.hits}
+    assert "other" in kinds and kinds - {"other"}, kinds      # the page below has both
+    page = client.get("/", params={"q": "营商环境"}).text
+    html = page[page.index('<ol class="hits"'):page.index("</ol>", page.index('<ol class="hits"'))]
+    assert html.count('class="hit"') == len(res.hits)
+    assert "k-other" not in html and ">其他<" not in html
+    assert re.search(r'class="tag k-(?!other)\w+"', html)

@@ -178,12 +178,19 @@ def cmd_serve(args) -> int:
         import uvicorn
     except ImportError:
         raise CliError("serve: uvicorn is not installed (pip install uvicorn fastapi)") from None
+    from zhengce.search_api.guard import allowed_hosts_from_env
+    hosts = [h.strip().lower() for h in args.allowed_host or [] if h.strip()]
+    allowed = hosts + allowed_hosts_from_env() if hosts else None    # None: the Guard reads the variable
     try:
         from zhengce.search_api.app import create_app
-        app = create_app(args.db, embed_model=args.embed_model)
+        from zhengce.search_api.rest import PREFIX
+        app = create_app(args.db, embed_model=args.embed_model, allowed_hosts=allowed)
     except (SearchError, StoreError) as e:
         raise CliError(str(e)) from None
-    print(f"zhengce: serving {args.db} on http://{args.host}:{args.port} (API docs at /docs)", file=sys.stderr)
+    print(f"zhengce: serving {args.db} on http://{args.host}:{args.port}/ (REST API under {PREFIX}, "
+          f"docs at {PREFIX}/docs)", file=sys.stderr)
+    if hosts:
+        print("zhengce: requests accepted for Host " + ", ".join(hosts), file=sys.stderr)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     except OSError as e:
@@ -244,9 +251,12 @@ def register(sub) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_reindex)
 
-    v = sub.add_parser("serve", help="the read-only REST API (FastAPI; OpenAPI docs at /docs)")
+    v = sub.add_parser("serve", help="the web UI at / and the read-only REST API under /api/v1 (docs at /api/v1/docs)")
     v.add_argument("--db", required=True)
-    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     v.add_argument("--port", type=int, default=8000)
     v.add_argument("--embed-model", metavar="MODEL")
+    v.add_argument("--allowed-host", action="append", metavar="HOST",
+                   help="a Host name this server is reached by when bound beyond loopback (repeatable; adds to "
+                        "ZHENGCE_ALLOWED_HOSTS; '*' accepts any); without it only the bound address itself")
     v.set_defaults(func=cmd_serve)

@@ -1,4 +1,4 @@
-/* Swagger UI for /docs, started from a file rather than an inline script (the CSP allows no inline script). */
+/* Swagger UI for /api/v1/docs, started from a file rather than an inline script (the CSP allows no inline script). */
 (function () {
   "use strict";
   var el = document.getElementById("swagger-ui");
