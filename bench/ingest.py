@@ -91,7 +91,7 @@ def real_text(mb: float) -> str:
     return text.encode("utf-8")[: int(mb * 1e6)].decode("utf-8", "ignore")
 
 
-def one(path: str, db: str) -> int:
+def one(path: str, db: str, workers: int = 1) -> int:
     """Child process: ingest one file, print {seconds, peak_rss_mb, failed} as JSON."""
     import json
     from zhengce.pipeline.ingest import ingest
@@ -120,7 +120,7 @@ def one(path: str, db: str) -> int:
         return index(*a, **kw)
     search.after_ingest = after_ingest
     t0 = time.perf_counter()
-    report = ingest([path], store, workers=1)
+    report = ingest([path], store, workers=workers)
     elapsed = time.perf_counter() - t0
     store.close()
     print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "failed": report.failed,
@@ -176,7 +176,7 @@ def main() -> int:
     ap.add_argument("--sample", type=int, default=300, help="documents for the extract-only baseline")
     args = ap.parse_args()
     if args.one:
-        return one(args.one, args.db)
+        return one(args.one, args.db, args.workers)
     if args.sizes:
         return sizes(args.sizes)
     from zhengce.pipeline.document import extract_file

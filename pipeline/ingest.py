@@ -479,7 +479,9 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
         progress(done, len(items))
     by_source = {it.source: it for it in todo}
     from .search import IngestIndexer
-    indexer = IngestIndexer.for_store(store) if todo else None
+    pool = (lambda: ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
+                                        initargs=(os.getpid(),))) if workers > 1 else None
+    indexer = IngestIndexer.for_store(store, pool) if todo else None
 
     def store_result(source, record, error, rows=None):
         nonlocal done
@@ -501,9 +503,10 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     if workers > 1 and len(todo) > 1:
         _run_pool(todo, workers, store_result, extract_prepared if indexer else extract_one)
     else:
-        while todo:                      # popped: a record is freed once stored, not kept to the end
-            it = todo.pop(0)
+        for it in todo:
             store_result(*extract_one(str(it.path), it.source, it.row))
+    if indexer:
+        indexer.flush()
 
 
 CRASHED = "the extraction process died on this document (out of memory, or a crash in a parser)"

@@ -28,7 +28,7 @@ class IngestIndexer:
     otherwise, or with ZHENGCE_EMBED_AT_INGEST=0).  A failure turns it off with one warning: the
     index is a cache, and the ``sync`` of ``after_ingest`` (or of the first query) does the rest."""
 
-    def __init__(self, store):
+    def __init__(self, store, pool=None):
         from ..store.sqlite import immediate
         from . import keyword as kw
         from .text import segmentation_id
@@ -39,37 +39,71 @@ class IngestIndexer:
             with immediate(self.db):
                 kw.ensure_schema(self.db)
         self.on = True
+        self.pool = pool      # a callable making a process pool: a huge record's tokens are cut in parallel
+        self.pending: list[tuple[dict, float | None, list]] = []
+        self.pending_units = 0
 
     @classmethod
-    def for_store(cls, store) -> "IngestIndexer | None":
+    def for_store(cls, store, pool=None) -> "IngestIndexer | None":
         from ..store.sqlite import SQLiteStore
         if not isinstance(store, SQLiteStore) or not _at_ingest():
             return None
         try:
-            return cls(store)
+            return cls(store, pool)
         except Exception:  # noqa: BLE001 - read-only or busy: the first query's sync indexes
             return None
+
+    FLUSH_UNITS = 10_000   # small documents' rows are written together: FTS5 makes a segment per commit
 
     def add(self, record: dict, rows=None) -> None:
         if not self.on:
             return
-        from ..store.sqlite import immediate
         kw = self.kw
         try:
             row = self.db.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (record["doc_id"],)).fetchone()
+            when = row[0] if row else None
             if len(record.get("clauses") or ()) > kw.ROUNDS_FROM:
+                self.flush()
+                pool = self.pool() if rows is None and self.pool else None
                 try:
-                    kw.index_record(self.db, record, row[0] if row else None, rows, rounds=True)
+                    if pool is not None:
+                        rows = kw.prepared_rows_parallel(record, pool)
+                    kw.index_record(self.db, record, when, rows, rounds=True)
                 except kw.Superseded:
                     pass
-            else:
-                with immediate(self.db):
-                    kw.index_record(self.db, record, row[0] if row else None, rows)
+                finally:
+                    if pool is not None:
+                        pool.shutdown(cancel_futures=True)
+                return
+            rows = list(kw.prepared_rows(record) if rows is None else rows)
+            head = {"doc_id": record["doc_id"], "metadata": {"title": (record.get("metadata") or {}).get("title")}}
+            self.pending.append((head, when, rows))
+            self.pending_units += len(rows)
+            if self.pending_units >= self.FLUSH_UNITS:
+                self.flush()
         except Exception as e:  # noqa: BLE001 - never lose an ingest for its index
-            import sys
-            self.on = False
-            print(f"zhengce: warning: search index not updated during ingest ({type(e).__name__}: {str(e)[:200]}); "
-                  f"it is brought up to date after the ingest or at the first query", file=sys.stderr)
+            self._off(e)
+
+    def flush(self) -> None:
+        """Write the documents added since the last flush, in one transaction."""
+        from ..store.sqlite import immediate
+        if not self.on or not self.pending:
+            return
+        try:
+            with immediate(self.db):
+                for head, when, rows in self.pending:
+                    self.kw.index_record(self.db, head, when, rows)
+        except Exception as e:  # noqa: BLE001
+            self._off(e)
+        self.pending.clear()
+        self.pending_units = 0
+
+    def _off(self, e: Exception) -> None:
+        import sys
+        self.on = False
+        self.pending.clear()
+        print(f"zhengce: warning: search index not updated during ingest ({type(e).__name__}: {str(e)[:200]}); "
+              f"it is brought up to date after the ingest or at the first query", file=sys.stderr)
 
 
 def after_ingest(store, progress=None) -> int:

@@ -187,17 +187,58 @@ def prepared_rows(rec: dict) -> Iterator[tuple]:
     One tuple per unit, in order: (clause_id, section_id, kind, heading, text, text_hash, has_target,
     ord, kinds, members, clause_ids, units, indicators, body, body_ids, heading_seg, heading_ids,
     folded, grams)."""
+    return prepared_rows_parallel(rec, _InProcess())
+
+
+class _InProcess:
+    """A pool that runs each task at once, in this process (``prepared_rows`` without workers)."""
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+        fut: Future = Future()
+        fut.set_result(fn(*args))
+        return fut
+
+
+def unit_tokens(texts: list[str]) -> list[tuple[str, bytes, str, str]]:
+    """(segmented body, its term ids, folded text, character grams) of each unit text: the costly
+    part of ``prepared_rows``, run in worker processes for a huge record (``prepared_rows_parallel``)."""
+    out = []
+    for text in texts:
+        body = segmented(text)
+        out.append((body, bm25.encode(body), fold(text), " ".join(char_grams(text))))
+    return out
+
+
+def prepared_rows_parallel(rec: dict, pool, batch: int = 1000) -> Iterator[tuple]:
+    """``prepared_rows`` of a huge record with the tokenising spread over a process pool (a few
+    batches in flight, results in order), while the caller writes what is ready: the same rows."""
+    from collections import deque
+    from itertools import islice
+    rows = clause_rows(rec)
+    window: deque = deque()
     heading_tokens: dict[str, tuple[str, bytes]] = {}
-    for row in clause_rows(rec):
-        if row["heading"] not in heading_tokens:
-            seg = segmented(row["heading"])
-            heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
-        heading, heading_ids = heading_tokens[row["heading"]]
-        body = segmented(row["text"])
-        yield (row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"], row["text_hash"],
-               row["has_target"], row["ord"], row["kinds"], row["members"], row["clause_ids"], row["units"],
-               row["indicators"], body, bm25.encode(body), heading, heading_ids, fold(row["text"]),
-               " ".join(char_grams(row["text"])))
+
+    def submit() -> bool:
+        part = list(islice(rows, batch))
+        if part:
+            window.append((part, pool.submit(unit_tokens, [r["text"] for r in part])))
+        return bool(part)
+    for _ in range(4):
+        if not submit():
+            break
+    while window:
+        part, fut = window.popleft()
+        toks = fut.result()
+        submit()
+        for row, (body, body_ids, folded, grams) in zip(part, toks):
+            if row["heading"] not in heading_tokens:
+                seg = segmented(row["heading"])
+                heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
+            heading, heading_ids = heading_tokens[row["heading"]]
+            yield (row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"], row["text_hash"],
+                   row["has_target"], row["ord"], row["kinds"], row["members"], row["clause_ids"], row["units"],
+                   row["indicators"], body, body_ids, heading, heading_ids, folded, grams)
 
 
 WRITE_BATCH = 2000        # units per executemany round

@@ -127,6 +127,14 @@ def char_ngram_counts(texts: list[str], n: tuple[int, int] = (1, 3), bits: int =
     return csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=(len(texts), 1 << bits))
 
 
+def npz_fast(arrays: dict[str, np.ndarray]) -> bytes:
+    """An ``.npz`` of the arrays, stored uncompressed (``np.load`` reads it): the fitted components
+    are float16 noise to deflate, which spent ~1.4 s per fit to save ~12 % of the blob."""
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
 class TfidfEmbedder:
     """Character 1–3-gram TF-IDF (sublinear tf, smooth idf, l2) reduced by TruncatedSVD.
 
@@ -185,9 +193,7 @@ class TfidfEmbedder:
         return normalise(np.asarray(x @ self.components.T, dtype=np.float32))
 
     def to_bytes(self) -> bytes:
-        buf = io.BytesIO()
-        np.savez_compressed(buf, kept=self.kept, idf=self.idf, components=self.components.astype(np.float16))
-        return buf.getvalue()
+        return npz_fast({"kept": self.kept, "idf": self.idf, "components": self.components.astype(np.float16)})
 
     @classmethod
     def from_bytes(cls, blob: bytes, meta: dict) -> "TfidfEmbedder":
@@ -380,9 +386,7 @@ class VectorIndex:
     def _save(self, name: str, stamp: str, arrays: dict[str, np.ndarray]) -> None:
         if not self.writable:
             return
-        buf = io.BytesIO()
-        np.savez(buf, **arrays)
-        data = buf.getvalue()
+        data = npz_fast(arrays)
         parts = [data[i:i + SAVE_PART] for i in range(0, len(data), SAVE_PART)]
         try:
             with immediate(self.db):
