@@ -234,7 +234,7 @@ NOT_BARE_SUBJECT = re.compile(r"是|指|为|会同|联合|协同|参照|设在|�
 def _bare_subject(part: str) -> bool:
     """A part that is an organisation and nothing else (乡（镇）人民政府、街道办事处的爱国卫生组织): the
     subject of the task after the comma, not a clause of its own."""
-    return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) == "org"
+    return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) is not None
 
 
 YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"

@@ -127,6 +127,14 @@ def explicit_lists(text: str):
             units_text = part[:vm.start()] if vm else part
             if vm:      # （省外办、省贸促会按职责分工配合）: the manner words before the verb
                 units_text = MANNER_BEFORE_VERB.sub("", units_text)
+            k = units_text.find("会同")
+            if k > 0:   # （国家发展改革委会同有关部门负责）: X leads, Y supports (SCHEMA)
+                lead = split_units(units_text[:k], bs + 1 + ps)
+                support = split_units(units_text[k + 2:], bs + 1 + ps + k + 2)
+                if lead and support:
+                    parsed.append((lead, "lead"))
+                    parsed.append((support, "support"))
+                    continue
             units = split_units(units_text, bs + 1 + ps)
             if not units or sum(e - s for _, s, e in units) < 0.6 * len(units_text.replace("、", "")):
                 parsed = None
@@ -208,7 +216,8 @@ def _generic_heads() -> tuple[str, ...]:
     return tuple(sorted((r["head"] for r in table("resp_generic_subjects")), key=len, reverse=True))
 
 
-GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责)")
+ELIGIBILITY_AFTER = re.compile(r"(?:当)?(?:同时)?(?:符合|具备|具有|满足|持有)")
+GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责|有义务)")
 GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
                          r"违反|违法|下列|之一")
 
@@ -219,10 +228,13 @@ def generic_subjects(text: str) -> list[str]:
     本省行政区域内的单位和个人，均应遵守…, 具备以下条件的单位，均应…; 农药生产企业、农药经营者应当…
     gives one entry each.  Never a sanction's target (违反本条例…的单位) or an object (对…的单位和个人，应当)."""
     m = GENERIC_CUE.search(text, 0, 60)     # the subject opens the clause: at most 40 characters
-    if not m:
-        return []
+    if not m or ELIGIBILITY_AFTER.match(text, m.end()):
+        return []                            # 享受待遇的人员应符合以下条件: a condition, not a task
     left = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", text[:m.start()])
     left = re.sub(r"^凡是?", "", left)
+    adverbial = re.search(r"(?<!所)(?:对|在|按照|依照|根据|于)[^，,]*$", left)
+    if adverbial and adverbial.start() >= 2 and actor_kind(left[:adverbial.start()]):
+        left = left[:adverbial.start()]     # 建筑施工单位或个人对建筑施工噪声必须…: the subject before the adverbial
     comma = left[-1:] in "，,"
     left = left.rstrip("，, ")
     if not (2 <= len(left) <= 40) or re.search(r"[，,。；;：:“”]", left) or GENERIC_NOT.search(left):
@@ -259,14 +271,25 @@ def by_units(text: str) -> list[tuple[str, str]]:
     verb_re, roles = _by_unit()
     for by in re.finditer(r"(?<![理自经缘来因不])由", text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
+        found = False
         for m in verb_re.finditer(window, 2):
             units = _by_members(re.sub(r"等$", "", window[:m.start()]))
             if units:
                 for unit in units:
                     if all(u != unit for u, _ in out):
                         out.append((unit, roles[m["v"]]))
+                found = True
                 break
+        rest = text[by.end() + len(window):by.end() + len(window) + 30]
+        if not found and rest[:1] in "，," and _BY_NEXT_PART.match(rest[1:]):
+            # 交通噪声由公安、交通、民航等部门，根据各自的职责监督管理: the verb after a comma
+            for unit in _by_members(re.sub(r"等$", "", window)) or ([window] if _by_unit_ok(window) else []):
+                if all(u != unit for u, _ in out):
+                    out.append((unit, "responsible"))
     return out
+
+
+_BY_NEXT_PART = re.compile(r"(?:根据|按照|依照|依据|依法|按)[^，,。；;]{0,12}?(?:监督管理|管理|监督|负责|实施|组织|办理|处理)")
 
 
 def _by_members(body: str) -> list[str]:
@@ -286,7 +309,7 @@ def _by_members(body: str) -> list[str]:
 
 
 def _by_unit_ok(unit: str) -> bool:
-    if len(unit) < 3 or re.match(r"^(?:本单位|本级|其(?![他它])|该|各该|所在|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
+    if len(unit) < 3 or re.match(r"^(?:至少|不少于|\d|[一两二三四五六七八九十]+名|本单位|本级|其(?![他它])|该|各该|所在|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
             r"报请|提请|报送|报经|商请|送往|移送|委托|通过|向|(?<!所)在|将|把|按照|参照|报(?![社刊业])", unit):
         return False
     if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
