@@ -46,7 +46,12 @@ What ``load`` does, page by page:
   every page by OCR): the engine's text boxes become glyphs and go through the same line,
   column and header logic, and the document gets the ``ocr`` flag and a note naming the engine.
   Without OCR such a page adds the ``ocr_needed`` flag and a note saying how to enable it; a
-  page with a few undecodable glyphs adds ``garbled_text``.
+  page with a few undecodable glyphs adds ``garbled_text``.  A page whose text layer is only a
+  caption (under 100 characters) over a large image (a map attachment under its 附件 title) has
+  the image's box read by OCR in ``auto`` mode, its lines placed among the text layer's.  Pages
+  to OCR are collected while the file is read and then read together, in page order, with
+  per-page progress (``progress.py``) and, with ``ZHENGCE_OCR_WORKERS``, in parallel
+  (``ocr.read_pages``); a page OCR fails on gets what it would have got without OCR.
 
 Pages are joined by a plain newline (the normaliser joins lines broken inside a sentence).
 Every failure of the PDF library becomes a ``LoadError`` with a one-line reason.
