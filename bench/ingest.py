@@ -128,7 +128,7 @@ def one(path: str, db: str, workers: int = 1) -> int:
     return 0
 
 
-def sizes(spec: str) -> int:
+def sizes(spec: str, workers: int = 2) -> int:
     import json
     import subprocess
     mbs = [float(x) for x in spec.split(",") if x.strip()]
@@ -139,7 +139,8 @@ def sizes(spec: str) -> int:
             f = Path(tmp) / f"big_{mb:g}MB.txt"
             f.write_text(real_text(mb) if mb > 1 else base[: len(base)], encoding="utf-8")
             size = f.stat().st_size / 1e6
-            p = subprocess.run([sys.executable, __file__, "--one", str(f), "--db", str(Path(tmp) / f"{mb:g}.db")],
+            p = subprocess.run([sys.executable, __file__, "--one", str(f), "--db", str(Path(tmp) / f"{mb:g}.db"),
+                                "--workers", str(workers)],
                                capture_output=True, text=True)
             if p.returncode:
                 print(f"{mb:g} MB: failed\n{p.stderr[-2000:]}")
@@ -178,7 +179,7 @@ def main() -> int:
     if args.one:
         return one(args.one, args.db, args.workers)
     if args.sizes:
-        return sizes(args.sizes)
+        return sizes(args.sizes, args.workers)
     from zhengce.pipeline.document import extract_file
     from zhengce.pipeline.ingest import extract_one, ingest
     from zhengce.pipeline.store import open_store

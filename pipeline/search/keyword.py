@@ -136,7 +136,7 @@ def clause_rows(rec: dict) -> Iterable[dict]:
     """What the index keeps of each sentence unit of a record (``units.sentence_units``): one row
     per unit, holding its clauses' ids, kinds, units and indicators; its ``kind`` is the strongest of
     its clauses' kinds (prohibition before obligation … before other), ``kinds`` all of them."""
-    from .units import is_label, sentence_units
+    from .units import is_label, iter_units
     sections = {s["id"]: s for s in rec.get("sections", [])}
     target_clauses: dict[str, list[str]] = {}
     for t in rec.get("targets", []):
@@ -152,7 +152,7 @@ def clause_rows(rec: dict) -> Iterable[dict]:
                 units_by_clause.setdefault(cid, set()).add(r["unit"])
         elif r.get("section_id"):
             units_by_section.setdefault(r["section_id"], set()).add(r["unit"])
-    for i, u in enumerate(sentence_units(rec)):
+    for i, u in enumerate(iter_units(rec)):
         if all(is_label(c["text"]) for c in u.members) and len(u.members) == 1 and i > 0:
             continue     # a stray label: never a hit of its own
         chain, sid, seen = [], u.section_id, set()

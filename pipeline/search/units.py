@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
+from typing import Iterator
 
 MAX_UNIT_CHARS = 400          # a "sentence" longer than this (a run-on list) is cut at a clause boundary
 _END = re.compile(r"[。！？；!?;][”’」』）)]*\s*$")
@@ -60,8 +61,12 @@ class Unit:
 
 def sentence_units(rec: dict) -> list[Unit]:
     """The record's clauses grouped into sentence units, in order."""
+    return list(iter_units(rec))
+
+
+def iter_units(rec: dict) -> Iterator[Unit]:
+    """``sentence_units`` one at a time (each once it is complete): a 50 MB record has ~300,000."""
     text = rec.get("text") or ""
-    units: list[Unit] = []
     cur: Unit | None = None
     prev_end = None
     for c in rec.get("clauses", []):
@@ -73,8 +78,10 @@ def sentence_units(rec: dict) -> list[Unit]:
         elif same_place and not cur.closed and len(cur.text) + len(c["text"]) <= MAX_UNIT_CHARS:
             cur.add(c)
         else:
+            if cur is not None:
+                yield cur
             cur = Unit(c.get("section_id"))
             cur.add(c)
-            units.append(cur)
         prev_end = span[1] if span[1] is not None else prev_end
-    return units
+    if cur is not None:
+        yield cur
