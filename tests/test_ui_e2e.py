@@ -1,6 +1,10 @@
-"""The web UI in a real browser: Playwright driving Debian's headless Chromium.
+"""The web UI in a real browser: Playwright driving Debian's headless Chromium, against the app
+``zhengce serve`` builds (the CLI in a subprocess on a free port), so a REST route shadowing a page fails.
 
-search → filter → open a document → highlights visible → cite → compare two documents → download
+Every link of every UI page is crawled (same origin, breadth first, bounded): each answers 200 with
+HTML (CSV/XLSX downloads with their content type; links into the REST API with JSON); the compare
+page shows two documents side by side with character diffs; REST answers only under /api/v1.
+A researcher's journey: search → filter → open a document → highlights visible → cite → compare two documents → download
 CSV, with a screenshot of each page written to a temporary folder (tests never write tracked
 files; ``ZHENGCE_SCREENSHOTS=docs/screenshots`` refreshes the README's pictures).  Needs the ``playwright``
 Python package and /usr/bin/chromium (``.ci/install-browser`` installs it); Playwright's own
@@ -10,9 +14,13 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 import time
+import urllib.request
+from collections import deque
+from urllib.parse import parse_qsl, urlsplit
 from pathlib import Path
 
 import pytest
@@ -22,7 +30,7 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: run .ci/install-browser (apt-get install chromium chromium-driver)",
                 allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
 import test_ui as U  # noqa: E402
 
@@ -40,22 +48,39 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    store = U.build_store(tmp_path_factory.mktemp("ui_e2e") / "ui.db")
-    app = U.ui_app(store)
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    srv = uvicorn.Server(config)
-    t = threading.Thread(target=srv.run, daemon=True)
-    t.start()
-    deadline = time.time() + 30
-    while not srv.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert srv.started, "uvicorn did not start"
+    """The real app, started the way a user starts it: ``zhengce serve --db X --port P`` in a
+    subprocess, over a store of a few files of corpus/ ingested in a temporary folder."""
+    db = tmp_path_factory.mktemp("ui_e2e") / "ui.db"
+    store = U.build_store(db)
     CLAUSE[:] = [U.suizhou_clause(store)]
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    t.join(10)
     store.close()
+    port = _free_port()
+    log = db.with_suffix(".log").open("w+")
+    proc = subprocess.Popen([sys.executable, "-m", "zhengce", "serve", "--db", str(db), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "ZHENGCE_ALLOWED_HOSTS": ""})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/", timeout=10) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            log.seek(0)
+            assert proc.poll() is None, f"zhengce serve exited {proc.returncode}: {log.read()[-2000:]}"
+            assert time.time() < deadline, f"zhengce serve did not answer in 90 s: {log.read()[-2000:]}"
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +203,97 @@ def test_filtered_results_page_renders(server, page):
     page.goto(server + "/?q=" + "营商环境")
     page.goto(server + "/?q=" + "课后服务&level=county")
     page.locator("#total").wait_for()             # (first-paint time: bench/ui.py)
+
+
+MAX_CHECKED = 400          # links requested (each must answer 200 with the right content type)
+MAX_OPENED = 80            # pages opened in Chromium to collect their links
+CHECK_PER_SHAPE = 6        # links requested per path and set of query keys (facet combinations fan out)
+OPEN_PER_PATH = 12         # pages opened per path (each document is a path of its own)
+DOWNLOADS = {".csv": "text/csv", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _shape(link: str) -> tuple:
+    parts = urlsplit(link)
+    return parts.path, tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+
+
+def crawl(server: str, page) -> dict[str, dict]:
+    """Breadth first from /: same-origin links requested (up to CHECK_PER_SHAPE per path and set of
+    query keys, so the facet combinations of the search page do not crowd out documents and
+    comparisons), UI pages opened in the browser to find theirs (up to OPEN_PER_PATH per path)."""
+    page.context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server)
+                       else route.abort())          # offline: nothing leaves the machine
+    seen: dict[str, dict] = {}
+    queue, opened, paths, queued = deque(["/"]), 0, {}, {}
+    while queue and len(seen) < MAX_CHECKED:
+        link = queue.popleft()
+        r = page.request.get(server + link)
+        info = seen[link] = {"status": r.status, "type": r.headers.get("content-type", ""), "cmp": None}
+        path = urlsplit(link).path
+        if path.startswith("/api/") or path.endswith(tuple(DOWNLOADS)) or not info["type"].startswith("text/html"):
+            continue                                 # not a UI page: checked, not crawled
+        if opened >= MAX_OPENED or paths.get(path, 0) >= OPEN_PER_PATH:
+            continue
+        paths[path] = paths.get(path, 0) + 1
+        opened += 1
+        page.goto(server + link)
+        if page.locator("table.cmp").count():
+            info["cmp"] = {"cols": page.locator("table.cmp thead th").count(),
+                           "rows": page.locator("table.cmp tbody tr").count(),
+                           "ins": page.locator("table.cmp tr.rel-modified ins").count(),
+                           "del": page.locator("table.cmp tr.rel-modified del").count()}
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            if not href.startswith(server + "/"):
+                continue
+            found = href[len(server):].split("#", 1)[0]
+            if found and found not in seen and found not in queue and queued.get(_shape(found), 0) < CHECK_PER_SHAPE:
+                queued[_shape(found)] = queued.get(_shape(found), 0) + 1
+                queue.append(found)
+    return seen
+
+
+def test_every_link_of_every_ui_page_answers(server, page):
+    seen = crawl(server, page)
+    bad = []
+    for link, info in seen.items():
+        path = urlsplit(link).path
+        want = next((t for ext, t in DOWNLOADS.items() if path.endswith(ext)), None)
+        if path.startswith("/api/v1/"):           # the UI links into the API: JSON, or the docs page
+            want = "text/html" if path == "/api/v1/docs" else "application/json"
+        want = want or "text/html"
+        if info["status"] != 200 or not info["type"].startswith(want):
+            bad.append(f"{link}: {info['status']} {info['type']} (want 200 {want})")
+    assert not bad, "\n".join(bad)
+    paths = {urlsplit(k).path for k in seen}
+    assert {"/", "/target-table", "/compare", "/target-table.csv", "/target-table.xlsx", "/api/v1/docs"} <= paths
+    assert sum(p.startswith("/doc/") for p in paths) >= 5, sorted(paths)
+    # the compare page, reached from the UI's own links, shows a side-by-side diff of two documents
+    diffs = [(k, v["cmp"]) for k, v in seen.items() if v["cmp"] and "b=" in k]
+    assert diffs, "no compare page with two documents was reached from the UI's links"
+    assert any(c["cols"] == 3 and c["rows"] > 0 and c["ins"] + c["del"] > 0 for _, c in diffs), diffs
+
+
+def test_compare_page_side_by_side_diff(server, page):
+    page.goto(f"{server}/compare?a={U.NATIONAL}&b={U.HENAN}")
+    table = page.locator("table.cmp")
+    sync_api.expect(table).to_be_visible()
+    heads = table.locator("thead th").all_inner_texts()
+    assert heads[0].startswith("A：") and heads[-1].startswith("B："), heads
+    row = table.locator("tr.rel-modified").first
+    cells = row.locator("td")
+    assert cells.count() == 3
+    assert cells.nth(0).locator("del").count() + cells.nth(2).locator("ins").count() > 0
+    left, right = cells.nth(0).bounding_box(), cells.nth(2).bounding_box()
+    assert left["x"] + left["width"] <= right["x"] and abs(left["y"] - right["y"]) < 2   # side by side
+
+
+def test_rest_answers_only_under_its_prefix(server, page):
+    req = page.request
+    r = req.get(server + "/api/v1/search?q=课后服务")
+    assert r.status == 200 and r.json()["total"] > 0
+    assert req.get(server + "/api/v1/openapi.json").json()["paths"]
+    for old in ("/search?q=课后服务", "/documents/" + U.NATIONAL, "/targets", "/facets", "/health", "/openapi.json"):
+        r = req.get(server + old)
+        assert r.status == 404 and not r.headers["content-type"].startswith("application/json"), old
+    r = req.get(f"{server}/compare?a={U.NATIONAL}&b={U.HENAN}")
+    assert r.status == 200 and r.headers["content-type"].startswith("text/html")
