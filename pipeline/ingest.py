@@ -337,7 +337,7 @@ def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, di
         from .document import build, extract_file
         doc = build(_sheet_row(path, row), source) if row is not None else extract_file(path)
         doc.source = source
-        return source, doc.record(), None
+        return source, doc.take_record(), None
     except LoadError as e:
         return source, None, str(e)
     except RecursionError:

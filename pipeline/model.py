@@ -156,6 +156,20 @@ class Document(_Model):
         """The JSON-ready record, field names as in SCHEMA.md."""
         return self.model_dump(by_alias=True, mode="json")
 
+    _ITEM_LISTS = ("sections", "tables", "clauses", "responsibilities", "targets", "time_expressions", "citations")
+
+    def take_record(self) -> dict:
+        """``record()`` for a document that is done with: each list of items is dumped and then
+        emptied in turn, so the models and their dicts never all exist at once (for a 50 MB text
+        that is a few hundred MB).  The same dict, keys in the same order."""
+        head = self.model_dump(by_alias=True, mode="json", exclude=set(self._ITEM_LISTS))
+        items = {}
+        for name in self._ITEM_LISTS:
+            items[name] = [x.model_dump(mode="json") for x in getattr(self, name)]
+            setattr(self, name, [])
+        fields = [f.alias or k for k, f in type(self).model_fields.items()]
+        return {k: head[k] if k in head else items[k] for k in fields}
+
 
 @dataclass
 class RawTable:

@@ -241,26 +241,26 @@ class SQLiteStore(Store):
              json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
              len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
              _dumps(rec), now))
-        ex = self.db.executemany
+        ex = self.db.executemany      # rows as generators: a 50 MB record has ~370,000 clauses
         ex("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
-           [(doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
-            for s in rec.get("sections", [])])
+           ((doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
+            for s in rec.get("sections", [])))
         ex("INSERT INTO clauses VALUES (?,?,?,?,?,?,?,?,?,?)",
-           [(doc_id, c["id"], c.get("section_id"), c["kind"], c.get("cue"), _dumps(c["actors"]) if c.get("actors") else "[]",
-             c.get("deadline"), c["text"], *c["span"]) for c in rec.get("clauses", [])])
+           ((doc_id, c["id"], c.get("section_id"), c["kind"], c.get("cue"), _dumps(c["actors"]) if c.get("actors") else "[]",
+             c.get("deadline"), c["text"], *c["span"]) for c in rec.get("clauses", [])))
         ex("INSERT INTO responsibilities VALUES (?,?,?,?,?,?,?,?)",
-           [(doc_id, x["unit"], x.get("surface"), x["role"], x.get("section_id"), json.dumps(x.get("clause_ids", [])), *x["span"])
-            for x in rec.get("responsibilities", [])])
+           ((doc_id, x["unit"], x.get("surface"), x["role"], x.get("section_id"), json.dumps(x.get("clause_ids", [])), *x["span"])
+            for x in rec.get("responsibilities", [])))
         ex("INSERT INTO targets VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-           [(doc_id, t.get("clause_id"), t.get("indicator"), t["comparator"], t["value"], t.get("value_max"), t.get("unit"),
+           ((doc_id, t.get("clause_id"), t.get("indicator"), t["comparator"], t["value"], t.get("value_max"), t.get("unit"),
              t.get("deadline"), (t.get("baseline") or {}).get("value"), (t.get("baseline") or {}).get("year"),
-             t.get("binding"), t.get("recurrence"), t["text"], *t["span"]) for t in rec.get("targets", [])])
+             t.get("binding"), t.get("recurrence"), t["text"], *t["span"]) for t in rec.get("targets", [])))
         ex("INSERT INTO time_expressions VALUES (?,?,?,?,?,?,?,?)",
-           [(doc_id, t["text"], t["kind"], t.get("start"), t.get("end"), t.get("recurrence"), *t["span"])
-            for t in rec.get("time_expressions", [])])
+           ((doc_id, t["text"], t["kind"], t.get("start"), t.get("end"), t.get("recurrence"), *t["span"])
+            for t in rec.get("time_expressions", [])))
         ex("INSERT INTO citations VALUES (?,?,?,?,?,?,?)",
-           [(doc_id, c["title"], c.get("doc_number"), c.get("alias"), c.get("resolved_doc_id"), *c["span"])
-            for c in rec.get("citations", [])])
+           ((doc_id, c["title"], c.get("doc_number"), c.get("alias"), c.get("resolved_doc_id"), *c["span"])
+            for c in rec.get("citations", [])))
         self._on_insert(rec)
 
     # --- reading --------------------------------------------------------------------------
