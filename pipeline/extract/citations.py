@@ -5,7 +5,8 @@ opinion, notice or other policy document.
 
 Conventions (SCHEMA, gold/):
 - ``title`` is the text inside the outermost 《》 (line breaks inside it removed); a nested
-  《》 or 〈〉 stays part of the title (《关于印发〈…〉的通知》 is one citation).  An issuer before
+  《》 or 〈〉 stays part of the title (《关于印发〈…〉的通知》 is one citation), and a policy document
+  named in 〈〉 inside it is a citation of its own too (《关于修改〈X条例〉的决定》 cites X条例).  An issuer before
   the brackets (国务院《优化营商环境条例》) is not part of the title.
 - A title is a policy document when its last word (trailing bracket groups such as （试行）,
   (2021—2025年) set aside) is a document type of ``lexicon/citation_doc_types.tsv`` and no
@@ -229,12 +230,24 @@ def extract_citations(text: str) -> list[Citation]:
         new_end, number, alias = _tail(text, end)
         if title and (is_policy_title(title) or alias or number or (close >= 0 and _after_type(text, end))):
             out.append(Citation(title=title, doc_number=number, alias=alias, span=(i, new_end)))
+            out.extend(_nested(text, i + 1, title_end))
             if alias:
                 aliases[alias] = (title, number)
             end = new_end
         elif close < 0:
             end = i + 1                # nothing found: look for a 《 inside the unclosed text
         i = text.find(_OPEN, end)
+    return out
+
+
+def _nested(text: str, start: int, end: int) -> list[Citation]:
+    """The documents a citation's title names in 〈〉 (《关于修改〈青岛市环境噪声管理规定〉的决定》 cites
+    the 规定 too; gold/ and SCHEMA: each document named is a citation)."""
+    out = []
+    for m in re.finditer(r"〈([^〈〉《》]{2,80})〉", text[start:end]):
+        title = _clean_title(m.group(1))
+        if is_policy_title(title):
+            out.append(Citation(title=title, span=(start + m.start(), start + m.end())))
     return out
 
 
