@@ -700,3 +700,26 @@ def test_close_digits():
     assert f("2 0 0 1 年 5 月 2 0 日") == "2001年5月20日"
     assert f("ISO 9 0 0 1 标准") == "ISO 9001标准"
     assert f("1 2 3 4") == "1 2 3 4" and f("2020 2021") == "2020 2021" and f("- 3 -") == "- 3 -"
+
+
+@pytest.mark.parametrize("name, head", [("big.pdf", b"%PDF-1.7\n"), ("big.docx", b"PK\x03\x04"),
+                                        ("big.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")])
+def test_too_large_files_are_refused_in_the_loaders_common_words(tmp_path, name, head):
+    """Over a loader's 200 MB (a sparse file: no disk used): the one-line reason every loader gives."""
+    path = tmp_path / name
+    with open(path, "wb") as f:
+        f.write(head)
+        f.truncate(201 * 1024 * 1024)
+    with pytest.raises(LoadError) as e:
+        load(path)
+    assert str(e.value) == "file too large (201 MB; the limit is 200 MB)"
+
+
+def test_a_huge_ole_file_named_docx_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    path = tmp_path / "big.docx"
+    with open(path, "wb") as f:
+        f.write(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+        f.truncate(201 * 1024 * 1024)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail("read whole before the size check"))
+    with pytest.raises(LoadError, match=r"^file too large \(201 MB; the limit is 200 MB\)$"):
+        load(path)

@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from ..model import RawDocument, RawTable
-from .base import LoadError, cells_line
+from .base import LoadError, cells_line, check_size
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -374,6 +374,7 @@ def load(path: Path) -> RawDocument:
         raise LoadError(e.strerror or "cannot read") from None
     if size == 0:
         raise LoadError("empty file")
+    check_size(path, MAX_BYTES)       # the same one-line reason as every loader, before a byte more is read
     if head.startswith(OLE_MAGIC):   # a Word 97-2003 file under a .docx name (or an encrypted DOCX)
         from . import office
         try:
@@ -391,8 +392,6 @@ def load(path: Path) -> RawDocument:
             raise LoadError("not a DOCX package: a legacy Word .doc (reading it needs LibreOffice: "
                             "apt-get install libreoffice-writer-nogui)")
         raise LoadError("not a DOCX package: a legacy Word .doc or a password-protected document")
-    if size > MAX_BYTES:
-        raise LoadError(f"DOCX too large ({size // (1024 * 1024)} MB)")
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())

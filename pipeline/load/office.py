@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from ..model import RawDocument
-from .base import LoadError
+from .base import LoadError, check_size
 
 TIMEOUT = 180                 # seconds for one conversion
 MAX_BYTES = 200 * 1024 * 1024
@@ -120,8 +120,7 @@ def load(path: Path) -> RawDocument:
         raise LoadError(e.strerror or "cannot read") from None
     if size == 0 or not head.strip(b"\0 \t\r\n"):
         raise LoadError("empty file")
-    if size > MAX_BYTES:
-        raise LoadError(f"file too large ({size // (1024 * 1024)} MB)")
+    check_size(path, MAX_BYTES)       # the same one-line reason as every loader
     kind = _kind(head)
     if kind == "zip":       # a DOCX under an old name
         from . import docx

@@ -66,7 +66,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import RawDocument, RawTable
-from .base import LoadError, cells_line
+from .base import LoadError, cells_line, check_size
 
 MAX_BYTES = 200 * 1024 * 1024
 EDGE_LINES = 3            # how many lines from the top/bottom of a page may be header/footer
@@ -932,8 +932,7 @@ def load(path: Path) -> RawDocument:
         raise LoadError("empty file")
     if b"%PDF-" not in head:
         raise LoadError("not a PDF file (no %PDF header)")
-    if size > MAX_BYTES:
-        raise LoadError(f"PDF too large ({size // (1024 * 1024)} MB > {MAX_BYTES // (1024 * 1024)} MB)")
+    check_size(path, MAX_BYTES)       # the same one-line reason as every loader
     try:
         import pdfplumber  # noqa: F401 - lazily: importing this module stays instant
     except ImportError:
