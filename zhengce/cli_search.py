@@ -251,7 +251,10 @@ def register(sub) -> None:
     r.add_argument("--json", action="store_true")
     r.set_defaults(func=cmd_reindex)
 
-    v = sub.add_parser("serve", help="the web UI at / and the read-only REST API under /api/v1 (docs at /api/v1/docs)")
+    v = sub.add_parser("serve", help="the web UI at / and the read-only REST API under /api/v1 (docs at /api/v1/docs)",
+                       description="Serve one store: the web UI at /, the read-only REST API under /api/v1 "
+                                   "(OpenAPI docs at /api/v1/docs).  Bound beyond loopback, only requests whose "
+                                   "Host is the bound address or a name given with --allowed-host are answered.")
     v.add_argument("--db", required=True)
     v.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     v.add_argument("--port", type=int, default=8000)
