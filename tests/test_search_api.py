@@ -120,7 +120,10 @@ def test_openapi_and_docs(client):
     spec = client.get(API + "/openapi.json").json()
     assert {API + p for p in ("/search", "/documents/{doc_id}", "/documents/{doc_id}/clauses", "/targets",
                               "/facets", "/similar/{clause_id}")} <= set(spec["paths"])
-    assert client.get(API + "/docs").status_code == 200
+    r = client.get(API + "/docs")
+    assert r.status_code == 200 and f'data-openapi="{API}/openapi.json"' in r.text
+    assert "cdn.jsdelivr.net" in r.headers["content-security-policy"]      # Swagger's own CSP, there only
+    assert "cdn.jsdelivr.net" not in client.get(API + "/health").headers["content-security-policy"]
 
 
 def test_rest_answers_only_under_its_prefix(client, a_doc_id):

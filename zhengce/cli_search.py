@@ -171,7 +171,7 @@ def cmd_reindex(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from zhengce.cli import CliError
+    from zhengce.cli_common import CliError
     from zhengce.pipeline.search import SearchError
     from zhengce.pipeline.store import StoreError
     try:
