@@ -29,7 +29,6 @@ import json
 import re
 import sqlite3
 import time
-from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 import numpy as np
@@ -241,7 +240,8 @@ def prepared_rows_parallel(rec: dict, pool, batch: int = 1000) -> Iterator[tuple
                    row["indicators"], body, body_ids, heading, heading_ids, folded, grams)
 
 
-WRITE_BATCH = 2000        # units per executemany round
+WRITE_BATCH = 2000        # units per executemany batch
+ROUND_UNITS = 20_000      # units per transaction of a huge document (index_record with rounds)
 ROUNDS_FROM = 20_000      # a document with more units than this is committed in rounds (see index_record)
 
 
@@ -254,7 +254,7 @@ def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable
     """Add one record's sentence units (``rows``: its ``prepared_rows``, computed here when not given).
 
     Called inside the writer's transaction.  With ``rounds`` it is called outside one and commits
-    every ``WRITE_BATCH`` units, so a huge document never puts its whole index in one transaction
+    every ``ROUND_UNITS`` units, so a huge document never puts its whole index in one transaction
     (the write-ahead log would hold all of it, and SQLite re-reads spilled pages from it: the time
     per unit grew with the document).  The ``search_docs`` row that marks the document as indexed
     is written in the last round, and ``delete_doc`` at the start drops what an interrupted run
@@ -264,17 +264,6 @@ def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable
     doc_id = rec["doc_id"]
     title = (rec.get("metadata") or {}).get("title")
     claim_key, claim = f"indexing:{doc_id}", f"{os.getpid()}:{time.time()}"
-
-    @contextmanager
-    def round_():
-        if not rounds:
-            yield
-            return
-        with immediate(db):
-            row = db.execute("SELECT value FROM search_meta WHERE key=?", (claim_key,)).fetchone()
-            if not row or row[0] != claim:
-                raise Superseded(doc_id)
-            yield
 
     if rounds:
         with immediate(db):
@@ -311,17 +300,41 @@ def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable
         n += len(batch)
         batch.clear()
 
-    for row in (prepared_rows(rec) if rows is None else rows):
-        batch.append(row)
-        if len(batch) >= WRITE_BATCH:
-            with round_():
+    in_round = None          # units written in the open round's transaction (rounds only)
+
+    def begin_round() -> int:
+        db.execute("BEGIN IMMEDIATE")
+        row = db.execute("SELECT value FROM search_meta WHERE key=?", (claim_key,)).fetchone()
+        if not row or row[0] != claim:
+            db.execute("ROLLBACK")
+            raise Superseded(doc_id)
+        return 0
+
+    try:
+        for row in (prepared_rows(rec) if rows is None else rows):
+            batch.append(row)
+            if len(batch) >= WRITE_BATCH:
+                if rounds and in_round is None:
+                    in_round = begin_round()
+                in_round = (in_round or 0) + len(batch)
                 flush()
-    with round_():
+                if rounds and in_round >= ROUND_UNITS:   # FTS5 writes a segment per commit: not too many
+                    db.execute("COMMIT")
+                    in_round = None
+        if rounds and in_round is None:
+            in_round = begin_round()
         flush()
         db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (doc_id, ingested_at, fold(title or "")))
         if rounds:
             db.execute("DELETE FROM search_meta WHERE key=?", (claim_key,))
         bump_generation(db)
+        if rounds:
+            db.execute("COMMIT")
+            in_round = None
+    except BaseException:
+        if rounds and in_round is not None:
+            db.execute("ROLLBACK")
+        raise
     return n
 
 
@@ -359,11 +372,12 @@ def sync(db, get_record, progress=None) -> int:
     with immediate(db):
         for d in drop:
             delete_doc(db, d)
-    times = dict(db.execute("SELECT doc_id, ingested_at FROM documents").fetchall())
-    sizes = dict(db.execute("SELECT doc_id, n_clauses FROM documents").fetchall())
-    pending = []                  # small documents share a transaction, up to WRITE_BATCH clauses
+    times, sizes = {}, {}
+    for d, t, n in db.execute("SELECT doc_id, ingested_at, n_clauses FROM documents"):
+        times[d], sizes[d] = t, n or 0
+    pending, pending_size = [], 0     # small documents share a transaction, up to WRITE_BATCH clauses
     for i, d in enumerate(add):
-        if (sizes.get(d) or 0) > ROUNDS_FROM:
+        if sizes.get(d, 0) > ROUNDS_FROM:
             rec = get_record(d)
             if rec:
                 with contextlib.suppress(Superseded):     # another writer indexes it
@@ -371,13 +385,15 @@ def sync(db, get_record, progress=None) -> int:
             del rec
         else:
             pending.append(d)
-        if pending and (sum(sizes.get(x) or 0 for x in pending) >= WRITE_BATCH or i == len(add) - 1):
+            pending_size += sizes.get(d, 0)
+        if pending and (pending_size >= WRITE_BATCH or i == len(add) - 1):
             with immediate(db):
                 for x in pending:
                     rec = get_record(x)
                     if rec:
                         index_record(db, rec, times.get(x))
             pending.clear()
+            pending_size = 0
         if progress:
             progress(i + 1, len(add))
     return len(add)
