@@ -254,3 +254,73 @@ def test_matrix_and_ann_cells_are_saved_and_reused(backend, monkeypatch):
     assert calls == [True]
     assert [(h.doc_id, h.clause_id) for h in again.hits] == [(h.doc_id, h.clause_id) for h in first.hits]
     semantic._matrix_cache.clear()
+
+
+# --- building the index at ingest: the same rows whichever way they are written --------------------
+
+INDEX_DUMP = [("search_clauses", "rid, doc_id, clause_id, section_id, kind, heading, text, text_hash, has_target, ord, "
+                                 "kinds, members"),
+              ("search_fts", "rowid, body, heading, facets"), ("search_tri", "rowid, body"),
+              ("search_grams", "rowid, body, facets"), ("search_terms", "*"), ("search_units", "*"),
+              ("search_indicators", "*"), ("search_members", "*"), ("search_docs", "*")]
+
+
+def _index_tables(db) -> dict:
+    return {t: db.execute(f"SELECT {cols} FROM {t} ORDER BY 1, 2").fetchall() for t, cols in INDEX_DUMP}
+
+
+def test_index_written_at_ingest_in_rounds_or_in_parallel_equals_the_sync(tmp_path, monkeypatch):
+    """The keyword index ``ingest`` writes (rows prepared by workers, small documents batched, a huge
+    one in rounds with its tokens cut in a process pool) holds exactly what ``sync`` writes from the
+    stored records in one go: same rids, tokens, grams, term ids, members."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from zhengce.pipeline.search import IngestIndexer
+    from zhengce.pipeline.search import keyword as kw
+    from zhengce.pipeline.store import open_store
+    records = contract_records()
+    ref = open_store(str(tmp_path / "ref.db"))
+    for i, rec in enumerate(records):
+        ref.put(rec, f"/d/{i}.txt", f"h{i}", "txt")
+    want = _index_tables(SQLiteSearch(ref).db)
+    biggest = max(len(r["clauses"]) for r in records)
+    assert want["search_clauses"] and biggest > 40
+    monkeypatch.setattr(kw, "ROUNDS_FROM", biggest // 2)    # the largest records take the huge-document path
+    monkeypatch.setattr(kw, "WRITE_BATCH", 7)               # several batches per round ...
+    monkeypatch.setattr(kw, "ROUND_UNITS", 20)              # ... and several rounds per document
+    monkeypatch.setattr(IngestIndexer, "FLUSH_UNITS", 30)   # small documents written a few at a time
+    for pool in (None, lambda: ProcessPoolExecutor(2)):
+        got = open_store(str(tmp_path / f"got{pool is None}.db"))
+        indexer = IngestIndexer.for_store(got, pool)
+        for i, rec in enumerate(records):
+            got.put(rec, f"/d/{i}.txt", f"h{i}", "txt")
+            indexer.add(rec, None if i % 2 else list(kw.prepared_rows(rec)))
+        indexer.flush()
+        assert indexer.on
+        assert kw.stale(got.db) == ([], [])                 # indexed as stored: nothing left for the sync
+        assert _index_tables(got.db) == {**want, "search_docs": _index_tables(got.db)["search_docs"]}
+        assert [(r[0], r[2]) for r in _index_tables(got.db)["search_docs"]] == [(r[0], r[2]) for r in want["search_docs"]]
+        assert not got.db.execute("SELECT 1 FROM search_meta WHERE key LIKE 'indexing:%'").fetchall()
+
+
+def test_a_second_writer_of_a_huge_document_supersedes_the_first(tmp_path, monkeypatch):
+    from zhengce.pipeline.search import keyword as kw
+    from zhengce.pipeline.store import open_store
+    rec = max(contract_records(), key=lambda r: len(r["clauses"]))
+    s = open_store(str(tmp_path / "s.db"))
+    s.put(rec, "/d/0.txt", "h0", "txt")
+    with kw.immediate(s.db):
+        kw.ensure_schema(s.db)
+    monkeypatch.setattr(kw, "WRITE_BATCH", 5)
+    monkeypatch.setattr(kw, "ROUND_UNITS", 5)
+    first = kw.prepared_rows(rec)
+
+    def interleaved():
+        for i, row in enumerate(first):
+            if i == 12:               # another process starts the same document meanwhile
+                kw.index_record(s.db, rec, 1.0, rounds=True)
+            yield row
+    with pytest.raises(kw.Superseded):
+        kw.index_record(s.db, rec, 1.0, interleaved(), rounds=True)
+    n = len(list(kw.clause_rows(rec)))
+    assert tuple(s.db.execute("SELECT COUNT(*), COUNT(DISTINCT clause_id) FROM search_clauses").fetchone()) == (n, n)
