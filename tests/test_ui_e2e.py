@@ -205,6 +205,18 @@ def test_filtered_results_page_renders(server, page):
     page.locator("#total").wait_for()             # (first-paint time: bench/ui.py)
 
 
+def test_some_words_note_and_no_other_tags(server, page):
+    """Issue 14: the page says when no sentence held every word; issue 17: no 其他 tags on hits."""
+    page.goto(server + "/?q=课后服务 火星殖民")
+    sync_api.expect(page.locator("#match-note")).to_contain_text("部分词")
+    sync_api.expect(page.locator("#results-h")).to_contain_text("部分词匹配")
+    page.goto(server + "/?q=课后服务")
+    assert page.locator(".hit").count() > 0 and page.locator("#match-note").count() == 0
+    page.goto(server + "/?q=营商环境")
+    tags = page.locator(".hit .tag").all_inner_texts()
+    assert tags and "其他" not in tags
+
+
 MAX_CHECKED = 400          # links requested (each must answer 200 with the right content type)
 MAX_OPENED = 80            # pages opened in Chromium to collect their links
 CHECK_PER_SHAPE = 6        # links requested per path and set of query keys (facet combinations fan out)
