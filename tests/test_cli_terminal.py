@@ -281,9 +281,6 @@ def test_root_package_mapping_matches_pyproject():
 # --- 10. the shared helpers in one module -------------------------------------------------
 
 CLI_MODULES = sorted(p.stem for p in (ROOT / "zhengce").glob("cli*.py"))
-# functions owned elsewhere that still import zhengce.cli (which re-exports the helpers for them);
-# each must move to zhengce.cli_common, and then leave this list (the test fails while it stays)
-PENDING = {("cli_compare", "*"), ("cli_search", "cmd_serve")}
 
 
 def _imports_of_cli(module: str) -> set[tuple[str, str]]:
@@ -313,8 +310,4 @@ def test_each_cli_module_imports_alone(module):
 @pytest.mark.parametrize("module", [m for m in CLI_MODULES if m != "cli"])
 def test_no_cli_module_imports_zhengce_cli(module):
     found = _imports_of_cli(module)
-    pending = {p for p in PENDING if p[0] == module}
-    if ("cli_compare", "*") in pending:
-        assert found, f"{module} no longer imports zhengce.cli: drop it from PENDING"
-        return
-    assert found == pending, f"import the helpers from zhengce.cli_common instead: {sorted(found - pending)}"
+    assert not found, f"import the helpers from zhengce.cli_common instead: {sorted(found)}"

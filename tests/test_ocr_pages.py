@@ -309,8 +309,6 @@ def test_cli_shows_pages_on_a_terminal(tmp_path):
 
 
 @needs_engine
-@pytest.mark.xfail(strict=True, reason="zhengce/cli.py (not this module's) does not yet set ZHENGCE_PROGRESS=0 "
-                                       "for --json, so a terminal still shows the page progress on stderr")
 def test_cli_json_is_quiet_on_a_terminal(tmp_path):
     out, shown = _extract_on_a_terminal(make_scan(tmp_path / "scan.pdf"), "--json")
     assert json.loads(out)["quality"]["flags"] == ["ocr"]

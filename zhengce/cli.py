@@ -32,8 +32,14 @@ def _ocr_option(parser) -> None:
 
 
 def _set_ocr(args) -> None:
+    """The loaders read their settings from the environment (ingest's workers inherit it): the OCR
+    mode, OCR pages in parallel with --workers, and no page progress under --json or --quiet."""
     if getattr(args, "ocr", None):
         os.environ["ZHENGCE_OCR"] = args.ocr
+    if (getattr(args, "workers", 1) or 1) > 1:
+        os.environ["ZHENGCE_OCR_WORKERS"] = str(args.workers)
+    if getattr(args, "json", False) or getattr(args, "quiet", False):
+        os.environ["ZHENGCE_PROGRESS"] = "0"
 
 
 def cmd_extract(args) -> int:
@@ -148,8 +154,20 @@ def cmd_ingest(args) -> int:
             with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
                           TimeRemainingColumn(), transient=True) as bar:
                 task = bar.add_task("ingesting", total=None)
-                report = ingest(args.paths, store, workers=args.workers,
-                                progress=lambda done, total: bar.update(task, completed=done, total=total))
+                from zhengce.pipeline.load import progress as page_progress
+                pages: list = []
+
+                def on_pages(source, done, total):     # a long scan's OCR pages, as a second bar
+                    if not pages:
+                        pages.append(bar.add_task("OCR", total=total))
+                    bar.update(pages[0], description=f"OCR {Path(source).name}", completed=done, total=total)
+
+                previous = page_progress.set_hook(on_pages)
+                try:
+                    report = ingest(args.paths, store, workers=args.workers,
+                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
+                finally:
+                    page_progress.set_hook(previous)
         else:
             report = ingest(args.paths, store, workers=args.workers)
         for f in report.failed:
@@ -305,6 +323,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--compact", action="store_true", help="one-line JSON for a single record")
     e.add_argument("--kind-model", action="store_true",
                    help="also consult the statistical clause-kind model for clauses without a cue word")
+    e.add_argument("--workers", type=int, default=1,
+                   help="processes that OCR the pages of a long scan in parallel (default 1)")
     _ocr_option(e)
     e.set_defaults(func=cmd_extract)
 
