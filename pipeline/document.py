@@ -25,12 +25,94 @@ def doc_id_of(text: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build(raw, source: str | None = None) -> Document:
-    """A Document from a loader's RawDocument: normalised, structured and extracted."""
+def build(raw, source: str | None = None, pool=None) -> Document:
+    """A Document from a loader's RawDocument: normalised, structured and extracted.  With a process
+    pool, a long text is extracted in parts in parallel (``extract_parts``)."""
     from .extract.registry import run_extractors
     doc = structure_raw(raw, source)
-    run_extractors(doc)
+    if pool is not None and len(doc.text) >= SPLIT_FROM:
+        extract_parts(doc, pool)
+    else:
+        run_extractors(doc)
     return doc
+
+
+SPLIT_FROM = 1_000_000    # characters (~3 MB): a text this long is extracted in parts when a pool is given
+SPLIT_PART = 250_000      # characters per part, at least
+
+
+def clean_cuts(doc: Document, part: int | None = None) -> list[int]:
+    """Offsets where the text can be cut into parts that extract exactly as the whole does: the
+    start of a line that opens a section while every section before it has ended (no section spans
+    the cut), at least ``part`` characters apart; first 0, last the text's end.  The extractors work
+    within a section and its sentences, so each part sees every context its clauses have."""
+    part = part or SPLIT_PART
+    cuts, reach = [0], 0
+    for sec in doc.sections:
+        a = sec.span[0]
+        if reach <= a and a - cuts[-1] >= part and doc.text[a - 1:a] == "\n":
+            cuts.append(a)
+        reach = max(reach, sec.extent[1])
+    if len(doc.text) - cuts[-1] < part // 2 and len(cuts) > 1:
+        cuts.pop()                     # no small tail part
+    return cuts + [len(doc.text)]
+
+
+def _part(doc: Document, a: int, b: int) -> Document:
+    """The text [a, b) as a document of its own (sections and tables shifted; metadata shared)."""
+    def shift(sp):
+        return (sp[0] - a, sp[1] - a)
+    return Document(doc_id=doc.doc_id, source=doc.source, format=doc.format, metadata=doc.metadata,
+                    text=doc.text[a:b],
+                    sections=[x.model_copy(update={"span": shift(x.span), "extent": (x.extent[0] - a, min(x.extent[1], b) - a)})
+                              for x in doc.sections if a <= x.span[0] < b],
+                    tables=[x.model_copy(update={"span": shift(x.span)}) for x in doc.tables if a <= x.span[0] < b])
+
+
+WHOLE_TEXT = ("citations",)   # extractors that read across the whole text (an alias 以下简称“…” defined once)
+
+
+def _run(doc: Document, whole_text: bool) -> None:
+    from importlib import import_module
+
+    from .extract.registry import EXTRACTORS
+    for name in EXTRACTORS:
+        if (name in WHOLE_TEXT) == whole_text:
+            import_module(f"{__package__}.extract.{name}").extract(doc)
+
+
+def _extract_part(part: Document) -> Document:
+    _run(part, whole_text=False)
+    part.text, part.sections, part.tables = "", [], []       # the caller has them: not sent back
+    return part
+
+
+def extract_parts(doc: Document, pool) -> None:
+    """Run the extractors on the parts of ``clean_cuts`` in a process pool (those of ``WHOLE_TEXT``
+    on the whole text, here) and join their items into ``doc``: spans shifted back, clause ids numbered on through the parts (and the responsibilities'
+    and targets' references to them with them).  The same record as extracting the whole text in
+    one process (tests/test_ingest.py checks it), in about 1/workers of the time."""
+    cuts = clean_cuts(doc)
+    if len(cuts) <= 2:
+        from .extract.registry import run_extractors
+        run_extractors(doc)
+        return
+    futures = [pool.submit(_extract_part, _part(doc, a, b)) for a, b in zip(cuts, cuts[1:])]
+    _run(doc, whole_text=True)        # meanwhile, here: citations read the whole text
+    clauses, resp, targets, times = [], [], [], []
+    for a, fut in zip(cuts, futures):
+        part = fut.result()
+
+        def shift(sp):
+            return (sp[0] + a, sp[1] + a)
+        ids = {c.id: f"c{len(clauses) + i + 1}" for i, c in enumerate(part.clauses)}
+        clauses += [x.model_copy(update={"id": ids[x.id], "span": shift(x.span)}) for x in part.clauses]
+        resp += [x.model_copy(update={"span": shift(x.span), "clause_ids": [ids.get(c, c) for c in x.clause_ids]})
+                 for x in part.responsibilities]
+        targets += [x.model_copy(update={"span": shift(x.span), "clause_id": ids.get(x.clause_id, x.clause_id)})
+                    for x in part.targets]
+        times += [x.model_copy(update={"span": shift(x.span)}) for x in part.time_expressions]
+    doc.clauses, doc.responsibilities, doc.targets, doc.time_expressions = clauses, resp, targets, times
 
 
 def structure(text: str, source: str = "<text>") -> Document:
@@ -59,8 +141,8 @@ def structure_raw(raw, source: str | None = None) -> Document:
     return doc
 
 
-def extract_file(path: str | Path) -> Document:
-    return build(load(path), str(path))
+def extract_file(path: str | Path, pool=None) -> Document:
+    return build(load(path), str(path), pool)
 
 
 def extract_all(path: str | Path) -> list[Document]:

@@ -331,11 +331,12 @@ def _sheet_row(path: str, row: int):
 _sheet_cache: dict[str, dict] = {}
 
 
-def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, dict | None, str | None]:
-    """Worker: (source, record, error).  Never raises."""
+def extract_one(path: str, source: str, row: int | None = None, pool=None) -> tuple[str, dict | None, str | None]:
+    """Worker: (source, record, error).  Never raises.  With a process pool, a long text is
+    extracted in parts in parallel (``document.extract_parts``)."""
     try:
         from .document import build, extract_file
-        doc = build(_sheet_row(path, row), source) if row is not None else extract_file(path)
+        doc = build(_sheet_row(path, row), source) if row is not None else extract_file(path, pool)
         doc.source = source
         return source, doc.take_record(), None
     except LoadError as e:
@@ -346,6 +347,16 @@ def extract_one(path: str, source: str, row: int | None = None) -> tuple[str, di
         return source, None, "out of memory while extracting"
     except Exception as e:  # noqa: BLE001 - a document that breaks an extractor is reported, not fatal
         return source, None, f"internal error while extracting: {type(e).__name__}: {e}"
+
+
+SPLIT_BYTES = 1_000_000       # a file this large, ingested alone with workers > 1, is extracted in parts
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 PREPARE_MAX_CLAUSES = 20_000   # a worker prepares the index rows of a document up to this size (the rest: the writer)
@@ -504,7 +515,12 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
         _run_pool(todo, workers, store_result, extract_prepared if indexer else extract_one)
     else:
         for it in todo:
-            store_result(*extract_one(str(it.path), it.source, it.row))
+            if pool and it.row is None and _size(it.path) >= SPLIT_BYTES:   # one long text: its parts in parallel
+                with pool() as parts:
+                    result = extract_one(str(it.path), it.source, it.row, parts)
+                store_result(*result)
+            else:
+                store_result(*extract_one(str(it.path), it.source, it.row))
     if indexer:
         indexer.flush()
 

@@ -255,3 +255,28 @@ def test_a_store_killed_while_being_created_leaves_no_empty_file(tmp_path, monke
     open_store(str(db)).close()
     assert consistent(db) == (0, 0)
     assert not [p.name for p in tmp_path.iterdir() if "creating" in p.name]
+
+
+def test_a_long_text_extracted_in_parts_in_parallel_gives_the_same_record(tmp_path, monkeypatch):
+    """A long text ingested alone with workers > 1 is cut where no section spans the cut
+    (document.clean_cuts) and its parts extracted in parallel; the joined record (global spans,
+    clause ids numbered on, references renumbered with them) is the record of the whole text."""
+    from zhengce.pipeline import document, ingest as ingest_mod
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(texts * 2), encoding="utf-8")
+    whole = document.extract_file(big).record()
+    monkeypatch.setattr(document, "SPLIT_FROM", 1000)
+    monkeypatch.setattr(document, "SPLIT_PART", 5000)
+    monkeypatch.setattr(ingest_mod, "SPLIT_BYTES", 1000)
+    doc = document.structure(big.read_text(encoding="utf-8"))
+    cuts = document.clean_cuts(doc)
+    assert len(cuts) > 4, cuts                       # several parts, each a run of whole sections
+    for a in cuts[1:-1]:
+        assert all(s.extent[1] <= a or s.span[0] >= a for s in doc.sections)
+    store = open_store(str(tmp_path / "p.db"))
+    report = ingest([str(big)], store, workers=2)
+    assert report.ingested == 1 and not report.failed
+    got = store.get(whole["doc_id"])
+    assert json.dumps(got, ensure_ascii=False) == json.dumps({**whole, "source": got["source"]}, ensure_ascii=False)
+    assert [c["id"] for c in got["clauses"]] == [f"c{i + 1}" for i in range(len(got["clauses"]))]
