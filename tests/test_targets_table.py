@@ -187,3 +187,23 @@ def test_cli_long_table_fits_the_terminal(tdb, monkeypatch):
     assert max(map(cell_len, out.splitlines())) <= 60 and "left out" in out
     documents = "".join(line.split("│")[2].strip() for line in out.splitlines() if line.count("│") > 2)
     assert "随州市2023年教育工作报告" in documents                       # folded, not cut
+
+
+def test_ui_pivot_shows_both_years_with_documents(tdb):
+    """The web UI's 目标指标 page pivots the same way: 透视 by region, columns 指标 × 文件年份."""
+    import html as htmllib
+
+    from fastapi.testclient import TestClient
+    from zhengce.search_api.app import create_app
+    path, ids = tdb
+    client = TestClient(create_app(str(path)))
+    page = client.get("/target-table", params={"indicator": "毛入园率", "pivot": "region", "columns": "indicator"})
+    assert page.status_code == 200
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", page.text))
+    assert "透视表：按地区" in text and "1 个单元格含多个目标" in text
+    assert "≥95% (2025) 《随州市教育事业发展规划》2021" in text and "≥96% (2025) [基 93.1/2022] 《随州市2023年教育工作报告》2023" in text
+    by_year = client.get("/target-table", params={"indicator": "毛入园率", "pivot": "region", "columns": "year"})
+    header = re.search(r"<thead>(.*?)</thead>", by_year.text.split('class="pivot"')[1], re.S).group(1)
+    assert [h for h in re.findall(r"<th[^>]*>([^<]*)</th>", header)][1:] == ["2021", "2022", "2023"]
+    assert not any(h in page.text.split('class="pivot"')[1].split("</section>")[0] for h in ids.values())
+    assert client.get("/target-table", params={"pivot": "nonsense"}).status_code == 200   # ignored, not a 500

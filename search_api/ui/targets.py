@@ -28,10 +28,29 @@ def target_rows(request: Request, u: UI) -> list[dict]:
             raise HTTPException(422, f"年份格式不对：{f['year']}（例：2021 或 2019-2022）")
     if f.get("level") and f["level"] not in LEVEL_LABELS:
         f.pop("level")
-    rows = u.call(u.store.rows, "targets", **f)
+    from zhengce.pipeline.compare.indicators import target_records
+    rows = target_records(u.call(u.store.rows, "targets", **f))    # + document: a title, never a hash
     for r in rows:
         r["region"] = region_label(r)
     return rows
+
+
+PIVOT_LABELS = {"region": "地区", "level": "层级", "year": "文件年份", "doc": "文件"}
+COLUMN_LABELS = {"indicator": "指标", "year": "指标 × 文件年份", "deadline": "指标 × 期限", "document": "指标 × 文件"}
+
+
+def pivot_table(rows: list[dict], pivot: str, columns: str) -> dict | None:
+    """The pivot the CLI prints (``zhengce targets --pivot … --columns …``): every target of a cell
+    listed with its document and year, none dropped."""
+    from zhengce.pipeline.compare import indicators as ind
+    if pivot not in PIVOT_LABELS or columns not in COLUMN_LABELS or not rows:
+        return None
+    labels, prow = ind.pivot_rows(rows, pivot, columns)
+    document = columns != "document" and pivot != "doc"
+    return {"pivot": pivot, "labels": labels[:40], "more": max(0, len(labels) - 40),
+            "rows": [{"key": r[pivot], "cells": [ind.format_cell(r.get(l), document=document) for l in labels[:40]]}
+                     for r in prow[:MAX_TABLE_ROWS]],
+            "shared": ind.shared_cells(labels, prow)}
 
 
 def charts(rows: list[dict]) -> list[dict]:
@@ -58,8 +77,11 @@ def targets_page(request: Request, u: UI = Depends(ui)):
     rows = target_rows(request, u)
     docs = u.documents()
     params = {k: request.query_params.get(k) for k in ("indicator", "region", "level", "year", "doc_type")}
+    pivot, columns = request.query_params.get("pivot") or "", request.query_params.get("columns") or "indicator"
     return page(request, "targets.html", {
         "title": "目标指标", "nav": "targets", "rows": rows[:MAX_TABLE_ROWS], "total": len(rows),
+        "pivot": pivot_table(rows, pivot, columns), "pivot_key": pivot, "columns_key": columns,
+        "PIVOT_LABELS": PIVOT_LABELS, "COLUMN_LABELS": COLUMN_LABELS,
         "truncated": len(rows) > MAX_TABLE_ROWS, "charts": charts(rows), "params": params,
         "qs": urlencode({k: v for k, v in params.items() if v}),
         "provinces": sorted({d["province"] for d in docs if d.get("province")}),
