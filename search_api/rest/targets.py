@@ -21,11 +21,16 @@ def targets(limit: int = Query(100, ge=0, le=1000), offset: int = Query(0, ge=0,
 
 @router.get("/indicators", summary="Targets of one indicator across regions (a pivot table)")
 def indicators(indicator: str = Query(..., min_length=1, max_length=100),
-               pivot: str = Query("region", max_length=20), f: dict = Depends(filters),
-               a: Api = Depends(api)) -> dict:
+               pivot: str = Query("region", max_length=20), columns: str = Query("indicator", max_length=20),
+               f: dict = Depends(filters), a: Api = Depends(api)) -> dict:
+    """Rows are regions (or levels, years, documents); columns indicators, document years, deadlines
+    or documents; a cell lists every target in it (``targets``), none dropped (``shared_cells``)."""
     from zhengce.pipeline.compare import indicators as ind
     if pivot not in ind.PIVOTS:
         raise HTTPException(422, f"pivot {pivot!r}: unknown (known: {', '.join(ind.PIVOTS)})")
+    if columns not in ind.COLUMN_KEYS:
+        raise HTTPException(422, f"columns {columns!r}: unknown (known: {', '.join(ind.COLUMN_KEYS)})")
     recs = a.locked(ind.store_targets, a.store, indicator, **without(f, "kind", "has_target", "indicator"))
-    names, rows = ind.pivot_rows(recs, pivot)
-    return {"indicator": indicator, "pivot": pivot, "indicators": names, "rows": rows}
+    names, rows = ind.pivot_rows(recs, pivot, columns)
+    return {"indicator": indicator, "pivot": pivot, "columns": columns, "indicators": names, "rows": rows,
+            "shared_cells": ind.shared_cells(names, rows)}
