@@ -4,16 +4,20 @@
 
 Prints MB of normalised text per second for (a) ``jieba.lcut`` over the corpus texts, (b) the
 full pipeline (load → normalise → structure → extract) in one process, (c) the pipeline with
-N worker processes, and the ratios (b)/(a) and (c)/(b).
+N worker processes, and the ratios (b)/(a) and (c)/(b).  OCR is off (``ZHENGCE_OCR=never``): an
+image-only page read by OCR is measured by bench/ocr.py, and here it would time the OCR engine,
+not the text pipeline that jieba is compared with.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+os.environ.setdefault("ZHENGCE_OCR", "never")     # workers inherit it
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import corpus_files, peak_rss_mb, quiet_jieba  # noqa: E402
 
