@@ -97,11 +97,23 @@ def extract_parts(doc: Document, pool) -> None:
         from .extract.registry import run_extractors
         run_extractors(doc)
         return
-    futures = [pool.submit(_extract_part, _part(doc, a, b)) for a, b in zip(cuts, cuts[1:])]
+    from collections import deque
+    spans = deque(zip(cuts, cuts[1:]))
+    window: deque = deque()           # a few parts in flight: results are joined and dropped in turn
+
+    def submit() -> None:
+        if spans:
+            a, b = spans.popleft()
+            window.append((a, pool.submit(_extract_part, _part(doc, a, b))))
+    for _ in range(2 * max(1, getattr(pool, "_max_workers", 2))):
+        submit()
     _run(doc, whole_text=True)        # meanwhile, here: citations read the whole text
     clauses, resp, targets, times = [], [], [], []
-    for a, fut in zip(cuts, futures):
+    while window:
+        a, fut = window.popleft()
         part = fut.result()
+        del fut
+        submit()
 
         def shift(sp):
             return (sp[0] + a, sp[1] + a)
