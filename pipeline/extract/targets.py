@@ -383,7 +383,8 @@ def in_definition(text: str, start: int) -> bool:
     that decides which cases a rule covers is not a target): 工业园区是指…的园区，零碳工业园区的年综合能耗
     原则上应不小于5万吨标准煤."""
     from .target_parse import _lex
-    sentence_start = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
+    line = text.rfind("\n", 0, start) + 1            # bounded: never scan back past the line
+    sentence_start = max([line] + [text.rfind(ch, line, start) + 1 for ch in "。；;"])
     before = re.sub(r"[（(][^（）()]*[）)]", "", text[sentence_start:start])   # not a note （系指…，下同）
     return any(w in before for w in _lex().cues.get("definition", ()))
 
