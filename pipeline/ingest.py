@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import sys
 import re
 import shutil
 import signal
@@ -65,9 +66,11 @@ class Report:
     ingested: int = 0
     unchanged: int = 0
     failed: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)    # {"path", "reason"}: files not meant to be read
 
     def as_dict(self) -> dict:
-        return {"ingested": self.ingested, "unchanged": self.unchanged, "failed": self.failed}
+        return {"ingested": self.ingested, "unchanged": self.unchanged, "failed": self.failed,
+                "skipped": self.skipped}
 
 
 def file_hash(path: Path) -> str:
@@ -114,10 +117,25 @@ def _reason(e: OSError) -> str:
 
 
 def _wanted(name: str) -> bool:
+    return skip_reason(name) is None
+
+
+def skip_reason(name: str) -> str | None:
+    """Why ingest passes over a file by its name (None: it reads it): listed, never dropped silently."""
     p = PurePosixPath(name)
     ext = p.suffix.lower()
-    return (not p.name.startswith(".") and p.stem.upper() not in NOT_DOCUMENTS
-            and (ext in LOADERS or ext == ".zip"))
+    if p.name.startswith("."):
+        return "hidden file"
+    if p.stem.upper() in NOT_DOCUMENTS:
+        return f"a folder's own notes ({p.stem})"
+    if ext in LOADERS or ext == ".zip":
+        return None
+    return f"unsupported file type '{ext}'" if ext else "no file extension (type unknown)"
+
+
+def _skipped(path: str, reason: str) -> dict:
+    """A skipped file, carried in the failure list and moved to Report.skipped by ingest()."""
+    return {"path": path, "reason": reason, "skipped": True}
 
 
 def walk(root: Path, failed: list[dict]) -> list[Path]:
@@ -135,7 +153,9 @@ def walk(root: Path, failed: list[dict]) -> list[Path]:
             dirnames[:] = []
             continue
         seen.add(real)
-        dirnames.sort()
+        for d in [d for d in dirnames if d.startswith(".")]:     # .git, .cache: listed once, not walked
+            failed.append(_skipped(str(Path(dirpath) / d), "hidden folder"))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         out.extend(Path(dirpath) / f for f in filenames)
     return sorted(out)
 
@@ -151,8 +171,11 @@ def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
             is_dir = False
         if is_dir:
             for f in walk(path, failed):
-                if _wanted(f.name):
+                reason = skip_reason(f.name)
+                if reason is None:
                     yield from _file(f, tmp, failed, named=False)
+                else:
+                    failed.append(_skipped(str(f), reason))
         elif os.path.lexists(path):
             yield from _file(path, tmp, failed, named=True)
         else:
@@ -282,7 +305,11 @@ def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None
         for m in infos:
             src = f"{label}!{m.filename}"
             name = PurePosixPath(m.filename.replace("\\", "/")).name
-            if not _wanted(name):
+            if m.is_dir() or not name:
+                continue
+            reason = skip_reason(name)
+            if reason is not None:
+                failed.append(_skipped(src, reason))
                 continue
             nested = name.lower().endswith(".zip")
             if nested and depth >= ARCHIVE_MAX_DEPTH:
@@ -340,13 +367,22 @@ def extract_one(path: str, source: str, row: int | None = None, pool=None) -> tu
         doc.source = source
         return source, doc.take_record(), None
     except LoadError as e:
+        _debug_traceback()
         return source, None, str(e)
     except RecursionError:
         return source, None, "document nested too deeply to process"
     except MemoryError:
         return source, None, "out of memory while extracting"
     except Exception as e:  # noqa: BLE001 - a document that breaks an extractor is reported, not fatal
+        _debug_traceback()
         return source, None, f"internal error while extracting: {type(e).__name__}: {e}"
+
+
+def _debug_traceback() -> None:
+    """ZHENGCE_DEBUG=1: where a worker refused or broke on a file, on stderr (then its one line)."""
+    if os.environ.get("ZHENGCE_DEBUG"):
+        import traceback
+        traceback.print_exc(file=sys.stderr)
 
 
 SPLIT_BYTES = 1_000_000       # a file this large, ingested alone with workers > 1, is extracted in parts
@@ -468,8 +504,10 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
             _ingest(paths, store, workers, progress, Path(tmpdir), report)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
+        report.skipped[:] = [{"path": one_line(str(f["path"])), "reason": f["reason"]}
+                             for f in report.failed if f.get("skipped")]
         report.failed[:] = [{**f, "path": one_line(str(f["path"])), "error": one_line(str(f["error"]))}
-                            for f in report.failed]
+                            for f in report.failed if not f.get("skipped")]
     if report.ingested:
         store.resolve_citations()
         from .search import after_ingest    # search: embed the new text now, not at the first query

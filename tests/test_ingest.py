@@ -65,9 +65,9 @@ def test_ingest_json_summary_and_rerun_is_a_no_op(small_corpus, tmp_path):
     p = zc("ingest", str(small_corpus), "--db", str(db), "--json")
     assert p.returncode == 0, p.stderr
     first = json.loads(p.stdout)
-    assert first == {"ingested": 9, "unchanged": 0, "failed": []}
+    assert first == {"ingested": 9, "unchanged": 0, "failed": [], "skipped": []}
     p = zc("ingest", str(small_corpus), "--db", str(db), "--json")
-    assert json.loads(p.stdout) == {"ingested": 0, "unchanged": 9, "failed": []}
+    assert json.loads(p.stdout) == {"ingested": 0, "unchanged": 9, "failed": [], "skipped": []}
     assert consistent(db) == (9, 9)
 
 
@@ -79,7 +79,7 @@ def test_changed_file_replaces_old_version(small_corpus, tmp_path):
     f = next(d.glob("004_*.txt"))
     f.write_text(f.read_text(encoding="utf-8").replace("各市教育局", "各市、县教育局"), encoding="utf-8")
     p = zc("ingest", str(d), "--db", str(db), "--json")
-    assert json.loads(p.stdout) == {"ingested": 1, "unchanged": 8, "failed": []}
+    assert json.loads(p.stdout) == {"ingested": 1, "unchanged": 8, "failed": [], "skipped": []}
     assert consistent(db) == (9, 9)
 
 

@@ -1,11 +1,10 @@
 """Issue 16: "any file ingest does not read is listed as skipped with the reason, never silently
 dropped" — checked for folders and zip archives, file by file.
 
-What ingest reports today (empty, broken link, FIFO, too large, a .doc without LibreOffice, an
-unreadable file) is asserted as it is.  Files it passes over without a word (an unknown extension,
-a hidden file, a folder's README, a file without extension — in a folder or in a zip) are the
-strict xfail below: ``pipeline/ingest.py`` is not this module's to change (the fix is proposed in
-the issue-16 report).
+What ingest cannot read (empty, broken link, FIFO, too large, a .doc without LibreOffice, an
+unreadable file) is a failure with its reason; what it passes over by name (an unknown extension,
+a hidden file or folder, a folder's README, a file without extension — in a folder or in a zip)
+is listed in ``Report.skipped`` (``{"path", "reason"}``).
 """
 from __future__ import annotations
 
@@ -83,10 +82,6 @@ def test_an_unreadable_file_is_listed(tmp_path):
     assert stored == 0 and _reasons(report)["secret.txt"].startswith("cannot read")
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline/ingest.py drops files it does not read without a word: "
-                                       "discover()/_zip_members() skip a name _wanted() refuses (unknown "
-                                       "extension, hidden, README/MANIFEST, no extension) and Report has no "
-                                       "skipped list (proposed fix in the issue-16 report)")
 def test_files_ingest_passes_over_are_listed_as_skipped(tmp_path):
     d = tmp_path / "folder"
     d.mkdir()
@@ -104,3 +99,27 @@ def test_files_ingest_passes_over_are_listed_as_skipped(tmp_path):
     missing = [n for n in ("photo.jpg", "budget.xls", "slides.pptx", "scan.ofd", ".hidden.txt", "README.md",
                            "notes", "map.png", ".DS_Store", "table.xls") if not listed.get(n)]
     assert missing == [], f"dropped without a word: {missing}"
+
+
+def test_cli_says_what_it_skipped(tmp_path):
+    """The terminal says how many files were not documents; --json lists each with its reason."""
+    import json
+    import subprocess
+    import sys
+    d = tmp_path / "folder"
+    (d / ".git").mkdir(parents=True)
+    (d / ".git" / "config.txt").write_text(TEXT, encoding="utf-8")
+    (d / "ok.txt").write_text(TEXT, encoding="utf-8")
+    (d / "photo.jpg").write_bytes(b"x")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "zhengce", *a], capture_output=True, text=True,  # noqa: E731
+                                    timeout=300, env={**os.environ, "ZHENGCE_EMBED_AT_INGEST": "0"})
+    p = run("ingest", str(d), "--db", str(tmp_path / "s.db"), "--json")
+    assert p.returncode == 0, p.stderr
+    rep = json.loads(p.stdout)
+    assert rep["ingested"] == 1 and rep["failed"] == []
+    assert {(Path(s["path"]).name, s["reason"]) for s in rep["skipped"]} == {
+        ("photo.jpg", "unsupported file type '.jpg'"), (".git", "hidden folder")}
+    p = run("ingest", str(d), "--db", str(tmp_path / "t.db"), "--quiet")
+    assert "skipped 2" in p.stdout
+    p = run("extract", str(d), "--json")
+    assert p.returncode == 0 and "skipped 2 file(s) that are not documents" in p.stderr

@@ -50,9 +50,14 @@ def cmd_extract(args) -> int:
     from zhengce.pipeline.load import LoadError
 
     unreadable: list[dict] = []
-    files = list(iter_inputs(args.paths, unreadable))
+    skipped: list[dict] = []
+    files = list(iter_inputs(args.paths, unreadable, skipped))
     for u in unreadable:
         error_line(u["path"], u["error"])
+    if skipped:
+        kinds = sorted({s["reason"] for s in skipped})
+        print(f"{PROG}: skipped {len(skipped)} file(s) that are not documents: {'; '.join(kinds[:4])}"
+              + (" …" if len(kinds) > 4 else ""), file=sys.stderr)
     if not files:
         return fail(f"{' '.join(args.paths)}: no supported documents found")
     single = len(files) == 1 and not Path(args.paths[0]).is_dir()
@@ -172,34 +177,16 @@ def cmd_ingest(args) -> int:
             report = ingest(args.paths, store, workers=args.workers)
         for f in report.failed:
             error_line(f["path"], f["error"])
-        if debug():
-            _debug_failures(report.failed)
         if args.json:
             out.write(json.dumps(report.as_dict(), ensure_ascii=False) + "\n")
         else:
+            skipped = f", skipped {len(report.skipped)} (not documents; --json lists them)" if report.skipped else ""
             console(out).print(cell(f"ingested {report.ingested}, unchanged {report.unchanged}, "
-                                    f"failed {len(report.failed)}; {store.count()} documents in {args.db}"))
+                                    f"failed {len(report.failed)}{skipped}; {store.count()} documents in {args.db}"))
             if not args.quiet and report.ingested + report.unchanged:
                 _print_store_summary(store, out)
     store.close()
     return 1 if report.failed else 0
-
-
-def _debug_failures(failed: list[dict]) -> None:
-    """ZHENGCE_DEBUG=1 after ingest: the failed files that are files on disk are extracted again in
-    this process, so the traceback of the refusal or the breakage is printed (ingest reports each
-    failure as one line, from worker processes)."""
-    import traceback
-    from zhengce.pipeline.document import extract_all
-    for f in failed:
-        path = Path(f["path"].split("#row=", 1)[0])
-        if not path.is_file():      # a member of an archive, or a folder: nothing to run again
-            continue
-        print(f"{PROG}: debug: extracting {shown(path)} again for its traceback", file=sys.stderr)
-        try:
-            extract_all(path)
-        except Exception:  # noqa: BLE001 - printed, which is the point
-            traceback.print_exc(file=sys.stderr)
 
 
 def _print_store_summary(store, out) -> None:

@@ -77,18 +77,28 @@ def stdout_to_stderr():
         sys.stdout = real
 
 
-def iter_inputs(paths: list[str], failed: list | None = None):
+def iter_inputs(paths: list[str], failed: list | None = None, skipped: list | None = None):
     """Files named, and the supported files under directories named (sorted, recursive); folders
-    that cannot be read are added to ``failed`` (``{"path", "error"}``), never skipped silently."""
-    from zhengce.pipeline.ingest import NOT_DOCUMENTS, walk
+    that cannot be read are added to ``failed`` (``{"path", "error"}``) and files that are not
+    documents to ``skipped`` (``{"path", "reason"}``), never passed over silently."""
+    from zhengce.pipeline.ingest import skip_reason, walk
     from zhengce.pipeline.load import LOADERS
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            for f in walk(path, failed if failed is not None else []):
-                if (f.is_file() and f.suffix.lower() in LOADERS and not f.name.startswith(".")
-                        and f.stem.upper() not in NOT_DOCUMENTS):
+            seen: list = []
+            for f in walk(path, seen):
+                reason = skip_reason(f.name) or (None if f.suffix.lower() in LOADERS else "an archive: use ingest")
+                if reason is None and f.is_file():
                     yield f
+                elif reason is not None and skipped is not None:
+                    skipped.append({"path": str(f), "reason": reason})
+            for e in seen:
+                if e.get("skipped"):
+                    if skipped is not None:
+                        skipped.append({"path": e["path"], "reason": e["reason"]})
+                elif failed is not None:
+                    failed.append(e)
         else:
             yield path
 
