@@ -319,7 +319,7 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", required=True, help="the store (an SQLite file; created if missing)")
     i.add_argument("--workers", type=int, default=1, help="extraction processes (default 1)")
-    i.add_argument("--json", action="store_true", help="print {ingested, unchanged, failed} as JSON")
+    i.add_argument("--json", action="store_true", help="print {ingested, unchanged, failed, skipped} as JSON")
     i.add_argument("--quiet", action="store_true", help="no progress bar or summary table")
     _ocr_option(i)
     i.set_defaults(func=cmd_ingest)
