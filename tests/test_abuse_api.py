@@ -14,7 +14,6 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("httpx")
 
-import httpx  # noqa: E402
 
 from hypothesis import HealthCheck, assume, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
@@ -148,8 +147,10 @@ def test_fuzz_every_route_no_5xx(app_client, data):
     params = data.draw(st.dictionaries(st.sampled_from(PARAMS), text, max_size=5), label="params")
     try:
         r = client.get(fill(path, value), params=params)
-    except httpx.InvalidURL:          # longer than any HTTP client sends (httpx caps a query at 64 KiB)
-        assume(False)
+    except Exception as e:            # noqa: BLE001 - the client's own refusal, whichever httpx it is
+        if type(e).__name__ != "InvalidURL":
+            raise
+        assume(False)                 # longer than any HTTP client sends (httpx caps a query at 64 KiB)
     assert r.status_code < 500, (path, value, params, r.text[:300])
     check_headers(r)
 
