@@ -574,13 +574,20 @@ def _you_actor(text: str, cue_pos: int) -> list[str]:
     return split_members(a) if a else []
 
 
+@lru_cache(maxsize=2)
+def task_verbs(partner_ends: bool = False) -> str:
+    """lexicon/task_verbs.tsv as a regex alternation, longest first; ``partner_ends``: only the words
+    that may end a list of partners (one-character verbs such as 设, 报 end too many unit names,
+    城乡建设部门, except 对 and 做)."""
+    words = [r["verb"] for r in table("task_verbs")
+             if not partner_ends or len(r["verb"]) > 1 or r["verb"] in ("对", "做")]
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 @lru_cache(maxsize=1)
 def _partner() -> re.Pattern:
     """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv) or the part's end."""
-    # one-character verbs (设, 报) end too many unit names (城乡建设部门) to end a list of partners
-    verbs = "|".join(map(re.escape, sorted((r["verb"] for r in table("task_verbs")
-                                            if len(r["verb"]) > 1 or r["verb"] in ("对", "做")),
-                                           key=len, reverse=True)))
+    verbs = task_verbs(partner_ends=True)
     return re.compile(rf"(?:会同|联合|协同)(?P<units>[^，,。；;]{{2,40}}?)(?=等?(?:{verbs})|[，,。；;])")
 
 

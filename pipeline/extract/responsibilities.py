@@ -158,7 +158,8 @@ MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|�
 def _subject_verb() -> re.Pattern:
     """What follows a unit that opens a part with a task: adverbs, then a verb of
     lexicon/task_verbs.tsv or an adverbial of time (在…时/中/内/上/前/后/下)."""
-    verbs = "|".join(map(re.escape, sorted((r["verb"] for r in table("task_verbs")), key=len, reverse=True)))
+    from .clauses import task_verbs
+    verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*"
                       rf"(?:{verbs}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")
 
@@ -271,21 +272,16 @@ def by_units(text: str) -> list[tuple[str, str]]:
     verb_re, roles = _by_unit()
     for by in re.finditer(r"(?<![理自经缘来因不])由", text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
-        found = False
+        units, role = [], "responsible"
         for m in verb_re.finditer(window, 2):
-            units = _by_members(re.sub(r"等$", "", window[:m.start()]))
+            units, role = _by_members(re.sub(r"等$", "", window[:m.start()])), roles[m["v"]]
             if units:
-                for unit in units:
-                    if all(u != unit for u, _ in out):
-                        out.append((unit, roles[m["v"]]))
-                found = True
                 break
         rest = text[by.end() + len(window):by.end() + len(window) + 30]
-        if not found and rest[:1] in "，," and _BY_NEXT_PART.match(rest[1:]):
+        if not units and rest[:1] in "，," and _BY_NEXT_PART.match(rest[1:]):
             # 交通噪声由公安、交通、民航等部门，根据各自的职责监督管理: the verb after a comma
-            for unit in _by_members(re.sub(r"等$", "", window)) or ([window] if _by_unit_ok(window) else []):
-                if all(u != unit for u, _ in out):
-                    out.append((unit, "responsible"))
+            units, role = _by_members(re.sub(r"等$", "", window)), "responsible"
+        out += [(unit, role) for unit in units if all(u != unit for u, _ in out)]
     return out
 
 
