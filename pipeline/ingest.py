@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from .load import LOADERS, MULTI, LoadError
+from .attachments import link_attachments
 from .store.base import Store
 
 NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
@@ -509,6 +510,7 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
         report.failed[:] = [{**f, "path": one_line(str(f["path"])), "error": one_line(str(f["error"]))}
                             for f in report.failed if not f.get("skipped")]
     if report.ingested:
+        link_attachments(store)
         store.resolve_citations()
         from .search import after_ingest    # search: embed the new text now, not at the first query
         after_ingest(store)

@@ -58,6 +58,14 @@ class Store(ABC):
     def resolve_citations(self) -> int:
         """Point citations at stored documents (by doc_number, then title); returns how many resolved."""
 
+    def containing(self, phrase: str) -> list[str]:
+        """doc_ids of the documents whose text contains ``phrase`` verbatim (backends may index this)."""
+        return [r["doc_id"] for r in self.records() if phrase in (r.get("text") or "")]
+
+    def replace(self, record: dict) -> None:
+        """Re-store a stored record that a later pass changed (its sources and hashes stay)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot replace a record in place")
+
     def close(self) -> None:  # noqa: B027 - optional
         pass
 

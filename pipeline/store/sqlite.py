@@ -211,6 +211,17 @@ class SQLiteStore(Store):
             self._insert(record, now)
         return "ingested"
 
+    def replace(self, record: dict) -> None:
+        with immediate(self.db):
+            self._delete_doc(record["doc_id"])
+            self._insert(record, time.time())
+
+    def containing(self, phrase: str) -> list[str]:
+        # the record column holds the text as UTF-8 JSON: a C-speed scan, then a check on the text
+        hits = [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE instr(record, ?) > 0",
+                                              (json.dumps(phrase, ensure_ascii=False)[1:-1],))]
+        return [d for d in hits if phrase in (self.get(d) or {}).get("text", "")]
+
     def _drop_if_orphan(self, doc_id: str) -> None:
         if not self.db.execute("SELECT 1 FROM sources WHERE doc_id=?", (doc_id,)).fetchone():
             self._delete_doc(doc_id)
