@@ -95,3 +95,14 @@ def test_embedded_cue_words_are_not_cues():
     assert clauses.decide("公共机构屋顶光伏应装尽装")[0] == "other"  # the idiom 应装尽装
     assert clauses.decide("在中小学校实行党组织领导下的校长负责制")[1] != "负责"
     assert clauses.decide("建立风险防范机制")[0] == "other"       # 防范 does not open the part
+
+
+SEGMENTS = read_cases("clause_segment_cases")
+
+
+@pytest.mark.parametrize("case", SEGMENTS, ids=[c["text"][:16] for c in SEGMENTS])
+def test_clause_segment_case(case):
+    doc = _doc(case["text"])
+    start = doc.text.index(case["text"])
+    got = [c.text for c in doc.clauses if c.span[0] >= start]
+    assert got == case["parts"].split(" | ")

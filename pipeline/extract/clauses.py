@@ -183,7 +183,10 @@ def _split_at_new_cue(text: str, start: int, end: int):
         if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
                 (last_part == before and (_subject_adverbial(before) or _bare_subject(before))):
             continue
-        kind_before = decide(before)[0]
+        kind_before, cue_before, _ = decide(before)
+        if cue_before is None and not FUTURE_GOAL.match(before) and \
+                (CONDITION_PART.search(last_part) or len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before)):
+            continue        # 当事人对处罚决定不服的，可以…; 未经批准，不得…; 出示检查证件，有权…: one rule
         if kind_before == "other" and FUTURE_GOAL.match(before):
             kind_before = "goal"
         if kind_before == decide(after)[0]:
@@ -191,6 +194,17 @@ def _split_at_new_cue(text: str, start: int, end: int):
         yield start + piece, start + c + 1
         piece = c + 1
     yield start + piece, end
+
+
+# A cue-less part that only conditions or frames the rule after the comma: a condition
+# (…的, 未经…批准), or a short topic or manner phrase (移植所需费用，由…承担; 出示检查证件，有权…).
+CONDITION_PART = re.compile(r"的$|(?:未经|非经|未依法|未按规定|未按照)[^，,]*$")
+SHORT_LEAD = 10
+# …but a short part that is a task of its own stays one (推进政务公开，实行…; 积极拓展合作空间，落实…).
+ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加快|持续|全面|深入|不断|坚决|努力)*"
+                         r"(?:推动|推进|推行|支持|鼓励|引导|加强|加快|加大|建设|培育|打造|发展|完善|建立|健全|组织|开展|"
+                         r"实施|做好|落实|深化|扩大|拓展|提升|促进|优化|强化|依托|发挥|创建|提高|坚持|构建|保障|维护|"
+                         r"巩固|稳定|激发|增强|降低|减少|防范|化解|统筹|协调)")
 
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
