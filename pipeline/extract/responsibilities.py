@@ -220,7 +220,7 @@ def _generic_heads() -> tuple[str, ...]:
 ELIGIBILITY_AFTER = re.compile(r"(?:当)?(?:同时)?(?:符合|具备|具有|满足|持有)")
 GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责|有义务)")
 GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
-                         r"违反|违法|下列|之一")
+                         r"违反|违法|下列|之一|(?<![理自经缘来因不])由")    # （二）防护绿地由…业主负责: the unit follows 由
 
 
 def generic_subjects(text: str) -> list[str]:
@@ -273,6 +273,8 @@ def by_units(text: str) -> list[tuple[str, str]]:
     for by in re.finditer(r"(?<![理自经缘来因不])由", text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
         units, role = [], "responsible"
+        if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
+            continue            # 依照职责应当由上级河长处理的，提请…: 由X inside a condition
         for m in verb_re.finditer(window, 2):
             units, role = _by_members(re.sub(r"等$", "", window[:m.start()])), roles[m["v"]]
             if units:
@@ -281,10 +283,16 @@ def by_units(text: str) -> list[tuple[str, str]]:
         if not units and rest[:1] in "，," and _BY_NEXT_PART.match(rest[1:]):
             # 交通噪声由公安、交通、民航等部门，根据各自的职责监督管理: the verb after a comma
             units, role = _by_members(re.sub(r"等$", "", window)), "responsible"
+        manner = _BY_MANNER_END.search(window)
+        if not units and manner and rest[:1] in "，," and (v := verb_re.match(_BY_MODAL.sub("", rest[1:]))):
+            # 由X按照职责分工，责令限期改正; 由X或者Y根据不同情节，给予警告: the verb after the manner phrase
+            units, role = _by_members(re.sub(r"等$", "", window[:manner.start()])), roles[v["v"]]
         out += [(unit, role) for unit in units if all(u != unit for u, _ in out)]
     return out
 
 
+_BY_MANNER_END = re.compile(r"(?:按照|根据|依照|依据)[^，,。；;]{0,12}$|依法$")
+_BY_MODAL = re.compile(r"^(?:可以|可|应当|应|并|依法)+")
 _BY_NEXT_PART = re.compile(r"(?:根据|按照|依照|依据|依法|按)[^，,。；;]{0,12}?(?:监督管理|管理|监督|负责|实施|组织|办理|处理)")
 
 
@@ -305,7 +313,7 @@ def _by_members(body: str) -> list[str]:
 
 
 def _by_unit_ok(unit: str) -> bool:
-    if len(unit) < 3 or re.match(r"^(?:至少|不少于|\d|[一两二三四五六七八九十]+名|本单位|本级|其(?![他它])|该|各该|所在|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
+    if len(unit) < 3 or re.match(r"^(?:至少|不少于|\d|[一两二三四五六七八九十]+名|本单位|本级|其(?![他它])|该|各该|所在(?!地?(?:区|县|市|镇|乡|街道))|负责人|[一两二三几某][个家名些]?(?:部门|单位|机关|机构))", unit) or re.search(
             r"报请|提请|报送|报经|商请|送往|移送|委托|通过|向|(?<!所)在|将|把|按照|参照|报(?![社刊业])", unit):
         return False
     if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
@@ -329,7 +337,10 @@ def prose_units(c) -> list[tuple[str, str]]:
     else:
         by = by_units(text)
     if CONDITION.match(text) or DEFINITION.match(text):
-        return by      # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X
+        # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X; but the unit
+        # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
+        you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
+        return [(a, "responsible") for a in you] + [(u, r) for u, r in by if u not in you]
     if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
         actors = list(c.actors)
     if c.kind != "permission":    # 市经济信息化委支持推广…: a named unit given the task of supporting
@@ -337,6 +348,8 @@ def prose_units(c) -> list[tuple[str, str]]:
             for p in split_members(subject):
                 if p not in actors:
                     actors.append(p)
+    # 由使用权人或者管理单位负责: the members by_units found, not the alternative as one actor
+    actors = [a for a in actors if sum(u in a for u, _ in by) < 2 or not re.search("或者|或", a)]
     together = partners(text) if actors else []
     actors += [p for p in together if p not in actors]
     out: list[tuple[str, str]] = []
