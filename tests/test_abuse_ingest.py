@@ -465,3 +465,22 @@ def test_hostile_names_give_one_printable_line_and_never_abort(tmp_path, capsys)
     assert len(err.strip().splitlines()) == 1 and "\x1b" not in err and "\\x1b" in err, err
     with open_store(str(tmp_path / "h.db")) as store:
         assert [s.rsplit("/", 1)[1] for d_ in store.documents() for s in d_["sources"]] == ["\\xff\\xfe.txt"]
+
+
+def test_a_deleted_store_whose_wal_and_shm_remain_is_made_anew(tmp_path, capsys):
+    """A killed ingest leaves ``x.db-wal``/``x.db-shm``; the user deletes ``x.db`` and ingests again:
+    the new store must not replay the old log (its documents, or "database disk image is malformed")."""
+    from zhengce.cli import main
+    texts = seed_texts()
+    live = open_store(str(tmp_path / "old.db"))
+    ingest([str(t) for t in texts[:6]], live)
+    live.db.execute("PRAGMA wal_checkpoint(PASSIVE)")   # a log holding only the later pages, as a long ingest's
+    ingest([str(t) for t in texts[6:9]], live)
+    for suffix in ("-wal", "-shm"):                     # what a SIGKILLed writer leaves beside its (deleted) file
+        shutil.copy(f"{tmp_path / 'old.db'}{suffix}", f"{tmp_path / 'x.db'}{suffix}")
+    live.close()
+    rc = main(["ingest", str(texts[0]), "--db", str(tmp_path / "x.db"), "--json"])
+    out, err = capsys.readouterr()
+    assert rc == 0 and json.loads(out)["ingested"] == 1, err
+    with open_store(str(tmp_path / "x.db")) as store:
+        assert store.count() == 1

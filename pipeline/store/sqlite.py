@@ -139,6 +139,8 @@ class SQLiteStore(Store):
                     db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             finally:
                 db.close()             # the last connection: the WAL is checkpointed into the file
+            if not self.path.exists():
+                _drop_stale_siblings(self.path)
             try:
                 os.link(tmp, self.path)
             except FileExistsError:
@@ -433,6 +435,15 @@ class SQLiteStore(Store):
         return [dict(r) for r in self.db.execute(
             "SELECT DISTINCT c.resolved_doc_id AS doc_id, d.title, d.level, d.province, d.city, d.county, d.signed_date "
             "FROM citations c JOIN documents d ON d.doc_id=c.resolved_doc_id WHERE c.doc_id=?", (doc_id,))]
+
+
+def _drop_stale_siblings(path: Path) -> None:
+    """Remove the ``-wal``/``-shm``/``-journal`` files of a store file that is gone (deleted by a
+    user after a killed ingest): SQLite would replay that other database's log into the new file
+    (its documents, or "database disk image is malformed")."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
 
 
 def _key(s: str) -> str:
