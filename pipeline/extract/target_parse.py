@@ -631,6 +631,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         group, prev_end = max(group, f.group), f.end
     found = _merge_bounds(s, found)
     _deal_out_lists(st, found)
+    _deal_out_awards(st, found)
     out = []
     seen = set()
     for f in found:
@@ -1153,6 +1154,84 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)
 
 
+_AWARD_RESPECTIVELY = re.compile(r"分别(?:给予|安排|奖励|补贴|资助|补助|奖补)(?:每[家个人户项次年]|一次性|最高|不超过|最多|每年)*(?=[\d一二三四五六七八九十两])")
+_LIST_GAP = re.compile(r"^\s*(?:、|和|及|以及|或)\s*$")
+_ENUMERATION = re.compile(r"[^、，,。；;：:的为被对在经（(）)]+(?:、[^、，,。；;：:的为被对在经（(）)]+)+")
+_ITEM_VERB = re.compile(r"^(?:获得|荣获|获评|获|被评为|被认定为|评为|认定为|入选|列入|实现|达到|通过|成为)")
+_QUOTED_RUN = re.compile(r"(?:“[^“”]{1,12}”)(?:[、和及]?“[^“”]{1,12}”)+")
+
+
+def _deal_out_awards(st: _Sent, found: list) -> None:
+    """对获评国家级、省级、市级孵化载体的，分别给予每家80万元、30万元、20万元一次性配套建设支持 (and
+    实现“小升规”“规改股”“股上市”目标的企业分别给予10万元、20万元和50万元): one beneficiary per sum, in
+    order, each with the thing granted after the last sum (国家级孵化载体一次性配套建设支持金额)."""
+    s = st.s
+    k = 0
+    while k < len(found):
+        run = [k]
+        while run[-1] + 1 < len(found) and found[run[-1] + 1].unit == found[k].unit \
+                and _LIST_GAP.match(s[found[run[-1]].end:found[run[-1] + 1].start]):
+            run.append(run[-1] + 1)
+        k = run[-1] + 1
+        first, last = found[run[0]], found[run[-1]]
+        pre = _AWARD_RESPECTIVELY.search(s, max(0, first.start - 14), first.end)
+        if len(run) < 2 or not pre:
+            continue
+        lo, hi = st.clause(first.start)[0], pre.start()
+        if lo > 1 and not re.search(r"[、“]", s[lo:hi]):
+            lo, hi = st.clause(lo - 2)                    # the beneficiaries stand in the clause before
+        who = s[lo:hi].strip(_STRIP_CHARS)
+        items, at = _respective_items(who, len(run))
+        if not items:
+            continue
+        # …孵化载体的天河区…载体: the head after the last 的; …评估为优秀、良好、合格等级的: what comes before
+        head = who.rsplit("的", 1)[-1] if "的" in who else ""
+        after = bool(re.fullmatch(f"[{CJK}]{{2,20}}", head))
+        if not after:
+            head = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])", "", who[:at][-20:]).lstrip(_STRIP_CHARS)
+        u = s.find(last.unit or "", last.start, last.end) if last.unit else -1
+        noun = _award_noun(s, u + len(last.unit) if u >= 0 else last.end, st.clause(last.end)[1])
+        for item, j in zip(items, run):
+            bare = item.strip("“”\"")
+            if len(bare) <= 4 and head and head not in item:
+                item = item + head if after else head + item
+            ind = item + noun
+            found[j] = found[j]._replace(indicator=ind[:60])
+
+
+def _respective_items(who: str, n: int) -> tuple[list[str], int]:
+    """(items, where the list starts): the n beneficiaries a 分别 list deals sums out to: the last enumeration of n members in the
+    phrase before it (国家级、省级、市级港澳青年创新创业孵化载体 -> each with the shared words), or n quoted
+    names in a row (“小升规”“规改股”“股上市”)."""
+    quoted = [m for m in _QUOTED_RUN.finditer(who)]
+    if quoted:
+        names = re.findall(r"“[^“”]{1,12}”", quoted[-1].group())
+        if len(names) == n:
+            return names, quoted[-1].start()
+    for m in reversed(list(_ENUMERATION.finditer(who))):
+        parts = m.group().split("、")
+        if len(parts) == n - 1:
+            tail = re.split(r"和|及|与", parts[-1], maxsplit=1)
+            parts = parts[:-1] + tail if len(tail) == 2 else parts
+        if len(parts) == n and all(1 <= len(p) <= 30 for p in parts):
+            lead = _ITEM_VERB.match(parts[0])
+            if lead and not any(p.startswith(lead.group()) for p in parts[1:]):
+                parts[0] = parts[0][lead.end():]          # 获得一等奖、二等奖和三等奖: the verb is not the name
+            return _share_words([p.strip() for p in parts]), m.start()
+    return [], 0
+
+
+def _award_noun(s: str, post_end: int, c_end: int) -> str:
+    """What a granted sum is (一次性配套建设支持 -> 一次性配套建设支持金额; 一次性奖励支持 -> 一次性奖励)."""
+    m = _AWARD_OBJECT.match(s, post_end, c_end + 1 if c_end < len(s) else c_end)
+    obj = (m["obj"] if m else "").strip("“”\"")
+    obj = re.sub(r"^的", "", obj)
+    bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
+    if bare != obj and (_MONEY_NOUN.search(bare) or not bare):
+        obj = bare
+    return obj if _MONEY_NOUN.search(obj) else obj + "金额"
+
+
 def _share_words(parts: list[str]) -> list[str]:
     """Words that the first (last) item of a list shares with the others: 全省与其他RCEP国家货物贸易、
     对外投资和实际利用外资 -> 全省与其他RCEP国家 before each; 城镇、农村居民人均可支配收入 ->
@@ -1193,6 +1272,9 @@ def _plan_ends() -> dict[str, int]:
     return {r["name"]: int(r["end"]) for r in table("time_periods") if r["series"] == "plan"}
 
 
+_AWARD_CONDITION = re.compile(r"(?:对于|对)[^。；;！]{1,60}?的[^，,。；;、]{0,20}[，,]?(?=(?:[^，,。；;]{0,8}?)(?:分别)?(?:给予|奖励|补贴|资助|补助|奖补))")
+
+
 def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
     """Whether a sentence reports past figures rather than setting targets: a past marker of
     ``target_cues.tsv`` (累计, 共有, 现有, 已, 先后, 以来, 了 …), a year before ``doc_year`` (or,
@@ -1209,6 +1291,7 @@ def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
         if doc_year is None or int(m.group(2)) >= doc_year:
             return False
     cleaned = lex.not_past_re.sub("", s)
+    cleaned = _AWARD_CONDITION.sub("", cleaned)    # 对荣获一等奖的企业，给予…: whom a rule rewards, not the past
     if lex.past_re.search(cleaned):
         masked, _ = _bracket_regions(cleaned)
         for m in lex.past_re.finditer(cleaned):
