@@ -88,10 +88,16 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.opening and not _opens_part(text, m.start()):
             continue
-        if _in_short_quote(text, m.start()):
-            continue                       # “建筑可阅读”, “政府牵头、部门联动”: a name or slogan, not a cue
+        if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
+            continue                       # “建筑可阅读”, “政府牵头、部门联动”, 《关于加大激励支持力度的通知》: a name
         out.append((m.start(), cue))
     return out
+
+
+def _in_title(text: str, pos: int) -> bool:
+    """Whether pos lies inside 《…》 (a cited title)."""
+    k = text.rfind("《", 0, pos)
+    return k >= 0 and "》" not in text[k:pos] and "》" in text[pos:pos + 80]
 
 
 def _in_short_quote(text: str, pos: int) -> bool:
@@ -736,7 +742,9 @@ def _is_past(text: str, headings: str, doc_year: int | None) -> bool:
         return True
     # 对…成效明显的县（市、区），给予…50万元: the markers describe whom a rule rewards, not the past
     text = re.sub(r"^(?:对于|对)[^，,。；;]*?的[^，,。；;]{0,12}[，,]", "", text)
-    return bool(PAST_MARKERS.search(text)) and bool(re.search(r"\d", text)) and not re.search(r"到20\d{2}年|力争|目标", text)
+    # 给予累计不超过2000万元的经费支持: a cap a rule sets, not a past total
+    return bool(PAST_MARKERS.search(text)) and bool(re.search(r"\d", text)) and \
+        not re.search(r"到20\d{2}年|力争|目标|给予|不超过|不高于|以内", text)
 
 
 def extract(doc) -> None:
