@@ -101,3 +101,17 @@ def test_ingest_links_a_separately_filed_attachment(tmp_path):
         assert sorted(store.containing("滨江生态廊道工程")) == sorted([att["doc_id"], orphan["doc_id"]])
         assert store.containing("老旧小区改造计划表") == [orphan["doc_id"]]
         assert store.containing("不在任何文件里的话") == []
+
+
+def test_show_says_where_inherited_metadata_came_from(tmp_path):
+    import subprocess
+    import sys
+    (tmp_path / "notice.txt").write_text(NOTICE, encoding="utf-8")
+    (tmp_path / "attachment2.txt").write_text(ATTACHMENT, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    env = {**__import__("os").environ, "ZHENGCE_EMBED_AT_INGEST": "0", "COLUMNS": "200"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "zhengce", *a], capture_output=True, text=True,
+                                    env=env, timeout=120)
+    assert run("ingest", str(tmp_path), "--db", db, "--quiet").returncode == 0
+    out = run("show", "attachment2.txt", "--db", db).stdout
+    assert "2024-03-08" in out and "inherited from the notice that lists this attachment" in out

@@ -132,7 +132,8 @@ def _print_record(d, out) -> None:
             ("recipients", "，".join(m.recipients)),
             ("region", " ".join(x for x in (m.region.province, m.region.city, m.region.county) if x)
              + (f" ({m.region.code})" if m.region.code else "")),
-            ("level", m.level), ("flags", ", ".join(d.quality.flags)), ("doc_id", d.doc_id)]
+            ("level", m.level), ("flags", ", ".join(d.quality.flags)),
+            *((("notes" if i == 0 else ""), n) for i, n in enumerate(d.quality.notes)), ("doc_id", d.doc_id)]
     t = Table(show_header=False, box=None)
     for k, v in rows:
         if v:
