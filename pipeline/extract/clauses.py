@@ -402,7 +402,9 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
-    p = re.sub(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]", "", p)
+    p = re.sub(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十百零〇\d]+条\s*)", "", p)
+    if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p):
+        return None                   # 对工程技术人员，要…; 在中小投资者维权…: no subject
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
@@ -421,7 +423,7 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     m = SUBJECT_STOP.search(part)
     if m and m.start() >= 2:
         # 有关部门在核定…时，应当 → 有关部门; 各级人民政府对所属部门…要 → 各级人民政府
-        candidates.insert(0 if m.group() in ("对", "在", "向", "将", "把") else 1, part[:m.start()])
+        candidates.insert(0 if m.group() in ("对", "在", "向", "将", "把", "会同") else 1, part[:m.start()])
     first = re.split(r"[，,]", text)[0]
     m2 = re.match(rf"^(.{{2,30}}?)(?={SUBJECT_STOP.pattern})", first)
     if m2 and cue_pos > len(first):
