@@ -666,6 +666,10 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
 PREAMBLE = re.compile(r"^以[^，,。；]{2,40}为(?:指导|引领|统领)")
 ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通过|批准|公布|修正|修订)|"
                     r"印发给你们[，,。；;]?$|(?:进行|作出|出台|印发|制定|发布|开展)了[^，,。；]{0,20}[。；;]?$")
+# An office's seat or head, as a record of how things are set up (领导小组办公室设在生态环境部;
+# 办公室主任由生态环境部副部长兼任), and a document someone has drawn up (…编制了《…》).
+INSTITUTION = re.compile(r"^[^，,。；;]{2,24}设在[^，,。；;的]{2,30}[。；;]?$|由[^，,。；;]{2,40}(?:兼任|担任)[。；;]?$")
+DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
 GOAL_HEADING = re.compile(r"(?:主要|发展|总体|工作|预期|行动|具体|阶段性?|近期|远期|中期)目标|目标任务|^目标$")
 WEAK_PRIORITY = 50
 
@@ -681,8 +685,10 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if PREAMBLE.search(text) or CLOSING_PART.match(text):
         return "other", None, None
     kind, cue, pos = decide(text)
-    if cue is None and ISSUED.search(text):
+    if cue is None and (ISSUED.search(text) or INSTITUTION.search(text)):
         return "fact", None, None
+    if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
+        return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
     future = FUTURE_GOAL.match(text)
     future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
     if cue is not None:
