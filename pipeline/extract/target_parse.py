@@ -874,7 +874,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     else:
         if len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
-        if subject or obj:
+        if kind == "money" and _MONEY_NOUN.search(obj) and _MONEY_CHAFF.fullmatch(subject + between):
+            # 在职期间可领取每人每月1500元住房补贴 -> 住房补贴, with whom the clause before names
+            prev = _prev_clause(st, c_start)
+            who = prev.rsplit("的", 1)[-1] if prev and not prev.endswith("的") else ""
+            indicator = (who if len(who) <= 16 else "") + obj
+        elif subject or obj:
             core = subject + between + obj
             indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
         elif found:
@@ -926,6 +931,8 @@ def _period_re() -> re.Pattern:
 
 _AWARD_VERB = re.compile(r"(?:给予|安排|奖励|补贴|资助|补助|奖补)(?:每[家个人户项次年]|一次性|最高|分别|不超过|最多|每年)*$")
 _AWARD_OBJECT = re.compile(rf"的?(?P<obj>[{CJK}“”\"]{{1,16}})(?=[，,。；;、（(]|$)")
+# What stands before a per-head sum without naming what it is (在职期间可领取每人每月 | 给予每人每年).
+_MONEY_CHAFF = re.compile(r"(?:在职期间|期间|可|可以|按规定|一次性|给予|领取|发放|享受|每人|每户|每家|每个|每月|每年|每季度|最高|的)*")
 _MONEY_NOUN = re.compile(r"(?:奖励|奖金|补贴|补助|资助|奖补|经费|资金|津贴|费用|金额|租金)$")
 _BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(]?[一二三四五六七八九十\d]{{1,3}}[)）、.．]\s*)?(?:对于|对)(?P<who>[^，,。；;]{{2,40}}?)(?:，|,)?(?:给予|安排|奖励|补贴|资助|补助|奖补|按)")
 
