@@ -10,16 +10,20 @@ Keeps the document's words; changes only their form:
 - web chrome, export headers and the page's metadata table dropped (the table's values are
   returned as ``page_metadata`` for the metadata stage).
 
-Every output character remembers the source offset it came from; ``offset_map`` compresses
-that into anchors so a span in the record can always be mapped back into the loader's text.
+Every output character remembers the source offset it came from, kept as runs (an anchor where
+consecutive characters stop coming from consecutive source offsets, as ``offset_map`` gives them),
+so a span in the record can always be mapped back into the loader's text; a 50 MB text costs a
+few MB of anchors, not 8 bytes a character.
 """
 from __future__ import annotations
 
 import re
-import sys
 from array import array
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 
 from .lexicon import table, words
 
@@ -44,20 +48,76 @@ _TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 @dataclass
 class Normalised:
     text: str
-    source_index: array                # source offset of each text character (array('q'): 8 bytes each)
+    anchors: list[tuple[int, int]]     # (text offset, source offset) where the text → source shift changes
     flags: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
     page_metadata: dict[str, str] = field(default_factory=dict)
 
     def offset_map(self) -> list[tuple[int, int]]:
         """Anchors (text offset, source offset) where the text → source shift changes."""
-        anchors: list[tuple[int, int]] = []
-        shift = None
-        for i, s in enumerate(self.source_index):
+        return list(self.anchors)
+
+    @property
+    def source_index(self) -> "SourceIndex":
+        """The source offset of each text character, as a sequence read off the anchors."""
+        return SourceIndex(self.anchors, len(self.text))
+
+    @source_index.setter
+    def source_index(self, sources) -> None:
+        self.anchors = _runs(sources)
+
+
+class SourceIndex(Sequence):
+    """Source offsets of a text's characters from its anchors: iterating runs in C, nothing is
+    spelled out (a 50 MB text's array would be 136 MB)."""
+
+    def __init__(self, anchors: list[tuple[int, int]], n: int) -> None:
+        self.anchors, self.n = anchors, n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self):
+        return _iter_runs(self.anchors, self.n)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return array("q", self)[i]
+        if i < 0:
+            i += self.n
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        t, s = self.anchors[bisect_right(self.anchors, (i, float("inf"))) - 1]
+        return s + i - t
+
+
+def _iter_runs(runs: list[tuple[int, int]], n: int):
+    ends = [t for t, _ in runs[1:]] + [n]
+    return chain.from_iterable(range(s, s + e - t) for (t, s), e in zip(runs, ends))
+
+
+def _runs(sources, base: int = 0) -> list[tuple[int, int]]:
+    """Anchors of per-character sources: (offset + base, source) where source - offset changes.
+    Sequences long enough to matter are compared in C, a block at a time (numpy)."""
+    n = len(sources)
+    if n < 4096:
+        out, shift = [], None
+        for i, s in enumerate(sources):
             if s - i != shift:
-                anchors.append((i, s))
+                out.append((i + base, s))
                 shift = s - i
-        return anchors
+        return out
+    import numpy as np
+    out, prev = [], None
+    for a in range(0, n, 1 << 20):
+        block = np.asarray(sources[a:a + (1 << 20)], dtype=np.int64)
+        shift = block - np.arange(a, a + len(block), dtype=np.int64)
+        starts = np.flatnonzero(np.diff(shift)) + 1
+        if prev is None or shift[0] != prev:
+            starts = np.concatenate(([0], starts))
+        out.extend((int(i) + a + base, int(block[i])) for i in starts)
+        prev = shift[-1]
+    return out
 
 
 def to_source(offset_map: list[tuple[int, int]], offset: int) -> int:
@@ -72,21 +132,24 @@ def to_source(offset_map: list[tuple[int, int]], offset: int) -> int:
 
 # --- lines ----------------------------------------------------------------------------------
 
-def _chars(s: str) -> list[str]:
-    """A line's characters as a list whose items are shared (interned) one-character strings: a list
-    of fresh ones costs ~80 bytes a Chinese character, a list of shared ones 8."""
-    return list(map(sys.intern, s))
-
-
-@dataclass
+@dataclass(slots=True)
 class _Line:
-    chars: list[str]
-    src: array            # array('q') of source offsets, one per char
+    text: str
+    runs: list[tuple[int, int]]   # (offset in text, source offset): from there on, sources count up by one
     blank_before: bool = False
 
-    @property
-    def text(self) -> str:
-        return "".join(self.chars)
+    def src(self, k: int) -> int:
+        """The source offset of character k."""
+        t, s = self.runs[bisect_right(self.runs, (k, float("inf"))) - 1]
+        return s + k - t
+
+    def sources(self) -> array:
+        return array("q", _iter_runs(self.runs, len(self.text)))
+
+    def append(self, text: str, runs: list[tuple[int, int]]) -> None:
+        off = len(self.text)
+        self.runs.extend((t + off, s) for t, s in runs)
+        self.text += text
 
 
 def _split_lines(raw: str) -> list[_Line]:
@@ -101,17 +164,33 @@ def _split_lines(raw: str) -> list[_Line]:
         if not stripped:
             blank = True
             continue
-        lines.append(_Line(_chars(stripped), array("q", range(start + left, start + left + len(stripped))), blank))
+        lines.append(_Line(stripped, [(0, start + left)], blank))
         blank = False
     return lines
 
 
 def _edit(line: _Line, start: int, end: int, replacement: str | None = None) -> None:
-    """Replace chars[start:end] by replacement, each new char taking the source of the first old one."""
-    src0 = line.src[start] if start < len(line.src) else (line.src[-1] if line.src else 0)
-    new = _chars(replacement or "")
-    line.chars[start:end] = new
-    line.src[start:end] = array("q", [src0]) * len(new)
+    """Replace text[start:end] by replacement, each new char taking the source of the first old one."""
+    _edits(line, [(start, end, replacement or "")])
+
+
+def _edits(line: _Line, edits: list[tuple[int, int, str]]) -> None:
+    """Several ``_edit``s at once, in one pass over the line: (start, end, replacement), in text
+    order, not overlapping, offsets in the line as it is."""
+    if not edits:
+        return
+    text, src = line.text, line.sources()
+    out, out_src, pos = [], array("q"), 0
+    for start, end, new in edits:
+        out.append(text[pos:start])
+        out_src.extend(src[pos:start])
+        src0 = src[start] if start < len(src) else (src[-1] if src else 0)
+        out.append(new)
+        out_src.extend(array("q", [src0]) * len(new))
+        pos = end
+    out.append(text[pos:])
+    out_src.extend(src[pos:])
+    line.text, line.runs = "".join(out), _runs(out_src)
 
 
 _FOLD_TABLE = str.maketrans({**_FOLD, **{c: " " for c in SPACES}})
@@ -119,18 +198,16 @@ _NEEDS_WIDEN = re.compile(r"[(),:;]")
 
 
 def _fold(line: _Line) -> None:
-    joined = "".join(line.chars)
-    text = joined.translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
+    text = line.text.translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
     if _NEEDS_WIDEN.search(text):
-        chars = _chars(text)
+        chars = list(text)
         # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000
         # or 8:30); repeated to a fixed point, since a converted character is itself Chinese punctuation
         for _ in range(len(chars)):
             if not _widen_once(chars):
                 break
-        line.chars = chars
-    elif text != joined:                   # else the characters stay as they are (most lines, and every second fold)
-        line.chars = _chars(text)
+        text = "".join(chars)
+    line.text = text
 
 
 def _widen_once(chars: list[str]) -> bool:
@@ -161,26 +238,25 @@ _HALF_PAIR = re.compile(r"（[^()（）]{0,60}\)|\([^()（）]{0,60}）")
 
 def _close_letter_spacing(line: _Line) -> None:
     """``国 家 能 源 局`` (a signature spaced out for layout) → ``国家能源局``."""
-    text = line.text
-    for m in reversed(list(re.finditer(rf"(?:[{CJK}] ){{2,}}[{CJK}]", text))):
-        for i in range(m.end() - 2, m.start(), -2):
-            _edit(line, i, i + 1)
+    if " " not in line.text:
+        return
+    _edits(line, [(i, i + 1, "") for m in re.finditer(rf"(?:[{CJK}] ){{2,}}[{CJK}]", line.text)
+                  for i in range(m.start() + 1, m.end() - 1, 2)])
     # runs of spaces collapse to one
-    text = line.text
-    for m in reversed(list(re.finditer(r" {2,}", text))):
-        _edit(line, m.start() + 1, m.end())
+    _edits(line, [(m.start() + 1, m.end(), "") for m in re.finditer(r" {2,}", line.text)])
 
 
 def _doc_number_brackets(line: _Line) -> None:
-    if "号" not in line.chars:
+    if "号" not in line.text:
         return
     text = line.text
-    for m in reversed(list(DOC_NUMBER_BRACKETS.finditer(text))):
+    edits = []
+    for m in DOC_NUMBER_BRACKETS.finditer(text):
         seg = text[m.start("prefix"):m.end()]
         fixed = f"{m['prefix']}〔{m['year']}〕{m['num']}"
         if seg != fixed:
-            # rewrite char by char where possible so offsets stay close to the source
-            _edit(line, m.start("prefix"), m.end(), fixed)
+            edits.append((m.start("prefix"), m.end(), fixed))
+    _edits(line, edits)
 
 
 # --- chrome ---------------------------------------------------------------------------------
@@ -377,18 +453,18 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
             i += 1
             continue
         # the run: pipe lines and the single content lines between them
-        cells: list[tuple[str, list[int]]] = []
-        current: tuple[str, list[int]] | None = None
+        cells: list[tuple[str, list[tuple[int, int]]]] = []    # (text, its runs)
+        current: tuple[str, list[tuple[int, int]]] | None = None
         j = i
         while j < len(lines):
             t = lines[j].text
             if _PIPES.match(t):
                 for _ in t:
-                    cells.append(current or ("", [lines[j].src[0]]))
+                    cells.append(current or ("", [(0, lines[j].src(0))]))
                     current = None
                 j += 1
             elif j > i and _PIPES.match(lines[j - 1].text) and len(t) <= 60 and current is None and not NUMBERING.match(t):
-                current = (t, lines[j].src)
+                current = (t, lines[j].runs)
                 j += 1
             else:
                 break
@@ -404,14 +480,12 @@ def _rebuild_flattened_tables(lines: list[_Line]) -> list[_Line]:
         k = _best_width([c for c, _ in cells])
         for r in range(0, len(cells), k):
             row = cells[r:r + k]
-            line = _Line([], array("q"), blank_before=False)
-            for n, (c, src) in enumerate(row):
-                if n:
-                    line.chars.extend(_chars(" | "))
-                    line.src.extend([src[0]] * 3)
-                line.chars.extend(_chars(c))
-                line.src.extend(src[:len(c)])
-            if line.chars:
+            line = _Line("", [], blank_before=False)
+            for n, (c, runs) in enumerate(row):
+                if n:                      # the separator takes the source of the cell after it
+                    line.append(" | ", [(q, runs[0][1]) for q in range(3)])
+                line.append(c, runs if c else [])
+            if line.text:
                 out.append(line)
         i = j
     return out
@@ -491,26 +565,25 @@ def _neutralise_residue(line: _Line) -> bool:
     browser text-fragment link (``#:~:text=%E8%BF%91…``) goes; percent-encoded UTF-8 inside a URL, or
     a run of at least two escapes anywhere, is decoded (``%E8%BF%91`` → ``近``; the decoded characters
     take the source offset of the run); a run inside a URL that is not text goes too."""
-    if "%" not in line.chars and "#" not in line.chars:
+    if "%" not in line.text and "#" not in line.text:
         return False
-    changed = False
-    for m in reversed(list(_TEXT_FRAGMENT.finditer(line.text))):
-        _edit(line, m.start(), m.end())
-        changed = True
+    edits = [(m.start(), m.end(), "") for m in _TEXT_FRAGMENT.finditer(line.text)]
+    _edits(line, edits)
+    changed = bool(edits)
     text = line.text
     urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
-    for m in reversed(list(_PERCENT_RUN.finditer(text))):
+    edits = []
+    for m in _PERCENT_RUN.finditer(text):
         in_url = any(a <= m.start() < b for a, b in urls)
         if not in_url and len(m.group()) < 6:
             continue   # 95%10: a percentage before a number, not an escape
         decoded = _decoded(m.group())
         if decoded is not None:
-            _edit(line, m.start(), m.end(), decoded)
-            changed = True
+            edits.append((m.start(), m.end(), decoded))
         elif in_url or re.search(r"%[89A-Fa-f][0-9A-Fa-f]", m.group()):
-            _edit(line, m.start(), m.end())   # a URL's escapes, or UTF-8 cut off mid-character
-            changed = True
-    return changed
+            edits.append((m.start(), m.end(), ""))   # a URL's escapes, or UTF-8 cut off mid-character
+    _edits(line, edits)
+    return changed or bool(edits)
 
 
 def _breadcrumb_lines(lines: list[_Line]) -> set[int]:
@@ -613,30 +686,42 @@ def normalise(raw: str) -> Normalised:
     for line in kept:
         if merged and _should_join(merged[-1].text, line.text, line.blank_before):
             prev = merged[-1]
-            if prev.chars and prev.chars[-1] == " ":
-                _edit(prev, len(prev.chars) - 1, len(prev.chars))
+            if prev.text and prev.text[-1] == " ":
+                _edit(prev, len(prev.text) - 1, len(prev.text))
             # a space that only separates two halves of a CJK word goes; between Latin words it stays
-            if prev.chars and re.match(r"[A-Za-z0-9]", prev.chars[-1]) and re.match(r"[A-Za-z]", line.chars[0]):
-                prev.chars.append(" ")
-                prev.src.append(line.src[0])
-            prev.chars.extend(line.chars)
-            prev.src.extend(line.src)
+            if prev.text and re.match(r"[A-Za-z0-9]", prev.text[-1]) and re.match(r"[A-Za-z]", line.text[0]):
+                prev.append(" ", [(0, line.src(0))])
+            prev.append(line.text, line.runs)
             flags.add("reflowed_lines")
             continue
         merged.append(line)
 
     out_text: list[str] = []
-    out_src = array("q")
+    anchors: list[tuple[int, int]] = []
+    pos, shift, last = 0, None, 0       # last: the source of the last character out
+
+    def put(t: int, src: int) -> None:
+        nonlocal shift
+        if src - t != shift:
+            anchors.append((t, src))
+            shift = src - t
     for k, line in enumerate(merged):
         _fold(line)  # again: a joined line has new neighbours for its punctuation
         if k:
             out_text.append("\n")
-            out_src.append(line.src[0] - 1 if line.src else (out_src[-1] if out_src else 0))
-        out_text.append("".join(line.chars))
-        out_src.extend(line.src)
-        line.chars, line.src = [], array("q")     # each line's share of the text lives on in out_text only
+            put(pos, line.runs[0][1] - 1 if line.text else last)
+            last = line.runs[0][1] - 1 if line.text else last
+            pos += 1
+        for t, src in line.runs:
+            put(pos + t, src)
+        if line.text:
+            t, src = line.runs[-1]
+            last = src + len(line.text) - 1 - t
+        out_text.append(line.text)
+        pos += len(line.text)
+        line.text, line.runs = "", []     # each line's share of the text lives on in out_text only
     text = "".join(out_text)
     if GARBLE.search(text):
         flags.add("garbled_text")
         notes.append("garbled characters in the text (e.g. runs of '?', U+FFFD or mojibake); kept as found")
-    return Normalised(text=text, source_index=out_src, flags=flags, notes=notes, page_metadata=page_meta)
+    return Normalised(text=text, anchors=anchors, flags=flags, notes=notes, page_metadata=page_meta)

@@ -42,7 +42,7 @@ MISFIT = -2.5      # score of a cell placed under a column it does not fit (a fi
 SPAN_COST = 1.0    # score lost per line read as spanning the table
 
 
-@dataclass
+@dataclass(slots=True)        # one a line of the text: a 50 MB text has a million
 class _Cell:
     text: str
     start: int   # offset of text in the source
@@ -369,7 +369,8 @@ def rebuild_cell_tables(text: str) -> tuple[str, Sequence[int] | None]:
         return text, None
     pieces.append((pos, len(text)))
     out: list[str] = []
-    back = array("q")   # 8 bytes a character, no objects for the garbage collector to walk
+    # 4 bytes a character (8 past 2**31), no objects for the garbage collector to walk
+    back = array("i" if len(text) < 2 ** 31 else "q")
     for piece in pieces:
         if isinstance(piece, tuple):
             a, b = piece
