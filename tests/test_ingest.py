@@ -183,6 +183,17 @@ def test_jsonl_round_trip_is_identical(small_corpus, tmp_path):
         assert b.get(rec["doc_id"]) == rec
 
 
+def test_the_stored_record_json_is_the_one_shot_dump(small_corpus, tmp_path):
+    """The store writes a record's JSON an item at a time (memory of a huge record): the same text
+    as one json.dumps, so the column's bytes did not change."""
+    store = open_store(str(tmp_path / "j.db"))
+    ingest([str(small_corpus)], store)
+    rows = store.db.execute("SELECT record FROM documents").fetchall()
+    assert len(rows) == 9
+    for (text,) in rows:
+        assert text == json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
+
+
 def test_every_record_validates_against_the_published_schema(small_corpus, tmp_path):
     import jsonschema
     schema = json_schema()

@@ -91,6 +91,9 @@ CREATE INDEX IF NOT EXISTS ix_ci_number ON citations(doc_number);
 # version → SQL that brings a store from version-1 to version (none yet beyond the first)
 MIGRATIONS: dict[int, str] = {}
 
+DOC_COLUMNS = ("doc_id", "title", "notice_title", "doc_number", "issuers", "issuer", "signed_date", "published_date",
+               "year", "doc_type", "province", "city", "county", "region_code", "level", "flags", "n_sections",
+               "n_clauses", "n_targets", "ingested_at")     # the documents table without its record
 CHILD_TABLES = ("sections", "clauses", "responsibilities", "targets", "time_expressions", "citations")
 ROW_TABLES = CHILD_TABLES
 
@@ -253,7 +256,7 @@ class SQLiteStore(Store):
              r.get("province"), r.get("city"), r.get("county"), r.get("code"), m.get("level"),
              json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
              len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
-             _dumps(rec), now))
+             _record_json(rec), now))
         ex = self.db.executemany      # rows as generators: a 50 MB record has ~370,000 clauses
         ex("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
            ((doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
@@ -349,7 +352,8 @@ class SQLiteStore(Store):
     def documents(self, **filters: Any) -> list[dict]:
         doc_filters = {k: v for k, v in filters.items() if k not in ("kind", "unit", "indicator")}
         where, args = self.doc_where(doc_filters)
-        sql = f"SELECT d.* FROM documents d WHERE {where}"
+        # every column but the record: a huge document's JSON would be read only to be dropped
+        sql = f"SELECT {', '.join('d.' + c for c in DOC_COLUMNS)} FROM documents d WHERE {where}"
         if filters.get("unit"):
             sql += " AND d.doc_id IN (SELECT doc_id FROM responsibilities WHERE unit LIKE ?)"
             args.append(f"%{filters['unit']}%")
@@ -362,7 +366,6 @@ class SQLiteStore(Store):
         out = []
         for row in self.db.execute(sql + " ORDER BY d.year, d.doc_id", args):
             d = dict(row)
-            d.pop("record")
             d["issuers"] = json.loads(d["issuers"] or "[]")
             d["flags"] = json.loads(d["flags"] or "[]")
             d["sources"] = self.sources(d["doc_id"])
@@ -435,6 +438,15 @@ class SQLiteStore(Store):
         return [dict(r) for r in self.db.execute(
             "SELECT DISTINCT c.resolved_doc_id AS doc_id, d.title, d.level, d.province, d.city, d.county, d.signed_date "
             "FROM citations c JOIN documents d ON d.doc_id=c.resolved_doc_id WHERE c.doc_id=?", (doc_id,))]
+
+
+def _record_json(rec: dict) -> str:
+    """``_dumps(rec)``, the same text, made an item at a time: the encoder's one-shot list of small
+    pieces for a 50 MB document's record (hundreds of thousands of clauses) took several times the
+    text's own size."""
+    def value(v) -> str:
+        return "[" + ",".join(map(_dumps, v)) + "]" if isinstance(v, list) else _dumps(v)
+    return "{" + ",".join(_dumps(k) + ":" + value(v) for k, v in rec.items()) + "}"
 
 
 def _drop_stale_siblings(path: Path) -> None:
