@@ -401,10 +401,12 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[:-1]                    # “120”急救网络医院 keeps its quotes
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
-    p = re.sub(rf"[{SUBJECT_TRAIL}]+$", "", p)
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
     p = re.sub(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十百零〇\d]+条\s*)", "", p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p):
         return None                   # 对工程技术人员，要…; 在中小投资者维权…: no subject
+    if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
+        return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
@@ -590,7 +592,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
 def _you_actor(text: str, cue_pos: int) -> list[str]:
     """必须由X负责… / 可由X代…: X."""
     part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|集体|组织|进行|予以|协调|"
+    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
                  r"会同|对|向|在|依照|根据|代|为)", text[part_start:])
     a = _clean_actor(m.group(1)) if m else None
     return split_members(a) if a else []
