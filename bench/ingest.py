@@ -91,8 +91,10 @@ def real_text(mb: float) -> str:
     return text.encode("utf-8")[: int(mb * 1e6)].decode("utf-8", "ignore")
 
 
-def one(path: str, db: str, workers: int = 1) -> int:
-    """Child process: ingest one file, print {seconds, peak_rss_mb, failed} as JSON."""
+def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
+    """Child process: ingest one file, print {seconds, peak_rss_mb, failed} as JSON.  The keyword
+    index is written as in a real ingest; embedding the sentence units only with ``embed`` (with the
+    e5 model installed it costs ~85 CPU-seconds per 1,000 units: hours for 50 MB, a cost of its own)."""
     import json
     from zhengce.pipeline.ingest import ingest
     from zhengce.pipeline.store import open_store
@@ -109,7 +111,10 @@ def one(path: str, db: str, workers: int = 1) -> int:
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
         return run
-    ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)
+    from zhengce.pipeline import document
+    ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)      # load, normalise, structure and extractors
+    document.load = timed("(load)", document.load)
+    document.structure_raw = timed("(normalise+structure)", document.structure_raw)
     store.put = timed("store", store.put)
     store.resolve_citations = timed("citations", store.resolve_citations)
     search.IngestIndexer.add = timed("keyword index", search.IngestIndexer.add)
@@ -117,18 +122,19 @@ def one(path: str, db: str, workers: int = 1) -> int:
 
     def after_ingest(*a, **kw):           # the peak before embedding: what extraction, storing and the keyword index needed
         phases["peak MB before embeddings"] = peak_rss_mb()
-        return index(*a, **kw)
+        return index(*a, **kw) if embed else 0
     search.after_ingest = after_ingest
     t0 = time.perf_counter()
     report = ingest([path], store, workers=workers)
     elapsed = time.perf_counter() - t0
     store.close()
-    print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "failed": report.failed,
+    print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "workers_peak_mb": peak_rss_mb(children=True),
+                      "failed": report.failed,
                       "ingested": report.ingested, "phases": phases}))
     return 0
 
 
-def sizes(spec: str, workers: int = 2) -> int:
+def sizes(spec: str, workers: int = 2, embed: bool = False) -> int:
     import json
     import subprocess
     mbs = [float(x) for x in spec.split(",") if x.strip()]
@@ -140,7 +146,7 @@ def sizes(spec: str, workers: int = 2) -> int:
             f.write_text(real_text(mb) if mb > 1 else base[: len(base)], encoding="utf-8")
             size = f.stat().st_size / 1e6
             p = subprocess.run([sys.executable, __file__, "--one", str(f), "--db", str(Path(tmp) / f"{mb:g}.db"),
-                                "--workers", str(workers)],
+                                "--workers", str(workers)] + (["--embed"] if embed else []),
                                capture_output=True, text=True)
             if p.returncode:
                 print(f"{mb:g} MB: failed\n{p.stderr[-2000:]}")
@@ -151,7 +157,8 @@ def sizes(spec: str, workers: int = 2) -> int:
             rows.append((size, r["seconds"], r["peak_rss_mb"]))
             ph = "  ".join(f"{k} {v:.1f}" for k, v in r["phases"].items())
             print(f"{size:6.1f} MB: {r['seconds']:7.1f} s  {r['seconds'] / size:6.2f} s/MB  "
-                  f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB)  [{ph} s]",
+                  f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB; "
+                  f"a worker {r['workers_peak_mb']:4.0f} MB)  [{ph} s]",
                   flush=True)
         from zhengce.pipeline.load.text import MAX_BYTES
         huge = Path(tmp) / "huge.txt"
@@ -174,12 +181,13 @@ def main() -> int:
     ap.add_argument("--db", help=argparse.SUPPRESS)
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--embed", action="store_true", help="with --sizes: embed the sentence units too")
     ap.add_argument("--sample", type=int, default=300, help="documents for the extract-only baseline")
     args = ap.parse_args()
     if args.one:
-        return one(args.one, args.db, args.workers)
+        return one(args.one, args.db, args.workers, args.embed)
     if args.sizes:
-        return sizes(args.sizes, args.workers)
+        return sizes(args.sizes, args.workers, args.embed)
     from zhengce.pipeline.document import extract_file
     from zhengce.pipeline.ingest import extract_one, ingest
     from zhengce.pipeline.store import open_store

@@ -532,7 +532,8 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     from .search import IngestIndexer
     pool = (lambda: ProcessPoolExecutor(max_workers=workers, initializer=_worker_init,
                                         initargs=(os.getpid(),))) if workers > 1 else None
-    indexer = IngestIndexer.for_store(store, pool) if todo else None
+    parts = None     # the pool a long text's parts were extracted in: its index tokens are cut there too
+    indexer = IngestIndexer.for_store(store, pool and (lambda: parts or pool())) if todo else None
 
     def store_result(source, record, error, rows=None):
         nonlocal done
@@ -556,9 +557,14 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     else:
         for it in todo:
             if pool and it.row is None and _size(it.path) >= SPLIT_BYTES:   # one long text: its parts in parallel
-                with pool() as parts:
-                    result = extract_one(str(it.path), it.source, it.row, parts)
-                store_result(*result)
+                # the same workers then cut the index tokens: jieba is loaded there, and a pool forked
+                # now would copy the writer, which holds the whole record
+                parts = pool()
+                try:
+                    store_result(*extract_one(str(it.path), it.source, it.row, parts))
+                finally:
+                    parts.shutdown(cancel_futures=True)
+                    parts = None
             else:
                 store_result(*extract_one(str(it.path), it.source, it.row))
     if indexer:
