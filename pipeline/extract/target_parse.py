@@ -578,6 +578,19 @@ def _strip_object(obj: str) -> str:
     return _lex().object_lead_re.sub("", obj, count=1) or obj
 
 
+# a figure's bound followed by a short note in brackets and 的 + noun qualifies that noun
+_NOTE_THEN_DE = re.compile(r"\s*(?:[（(][^（）()]{0,16}[）)])?的")
+# a clause opened by 如/如果/若 whose sentence goes on with …，则 states a condition, not a goal
+_IF_OPEN = re.compile(r"(?:^|[，,；;。\n])\s*(?:如果|如|若|假如|倘若)(?!期|实|何|此|下|同)[^，,。；;\n]*$")
+_THEN_AFTER = re.compile(r"[^。；;\n]{0,40}?[，,]\s*(?:则|即)")
+
+
+# a sum named only as a grant (支持金额, 补助标准): the clause before says what it is for
+_BARE_GRANT = re.compile(r"(?:支持|补助|补贴|资助|奖励|奖补|扶持)(?:金额|资金|额度|标准|上限)?")
+_QUANTIFIER = re.compile(r"一批|若干|一系列")
+_GRANTED_BY_PREV = re.compile(r"(?:对于|对)(?P<who>[^，,]{2,40}?)(?:给予|安排)(?P<what>[^，,]{0,12})$")
+
+
 _AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
 
 
@@ -793,9 +806,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pass
         else:
             return None
-    if post and not limit and post[1] in (">=", "<=") and s[post_end:post_end + 1] == "的" \
+    if post and not limit and post[1] in (">=", "<=") and _NOTE_THEN_DE.match(s, post_end) \
             and kind not in ("percent", "permille"):
-        return None                                       # 2万平方米以上的建筑: a scope (八成以上的村庄 is not)
+        return None                                       # 2万平方米以上的建筑, 100万元以下(不含)的工程: a scope
+    if (post or pre) and _IF_OPEN.search(s[c_start:num_start]) and _THEN_AFTER.match(s, post_end):
+        return None                                       # 如…大于等于总额50%的…，则视作…: a condition
     if post and not (pre or count or limit or an or rec_text) and post[1] in (">=", "<=") \
             and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
             and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且" \
@@ -867,6 +882,13 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and not (subject and _rate_head(subject)) and _share_of(s, post_end, c_end):
         share, share_end = _share_of(s, post_end, c_end)   # 100%的社区卫生服务中心完成中医馆设置
         indicator, obj_end = share + "比例", max(obj_end, share_end)
+    elif kind == "money" and _BARE_GRANT.fullmatch(subject) and not obj \
+            and (prev := _QUANTIFIER.sub("", _prev_clause(st, c_start))):
+        # 新建一批概念验证平台，支持金额最高可至3000万元 -> 新建概念验证平台支持金额;
+        # 对…评价突出的平台给予后补助，支持金额不超过300万元/年 -> 平台后补助金额
+        g = _GRANTED_BY_PREV.match(prev)
+        who = g and (g["who"].rsplit("的", 1)[-1] if len(g["who"]) > 10 else g["who"])
+        indicator = (who + g["what"] + "金额") if g and g["what"] else prev[-30:] + subject
     elif subject and _rate_head(subject):
         indicator = subject
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
