@@ -293,6 +293,8 @@ _WORDY = re.compile(f"[{CJK}A-Za-z0-9]")
 
 
 SENTENCE_HEADING = 40     # characters: a label (加强组织领导) is far shorter
+# an item that opens with a rule, not a label (2、中标人应切实加强施工现场安全质量管理，项目经理对…负主要责任。)
+RULE_HEADING = re.compile(r"[\u4e00-\u9fff]{2,}(?:应当|应|必须|须|不得|严禁|负责)[\u4e00-\u9fff]")
 
 
 def _body_offset(line: str, sec) -> int:
@@ -303,7 +305,8 @@ def _body_offset(line: str, sec) -> int:
     k = line.find(number) if number else -1
     # an article, or an item whose heading is a whole sentence (一、对…的省（区、市），在…时予以适当倾斜。):
     # its text is content, not a label
-    if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING):
+    if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
+                   or RULE_HEADING.search(sec.heading)):
         rest = k + len(number)
         m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
             re.match(r"\s*", line[rest:])
