@@ -268,6 +268,16 @@ def print_table(results: dict, title: str, cases: list[dict]) -> None:
         print("| " + " | ".join(cells) + " |")
 
 
+def print_per_query(results: dict, cases: list[dict]) -> None:
+    """nDCG@10 of each query under each method (the baselines and hybrid rows: where a method wins)."""
+    names = [n for n in results if n.startswith(("BM25", "keyword", "hybrid", "semantic"))]
+    print("| query | type | " + " | ".join(names) + " |")
+    print("|" + "---|" * (len(names) + 2))
+    for i, c in enumerate(cases):
+        cells = [f"{results[n]['per_query'][i]:.3f}" for n in names]
+        print(f"| {c.get('id', '')} {c['query'][:24]} | {c['kind'][:5]} | " + " | ".join(cells) + " |")
+
+
 def fusion_cv(backend, sets: dict[str, list[dict]], model: str, folds: int = 5, seed: int = 0) -> dict:
     """Cross-validated fusion weights for hybrid search with one semantic model.
 
@@ -527,6 +537,7 @@ def main(argv=None) -> int:
                     "~85 CPU-s per 1,000 units: a day of CPU for a million)")
     ap.add_argument("--cv", action="store_true", help="also choose hybrid fusion weights by cross-validation "
                                                       "over both sets and print the held-out figures")
+    ap.add_argument("--per-query", action="store_true", help="also print each query's nDCG@10 per method")
     ap.add_argument("--synthetic-db", help="where to keep the synthetic store; reused when it exists (the build "
                                            "of a million clauses takes ~20 min here)")
     args = ap.parse_args(argv)
@@ -581,7 +592,10 @@ def main(argv=None) -> int:
                                f"{sum(len(c['judgements']) for c in dev)} judgements)"),
                          (own, f"own set tests/cases/search_relevance.tsv ({len(own)} queries, "
                                f"{sum(len(c['judgements']) for c in own)} judgements)")):
-        print_table(run(cases, methods, args.repeat), "nDCG@10 by query type, " + title, cases)
+        res = run(cases, methods, args.repeat)
+        print_table(res, "nDCG@10 by query type, " + title, cases)
+        if args.per_query:
+            print_per_query(res, cases)
     print(f"\n({n} index rows over {backend.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]} documents)")
     if args.cv:
         for _, model in [("tfidf", "tfidf")] + extra:

@@ -66,6 +66,15 @@ def test_search_mode_tokens_include_words_inside_words():
     assert words("中华人民共和国教育法")[0] == "中华人民共和国"
 
 
+def test_words_jieba_made_up_carry_their_bigrams():
+    """市河长 / 总河长 are no dictionary words (jieba's HMM joins them), so search mode added nothing
+    inside them and 河长 never matched; their bigrams are sub-words now, dictionary words unchanged."""
+    t = tokens("市河长每季度巡查不少于一次，市总河长每年巡查")
+    assert {"市河长", "总河长", "河长"} <= set(t) and t.count("河长") == 2
+    assert tokens("学前教育") == ["学前", "教育", "学前教育"]
+    assert words("河长 巡查") == ["河长", "巡查"]
+
+
 def test_jieba_cache_is_in_a_writable_temp_dir():
     import os
     j = jieba()
@@ -163,18 +172,18 @@ def test_tfidf_model_is_saved_reused_and_refitted_when_the_corpus_grows(tmp_path
     s = SearchableSQLiteStore(path)
     s.put(records[0], "/d/0", "h0", "txt")
     b = SQLiteSearch(s)
-    b.search(SearchQuery("教育", mode="semantic"))
+    b.search(SearchQuery("教育", mode="semantic", embed_model="tfidf"))
     meta1 = json.loads(s.db.execute("SELECT meta FROM search_models WHERE name='tfidf'").fetchone()[0])
     n1 = s.db.execute("SELECT COUNT(*) FROM search_vectors").fetchone()[0]
     assert meta1["n_fit"] == n1 > 0
     s.close()
     s = SearchableSQLiteStore(path)                        # another process: loads the saved model, no refit
     b = SQLiteSearch(s)
-    b.search(SearchQuery("教育", mode="semantic"))
+    b.search(SearchQuery("教育", mode="semantic", embed_model="tfidf"))
     assert json.loads(s.db.execute("SELECT meta FROM search_models").fetchone()[0]) == meta1
     for i, rec in enumerate(records[1:], 1):               # the corpus grows a lot: refit
         s.put(rec, f"/d/{i}", f"h{i}", "txt")
-    res = b.search(SearchQuery(records[-1]["clauses"][5]["text"], mode="semantic", limit=1))
+    res = b.search(SearchQuery(records[-1]["clauses"][5]["text"], mode="semantic", limit=1, embed_model="tfidf"))
     meta2 = json.loads(s.db.execute("SELECT meta FROM search_models").fetchone()[0])
     assert meta2["n_fit"] > meta1["n_fit"]
     assert res.hits[0].doc_id == records[-1]["doc_id"]
@@ -193,7 +202,7 @@ def test_tfidf_embedder_round_trips_through_bytes():
 def test_reindex_rebuilds_everything(store):
     b = SQLiteSearch(store)
     before = b.search(SearchQuery("课后服务", limit=50, facets=False))
-    report = b.reindex()
+    report = b.reindex("tfidf")
     # every clause of the store is in exactly one indexed sentence unit (or is a stray label)
     assert report["clauses"] == store.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
     n_members = store.db.execute("SELECT COUNT(*) FROM search_members").fetchone()[0]
@@ -380,6 +389,29 @@ def test_units_group_a_sentence_and_its_label():
     assert is_label("（责任单位：市科委）") and is_label("（有条件的可适当增加1-2个）") and not is_label("加强督导。")
 
 
+def test_a_label_whose_sentence_is_no_clause_carries_it():
+    """A task list's item the structure stage took for a heading: its only clause is the label;
+    the unit holds the sentence before the label on its line (and is indexed, never dropped)."""
+    from zhengce.pipeline.search.keyword import clause_rows
+    from zhengce.pipeline.search.units import sentence_units
+    text = "一、重点任务\n11.推进海绵城市达标评估，落实达标区面积目标。（牵头单位：区建设管理委）\n12.（牵头单位：区交通委）\n"
+    a = text.index("（牵头单位：区建设")
+    b = text.index("（牵头单位：区交通委）")
+    cl = [{"id": "c1", "section_id": "s2", "text": text[a:a + 13], "span": (a, a + 13), "kind": "other"},
+          {"id": "c2", "section_id": "s3", "text": text[b:b + 11], "span": (b, b + 11), "kind": "other"}]
+    rec = {"text": text, "clauses": cl,
+           "sections": [{"id": "s1", "heading": "重点任务"},
+                        {"id": "s2", "heading": "推进海绵城市达标评估，落实达标区面积目标", "parent": "s1"},
+                        {"id": "s3", "heading": "", "parent": "s1"}]}
+    units = sentence_units(rec)
+    assert units[0].text == "11.推进海绵城市达标评估，落实达标区面积目标。（牵头单位：区建设管理委）"
+    assert units[0].offsets == [(units[0].lead, len(units[0].text))] and units[0].lead == len("11.推进海绵城市达标评估，落实达标区面积目标。")
+    assert units[1].text == "（牵头单位：区交通委）" and units[1].lead == 0      # only numbering before it: no sentence
+    rows = list(clause_rows(rec))
+    assert [r["clause_ids"] for r in rows] == [["c1"]]                                 # the bare label is no hit
+    assert rows[0]["text"] == units[0].text
+
+
 def test_hit_is_a_sentence_with_the_matching_clause(seed_search):
     from zhengce.pipeline.search import SearchQuery
     for mode in ("keyword", "hybrid"):
@@ -462,3 +494,89 @@ def test_semantic_rerank_keeps_to_the_lexical_candidates(seed_search):
     rr = lists["semrr"]
     assert rr and {r for r, _ in rr} <= lexical
     assert [s for _, s in rr] == sorted((s for _, s in rr), reverse=True)
+
+
+class _FakeParallel:
+    """An embedder that may run in threads (as e5's engine does): a vector per text from its hash,
+    and the threads it ran in."""
+    name = "st:fake-parallel"
+    dim = 8
+    parallel = True
+
+    def __init__(self):
+        import threading
+        self.threads, self.lock = set(), threading.Lock()
+
+    def encode(self, texts):
+        import hashlib
+        import threading
+        import time
+        time.sleep(0.01)                      # long enough for the pool to hand work to every thread
+        with self.lock:
+            self.threads.add(threading.current_thread().name)
+        v = np.array([[b for b in hashlib.sha1(t.encode()).digest()[:8]] for t in texts], dtype=np.float32) + 1
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_embedding_in_threads_writes_every_vector_in_order_with_progress(store, monkeypatch, workers):
+    from zhengce.pipeline.search import semantic
+    b = SQLiteSearch(store)
+    fake = _FakeParallel()
+    monkeypatch.setitem(semantic._models, fake.name, fake)
+    monkeypatch.setattr(semantic, "BATCH", 4)               # many small batches: several in flight
+    monkeypatch.setattr(semantic, "WRITE_EVERY", 40)
+    seen = []
+    n = b.vectors.ensure(fake.name, progress=lambda done, total: seen.append((done, total)), workers=workers)
+    texts = dict(store.db.execute("SELECT text_hash, MIN(text) FROM search_clauses GROUP BY text_hash").fetchall())
+    assert n == len(texts) > 100
+    stored = dict(store.db.execute("SELECT text_hash, vec FROM search_vectors WHERE model=?", (fake.name,)).fetchall())
+    assert set(stored) == set(texts)
+    for h in list(texts)[:50]:                                # each vector is its own text's
+        assert np.allclose(np.frombuffer(stored[h], dtype=np.float32), fake.encode([texts[h]])[0])
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen) and seen[-1] == (n, n) and len(seen) > 2
+    assert (len(fake.threads) > 1) == (workers > 1)
+    assert b.vectors.ensure(fake.name, workers=workers) == 0  # cached by text hash
+
+
+def test_embed_progress_follows_the_progress_convention(monkeypatch, capsys):
+    from zhengce.pipeline.load import progress as pages
+    from zhengce.pipeline.search import embed_progress, embed_workers
+    monkeypatch.setenv("ZHENGCE_PROGRESS", "1")              # stderr is not a terminal here: lines
+    p = embed_progress("sentence units (e5)")
+    p(10, 100)
+    p(20, 100)                                                 # within EVERY seconds: not repeated
+    p(100, 100)
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith("zhengce: embedding sentence units (e5): 10/100")
+    assert "100/100" in err[1]
+    monkeypatch.setenv("ZHENGCE_PROGRESS", "0")
+    embed_progress("x")(1, 2)
+    assert capsys.readouterr().err == ""
+    got = []
+    previous = pages.set_hook(lambda source, done, total: got.append((source, done, total)))
+    try:
+        embed_progress("x")(5, 9)                               # a command's own bar (ingest's rich bar)
+    finally:
+        pages.set_hook(previous)
+    assert got == [("embedding x", 5, 9)]
+    monkeypatch.delenv("ZHENGCE_EMBED_WORKERS", raising=False)
+    monkeypatch.delenv("ZHENGCE_OCR_WORKERS", raising=False)
+    assert embed_workers() == 1 and embed_workers(3) == 3
+    monkeypatch.setenv("ZHENGCE_OCR_WORKERS", "2")             # what `ingest --workers 2` exports
+    assert embed_workers() == 2
+    monkeypatch.setenv("ZHENGCE_EMBED_WORKERS", "4")
+    assert embed_workers() == 4
+
+
+def test_embedding_at_ingest_can_be_switched_off(tmp_path, monkeypatch):
+    from zhengce.pipeline.ingest import ingest
+    monkeypatch.setenv("ZHENGCE_EMBED_AT_INGEST", "0")
+    monkeypatch.setenv("ZHENGCE_EMBED_MODEL", "tfidf")
+    for name, text in TINY_DOCS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    store = SQLiteStore(tmp_path / "off.db")
+    ingest([str(tmp_path / n) for n in TINY_DOCS], store, workers=2)
+    has = store.db.execute("SELECT 1 FROM sqlite_master WHERE name='search_vectors'").fetchone()
+    assert not has or not store.db.execute("SELECT COUNT(*) FROM search_vectors").fetchone()[0]
+    store.close()

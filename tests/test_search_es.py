@@ -206,3 +206,25 @@ def test_hybrid_and_semantic_facets_aggregate_over_the_fused_ids(monkeypatch):
     n = len(calls)
     backend.search(SearchQuery("课后服务", "hybrid", {}, 10, 0, False))
     assert len(calls) == n + 2          # no facet request when facets are off
+
+
+def test_the_store_never_imports_search():
+    """Layering: the Elasticsearch store builds its documents, clause rows and filters from
+    ``store/textunits.py`` and ``store/filters.py``; no ``pipeline.search`` module is loaded."""
+    import os
+    import subprocess
+    import sys
+    from conftest import SEEDS
+    seed = sorted(SEEDS.glob("*.txt"))[0]
+    code = ("import sys\n"
+            "from zhengce.pipeline.document import extract_file\n"
+            f"rec = extract_file({str(seed)!r}).record()\n"
+            "from zhengce.pipeline.store import elasticsearch as es\n"
+            "doc = es.document_source(rec, 1.0)\n"
+            "rows = list(es.clause_sources(rec, doc, '/x.txt'))\n"
+            "es.filter_clauses({'year': '2019-2022', 'kind': 'obligation', 'has_target': 'true'})\n"
+            "assert rows and ' ' in rows[0][1]['tokens']\n"
+            "print(sorted(m for m in sys.modules if m.startswith('zhengce.pipeline.search')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=os.environ)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"

@@ -135,7 +135,7 @@ def test_old_tfidf_model_format_is_refitted(tmp_path):
     for i, rec in enumerate(contract_records()):
         s.put(rec, f"/d/{i}", f"h{i}", "txt")
     b = SQLiteSearch(s)
-    b.vectors.ensure(None)
+    b.vectors.ensure("tfidf")
     s.db.execute("UPDATE search_models SET meta = json_set(meta, '$.format', 1) WHERE name='tfidf'")
     s.db.execute("INSERT INTO search_meta VALUES ('generation', '1') ON CONFLICT(key) DO UPDATE "
                  "SET value = CAST(value AS INTEGER) + 1")
@@ -143,7 +143,7 @@ def test_old_tfidf_model_format_is_refitted(tmp_path):
         import json
         row = s.db.execute("SELECT meta, blob FROM search_models WHERE name='tfidf'").fetchone()
         TfidfEmbedder.from_bytes(row[1], json.loads(row[0]))
-    res = b.search(SearchQuery("课后服务", "semantic", limit=3, facets=False))
+    res = b.search(SearchQuery("课后服务", "semantic", limit=3, facets=False, embed_model="tfidf"))
     assert res.hits
     meta = s.db.execute("SELECT json_extract(meta, '$.format') FROM search_models WHERE name='tfidf'").fetchone()[0]
     assert meta == TFIDF_FORMAT
@@ -239,7 +239,7 @@ def test_matrix_and_ann_cells_are_saved_and_reused(backend, monkeypatch):
     monkeypatch.setattr(ann, "EXACT_MAX", 10)
     monkeypatch.setattr(ann, "EXACT_SUBSET_MAX", 10)
     semantic._matrix_cache.clear()
-    first = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False))
+    first = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False, "tfidf"))
     names = {r[0] for r in backend.db.execute("SELECT name FROM search_models")}
     assert "matrix:tfidf" in names and "ann:tfidf" in names and "matrix:tfidf#0" in names
     semantic._matrix_cache.clear()                 # a new process: loads both copies
@@ -250,7 +250,7 @@ def test_matrix_and_ann_cells_are_saved_and_reused(backend, monkeypatch):
         calls.append(centroids is not None)
         real(self, mat, seed, centroids, assign)
     monkeypatch.setattr(ann.AnnIndex, "__init__", spy)
-    again = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False))
+    again = backend.search(SearchQuery("课后服务收费", "semantic", {"level": "county"}, 10, 0, False, "tfidf"))
     assert calls == [True]
     assert [(h.doc_id, h.clause_id) for h in again.hits] == [(h.doc_id, h.clause_id) for h in first.hits]
     semantic._matrix_cache.clear()

@@ -106,10 +106,14 @@ class IngestIndexer:
               f"it is brought up to date after the ingest or at the first query", file=sys.stderr)
 
 
-def after_ingest(store, progress=None) -> int:
+def after_ingest(store, progress=None, workers: int | None = None) -> int:
     """Called by ``ingest`` once documents were written: embed the new sentence units with the
     default semantic model (multilingual-e5-small with the ``embed-zh`` extra, else TF-IDF/SVD), so
-    the first semantic query builds nothing.  A progress bar goes to stderr when it is a terminal.
+    the first semantic query builds nothing.  ``workers`` texts batches are embedded at once
+    (threads: e5's engine releases the GIL); None takes ``ZHENGCE_EMBED_WORKERS``, else the
+    ``--workers`` the CLI exported for the loaders (``ZHENGCE_OCR_WORKERS``), else 1.  Progress goes
+    to ``progress(done, total)``, else to stderr as ``pipeline/load/progress.py`` shows OCR pages
+    (the CLI's hook, or a line on a terminal; ``ZHENGCE_PROGRESS=0`` silences it, ``=1`` forces it).
     Never fails the ingest (the vectors are a cache: the first query would compute what is missing).
     ZHENGCE_EMBED_AT_INGEST=0 skips it.  Returns the number of texts embedded."""
     import sys
@@ -118,36 +122,73 @@ def after_ingest(store, progress=None) -> int:
     from ..store.sqlite import SQLiteStore
     if not isinstance(store, SQLiteStore):
         return 0
+    bar = None
     try:
         from .sqlite_backend import SQLiteSearch
         from .semantic import default_model
         backend = SQLiteSearch(store)
         model = default_model()
-        if progress is None and sys.stderr.isatty():
-            progress = _stderr_bar(f"embedding sentence units ({model})")
-        return backend.vectors.ensure(model, progress=progress)
+        if progress is None:
+            progress = bar = embed_progress(f"sentence units ({model})")
+        return backend.vectors.ensure(model, progress=progress, workers=embed_workers(workers))
     except SearchError:    # too few clauses to fit TF-IDF, a read-only store …: the query side says so
         return 0
     except Exception as e:  # noqa: BLE001 - an embedding failure must not lose an ingest
         print(f"zhengce: warning: semantic index not prepared at ingest ({type(e).__name__}: {str(e)[:200]}); "
               f"the first semantic query will prepare it", file=sys.stderr)
         return 0
+    finally:
+        if bar is not None:
+            bar.close()
 
 
-def _stderr_bar(label: str):
+def embed_workers(workers: int | None = None) -> int:
+    """How many batches ``after_ingest`` embeds at once (see there)."""
+    import os
+    if workers:
+        return max(1, int(workers))
+    for var in ("ZHENGCE_EMBED_WORKERS", "ZHENGCE_OCR_WORKERS"):
+        v = (os.environ.get(var) or "").strip()
+        if v.isdigit() and int(v) > 0:
+            return int(v)
+    return 1
+
+
+def embed_progress(label: str):
+    """``progress(done, total)`` for embedding, shown the way ``pipeline/load/progress.py`` shows OCR
+    pages (a ``Pages`` whose unit is texts, not pages): to the hook a command installed
+    (``set_hook``: ``ingest``'s rich bar), else one line on a terminal rewritten in place (cleared by
+    ``close()``), else — with ``ZHENGCE_PROGRESS=1`` — a line at most every ``every`` seconds;
+    nothing with ``ZHENGCE_PROGRESS=0``."""
     import sys
     import time
-    t0 = time.time()
 
-    def bar(done: int, total: int) -> None:
-        rate = done / max(time.time() - t0, 1e-6)
-        width = 30
-        fill = int(width * done / max(total, 1))
-        sys.stderr.write(f"\r{label} [{'#' * fill}{'.' * (width - fill)}] {done}/{total} {rate:.0f}/s")
-        if done >= total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return bar
+    from ..load.progress import MIN_PAGES, Pages
+
+    class _Texts(Pages):
+        every = 10.0
+
+        def __init__(self):
+            super().__init__(f"embedding {label}", MIN_PAGES, what="embedding")
+            self.t0, self.last = time.monotonic(), 0.0
+
+        def __call__(self, done: int, total: int) -> None:
+            if self.hook is not None:
+                self.hook(self.source, done, total)
+                return
+            now = time.monotonic()
+            if self.mode is None or (self.mode == "lines" and done < total and now - self.last < self.every):
+                return
+            self.last = now
+            rate = done / max(now - self.t0, 1e-6)
+            line = f"zhengce: {self.source}: {done}/{total} ({rate:.0f}/s, {(total - done) / max(rate, 1e-6):.0f} s left)"
+            try:
+                sys.stderr.write("\r\x1b[K" + line if self.mode == "tty" else line + "\n")
+                sys.stderr.flush()
+                self._dirty = self.mode == "tty"
+            except (OSError, ValueError):
+                self.mode = None
+    return _Texts()
 
 
 def open_search(location, *, readonly: bool = False, sync: bool = True) -> SearchBackend:
@@ -155,5 +196,5 @@ def open_search(location, *, readonly: bool = False, sync: bool = True) -> Searc
     return _open(location, readonly=readonly, sync=sync)
 
 
-__all__ = ["after_ingest", "IngestIndexer", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
+__all__ = ["after_ingest", "embed_workers", "embed_progress", "IngestIndexer", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
            "rrf", "split_clause_ref"]

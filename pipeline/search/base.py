@@ -6,18 +6,14 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from typing import Any, Optional
 
-from ..store.base import FILTER_KEYS, StoreError
+from ..store.base import FILTER_KEYS, StoreError  # noqa: F401 - StoreError: search errors are store errors
+from ..store.filters import CLAUSE_KINDS, SearchError, check_filters, truthy, year_range  # noqa: F401 - re-exported
 
 MODES = ("keyword", "semantic", "hybrid")
 MAX_LIMIT = 200
 MAX_OFFSET = 10_000
 FACET_KEYS = ("province", "level", "year", "doc_type", "issuer", "kind", "unit", "indicator", "has_target")
 RRF_K = 60
-CLAUSE_KINDS = ("obligation", "prohibition", "encouragement", "permission", "goal", "fact", "other")
-
-
-class SearchError(StoreError):
-    """A search that cannot run as asked (bad mode, filter, clause id): one-line reason."""
 
 
 @dataclass
@@ -43,44 +39,6 @@ class SearchQuery:
         if not isinstance(self.offset, int) or not 0 <= self.offset <= MAX_OFFSET:
             raise SearchError(f"offset {self.offset}: must be between 0 and {MAX_OFFSET}")
         return self
-
-
-_YEAR = re.compile(r"^\s*(\d{4})?\s*(-|–|—|\.\.)?\s*(\d{4})?\s*$")
-
-
-def year_range(value: Any) -> tuple[int, int]:
-    """``2021`` → (2021, 2021); ``2019-2022`` / ``2020-`` / ``-2020`` → ranges.  SearchError otherwise."""
-    m = _YEAR.match(str(value))
-    if not m or not (m.group(1) or m.group(3)):
-        raise SearchError(f"year '{value}': expected YYYY or YYYY-YYYY (either end may be left open)")
-    lo, sep, hi = m.groups()
-    if not sep:
-        return int(lo), int(lo)
-    lo_i, hi_i = int(lo or 0), int(hi or 9999)
-    if lo_i > hi_i:
-        raise SearchError(f"year '{value}': range starts after it ends")
-    return lo_i, hi_i
-
-
-def check_filters(filters: dict[str, Any]) -> None:
-    for k in ("year",):
-        if k in filters:
-            year_range(filters[k])
-    for k in ("year_from", "year_to"):
-        if k in filters and not re.fullmatch(r"\s*\d{4}\s*", str(filters[k])):
-            raise SearchError(f"{k} '{filters[k]}': expected a 4-digit year")
-    if "has_target" in filters and str(filters["has_target"]).lower() not in ("1", "0", "true", "false", "yes", "no", "y", "n"):
-        raise SearchError(f"has_target '{filters['has_target']}': expected true or false")
-    if "kind" in filters:
-        bad = [k for k in str(filters["kind"]).split(",") if k.strip() and k.strip() not in CLAUSE_KINDS]
-        if bad:
-            raise SearchError(f"kind '{bad[0]}': expected one of {', '.join(CLAUSE_KINDS)} (comma-separated)")
-    if "level" in filters and filters["level"] not in ("national", "provincial", "municipal", "county"):
-        raise SearchError(f"level '{filters['level']}': expected national, provincial, municipal or county")
-
-
-def truthy(value: Any) -> bool:
-    return str(value).lower() in ("1", "true", "yes", "y")
 
 
 @dataclass

@@ -24,7 +24,6 @@ Clauses found only by the substring fallback rank after every word match.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import re
 import sqlite3
@@ -36,6 +35,7 @@ import numpy as np
 from . import bm25
 from .base import Hit, truthy, year_range
 from .columns import ClauseColumns, columns
+from ..store.textunits import KIND_PRIORITY, clause_rows, text_hash  # noqa: F401 - re-exported (tests, ingest)
 from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, dropped_words, fold, fts_quote, highlight, parse_query,
                    segmented, sub_tokens, synonym_groups, tokens, words)
 from ..store.sqlite import immediate
@@ -76,10 +76,6 @@ TIER_ORDER = np.array([0, 2, 3, 4, 1], dtype=np.int8)
 # Synonym expansions (lexicon/search_synonyms.tsv) are matched only when the words as typed find
 # fewer clauses than this, and rank after them: a broader word must not push out an exact match.
 SYNONYMS_WHEN_FEWER = 20
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:20]
 
 
 # (search_fts_v / search_grams_v: fts5vocab views of format-2 indexes, dropped with them)
@@ -127,57 +123,6 @@ def bump_generation(db) -> None:
 
 
 # --- maintenance ----------------------------------------------------------------------------
-
-KIND_PRIORITY = ("prohibition", "obligation", "encouragement", "permission", "goal", "fact", "other")
-
-
-def clause_rows(rec: dict) -> Iterable[dict]:
-    """What the index keeps of each sentence unit of a record (``units.sentence_units``): one row
-    per unit, holding its clauses' ids, kinds, units and indicators; its ``kind`` is the strongest of
-    its clauses' kinds (prohibition before obligation … before other), ``kinds`` all of them."""
-    from .units import is_label, iter_units
-    sections = {s["id"]: s for s in rec.get("sections", [])}
-    target_clauses: dict[str, list[str]] = {}
-    for t in rec.get("targets", []):
-        if t.get("clause_id"):
-            target_clauses.setdefault(t["clause_id"], [])
-            if t.get("indicator"):
-                target_clauses[t["clause_id"]].append(t["indicator"])
-    units_by_clause: dict[str, set[str]] = {}
-    units_by_section: dict[str, set[str]] = {}
-    for r in rec.get("responsibilities", []):
-        if r.get("clause_ids"):
-            for cid in r["clause_ids"]:
-                units_by_clause.setdefault(cid, set()).add(r["unit"])
-        elif r.get("section_id"):
-            units_by_section.setdefault(r["section_id"], set()).add(r["unit"])
-    for i, u in enumerate(iter_units(rec)):
-        if all(is_label(c["text"]) for c in u.members) and len(u.members) == 1 and i > 0:
-            continue     # a stray label: never a hit of its own
-        chain, sid, seen = [], u.section_id, set()
-        while sid and sid in sections and sid not in seen:
-            seen.add(sid)
-            if sections[sid].get("heading"):
-                chain.append(sections[sid]["heading"])
-            sid = sections[sid].get("parent")
-        units = set(units_by_section.get(u.section_id or "", ()))
-        indicators: set[str] = set()
-        kinds = []
-        for c in u.members:
-            units |= set(units_by_clause.get(c["id"], ())) | set(c.get("actors") or [])
-            indicators |= set(target_clauses.get(c["id"], []))
-            k = c.get("kind") or "other"
-            if k not in kinds:
-                kinds.append(k)
-        kind = min(kinds, key=lambda k: KIND_PRIORITY.index(k) if k in KIND_PRIORITY else len(KIND_PRIORITY))
-        members = [[c["id"], a, b, c.get("kind") or "other"] for c, (a, b) in zip(u.members, u.offsets)]
-        yield {"clause_id": u.members[0]["id"], "section_id": u.section_id, "kind": kind,
-               "heading": " / ".join(reversed(chain)), "text": u.text, "text_hash": text_hash(u.text),
-               "has_target": int(any(c["id"] in target_clauses for c in u.members)), "ord": i,
-               "kinds": ",".join(kinds), "members": json.dumps(members, ensure_ascii=False),
-               "clause_ids": [c["id"] for c in u.members],
-               "units": sorted(units), "indicators": sorted(indicators)}
-
 
 def prepared_rows(rec: dict) -> Iterator[tuple]:
     """What the index stores of each sentence unit of a record, computed from the record alone
@@ -921,7 +866,7 @@ def file_name(source: str) -> str:
 def best_member(text: str, members: list, literals: list[str]) -> list:
     """The member clause [id, start, end, kind] that holds most of the query's matched characters
     (the first clause that is not a label when none does)."""
-    from .units import is_label
+    from ..store.textunits import is_label
     folded = fold(text)
     if len(folded) != len(text):
         folded = text.lower()

@@ -11,48 +11,17 @@ import functools
 import html
 import os
 import re
-import tempfile
-import threading
-import unicodedata
 from dataclasses import dataclass, field
+
+# segmentation lives below store and search (the Elasticsearch store pre-segments clause text)
+from ..store.textunits import _WORDY, fold, jieba, segmented, tokens  # noqa: F401 - re-exported
 
 MAX_QUERY_CHARS = 1000      # longer queries are cut (a pasted page is not a query)
 MAX_TERMS = 32              # items kept from one query
-INDEX_FORMAT = "5"          # bumped when the indexed rows or token streams change: older indexes are rebuilt
-                            # (5: one row per sentence unit, not per clause)
-_jieba = None
-_lock = threading.Lock()
-
-
-def jieba():
-    """jieba, imported on first use, configured as the rest of zhengce configures it: cache in a
-    writable temp dir, quiet logs, and the policy user dictionary (``pipeline.nlp.segmenter``) —
-    the extractors load that dictionary into the same global jieba, so search must load it too or
-    index-time and query-time segmentation would differ between processes."""
-    global _jieba
-    if _jieba is None:
-        with _lock:
-            if _jieba is None:
-                cache = os.environ.get("JIEBA_CACHE_DIR") or os.environ.get("ZHENGCE_CACHE_DIR") or tempfile.gettempdir()
-                try:
-                    os.makedirs(cache, exist_ok=True)
-                    if not os.access(cache, os.W_OK):
-                        raise OSError
-                except OSError:
-                    cache = tempfile.gettempdir()
-                os.environ["JIEBA_CACHE_DIR"] = cache
-                try:
-                    from ..nlp import segmenter
-                    j = segmenter()
-                except ImportError:  # pragma: no cover - older trees without pipeline/nlp.py
-                    import logging
-
-                    import jieba as j
-                    j.setLogLevel(logging.WARNING)
-                j.dt.tmp_dir = cache
-                j.initialize()
-                _jieba = j
-    return _jieba
+INDEX_FORMAT = "6"          # bumped when the indexed rows or token streams change: older indexes are rebuilt
+                            # (5: one row per sentence unit, not per clause; 6: a label's unit holds the
+                            # sentence before it on its line when no clause does, and words jieba's
+                            # HMM made up get their character bigrams as sub-words)
 
 
 def segmentation_id() -> str:
@@ -68,40 +37,6 @@ def segmentation_id() -> str:
     except (ImportError, FileNotFoundError, OSError):
         pass
     return h.hexdigest()[:16]
-
-
-def fold(text: str) -> str:
-    """NFKC (full-width → half-width) and lower case: the form both index and query see."""
-    return unicodedata.normalize("NFKC", text or "").lower()
-
-
-_WORDY = re.compile(r"[\w]", re.UNICODE)
-
-
-# jieba cuts at punctuation anyway, so cutting sentence by sentence gives the same tokens; the cache
-# pays off because policies copy sentences (a county's 实施方案 repeats its province's wording)
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
-
-
-@functools.lru_cache(maxsize=50_000)
-def _sentence_tokens(sentence: str) -> tuple[str, ...]:
-    out = []
-    for t in jieba().cut_for_search(sentence):
-        t = t.strip()
-        if t and _WORDY.search(t):
-            out.append(t)
-    return tuple(out)
-
-
-def tokens(text: str) -> list[str]:
-    """Search-mode jieba tokens of text, in order, punctuation and spaces dropped."""
-    if not text:
-        return []
-    out: list[str] = []
-    for sentence in _SENTENCE_END.split(fold(text)):
-        if sentence:
-            out.extend(_sentence_tokens(sentence))
-    return out
 
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -217,11 +152,6 @@ def synonym_groups(text: str) -> list[list[str]]:
 def sub_tokens(word: str) -> list[str]:
     """The dictionary words jieba's search mode adds inside ``word`` (as at index time)."""
     return [t for t in tokens(word) if t != word]
-
-
-def segmented(text: str) -> str:
-    """Space-joined tokens: what goes into a whitespace-tokenised full-text field."""
-    return " ".join(tokens(text))
 
 
 # --- queries --------------------------------------------------------------------------------

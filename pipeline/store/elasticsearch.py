@@ -21,6 +21,8 @@ from typing import Any, Iterator
 from urllib.parse import urlparse
 
 from .base import FILTER_KEYS, Store, StoreError
+from .filters import check_filters, truthy, year_range
+from .textunits import clause_rows, segmented
 
 DEFAULT_PREFIX = "zhengce"
 BULK_CHUNK = 500
@@ -96,7 +98,6 @@ def _wild(s: str) -> str:
 
 def filter_clauses(filters: dict[str, Any], doc_level: bool = False) -> list[dict]:
     """ES filter clauses for the FILTER_KEYS (same meaning as the SQLite store's)."""
-    from ..search.base import check_filters, truthy, year_range
     filters = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     for k in filters:
         if k not in FILTER_KEYS:
@@ -134,7 +135,6 @@ def filter_clauses(filters: dict[str, Any], doc_level: bool = False) -> list[dic
 
 
 def document_source(rec: dict, now: float) -> dict:
-    from ..search.keyword import clause_rows
     m = rec.get("metadata") or {}
     r = m.get("region") or {}
     date = m.get("signed_date") or m.get("published_date")
@@ -153,8 +153,6 @@ def document_source(rec: dict, now: float) -> dict:
 
 def clause_sources(rec: dict, doc: dict, source: str | None) -> Iterator[tuple[str, dict]]:
     """(_id, _source) of each clause of a record, pre-segmented with jieba."""
-    from ..search.keyword import clause_rows
-    from ..search.text import segmented
     title_tokens = segmented(doc.get("title") or "")
     for row in clause_rows(rec):
         yield f"{rec['doc_id']}:{row['clause_id']}", {
