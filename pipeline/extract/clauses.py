@@ -388,7 +388,18 @@ def actor_kind(phrase: str) -> str | None:
     (a trailing bracket is read past: 各县（市、区） ends with 县)."""
     base = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", phrase)
     head = head_at_end(base)
-    return _heads()[1][head] if head else None
+    if head:
+        return _heads()[1][head]
+    return "org" if _division(base) else None
+
+
+@lru_cache(maxsize=4096)
+def _division(name: str) -> bool:
+    """A place named in full as an actor (北京市、天津市等各地区要…; 黄浦区要…): its government."""
+    if not (3 <= len(name) <= 12 and name[-1] in "省市县区州盟旗"):
+        return False
+    from ..structure.region import lookup
+    return lookup(name) is not None
 
 
 SUBJECT_TRAIL = "也都均还就亦则"
