@@ -431,6 +431,31 @@ def _clean_actor(phrase: str) -> str | None:
     return p
 
 
+# words that show the phrase before a head is an act, not an actor (规范性文件提交司法行政部门…时)
+TEMPORAL_NOT_SUBJECT = re.compile(r"^(?:向|因此|因|为|经|自|从|当)|提交|开展|确定|参加|报送|收到|依法|按照")
+
+
+def _temporal_subject(first: str) -> str:
+    """The longest actor that opens a temporal clause and holds no verb or preposition
+    (市规划资源管理部门审批时 -> 市规划资源管理部门; 申请人办理…时 -> 申请人, not 申请人办)."""
+    stop = _verb_or_stop()
+    best = ""
+    for k in range(2, min(len(first) - 1, 28)):
+        if stop.search(first, 0, k) and not best:
+            return ""
+        if stop.search(first, 0, k):
+            break
+        head = head_at_end(first, k)
+        if head and len(head) >= 2 and first[k] not in "性的之" and actor_kind(first[:k]):
+            best = first[:k]
+    return best
+
+
+@lru_cache(maxsize=1)
+def _verb_or_stop() -> re.Pattern:
+    return re.compile(f"{TEMPORAL_NOT_SUBJECT.pattern}|{SUBJECT_STOP.pattern}|{task_verbs()}")
+
+
 def subject_actors(text: str, cue_pos: int) -> list[str]:
     """The organisations/groups written as the subject right before a cue (各中小学要…)."""
     left = text[:cue_pos]
@@ -448,6 +473,12 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     if cue_pos > len(first) and middle and all(INTRODUCTORY.match(p) and INTRO_END.search(p) for p in middle if p) \
             and _bare_subject(first):
         candidates.append(first)   # X的爱国卫生组织，在…的指导下，负责…: the subject before the adverbial
+    elif cue_pos > len(first) and not middle[:-1] and not part.strip() and INTRO_END.search(first) \
+            and text[len(first) + 1:len(first) + 2] != "由":
+        # 12345热线受理人员接听来电时，应当…: the actor that opens the temporal clause
+        lead = _temporal_subject(first)
+        if lead:
+            candidates.append(lead)
     for c in candidates:
         actor = _clean_actor(c)
         if actor:
