@@ -163,10 +163,11 @@ def cmd_ingest(args) -> int:
                 from zhengce.pipeline.load import progress as page_progress
                 pages: list = []
 
-                def on_pages(source, done, total):     # a long scan's OCR pages, as a second bar
+                def on_pages(source, done, total):     # a long scan's OCR pages, or embedding, as a second bar
+                    label = source if source.startswith("embedding ") else f"OCR {Path(source).name}"
                     if not pages:
-                        pages.append(bar.add_task("OCR", total=total))
-                    bar.update(pages[0], description=f"OCR {Path(source).name}", completed=done, total=total)
+                        pages.append(bar.add_task(label, total=total))
+                    bar.update(pages[0], description=label, completed=done, total=total)
 
                 previous = page_progress.set_hook(on_pages)
                 try:
