@@ -513,7 +513,7 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
         link_attachments(store)
         store.resolve_citations()
         from .search import after_ingest    # search: embed the new text now, not at the first query
-        after_ingest(store)
+        after_ingest(store, workers=workers)
     return report
 
 

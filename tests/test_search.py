@@ -579,4 +579,7 @@ def test_embedding_at_ingest_can_be_switched_off(tmp_path, monkeypatch):
     ingest([str(tmp_path / n) for n in TINY_DOCS], store, workers=2)
     has = store.db.execute("SELECT 1 FROM sqlite_master WHERE name='search_vectors'").fetchone()
     assert not has or not store.db.execute("SELECT COUNT(*) FROM search_vectors").fetchone()[0]
+    from zhengce.pipeline.search import keyword
+    assert keyword.has_schema(store.db)                      # the keyword index is written all the same
+    assert store.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0] > 0
     store.close()

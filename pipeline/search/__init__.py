@@ -25,7 +25,7 @@ class IngestIndexer:
     after it is written, from rows an extraction worker prepared (``keyword.prepared_rows``) or, when
     none came, from the record in hand, so no record is read back from the store and parsed again.
     A huge document is committed in rounds.  Only for an SQLite store (``for_store`` returns None
-    otherwise, or with ZHENGCE_EMBED_AT_INGEST=0).  A failure turns it off with one warning: the
+    otherwise; ZHENGCE_EMBED_AT_INGEST=0 skips the embeddings, never this index).  A failure turns it off with one warning: the
     index is a cache, and the ``sync`` of ``after_ingest`` (or of the first query) does the rest."""
 
     def __init__(self, store, pool=None):
@@ -46,7 +46,7 @@ class IngestIndexer:
     @classmethod
     def for_store(cls, store, pool=None) -> "IngestIndexer | None":
         from ..store.sqlite import SQLiteStore
-        if not isinstance(store, SQLiteStore) or not _at_ingest():
+        if not isinstance(store, SQLiteStore):
             return None
         try:
             return cls(store, pool)

@@ -333,7 +333,7 @@ class SQLiteStore(Store):
                 conds.append(f"{alias}.{key}=?")
                 args.append(value)
             elif key == "year":      # the one year grammar (2021, 2019-2022, 2020.., –2020 …): SearchError if bad
-                from ..search.base import year_range
+                from .filters import year_range
                 conds.append(f"{alias}.year BETWEEN ? AND ?")
                 args += list(year_range(value))
             elif key in ("year_from", "year_to"):
