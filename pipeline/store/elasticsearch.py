@@ -252,15 +252,22 @@ class ElasticsearchStore(Store):
             left = self.es.count(index=self.index("sources"), query={"term": {"doc_id": old["_source"]["doc_id"]}})
             if not left["count"]:
                 self._delete_doc(old["_source"]["doc_id"])
+        self._write(record, now, min(self.sources(doc_id) or [source]))
+        return "ingested"
+
+    def replace(self, record: dict) -> None:
+        self._write(record, time.time(), min(self.sources(record["doc_id"]) or [""]))
+
+    def _write(self, record: dict, now: float, first_source: str) -> None:
+        """The document and its clauses, replacing what was stored under its doc_id."""
+        doc_id = record["doc_id"]
         self._delete_doc(doc_id)
         doc = document_source(record, now)
-        first_source = min(self.sources(doc_id) or [source])
         actions = [{"_op_type": "index", "_index": self.index("documents"), "_id": doc_id, "_source": doc}]
         actions += [{"_op_type": "index", "_index": self.index("clauses"), "_id": cid, "_source": src}
                     for cid, src in clause_sources(record, doc, first_source)]
         self.bulk(actions)
         self.refresh()
-        return "ingested"
 
     def _delete_doc(self, doc_id: str) -> None:
         self.es.options(ignore_status=404).delete(index=self.index("documents"), id=doc_id)

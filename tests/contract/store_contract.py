@@ -88,3 +88,24 @@ class StoreContract:
     def test_records_iterates_full_records(self, filled, seed_records):
         got = {r["doc_id"] for r in filled.records(level="county")}
         assert got == {r["doc_id"] for r in seed_records.values() if r["metadata"]["level"] == "county"}
+
+    def test_replace_rewrites_a_record_in_place(self, filled, seed_records):
+        name, rec = next(iter(seed_records.items()))
+        new = copy.deepcopy(rec)
+        new["metadata"]["signed_date"] = "2030-01-02"
+        new["quality"]["notes"] = new["quality"]["notes"] + ["a later pass changed this"]
+        filled.replace(new)
+        assert filled.get(rec["doc_id"]) == new
+        assert filled.count() == len(seed_records)
+        assert filled.sources(rec["doc_id"]) == [f"/docs/{name}"]
+        assert filled.source_hash(f"/docs/{name}") == f"hash-{name}"       # the source is not re-read
+        assert [d["signed_date"] for d in filled.documents() if d["doc_id"] == rec["doc_id"]] == ["2030-01-02"]
+        assert len([r for r in filled.rows("clauses") if r["doc_id"] == rec["doc_id"]]) == len(rec["clauses"])
+
+    def test_containing_finds_texts_holding_a_phrase(self, filled, seed_records):
+        rec = next(iter(seed_records.values()))
+        phrase = rec["text"][100:112]
+        want = sorted(r["doc_id"] for r in seed_records.values() if phrase in r["text"])
+        assert sorted(filled.containing(phrase)) == want and rec["doc_id"] in want
+        assert filled.containing("没有任何文件会写这句话") == []
+
