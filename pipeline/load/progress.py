@@ -67,7 +67,10 @@ class Pages:
             return
         if self.mode is None:
             return
-        line = f"zhengce: {self.what} {Path(self.source).name}: page {number} ({self.done}/{self.total})"
+        self.show(f"zhengce: {self.what} {Path(self.source).name}: page {number} ({self.done}/{self.total})")
+
+    def show(self, line: str) -> None:
+        """Write one progress line: rewritten in place on a terminal, else a line of its own."""
         try:
             if self.mode == "tty":
                 sys.stderr.write("\r\x1b[K" + line)

@@ -160,7 +160,6 @@ def embed_progress(label: str):
     (``set_hook``: ``ingest``'s rich bar), else one line on a terminal rewritten in place (cleared by
     ``close()``), else — with ``ZHENGCE_PROGRESS=1`` — a line at most every ``every`` seconds;
     nothing with ``ZHENGCE_PROGRESS=0``."""
-    import sys
     import time
 
     from ..load.progress import MIN_PAGES, Pages
@@ -181,13 +180,7 @@ def embed_progress(label: str):
                 return
             self.last = now
             rate = done / max(now - self.t0, 1e-6)
-            line = f"zhengce: {self.source}: {done}/{total} ({rate:.0f}/s, {(total - done) / max(rate, 1e-6):.0f} s left)"
-            try:
-                sys.stderr.write("\r\x1b[K" + line if self.mode == "tty" else line + "\n")
-                sys.stderr.flush()
-                self._dirty = self.mode == "tty"
-            except (OSError, ValueError):
-                self.mode = None
+            self.show(f"zhengce: {self.source}: {done}/{total} ({rate:.0f}/s, {(total - done) / max(rate, 1e-6):.0f} s left)")
     return _Texts()
 
 
