@@ -15,8 +15,7 @@ from pathlib import PurePath
 from typing import Iterable
 
 from .store.base import Store
-
-ATTACHMENT_TITLE = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：.、]?\s*(?P<name>\S.*)$")
+from .structure.metadata import ATTACHMENT_PREFIX
 # a parent lists the attachment's name within this many characters after the word 附件
 LISTING_REACH = 400
 MIN_NAME_CHARS = 4
@@ -30,10 +29,10 @@ def attachment_name(record: dict) -> str | None:
     """The bare name of a record that is an attachment (附件2：某某名单 → 某某名单), else None."""
     m = record.get("metadata") or {}
     title = m.get("title") or ""
-    hit = ATTACHMENT_TITLE.match(title)
+    hit = ATTACHMENT_PREFIX.match(title)
     if not hit and m.get("doc_type") != "附件":
         return None
-    name = _key(hit.group("name") if hit else title)
+    name = _key(title[hit.end():] if hit else title)
     return name if len(name) >= MIN_NAME_CHARS else None
 
 
@@ -87,7 +86,7 @@ def link_attachments(store: Store) -> int:
         if not name:
             continue
         # the store finds texts holding the name's longest unbroken run; the listing check is ours
-        probe = max(_NOISE.split(ATTACHMENT_TITLE.sub(r"\g<name>", record["metadata"]["title"])), key=len)
+        probe = max(_NOISE.split(ATTACHMENT_PREFIX.sub("", record["metadata"]["title"])), key=len)
         candidates = []
         for cid in store.containing(probe):
             rec = store.get(cid) if cid != doc_id else None

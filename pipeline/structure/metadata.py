@@ -42,7 +42,8 @@ DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$"
 NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的(?:通知|函)$")   # 国办函 印发…预案的函
 # 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
 NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
-ATTACHMENT_PREFIX = re.compile(r"^附件\s*\d*\s*[:：]?\s*(?=\S)")
+# 附件：…, 附件2：…, 附件 3. …, 附件一、…: an attachment's own label before its name
+ATTACHMENT_PREFIX = re.compile(r"^附件\s*[0-9０-９一二三四五六七八九十]*\s*[:：.、]?\s*(?=\S)")
 
 
 def _notice(text: str) -> re.Match | None:
@@ -262,7 +263,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         if page_title and (title is None or _bare_genre(title) and page_title.endswith(title)
                            and len(page_title) > len(title)):
             title = _clean_title(page_title)   # none in the text, or only 政府工作报告 there
-        if title is None and lines and re.match(r"^附件\s*\d*\s*[:：]?\s*\S", lines[0].text):
+        if title is None and lines and ATTACHMENT_PREFIX.match(lines[0].text):
             title = lines[0].text   # an attachment filed on its own (a map, a table)
         if title is None and lines:
             # a text that opens with its own name: 中华人民共和国…规划纲要（2006—2010 年）根据…编制，…
