@@ -438,17 +438,13 @@ TEMPORAL_NOT_SUBJECT = re.compile(r"^(?:向|因此|因|为|经|自|从|当)|提�
 def _temporal_subject(first: str) -> str:
     """The longest actor that opens a temporal clause and holds no verb or preposition
     (市规划资源管理部门审批时 -> 市规划资源管理部门; 申请人办理…时 -> 申请人, not 申请人办)."""
-    stop = _verb_or_stop()
-    best = ""
-    for k in range(2, min(len(first) - 1, 28)):
-        if stop.search(first, 0, k) and not best:
-            return ""
-        if stop.search(first, 0, k):
-            break
+    stop = _verb_or_stop().search(first)
+    end = min(stop.start() if stop else len(first) - 1, 27)
+    for k in range(end, 1, -1):
         head = head_at_end(first, k)
         if head and len(head) >= 2 and first[k] not in "性的之" and actor_kind(first[:k]):
-            best = first[:k]
-    return best
+            return first[:k]
+    return ""
 
 
 @lru_cache(maxsize=1)
