@@ -134,14 +134,9 @@ def skip_reason(name: str) -> str | None:
     return f"unsupported file type '{ext}'" if ext else "no file extension (type unknown)"
 
 
-def _skipped(path: str, reason: str) -> dict:
-    """A skipped file, carried in the failure list and moved to Report.skipped by ingest()."""
-    return {"path": path, "reason": reason, "skipped": True}
-
-
-def walk(root: Path, failed: list[dict]) -> list[Path]:
+def walk(root: Path, failed: list[dict], skipped: list[dict]) -> list[Path]:
     """The files under a folder (sorted, recursive, symlinked folders followed once); a folder that
-    cannot be listed is reported in ``failed``, never skipped silently."""
+    cannot be listed is reported in ``failed``, a hidden one in ``skipped``, never passed over silently."""
     out: list[Path] = []
     seen: set[str] = set()
 
@@ -155,15 +150,17 @@ def walk(root: Path, failed: list[dict]) -> list[Path]:
             continue
         seen.add(real)
         for d in [d for d in dirnames if d.startswith(".")]:     # .git, .cache: listed once, not walked
-            failed.append(_skipped(str(Path(dirpath) / d), "hidden folder"))
+            skipped.append({"path": str(Path(dirpath) / d), "reason": "hidden folder"})
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         out.extend(Path(dirpath) / f for f in filenames)
     return sorted(out)
 
 
-def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
+def discover(paths: list[str], tmp: Path, failed: list[dict], skipped: list[dict] | None = None) -> Iterator[Item]:
     """Every document under paths: folders walked in sorted order, zip members unpacked to tmp.
-    Nothing here raises for one bad file: each problem is one entry in ``failed``."""
+    Nothing here raises for one bad file: each problem is one entry in ``failed``, each file that
+    is not a document one in ``skipped`` ({"path", "reason"})."""
+    skipped = [] if skipped is None else skipped
     for p in paths:
         path = Path(p)
         try:
@@ -171,19 +168,19 @@ def discover(paths: list[str], tmp: Path, failed: list[dict]) -> Iterator[Item]:
         except OSError:
             is_dir = False
         if is_dir:
-            for f in walk(path, failed):
+            for f in walk(path, failed, skipped):
                 reason = skip_reason(f.name)
                 if reason is None:
-                    yield from _file(f, tmp, failed, named=False)
+                    yield from _file(f, tmp, failed, skipped, named=False)
                 else:
-                    failed.append(_skipped(str(f), reason))
+                    skipped.append({"path": str(f), "reason": reason})
         elif os.path.lexists(path):
-            yield from _file(path, tmp, failed, named=True)
+            yield from _file(path, tmp, failed, skipped, named=True)
         else:
             failed.append({"path": str(p), "error": "no such file or directory"})
 
 
-def _file(f: Path, tmp: Path, failed: list[dict], named: bool) -> Iterator[Item]:
+def _file(f: Path, tmp: Path, failed: list[dict], skipped: list[dict], named: bool) -> Iterator[Item]:
     try:
         st = f.stat()
     except OSError as e:
@@ -194,7 +191,7 @@ def _file(f: Path, tmp: Path, failed: list[dict], named: bool) -> Iterator[Item]
         failed.append({"path": str(f), "error": "not a regular file"})
         return
     if f.suffix.lower() == ".zip":
-        yield from _zip_members(f, tmp, failed)
+        yield from _zip_members(f, tmp, failed, skipped)
         return
     limit = size_limit(f)
     if limit is not None and st.st_size > limit:
@@ -282,7 +279,8 @@ def _unpack(z: zipfile.ZipFile, m: zipfile.ZipInfo, target: Path, limit: int, bu
         budget.bytes -= min(written, cap)
 
 
-def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None = None, depth: int = 1,
+def _zip_members(archive: Path, tmp: Path, failed: list[dict], skipped: list[dict], label: str | None = None,
+                 depth: int = 1,
                  budget: _Budget | None = None) -> Iterator[Item]:
     """The documents of a zip archive, unpacked member by member into tmp (see the module's doc for
     the limits).  ``label`` is the archive's own source name (``outer.zip!inner.zip`` when nested)."""
@@ -310,7 +308,7 @@ def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None
                 continue
             reason = skip_reason(name)
             if reason is not None:
-                failed.append(_skipped(src, reason))
+                skipped.append({"path": src, "reason": reason})
                 continue
             nested = name.lower().endswith(".zip")
             if nested and depth >= ARCHIVE_MAX_DEPTH:
@@ -340,7 +338,7 @@ def _zip_members(archive: Path, tmp: Path, failed: list[dict], label: str | None
                 failed.append({"path": src, "error": f"cannot unpack ({type(e).__name__}: {e})"})
                 continue
             if nested:
-                yield from _zip_members(target, tmp, failed, label=src, depth=depth + 1, budget=budget)
+                yield from _zip_members(target, tmp, failed, skipped, label=src, depth=depth + 1, budget=budget)
                 with contextlib.suppress(OSError):
                     target.unlink()
             else:
@@ -505,10 +503,9 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
             _ingest(paths, store, workers, progress, Path(tmpdir), report)
     finally:
         shutil.rmtree(tmpdir, ignore_errors=True)
-        report.skipped[:] = [{"path": one_line(str(f["path"])), "reason": f["reason"]}
-                             for f in report.failed if f.get("skipped")]
+        report.skipped[:] = [{**f, "path": one_line(str(f["path"]))} for f in report.skipped]
         report.failed[:] = [{**f, "path": one_line(str(f["path"])), "error": one_line(str(f["error"]))}
-                            for f in report.failed if not f.get("skipped")]
+                            for f in report.failed]
     if report.ingested:
         link_attachments(store)
         store.resolve_citations()
@@ -518,7 +515,7 @@ def ingest(paths: list[str], store: Store, workers: int = 1,
 
 
 def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
-    items = list(discover(paths, tmp, report.failed))
+    items = list(discover(paths, tmp, report.failed, report.skipped))
     todo = []
     for it in items:
         if store.source_hash(it.source) == it.content_hash:

@@ -86,19 +86,18 @@ def iter_inputs(paths: list[str], failed: list | None = None, skipped: list | No
     for p in paths:
         path = Path(p)
         if path.is_dir():
-            seen: list = []
-            for f in walk(path, seen):
+            failed_here: list = []
+            passed_over: list = []
+            for f in walk(path, failed_here, passed_over):
                 reason = skip_reason(f.name) or (None if f.suffix.lower() in LOADERS else "an archive: use ingest")
                 if reason is None and f.is_file():
                     yield f
-                elif reason is not None and skipped is not None:
-                    skipped.append({"path": str(f), "reason": reason})
-            for e in seen:
-                if e.get("skipped"):
-                    if skipped is not None:
-                        skipped.append({"path": e["path"], "reason": e["reason"]})
-                elif failed is not None:
-                    failed.append(e)
+                elif reason is not None:
+                    passed_over.append({"path": str(f), "reason": reason})
+            if skipped is not None:
+                skipped.extend(passed_over)
+            if failed is not None:
+                failed.extend(failed_here)
         else:
             yield path
 
