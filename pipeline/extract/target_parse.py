@@ -588,7 +588,6 @@ _THEN_AFTER = re.compile(r"[^。；;\n]{0,40}?[，,]\s*(?:则|即)")
 # a sum named only as a grant (支持金额, 补助标准): the clause before says what it is for
 _BARE_GRANT = re.compile(r"(?:支持|补助|补贴|资助|奖励|奖补|扶持)(?:金额|资金|额度|标准|上限)?")
 _QUANTIFIER = re.compile(r"一批|若干|一系列")
-_GRANTED_BY_PREV = re.compile(r"(?:对于|对)(?P<who>[^，,]{2,40}?)(?:给予|安排)(?P<what>[^，,]{0,12})$")
 
 
 _AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
@@ -886,9 +885,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and (prev := _QUANTIFIER.sub("", _prev_clause(st, c_start))):
         # 新建一批概念验证平台，支持金额最高可至3000万元 -> 新建概念验证平台支持金额;
         # 对…评价突出的平台给予后补助，支持金额不超过300万元/年 -> 平台后补助金额
-        g = _GRANTED_BY_PREV.match(prev)
-        who = g and (g["who"].rsplit("的", 1)[-1] if len(g["who"]) > 10 else g["who"])
-        indicator = (who + g["what"] + "金额") if g and g["what"] else prev[-30:] + subject
+        g = _BENEFICIARY.match(prev)
+        what = prev[g.end():] if g else ""
+        indicator = (_short_who(g["who"]) + what + "金额") if what and len(what) <= 12 else prev[-30:] + subject
     elif subject and _rate_head(subject):
         indicator = subject
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
@@ -959,6 +958,11 @@ _MONEY_NOUN = re.compile(r"(?:奖励|奖金|补贴|补助|资助|奖补|经费|�
 _BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(]?[一二三四五六七八九十\d]{{1,3}}[)）、.．]\s*)?(?:对于|对)(?P<who>[^，,。；;]{{2,40}}?)(?:，|,)?(?:给予|安排|奖励|补贴|资助|补助|奖补|按)")
 
 
+def _short_who(who: str) -> str:
+    """A long beneficiary by its head: …认定的港澳青年企业 -> 港澳青年企业."""
+    return who.rsplit("的", 1)[-1] if len(who) > 10 else who
+
+
 def _award_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int):
     """The indicator of a sum a policy grants (SCHEMA: funding rates and caps are targets): who gets it
     and what it is, 对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业一次性奖励,
@@ -979,7 +983,7 @@ def _award_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_e
         who = b["who"]
     elif not re.search(r"[\d%]", s[c_start:num_start]):
         who = _prev_clause(st, c_start)
-    who = who.rsplit("的", 1)[-1] if len(who) > 10 else who     # …认定的港澳青年企业 -> 港澳青年企业
+    who = _short_who(who)
     if not (obj or who):
         return None
     noun = obj if _MONEY_NOUN.search(obj) else obj + "金额"
