@@ -14,7 +14,8 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
   5亿元 -> 5 亿元; 百分之八十 / 八成 -> 80 %) governed by a comparator of
   ``target_comparators.tsv``: 达到/提高到/保持 X -> ``=``; X以上, 不低于, 不少于, 至少 -> ``>=``;
   超过/超/突破 -> ``>``; 不超过, 最高, 控制在, X以内/以下 -> ``<=``; 3至5个 -> ``range``;
-  约, 左右 -> ``approx``.  A post word (以上) overrides an ``=`` pre word (达到…10%以上 -> >=);
+  约, 左右 -> ``approx``.  A post word (以上) overrides an ``=`` pre word (达到…10%以上 -> >=), and
+  左右 any pre word (控制在5.5%左右 -> approx);
 - a figure after a recurrence (每学期至少召开1次 -> >= 1 次, recurrence 每学期; 每年3所);
 - a rate or amount the policy sets: 按(不低于)…的1.5% (the base goes into the indicator),
   a bare percentage (计提的10%教育资金), money with a funding word (给予…奖励5万元);
@@ -22,7 +23,9 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
   ``3个100%全覆盖`` is one target;
 - figures joined by 、/和 after one comparator share it (分别占比达30%、20%和10%: three targets,
   the subjects before 分别 dealt out in order; words the first (last) subject shares with the others
-  go to each: 全省与其他RCEP国家货物贸易、对外投资… -> 全省与其他RCEP国家对外投资占比);
+  go to each: 全省与其他RCEP国家货物贸易、对外投资… -> 全省与其他RCEP国家对外投资占比; 一产、二产、
+  三产增加值 -> 一产增加值; 城乡居民…分别增长7%和8% -> 城镇居民…, 农村居民…); one figure after 分别
+  is each subject's (规上加工企业、精深加工项目分别达到200个以上: two targets);
 - a count of things the policy will build, cultivate, add or train, after a count verb of
   ``target_count_verbs.tsv`` (打造8个…园区, 新引进和培育10家…企业, 突破百项…技术: 百/千 alone are
   100/1000) or in a clause the verb opens and the figure closes (培育专精特新企业10家) -> ``=``; its
@@ -42,7 +45,8 @@ leading comparator, bare counts (五项工作, 达到一个新水平, 一批), o
 conditions (…达到70%以上（含70%）的，予以表扬; 不足…的), unit scopes (500千伏及以上电网项目), the extent
 of a place (总规划面积约60平方公里), project phases (二期) and OCR-broken figures (21，7%, 六○三·七万).
 A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) stays in the indicator
-(国内生产总值年均增长); 5000人以上2万人以下 of one unit is one range.
+(国内生产总值年均增长), without how it is measured or set (按可比价格计算, 增速目标设定为);
+5000人以上2万人以下 of one unit is one range.
 
 ``indicator`` is the noun phrase the figure applies to: the words before the comparator with
 leading goal words, dates and connectives stripped (力争2021年底义务教育…覆盖率达到80% ->
@@ -62,7 +66,7 @@ from typing import NamedTuple, Optional
 
 from ..lexicon import table, words
 
-__all__ = ["TargetCandidate", "parse_targets", "parse_number", "is_past_fact", "is_review_heading"]
+__all__ = ["TargetCandidate", "parse_targets", "parse_number", "is_past_fact", "is_review_heading", "has_goal_word"]
 
 CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CN_DIGITS = "零〇○一二两三四五六七八九十"
@@ -529,6 +533,8 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
         t = st.time_at(a)
         if t and t[1] <= b and (strip_rec or t[2] != "rec"):
             a = t[1]
+            m = _PERIOD_TAIL.match(s, a, b)               # “十五五”时期
+            a = m.end() if m else a
             changed = True
             continue
         m = lex.lead_re.match(s, a, b)
@@ -539,6 +545,17 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
         k = max(s.rfind(" ", a, b), s.rfind("\u3000", a, b))
         a = k + 1 if k >= 0 and b - k - 1 >= 2 else b - _MAX_SUBJECT
     return a
+
+
+_PERIOD_TAIL = re.compile(r"时期|期间|期末|末期")
+# how a change is measured or what it was set as, between the indicator and its change word:
+# 地区生产总值按可比价格计算增长, 地区生产总值增速目标设定为年均增长 -> 地区生产总值(年均)增长
+_CHANGE_BASIS = re.compile(r"(?:按照?(?:可比价格?|不变价格?|现价|可比口径)?(?:计算)?|(?:增速|增长)?目标值?(?:设定|确定|设)?为)"
+                           r"(?=(?:年均|年平均|平均每年)?(?:增长|增速|提高|下降|降低|减少))")
+
+
+def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
+    return _CHANGE_BASIS.sub("", indicator) if indicator else indicator
 
 
 def _strip_tail(subject: str) -> str:
@@ -647,9 +664,9 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     out = []
     seen = set()
     for f in found:
-        if (f.start, f.end, f.value) in seen:
+        if (f.start, f.end, f.value, f.indicator) in seen:
             continue
-        seen.add((f.start, f.end, f.value))
+        seen.add((f.start, f.end, f.value, f.indicator))
         out.append(TargetCandidate(indicator=f.indicator or None, comparator=f.comparator, value=f.value,
                                    value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
                                    text=s[f.start:f.end], span=(base + f.start, base + f.end),
@@ -667,8 +684,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         if _inside(st.scope_parens, a, b):
             continue
         before, after = s[max(0, a - 2):a], s[b:b + 4]
-        if re.search(r"[比较与同]$", before) or re.match(r"(?:的?基础上|相比|同期|水平)", after):
-            continue
+        if re.search(r"[比较与同]$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景)", after):
+            continue                                      # 比2020年; 2035年远景目标 (a goal's name, not its date)
         if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到"):
             continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
         best = (text, a)
@@ -772,7 +789,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     # what decides the comparator
     if t.value_max is not None:
         cmp_ = "range"
-    elif post and (pre is None or pre[1] == "=" or post[1] == pre[1]):
+    elif post and (pre is None or pre[1] == "=" or post[1] in (pre[1], "approx")):   # 控制在5.5%左右 -> approx
         cmp_ = post[1]
     elif pre:
         cmp_ = pre[1]
@@ -927,6 +944,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if not _HAS_CJK.search(s, start, end) and cont is not None:
         start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
+    indicator = _tidy_indicator(indicator)
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
                   count, "limit" if limit else ("count" if count else None))
@@ -1026,6 +1044,8 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     return e, act.start(), j
 
 
+_MODAL_OPEN = re.compile(r"应当|应|必须|须|需")
+_PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
@@ -1043,6 +1063,9 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
         subject += "）"                                   # 镇（街）在…: the bracket stays closed
     if not subject or subject in _LIMIT_VERBS:           # …空运物品，实行6小时内放行 (not 供热八个工作日内办结)
         subject = _prev_clause(st, c_start) or ""
+        if len(subject) > 16:                            # 城建中心组织…竣工验收，并在…15日内完成竣工备案:
+            m = _PREV_ACTOR.match(subject)               # a whole clause before: only who acts in it
+            subject = m["who"] if m else (subject if len(subject) <= 24 and not _MODAL_OPEN.match(subject) else "")
     action = s[limit[1]:limit[2]]
     return (subject + action + "时限") if action else None
 
@@ -1158,14 +1181,14 @@ def _merge_bounds(s: str, found: list) -> list:
 
 
 def _deal_out_lists(st: _Sent, found: list) -> None:
-    """A、B和C分别占比达30%、20%和10%: give each figure of a list its own subject."""
+    """A、B和C分别占比达30%、20%和10%: give each figure of a list its own subject.  城乡居民…分别增长7%和8%
+    deals 城镇 and 农村; one figure after 分别 (A、B分别达到200个以上) is a target of each subject."""
     s = st.s
     groups: dict[int, list[int]] = {}
     for k, f in enumerate(found):
         groups.setdefault(f.group, []).append(k)
+    copies: dict[int, list] = {}
     for ks in groups.values():
-        if len(ks) < 2:
-            continue
         first = found[ks[0]]
         lo, cue = first.region[0], first.cue_start
         region = s[lo:cue]
@@ -1173,18 +1196,44 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             continue
         head, _, mid = region.partition("分别")
         a = _strip_subject(st, lo, lo + len(head))
-        subject = s[a:lo + len(head)]
-        for sep in (r"[、和及与]", r"[、和及]", r"[、和]", r"、"):
-            parts = [p.strip(_STRIP_CHARS) for p in re.split(sep, subject) if p.strip(_STRIP_CHARS)]
-            if len(parts) == len(ks):
-                break
-        else:
+        subject = s[a:lo + len(head)].strip(_STRIP_CHARS)
+        if len(ks) == 1:
+            parts = _list_parts(subject)
+            ind = first.indicator or ""
+            at = ind.rfind(parts[-1]) if len(parts) >= 2 else -1
+            if at >= 0:                                   # A、B分别达到200个以上: the figure is each one's
+                tail = ind[at + len(parts[-1]):].replace("分别", "")
+                copies[ks[0]] = [first._replace(indicator=p + tail) for p in parts]
             continue
-        parts = _share_words(parts)
+        if len(ks) == 2 and "城乡" in subject and not re.search(r"[、和及与]", subject):
+            parts = [subject.replace("城乡", "城镇", 1), subject.replace("城乡", "农村", 1)]
+        else:
+            for sep in (r"[、和及与]", r"[、和及]", r"[、和]", r"、"):
+                parts = [p.strip(_STRIP_CHARS) for p in re.split(sep, subject) if p.strip(_STRIP_CHARS)]
+                if len(parts) == len(ks):
+                    break
+            else:
+                continue
+            parts = _share_words(parts)
         change = next((w for w in _lex().changes if (first.indicator or "").endswith(w)), "")
         for p, k in zip(parts, ks):
             ind = p + mid.strip()
             found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)
+    for k in sorted(copies, reverse=True):
+        found[k:k + 1] = copies[k]
+
+
+def _list_parts(subject: str) -> list[str]:
+    """The subjects of one figure dealt out by 分别 (培育引进规上加工企业、精深加工项目 -> 规上加工企业,
+    精深加工项目): split on 、/和/及/与, a verb that only the first part carries dropped."""
+    parts = [p.strip(_STRIP_CHARS) for p in re.split(r"[、和及与]", subject) if p.strip(_STRIP_CHARS)]
+    if len(parts) < 2 or any(len(p) > 20 for p in parts):
+        return []
+    lex = _lex()
+    m = re.match(rf"(?:{lex.count_verb_re.pattern})(?:[和及与、并]?(?:{lex.count_verb_re.pattern}))*", parts[0])
+    if m and len(parts[0]) - m.end() >= 2 and not any(lex.count_verb_re.match(p) for p in parts[1:]):
+        parts[0] = parts[0][m.end():]
+    return _share_words(parts)
 
 
 _AWARD_RESPECTIVELY = re.compile(r"分别(?:给予|安排|奖励|补贴|资助|补助|奖补)(?:每[家个人户项次年]|一次性|最高|不超过|最多|每年)*(?=[\d一二三四五六七八九十两])")
@@ -1268,7 +1317,8 @@ def _award_noun(s: str, post_end: int, c_end: int) -> str:
 def _share_words(parts: list[str]) -> list[str]:
     """Words that the first (last) item of a list shares with the others: 全省与其他RCEP国家货物贸易、
     对外投资和实际利用外资 -> 全省与其他RCEP国家 before each; 城镇、农村居民人均可支配收入 ->
-    人均可支配收入 after each.  Only when that item is much longer than the rest."""
+    居民人均可支配收入 after each (``shared_noun`` split off 农村居民).  Only when that item is much
+    longer than the rest, or a little longer than short items of one length (一产、二产、三产增加值)."""
     if len(parts) < 2:
         return parts
     from ..nlp import cut
@@ -1282,13 +1332,16 @@ def _share_words(parts: list[str]) -> list[str]:
         prefix = first[:len(first) - len(suffix)]
         if len(prefix) >= 2 and suffix:
             return [first] + [prefix + p for p in others_first]
-    if len(last) >= max(map(len, others_last)) + 4:
+    same = len(set(map(len, others_last))) == 1 and len(others_last[0]) <= 3   # 一产、二产、三产增加值: short heads
+    if len(last) >= max(map(len, others_last)) + (3 if same else 4):
         toks, head = cut(last), ""
         need = min(map(len, others_last))
+        if same and toks and len(toks[0]) > need and toks[0][need:] in _lex().cues.get("shared_noun", ()):
+            toks[0:1] = [toks[0][:need], toks[0][need:]]  # 城镇、农村居民…: 农村居民 is 农村 + 居民
         while toks and len(head) < need:
             head += toks.pop(0)
         rest = last[len(head):]
-        if len(rest) >= 2 and head:
+        if len(rest) >= 2 and head and (len(last) >= max(map(len, others_last)) + 4 or len(head) == need):
             return [p + rest for p in others_last] + [last]
     return parts
 
@@ -1348,6 +1401,11 @@ def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
         if end is not None and end < doc_year:
             return True
     return False
+
+
+def has_goal_word(sentence: str) -> bool:
+    """Whether a sentence holds a goal word of ``target_cues.tsv`` (力争, 确保, 不低于, 应当 …)."""
+    return bool(isinstance(sentence, str) and _lex().goal_re.search(sentence))
 
 
 def is_review_heading(heading: str) -> bool:

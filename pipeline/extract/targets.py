@@ -3,15 +3,17 @@
 ``target_parse.parse_targets`` reads a sentence (value, comparator, unit, indicator, recurrence,
 an in-sentence deadline phrase); a clause split off mid-sentence is read with the clause before it.
 This module decides which sentences are read — not facts: a clause of kind ``fact``, a past figure,
-or anything in a review part (a section under 2025年工作回顾 / “十三五”发展成就, or an unnumbered
-review heading line up to the next goal heading: the review part of a 政府工作报告) — drops
+anything in a review part (a section under 2025年工作回顾 / “十三五”发展成就, or an unnumbered
+review heading line up to the next goal heading: the review part of a 政府工作报告) or in a paragraph
+that opens with a past period (“十四五”时期，… 这五年，…) up to a sentence opening a future one — drops
 evidence that is not Chinese prose (URLs, percent-encoding, code), and resolves each deadline
 from the clearest scope that gives one, in this order:
   1. the sentence (力争2021年底…);
   2. the latest sentence opening of the paragraph (到2025年，…; 今年…目标是：; 用三年时间，…);
   3. the intro of a goal list whose items start with ——/--/一是/1. (到2025年，主要目标是：);
   4. the nearest enclosing section whose heading names one period and is a goal heading or a
-     single year (一、发展目标（2023—2025年）; 三、2026年工作安排), or a goal section (主要目标)
+     single year (一、发展目标（2023—2025年）; 三、2026年工作安排) or, in an annual report, a later
+     period (二、“十五五”时期主要任务 of a 2026年政府工作报告), or a goal section (主要目标)
      whose intro opens with 到2025年，(else the plan period of the title);
   5. a part opened by an unnumbered dated heading line or annex title (附件1 / 2026年十件民生实事);
   6. the year of an annual title (2026年…工作要点 / 政府工作报告) when no enclosing heading names
@@ -28,7 +30,7 @@ from datetime import date
 
 from ..lexicon import table
 from ..model import Baseline, Target
-from .target_parse import is_past_fact, is_review_heading, parse_number, parse_targets
+from .target_parse import has_goal_word, is_past_fact, is_review_heading, parse_number, parse_targets
 from .time import extract_time_expressions, period_end, reference_year
 
 SENTENCE_END = re.compile(r"[。！？]\s*")
@@ -194,8 +196,37 @@ class _Scope:
         self.plan_zones = self._plan_zones()
         self._plan_starts = [a for a, _, _ in self.plan_zones]   # disjoint, in text order
         self._sec: dict[str, str | None] = {}
+        self._past_para: dict[int, bool] = {}
         self.annual = False
         self.title_period = self._title_period()
+
+    def past_paragraph(self, pos: int) -> bool:
+        """Whether the sentence at pos belongs to a paragraph that reviews a past period: its first
+        sentence opens with one (“十四五”时期，… / 这五年，… / 2025年，… in a 2026 report) and no
+        sentence between opens with a future one (今后五年，… / 到2030年，…)."""
+        text = self.doc.text
+        line_start = text.rfind("\n", 0, pos) + 1
+        if line_start in self._past_para:
+            past = self._past_para[line_start]
+        else:
+            past = self._past_para[line_start] = self._opens_past(text[line_start:line_start + 40])
+        if not past:
+            return False
+        for m in SENTENCE_END.finditer(text, line_start, pos):
+            if FUTURE_OPENING.match(text, m.end()) or OPENING_DEADLINE.match(text[m.end():m.end() + 40]):
+                return False
+        return True
+
+    def _opens_past(self, opening: str) -> bool:
+        m = PAST_OPENING.match(opening)
+        if not m or self.day is None:
+            return False
+        if m["year"]:
+            return int(m["year"]) < self.day.year
+        if m["plan"]:
+            spans = [t.end for t in extract_time_expressions(m["plan"], self.day, self.ref) if t.end]
+            return bool(spans) and spans[0][:4] < str(self.day.year)
+        return True
 
     def in_review(self, pos: int) -> bool:
         k = bisect_right(self._zone_starts, pos)
@@ -278,7 +309,9 @@ class _Scope:
             start, end = spans.pop()
             if goal or _one_year(start, end):              # 主要目标（2023—2025年）; 三、2026年工作安排
                 return self._future(end)
-            return None                                    # 三、“十四五”重点任务: tasks, no date
+            if self.annual and self.title_period and end[:4] > self.title_period[:4]:
+                return self._future(end)                   # 二、“十五五”时期主要任务 of a 2026年政府工作报告
+            return None                                    # 三、“十四五”重点任务 of the plan itself: tasks, no date
         if spans or not goal:
             return None
         intro = _first_line_after(self.doc.text, sec.span[1])
@@ -324,6 +357,10 @@ def _first_line_after(text: str, k: int) -> str:
     return rest[:200]
 
 
+# a paragraph opening with a past period reviews it: “十四五”时期，… 这五年，… 过去一年，… 2025年，…
+PAST_OPENING = re.compile(r"^[ \t\u3000]*(?:(?:过去|这|近)[一两三四五六七八九十]?年|[一两三四五六七八九十]年来|近年来"
+                          r"|(?P<plan>[“\"]?十[一二三四五]五[”\"]?)(?:时期|期间|以来)|(?P<year>(?:19|20)\d\d)年(?:以来)?)[，,]")
+FUTURE_OPENING = re.compile(r"[ \t\u3000]*(?:今后|未来|下一步|接下来|展望|今年|明年)")
 GOAL_WORDS = re.compile(r"目标|任务|安排|重点工作|主要工作|计划|打算|思路|考虑|展望|举措|部署")
 _HEADING_LINE = re.compile(r"^[ \t\u3000]*(?P<h>[^。；;！？\n]{4,40})[ \t\u3000]*$")
 
@@ -389,6 +426,15 @@ def in_definition(text: str, start: int) -> bool:
     return any(w in before for w in _lex().cues.get("definition", ()))
 
 
+def defines_term(cand) -> bool:
+    """Whether a candidate's own subject defines a term (规模养殖场，是指常年存栏…二百头以上的)."""
+    from .target_parse import _lex
+    if cand.comparator == "=":
+        return False                                  # “双千”计划是指…实施千项合作项目: what the plan does
+    head = cand.text.split("，")[0]
+    return any(head.startswith(w) or w in head[:8] for w in _lex().cues.get("definition", ()))
+
+
 def not_a_target(cand) -> bool:
     """Numbers the sentence parser reads that are not goals: a plan's name (三年行动计划), an
     indefinite 一批, the single act of a recurring duty (每三年核定一次)."""
@@ -441,14 +487,15 @@ def extract(doc) -> None:
         before, prev = prev, c
         goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
         if " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
-                or scope.in_review(c.span[0]):
+                or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text)):
             continue
         actor = None
         for cand in _clause_candidates(doc, c, before):
             if not_a_target(cand):
                 continue
             s, e = cand.span
-            if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]) or in_definition(doc.text, s):
+            if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]) or in_definition(doc.text, s) \
+                    or defines_term(cand):
                 continue
             deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
             if deadline is None:
