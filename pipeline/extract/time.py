@@ -17,8 +17,11 @@ Conventions (SCHEMA, gold/):
   start/end and ``recurrence`` = the ``每…`` phrase (``每年`` for a cycle or a yearly day);
 - durations: ``用三年时间``/``三年内``/``未来三年`` run from the document date N units on;
   ``近三年``/``三年来`` run back from it; ``5年间``/``5年中`` take the nearest preceding named
-  period or interval of that length; ``连续两年`` and a plan's name (``三年行动计划``) have
-  null start/end;
+  period or interval of that length; ``过去五年`` the whole years before the document's year (or
+  such a period), ``这五年`` such a period over by the document's date, ``未来五年``/``今后五年``
+  one not over by then; ``有效期5年`` runs from the date the text takes effect (``自…起施行``);
+  ``连续两年``, ``满1年``, ``3至5年`` and a plan's name (``三年行动计划``) have null start/end;
+- ``印发之日``/``发布之日`` in ``自本通知印发之日起`` are the document's own date;
 - not time expressions: vague words (``lexicon/time_vague.tsv``), numbers in identifiers and
   document numbers (``〔2021〕``), school stages and counts (``学前三年``, ``九年义务教育``,
   ``3年以上``), ages and hours (``3周岁``, ``1.5学时``), and dates that are the value of a page
@@ -166,6 +169,13 @@ _F = {
     "fest_day": rf"[“\"]\d{{1,2}}[·•.．]\d{{1,2}}[”\"][{CJK}]{{1,10}}?[日节]",
     "count": (rf"(?P<n>[\d一二两三四五六七八九十半](?<![{_GUARD}].)[\d一二两三四五六七八九十]{{0,2}})"
               rf"(?P<u>{_alt(_COUNT_UNITS)})"),
+    # 3至5年, 两至三年(后), 3个月至6个月: a span of time between two counts, not anchored to a date
+    "count_range": (rf"(?P<n1>[\d一二两三四五六七八九十](?<![{_GUARD}每第].)[\d一二两三四五六七八九十]{{0,2}})"
+                    rf"(?P<u1>个月|年)?{_SEP}(?P<n2>[\d一二两三四五六七八九十]{{1,3}})(?P<u>个月|年{_NOT_YEAR_WORD})"),
+    # 有效期5年 / 有效期为二年: runs from the date the text takes effect (自…起施行) on
+    "valid": rf"有效期(?:为|是)?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?P<u>个月|年)",
+    # 自印发之日起 / 自本通知发布之日起: the document's own date
+    "issue_day": r"(?:印发|发布|公布|颁布|下发|发文)之日(?=起)",
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
@@ -178,11 +188,24 @@ _FEST_HEAD = re.compile(rf"{_FEST_DAY}$")
 _COUNT_TAIL = re.compile(
     r"(?P<time>(?:左右)?的?时间)|(?P<within>之内|以内|内(?![容部外涵需]))|(?P<back>间|中|以来|来|里)"
     rf"|(?P<once>一(?:{_alt(_CYCLES)}))"
-    r"|(?P<plan>行动计划|发展规划|行动方案|攻坚行动|攻坚计划|专项行动|提升计划|提升行动|规划|计划|行动)")
-_COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近)$|(?P<future>未来|今后)$|(?P<cont>连续)$|(?P<ord>第)$")
+    r"|(?P<plan>行动计划|发展规划|行动方案|攻坚行动|攻坚计划|专项行动|提升计划|提升行动|滚动计划|规划|计划|行动)")
+# 满1年 (a length of time a condition asks for; not 每满1年, a points rule per year, nor 届满3个月前,
+# a lead time before an expiry); 过去五年 runs
+# back from the document date unless a plan period of that length precedes it; 这五年 is such a
+# period or nothing
+_COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近|过去)$|(?P<future>未来|今后)$|(?P<cont>连续)$"
+                         r"|(?P<ord>第)$|(?P<full>(?<![每届期])满)$|(?P<this>(?<![{CJK}])这)$".replace("{CJK}", CJK))
+# where a sentence says when the text takes effect: 自2023年9月8日起施行, 自印发之日起实施
+_EFFECTIVE = re.compile(r"自(?P<when>[^，。；\n]{2,20}?)起?(?:施行|实施|执行|生效)")
+_ISSUE_HEAD = re.compile(rf"[自从](?:本[{CJK}]{{1,6}})?$")
+_SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
+_SENTENCE_START = re.compile(r"[。；！？\n]")
+# a count of days/months/years after 印发之日起 (自发布之日起30日开始实施)
+_AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工作日|日|天|个月|年)")
 # tie-break among candidates of equal length (lower first)
 _KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "iso", "named",
-          "every", "cycle", "once", "festival", "use", "within", "past", "future", "back", "cont", "plan")
+          "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
+          "cont", "plan", "count_range", "full", "this")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -469,6 +492,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             continue
         named(s, e, name)
     for m in _RE["named_ord"].finditer(text):
+        if m.start() and text[m.start() - 1] == "的" and not text.startswith(("规划", "计划"), m.end()):
+            continue                  # 向第二个百年奋斗目标奋进的第一个五年: the first five years of a goal
         n = _num(m["n"])
         years = next((ys for (nm, series), ys in _PERIODS.items() if series == "plan" and _num(nm[:-1]) == n), None)
         if years:
@@ -493,7 +518,50 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         add("festival", m.start(), m.end(), "recurrence", rec="每年")
     for m in _RE["count"].finditer(text):
         _count_candidate(text, m, doc_date, add)
+    for m in _RE["count_range"].finditer(text):
+        n1, n2 = _num(m["n1"]), _num(m["n2"])
+        if m["u1"] and m["u1"] != m["u"].rstrip():
+            continue
+        if _SCHOOL_YEARS.match(text, m.end()):
+            continue                       # 普及五～六年小学教育: years of schooling
+        if n1 is not None and n2 is not None and 0 < n1 < n2 <= 100:
+            add("count_range", m.start(), m.end(), "duration")
+    for m in _RE["issue_day"].finditer(text):
+        if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
+            continue                       # 自批准公布之日起: another act's date, not the document's
+        add("issue_day", m.start(), m.end(), "date", doc_date, doc_date)
+        t = _AFTER_ISSUE.match(text, m.end())
+        if t:
+            n, u = _num(t["n"]), t["u"]
+            end = None
+            if doc_date is not None and n:
+                end = (_add_days(doc_date, n) if u in ("日", "天") else
+                       _add_months(doc_date, n * (12 if u == "年" else 1)) if u in ("年", "个月") else None)
+            add("use", t.start() + 1, t.end(), "duration", doc_date if end else None, end)
+    for m in _RE["valid"].finditer(text):
+        n = _num(m["n"])
+        months = n * (12 if m["u"] == "年" else 1) if n else None
+        start = _effective_date(text, m.start(), doc_date)
+        add("valid", m.start(), m.end(), "duration", start, _add_months(start, months) if start and months else None)
     return out
+
+
+def _effective_date(text: str, at: int, doc_date: Optional[date]) -> Optional[date]:
+    """The date the sentence ending at ``at`` says the text takes effect (自2023年9月8日起施行 ->
+    2023-09-08, 自印发之日起实施 -> the document's date), or None."""
+    ss = 0
+    for ss_m in _SENTENCE_START.finditer(text, max(0, at - 80), at):
+        ss = ss_m.end()
+    eff = None
+    for eff in _EFFECTIVE.finditer(text, max(ss, at - 80), at):
+        pass
+    if eff is None:
+        return None
+    when = eff["when"]
+    if _RE["issue_day"].search(when + "起"):
+        return doc_date
+    tp = _time_point(when, doc_date)
+    return tp.start if tp is not None and tp.start == tp.end else None
 
 
 def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
@@ -521,12 +589,29 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         add("cont", head.start(), e, "duration")
     if hk == "past" and u in ("年", "个月"):
         end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
-        if doc_date is not None and months:
+        if head.group() == "过去" and u == "年" and n == int(n):
+            # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before): whole years
+            # before the document's year, or a plan period of that length named before it
+            back = (months or 0, "过去")
+            if doc_date is not None and doc_date.year - int(n) >= 1:
+                add("past", head.start(), end, "duration", date(doc_date.year - int(n), 1, 1),
+                    date(doc_date.year - 1, 12, 31), back=back)
+            else:
+                add("past", head.start(), end, "duration", back=back)
+        elif doc_date is not None and months:
             add("past", head.start(), end, "duration", _add_months(doc_date, -months), doc_date)
         else:
             add("past", head.start(), end, "duration")
     if hk == "future" and u in ("年", "个月"):
-        forward("future", head.start(), e)
+        if doc_date is not None and months:
+            add("future", head.start(), e, "duration", doc_date, _add_months(doc_date, months),
+                back=(months, "未来") if u == "年" else None)
+        else:
+            forward("future", head.start(), e)
+    if hk == "this" and u == "年" and n > 1:
+        add("this", head.start(), e, "duration", back=(months or 0, "这"))
+    if hk == "full" and u in ("年", "个月"):
+        add("full", s, e, "duration")
     if tk == "time" and u in ("个月", "个学期", "学期", "年", "周", "天"):
         forward("use", head.start() if hk == "use" else s, tail.end())
     if tk == "within" and u in ("个月", "年"):
@@ -595,6 +680,18 @@ def _months_of(first: date, last: date) -> Optional[int]:
     return (last.year * 12 + last.month) - (first.year * 12 + first.month) + 1
 
 
+def _fits(word: str, p: "_Cand", doc_date: Optional[date]) -> bool:
+    """Whether a preceding plan period can be the one a 过去/未来 N年 names: 过去五年 one that has
+    ended by the document's date (the 十三五 a 2021 plan reviews), 未来五年 one not over by then."""
+    if doc_date is None:
+        return word not in ("过去", "未来")
+    if word in ("过去", "这"):
+        return p.last < doc_date
+    if word == "未来":
+        return p.last >= doc_date and p.first.year <= doc_date.year + 1
+    return True
+
+
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Longest first, then by pattern priority; keep those that overlap nothing kept."""
     starts: list[int] = []
@@ -645,13 +742,17 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
         first, last = c.first, c.last
         if c.back is not None:
             months, word = c.back
+            fits = []
             for p in reversed(kept[max(0, i - 40):i]):
                 if c.start - p.end > 5000:
                     break
                 if p.kind in ("named_period", "interval") and p.first and p.last \
-                        and months and _months_of(p.first, p.last) == months:
-                    first, last = p.first, p.last
-                    break
+                        and months and _months_of(p.first, p.last) == months and _fits(word, p, doc_date):
+                    fits.append(p)
+            if fits:
+                # the nearest; 这五年/过去五年 in a report: the latest period over by its date
+                p = max(fits, key=lambda p: p.last) if word in ("这", "过去") and doc_date else fits[0]
+                first, last = p.first, p.last
             else:
                 if word in ("来", "以来") and doc_date is not None and months:
                     first, last = _add_months(doc_date, -months), doc_date
