@@ -283,6 +283,7 @@ class _Tok(NamedTuple):
     measure: str
     chinese: bool
     raw: str
+    per: Optional[str] = None   # a sum per period (300万元/年): its recurrence (每年), not part of the unit
 
 
 _BRACKET_CHARS = re.compile(r"[《》〔〕【】\[\]［］（）()]")
@@ -457,6 +458,9 @@ def _first_chars() -> frozenset:
     return frozenset(chars)
 
 
+_PER_PERIOD = {"年": "每年", "月": "每月", "日": "每天", "天": "每天", "周": "每周"}
+
+
 def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str], chinese: bool) -> Optional[_Tok]:
     lex = _lex()
     mag = ""
@@ -494,6 +498,10 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
             unit, kind, measure, end = um.group(), u.kind, u.measure, um.end()
             if kind == "money":
                 per = re.match(rf"/(?:平方米|立方米|千瓦时|[{CJK}](?:[·/][{CJK}])?)", s[end:end + 6])  # 元/人·月
+                if per and per.group()[1:] in _PER_PERIOD:
+                    end += len(per.group())               # 300万元/年: 万元, each year
+                    return _Tok(start, num_end, end, value, None, mag + unit, kind, measure, chinese, s[start:end],
+                                _PER_PERIOD[per.group()[1:]])
                 if per:
                     unit += per.group()
                     end += len(per.group())
@@ -750,6 +758,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             post = (w, lex.post[w], pm.end())
     post_end = post[2] if post else t.end
     rec_text, rec_start = _recurrence(st, c_start, num_start)
+    if rec_text is None and t.per:
+        rec_text, rec_start = t.per, num_start              # 不超过300万元/年 -> 每年
     an = _AN_RE.search(s, c_start, num_start) if "按" in s[c_start:num_start] else None
     if an and an.end() != num_start:
         an = None
@@ -862,6 +872,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     between = between0 = s[pre[3]:num_start] if pre else ""
     if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
         between = ""
+    between = re.sub(r"(?:为|是)$", "", between)            # 最高时长为24个月 -> 时长
     measure = t.measure
     count_ind = None
     if count:
@@ -874,12 +885,13 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             obj_end = max(obj_end, c_obj_end)
         if count[2] == "rate" and count[4] and rec_text is None:
             rec_text = count[4]
-    award = _award_indicator(st, c_start, num_start, post_end, c_end) if kind == "money" and not count else None
+    grant = _grant_indicator(st, c_start, num_start, post_end, c_end, subject, between, obj) \
+        if kind == "money" and not (count or cont or an or (pre and pre[0] in lex.changes)) else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
         obj_end = max(obj_end, limit[2])
-    elif award:
-        indicator, obj_end = award[0], max(obj_end, award[1])
+    elif grant:
+        indicator, obj_end = grant[0], max(obj_end, grant[1])
     elif count_ind and len(count_ind) <= 3 and count[2] == "count":
         a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
         core = s[a2:num_start].strip(_STRIP_CHARS) + count_ind
@@ -898,13 +910,6 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and not (subject and _rate_head(subject)) and _share_of(s, post_end, c_end):
         share, share_end = _share_of(s, post_end, c_end)   # 100%的社区卫生服务中心完成中医馆设置
         indicator, obj_end = share + "比例", max(obj_end, share_end)
-    elif kind == "money" and _BARE_GRANT.fullmatch(subject) and not obj \
-            and (prev := _QUANTIFIER.sub("", _prev_clause(st, c_start))):
-        # 新建一批概念验证平台，支持金额最高可至3000万元 -> 新建概念验证平台支持金额;
-        # 对…评价突出的平台给予后补助，支持金额不超过300万元/年 -> 平台后补助金额
-        g = _BENEFICIARY.match(prev)
-        what = prev[g.end():] if g else ""
-        indicator = (_short_who(g["who"]) + what + "金额") if what and len(what) <= 12 else prev[-30:] + subject
     elif subject and _rate_head(subject):
         indicator = subject
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
@@ -912,12 +917,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     else:
         if len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
-        if kind == "money" and _MONEY_NOUN.search(obj) and _MONEY_CHAFF.fullmatch(subject + between):
-            # 在职期间可领取每人每月1500元住房补贴 -> 住房补贴, with whom the clause before names
-            prev = _prev_clause(st, c_start)
-            who = prev.rsplit("的", 1)[-1] if prev and not prev.endswith("的") else ""
-            indicator = (who if len(who) <= 16 else "") + obj
-        elif subject or obj:
+        if subject or obj:
             core = subject + between + obj
             indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
         elif found:
@@ -981,31 +981,52 @@ def _short_who(who: str) -> str:
     return who.rsplit("的", 1)[-1] if len(who) > 10 else who
 
 
-def _award_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int):
+def _grant_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int, subject: str, between: str,
+                     obj: str):
     """The indicator of a sum a policy grants (SCHEMA: funding rates and caps are targets): who gets it
-    and what it is, 对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业一次性奖励,
-    每年安排最高100万元活动经费 -> 活动经费; the clause before names who when this one does not
-    (获…授予荣誉称号的孵化载体，给予每家30万元一次性配套建设支持).  (indicator, end) or None."""
+    and what it is, however the grant is written.  (indicator, end) or None.
+      给予/安排 + sum + what: 对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业一次性奖励,
+        每年安排最高100万元活动经费 -> 活动经费; the clause before names who when this one does not
+        (获…授予荣誉称号的孵化载体，给予每家30万元一次性配套建设支持);
+      a bare grant word + sum: 新建一批概念验证平台，支持金额最高可至3000万元 -> 新建概念验证平台支持金额,
+        对…评价突出的平台给予后补助，支持金额不超过300万元/年 -> 评价突出的平台后补助金额;
+      a per-head sum: …的港澳青年，在职期间可领取每人每月1500元住房补贴 -> 港澳青年住房补贴."""
     s = st.s
-    if not _AWARD_VERB.search(s, c_start, num_start):
-        return None
-    m = _AWARD_OBJECT.match(s, post_end, c_end + 1 if c_end < len(s) else c_end)
-    obj = m["obj"] if m else ""
-    obj = obj.strip("“”\"")
-    bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
-    if bare != obj and (_MONEY_NOUN.search(bare) or not bare):
-        obj = bare                                 # 一次性奖励支持 -> 一次性奖励; 配套建设支持 stays
-    who = ""
-    b = _BENEFICIARY.match(s, c_start)
-    if b:
-        who = b["who"]
-    elif not re.search(r"[\d%]", s[c_start:num_start]):
-        who = _prev_clause(st, c_start)
-    who = _short_who(who)
-    if not (obj or who):
-        return None
-    noun = obj if _MONEY_NOUN.search(obj) else obj + "金额"
-    return (who + noun)[:60], (m.end("obj") if m and obj else post_end)
+    if _AWARD_VERB.search(s, c_start, num_start):
+        noun, end = _award_noun(s, post_end, c_end)
+        b = _BENEFICIARY.match(s, c_start)
+        who = _short_who(b["who"]) if b else "" if re.search(r"[\d%]", s[c_start:num_start]) else _grant_who(st, c_start)
+        if noun == "金额" and not who:
+            return None
+        return (who + noun)[:60], end
+    if _BARE_GRANT.fullmatch(subject) and not obj:
+        prev = _QUANTIFIER.sub("", _prev_clause(st, c_start))
+        if not prev:
+            return None
+        g = _BENEFICIARY.match(prev)
+        what = prev[g.end():] if g else ""
+        return ((_short_who(g["who"]) + what + "金额") if what and len(what) <= 12 else prev[-30:] + subject), post_end
+    if _MONEY_NOUN.search(obj) and _MONEY_CHAFF.fullmatch(subject + between):
+        return _grant_who(st, c_start) + obj, post_end
+    return None
+
+
+def _grant_who(st: _Sent, c_start: int) -> str:
+    """Whom the clause before a grant names (…连续就业满1年且取得执业资格证的在职港澳青年，| 一次性给予
+    5万元的就业补贴 -> 在职港澳青年); nothing when it is a condition (符合条件的，…) or a sum."""
+    s = st.s
+    if c_start <= 1:
+        return ""
+    a, b = st.clause(c_start - 2)
+    if b >= c_start:
+        return ""
+    text = s[_strip_subject(st, a, b):b].strip(_STRIP_CHARS)
+    if len(text) < 2 or text.endswith("的"):
+        return ""
+    who = text.rsplit("的", 1)[-1]
+    if len(who) > 30 or re.search(r"[\d%]", who) or _MONEY_NOUN.search(who) or _rate_head(who):
+        return ""
+    return who
 
 
 def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
@@ -1272,7 +1293,7 @@ def _deal_out_awards(st: _Sent, found: list) -> None:
         if not after:
             head = re.sub(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．])", "", who[:at][-20:]).lstrip(_STRIP_CHARS)
         u = s.find(last.unit or "", last.start, last.end) if last.unit else -1
-        noun = _award_noun(s, u + len(last.unit) if u >= 0 else last.end, st.clause(last.end)[1])
+        noun = _award_noun(s, u + len(last.unit) if u >= 0 else last.end, st.clause(last.end)[1])[0]
         for item, j in zip(items, run):
             bare = item.strip("“”\"")
             if len(bare) <= 4 and head and head not in item:
@@ -1303,15 +1324,15 @@ def _respective_items(who: str, n: int) -> tuple[list[str], int]:
     return [], 0
 
 
-def _award_noun(s: str, post_end: int, c_end: int) -> str:
-    """What a granted sum is (一次性配套建设支持 -> 一次性配套建设支持金额; 一次性奖励支持 -> 一次性奖励)."""
+def _award_noun(s: str, post_end: int, c_end: int) -> tuple[str, int]:
+    """What a granted sum is, and where it ends (一次性配套建设支持 -> 一次性配套建设支持金额;
+    一次性奖励支持 -> 一次性奖励; nothing named -> 金额)."""
     m = _AWARD_OBJECT.match(s, post_end, c_end + 1 if c_end < len(s) else c_end)
     obj = (m["obj"] if m else "").strip("“”\"")
-    obj = re.sub(r"^的", "", obj)
     bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
     if bare != obj and (_MONEY_NOUN.search(bare) or not bare):
-        obj = bare
-    return obj if _MONEY_NOUN.search(obj) else obj + "金额"
+        obj = bare                                 # 一次性奖励支持 -> 一次性奖励; 配套建设支持 stays
+    return (obj if _MONEY_NOUN.search(obj) else obj + "金额"), (m.end("obj") if m and obj else post_end)
 
 
 def _share_words(parts: list[str]) -> list[str]:

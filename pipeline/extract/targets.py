@@ -431,8 +431,8 @@ def defines_term(cand) -> bool:
     from .target_parse import _lex
     if cand.comparator == "=":
         return False                                  # “双千”计划是指…实施千项合作项目: what the plan does
-    head = cand.text.split("，")[0]
-    return any(head.startswith(w) or w in head[:8] for w in _lex().cues.get("definition", ()))
+    head = re.split(r"[\d零〇○一二两三四五六七八九十百千]", cand.text.split("，")[0], maxsplit=1)[0]
+    return any(w in head for w in _lex().cues.get("definition", ()))   # …是指…人数比例达30%以上
 
 
 def not_a_target(cand) -> bool:
