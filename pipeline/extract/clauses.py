@@ -463,7 +463,9 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         candidates.insert(0 if m.group() in ("对", "在", "向", "将", "把", "会同") else 1, part[:m.start()])
     first = re.split(r"[，,]", text)[0]
     m2 = re.match(rf"^(.{{2,30}}?)(?={SUBJECT_STOP.pattern})", first)
-    if m2 and cue_pos > len(first):
+    # 有关部门在核定…时，应当…: the opening subject, when the cue's own part names none; but
+    # 业主对分摊情况提出异议的，物业服务人应当…: the part has a subject of its own
+    if m2 and cue_pos > len(first) and not _part_has_subject(text, cue_pos):
         candidates.append(m2.group(1))
     middle = _PART_BREAK.split(left)[1:-1] + [part]
     if cue_pos > len(first) and middle and all(INTRODUCTORY.match(p) and INTRO_END.search(p) for p in middle if p) \
@@ -480,6 +482,18 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         if actor:
             return _split_actor(actor)
     return []
+
+
+def _part_has_subject(text: str, cue_pos: int) -> bool:
+    """Whether the cue's part names a subject of its own after a condition (业主对…有异议的，筹备组
+    应当…; …申请查询的，急救医疗指挥机构应当…), so the condition's subject is not the cue's."""
+    k = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos))
+    if k < 1 or text[k - 1] != "的":
+        return False
+    own = re.sub(rf"^(?:[{SUBJECT_TRAIL}]|并|同时|还|均|都)+", "", text[k + 1:cue_pos].strip())
+    return 2 <= len(own) <= 20 and "、" not in own and not (
+        INTRODUCTORY.match(own) or SUBJECT_STOP.search(own) or ACTION_LEAD.match(own) or VERB_START.match(own)
+        or re.match(r"[\d一二三四五六七八九十两]", own) or re.search(task_verbs(), own))
 
 
 def _split_actor(actor: str) -> list[str]:
@@ -611,7 +625,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     actors = subject_actors(text, cue_pos)
     if not actors:
         actors = _you_actor(text, cue_pos)
-    if not actors:
+    if not actors and not _part_has_subject(text, cue_pos):
         actors = _leading_subjects(text[:cue_pos], copula=True)   # 总河长是第一责任人，…负责…
     if not actors:
         left = _PART_BREAK.split(text[:cue_pos])[-1]

@@ -40,12 +40,14 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
     return pattern, roles
 
 
-def is_unit(text: str) -> bool:
+def is_unit(text: str, people: bool = False) -> bool:
+    """Whether text names an organisation (``people``: or a group of people, 受理人员, 项目经理)."""
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展|要求|或者|或|"
                 r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
-    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) == "org")
+    kinds = ("org", "person") if people else ("org",)
+    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) in kinds)
 
 
 @lru_cache(maxsize=1)
@@ -322,6 +324,9 @@ def _by_unit_ok(unit: str) -> bool:
     return "的" not in unit or _is_noun_phrase(unit)
 
 
+PERSON_DUTY = re.compile(r"应当|应|必须|须|不得|禁止|严禁|负责|有义务|由")
+
+
 def prose_units(c) -> list[tuple[str, str]]:
     """(unit, role) for the organisations a clause charges by name (SCHEMA "Responsibilities"):
     the subject of an obligation or prohibition (各级人民政府应当…, 国家发展改革委、国家能源局…进行),
@@ -353,10 +358,16 @@ def prose_units(c) -> list[tuple[str, str]]:
     together = partners(text) if actors else []
     actors += [p for p in together if p not in actors]
     out: list[tuple[str, str]] = []
+    # people are charged as written only as the subject of a duty in a rule's words (受理人员应当…,
+    # 任何单位和个人不得…): SCHEMA's generic subject given a task; 鼓励教师…, 教师可… and the
+    # exhortation 校长和教师要… of a policy opinion give them none
+    people = c.kind in ("obligation", "prohibition") and bool(c.cue and PERSON_DUTY.fullmatch(c.cue)) and \
+        not ELIGIBILITY_AFTER.match(text, text.find(c.cue) + len(c.cue))   # 享受补贴的人员应符合以下条件
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
         for unit in (pieces if len(pieces) > 1 else [actor]):
-            if (actor_kind(unit) != "org" and not is_org(unit)) or not is_unit(unit):
+            person = people and unit in c.actors and actor_kind(unit) == "person"
+            if not is_unit(unit, people=person) or person and not _names_people(unit):
                 continue
             k = text.find(unit)
             after = text[k + len(unit):k + len(unit) + 12] if k >= 0 else ""
@@ -446,11 +457,41 @@ def _is_noun_phrase(phrase: str) -> bool:
         return False
     segmenter()
     for w in pseg.lcut(phrase):
-        if w.flag.startswith("v") and w.flag != "vn" and w.word not in ("编制", "管理", "监管", "督导", "执法"):
+        if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS:
             return False
         if w.flag in ("p", "d") and w.word not in ("各",):
             return False
     return True
+
+
+ALL_OF = re.compile(r"^(?:任何|一切|所有|全体|各级|各)")
+
+
+@lru_cache(maxsize=4096)
+def _names_people(phrase: str) -> bool:
+    """Whether a person phrase names people, not a clause cut as one: a verb may only open it as a
+    modifier (受理人员, 承办单位主要负责人, 任何组织和个人), never stand after its first word
+    (区住建园林局通知申请人, 物业服务人不得强制业主, 民办学校招收学生)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    from .clauses import head_at_end
+    if any(head_at_end(phrase, k) and actor_kind(phrase[:k]) == "org" and ACTS_ON_PEOPLE.match(phrase, k)
+           for k in range(2, len(phrase) - 2)):
+        return False       # 区住房城乡建设局通知申请人: an organisation acting on people
+    words = pseg.lcut(ALL_OF.sub("", phrase))
+    if not words or words[0].flag.startswith(("p", "d", "r", "c", "u", "m")):
+        return False
+    # a verb may stand before 的 (民办学校聘任的教师: a relative clause inside the noun phrase)
+    return all(not (w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS
+                    and (k + 2 >= len(words) or words[k + 2].word != "的"))
+               and w.flag not in ("p", "d") for k, w in enumerate(words[1:]))
+
+
+# verbs by which an organisation acts on people (…局通知申请人, 学校招收学生): never inside a name
+ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组织|聘请|聘任|聘用|招收|招聘|委托|指派|邀请|安排|引导|鼓励|支持|"
+                            r"协助|帮助|对|向|将|与)(?!的)")
+NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法")   # 执法人员, 管理人员: verbs jieba tags in names
 
 
 def _ascending(xs) -> bool:
