@@ -109,6 +109,9 @@ def _doc_types() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((r["suffix"], r["doc_type"]) for r in table("doc_types")), key=lambda x: -len(x[0])))
 
 
+ANNEX_LABEL_ONLY = re.compile(r"^\**附\s*件\**\s*[:：]\s*$")
+
+
 def doc_type_of(title: str | None) -> str | None:
     if not title:
         return None
@@ -287,8 +290,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     if anchor is not None:
         for ln in lines[anchor.index + 1: anchor.index + 5]:
             t = ln.text
-            if DOC_NUMBER_ONLY.match(t) or is_title_like(t):
-                continue
+            if DOC_NUMBER_ONLY.match(t) or is_title_like(t) or ANNEX_LABEL_ONLY.match(t):
+                continue                     # 附件： heads the list of annexes, no 主送机关
             if t.endswith(("：", ":")) and len(t) <= 300 and "。" not in t and not t.startswith(("现将", "根据")):
                 recipients = [r.strip() for r in re.split(r"[，,]", t.rstrip("：:")) if r.strip()]
             break

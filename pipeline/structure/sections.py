@@ -29,6 +29,16 @@ ARTICLE_GLUED = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节
 TOC_LINE = re.compile(r"^目\s*录$")
 COLUMN_BOX = re.compile(rf"^(?P<num>专栏\s*[{CN_NUM}\d]{{1,3}})[\s:：]*(?P<rest>.*)$")
 CAPTION_IN_ARTICLE = re.compile(r"^[（(]([^（）()]{1,20})[）)]")
+# the list of annexes under a notice (附件：1.…  2.…): its numbered lines name documents, they are
+# no sections of the text
+ANNEX_LIST = re.compile(r"^附\s*件[:：]\s*(?:\d{1,2}[.．、]\s*\S.*)?$")
+ANNEX_ITEM = re.compile(r"^\d{1,2}[.．、]\s*\S")
+# an annex's own label (附件1： / 附件2 title): a level-1 section numbered 附件1, its heading the
+# title after the label or on the next line; a downloadable file (附件1.docx) is none
+ANNEX_LABEL = re.compile(rf"^(?P<num>附\s*件\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}}))(?![\d\-—－])\s*[:：.．、]?\s*(?P<rest>.*)$")
+ANNEX_FILE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpe?g|png)\s*$|下载", re.I)
+ANNEX_TITLE_MAX = 60
+UNNUMBERED_CHAPTER = re.compile(r"^[\u4e00-\u9fff]{2,16}$")
 
 
 @dataclass
@@ -121,16 +131,37 @@ def find_sections(text: str) -> list[Section]:
             if m and m["kind"] not in present:
                 present.append(m["kind"])
         rank = {k: i + 1 for i, k in enumerate(k for k in ARTICLE_KINDS if k in present)}
+    annex_list = False
     for k, ln in enumerate(lines):
         t = ln.text
         if not t or " | " in t or k in toc:
             continue
+        if ANNEX_LIST.match(t):
+            annex_list = True
+            continue
+        if annex_list and ANNEX_ITEM.match(t):
+            continue
+        annex_list = False
+        m = ANNEX_LABEL.match(t)
+        if m and m["rest"] and _next_is_item(lines, k):
+            annex_list = True                  # 附件1.… / 2.…: the list, its first item on the label's line
+            continue
+        if m and not ANNEX_FILE.search(t):
+            head, end = _annex_title(m["rest"], lines, k)
+            if head:
+                raw.append((1, re.sub(r"\s+", "", m["num"]), head, _Line(ln.start, end, t), ln.start + m.start("rest")))
+                continue
         m = COLUMN_BOX.match(t)
         if m:
             raw.append((0, re.sub(r"\s+", "", m["num"]), heading_of(m["rest"]), ln, ln.start + m.start("rest")))
             continue
         if articles:
             m = article_match(t)
+            if not m and "章" in rank and raw and raw[-1][1].endswith("条") and UNNUMBERED_CHAPTER.match(t) \
+                    and _next_is_article(lines, k):
+                # a chapter heading whose 第二章 the source lost, standing between two articles
+                raw.append((rank["章"], "", t.strip(), ln, ln.start))
+                continue
             if m:
                 if m["kind"] == "条":
                     # 第一条 has an empty heading; a bracketed caption (第一条（目的和依据）) is kept as its heading
@@ -167,6 +198,38 @@ def find_sections(text: str) -> list[Section]:
             sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
         open_.append(later)
     return sections
+
+
+def _next_line(lines: list[_Line], k: int) -> _Line | None:
+    """The next non-blank line within two lines after line k."""
+    return next((ln for ln in lines[k + 1:k + 3] if ln.text.strip()), None)
+
+
+def _next_is_article(lines: list[_Line], k: int) -> bool:
+    nxt = _next_line(lines, k)
+    m = article_match(nxt.text) if nxt is not None else None
+    return bool(m and m["kind"] == "条")
+
+
+def _next_is_item(lines: list[_Line], k: int) -> bool:
+    nxt = _next_line(lines, k)
+    return nxt is not None and bool(re.match(r"^2[.．、]", nxt.text.strip()))
+
+
+def _annex_title(rest: str, lines: list[_Line], k: int) -> tuple[str, int]:
+    """The title of an annex labelled on line k (附件1：title, or the label alone and the title on
+    the next line) and where it ends; ("", 0) when there is no short title line."""
+    if rest.strip():
+        title, end = rest.strip(), lines[k].end
+    else:
+        nxt = _next_line(lines, k)
+        if nxt is None:
+            return "", 0
+        title, end = nxt.text.strip(), nxt.end
+    title = title.strip("*# ")
+    if not title or len(title) > ANNEX_TITLE_MAX or " | " in title or re.search(r"[。；]", title):
+        return "", 0
+    return title, end
 
 
 _CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
