@@ -142,3 +142,16 @@ def test_speed_60k_document():
     for start, s in sents:
         for c in parse_targets(s, start):
             assert start <= c.span[0] <= c.span[1] <= start + len(s)
+
+
+@pytest.mark.parametrize("sentence,baselines", [
+    ("农村低保标准占城镇低保标准的最低比例从77%提高到80%以上", [(77.0, None)]),
+    ("种植业所占比重由1985年的66%下降到62%", [(66.0, 1985)]),
+    ("标准分别从每人每月209元、280元提高到217元、290元", [(209.0, None), (280.0, None)]),
+    ("森林覆盖率要由目前的12%提高到14%左右", [(12.0, None)]),
+])
+def test_from_to_baseline(sentence, baselines):
+    """从X提高到Y: X (and the year written with it) is Y's baseline, not a target; the year is no deadline."""
+    got = parse_targets(sentence)
+    assert [c.baseline for c in got] == baselines
+    assert all(c.deadline_text is None for c in got)

@@ -41,7 +41,9 @@ What does not: years, dates, plan periods and recurrence periods (每3年), figu
 codes (5G, “5+2”, 2.0), counters of targets (the 3个 of 3个100%), thresholds that qualify a noun
 (2万平方米以上的建筑), eligibility conditions (投入运行1年以上，可以申报), durations without a
 leading comparator, bare counts (五项工作, 达到一个新水平, 一批), once-per-period frequencies
-(每三年核定一次), sanctions (处一万元以上三万元以下罚款), baselines (由80%提高到…: the 80%),
+(每三年核定一次), sanctions (处一万元以上三万元以下罚款), baselines (由80%提高到90%: the 80%, which
+with the year written with it becomes the 90%'s ``baseline``; 分别从209元、280元提高到217元、290元 pairs
+them in order),
 conditions (…达到70%以上（含70%）的，予以表扬; 不足…的), unit scopes (500千伏及以上电网项目), the extent
 of a place (总规划面积约60平方公里), project phases (二期) and OCR-broken figures (21，7%, 六○三·七万).
 A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) stays in the indicator
@@ -90,6 +92,7 @@ class TargetCandidate:
     span: tuple[int, int]            # offsets into the sentence + base
     deadline_text: Optional[str]     # a time phrase in the sentence governing the value
     what: Optional[str] = None       # "limit" (a rule's time limit: 20日内作出决定), "count" (打造8个园区)
+    baseline: Optional[tuple] = None  # the starting value of 从X提高到Y and its year: (X, year or None)
 
 
 # --- lexicon -----------------------------------------------------------------------------------
@@ -646,6 +649,7 @@ class _Found(NamedTuple):
     cue_start: int
     count: Optional[tuple] = None  # the count verb of a count target (_count_cue)
     what: Optional[str] = None     # "limit" (a rule's time limit), "count" (things to build), None
+    baseline: Optional[tuple] = None  # 从77%提高到80%: (77, None); 由1985年的21.3%上升到…: (21.3, 1985)
 
 
 @lru_cache(maxsize=1)
@@ -678,8 +682,42 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         out.append(TargetCandidate(indicator=f.indicator or None, comparator=f.comparator, value=f.value,
                                    value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
                                    text=s[f.start:f.end], span=(base + f.start, base + f.end),
-                                   deadline_text=f.deadline, what=f.what))
+                                   deadline_text=f.deadline, what=f.what, baseline=f.baseline))
     return out
+
+
+_FROM_TO = re.compile(r"(?P<from>从|由)(?:现在的|目前的|现有的|每人每月|每人每年|每人|每户|每月|每年)?"
+                      r"(?P<list>[^，,。；;：:从由到至]{1,40}?)"
+                      r"(?:提高|提升|增加|增长|扩大|上升|降低|下降|减少|缩短|压缩|调整|上调|下调|调增|调减|增|降)(?:到|至)")
+
+
+def _from_to(st: _Sent, c_start: int, c_end: int, num_start: int):
+    """从77%提高到80% / 分别从每人每月209元、280元提高到217元、290元: where the figure at num_start stands.
+    ("from", …) for a starting value, ("to", baseline, 从's position, baseline year) for a value it
+    rises or falls to (the k-th after 到 takes the k-th after 从; 由1985年的21.3%: year 1985), None otherwise."""
+    s = st.s
+    for m in _FROM_TO.finditer(s, c_start, c_end):
+        nums, year = [], None
+        for n in _NUM_RE.finditer(m["list"]):
+            if not n.group("n") or not re.match(rf"[\d{_CN_DIGITS}]", n.group("n")):
+                continue
+            if m["list"][n.end():n.end() + 1] == "年":      # 由1985年的21.3%: the year of the baseline
+                y = parse_number(n.group("n"))
+                year = int(y) if y and 1900 <= y <= 2100 else year
+                continue
+            nums.append(n)
+        if not nums:
+            continue
+        if m.start("list") <= num_start < m.end("list"):
+            return "from", None, None, None
+        if num_start < m.end():
+            continue
+        between = s[m.end():num_start]
+        k = len([n for n in _NUM_RE.finditer(between) if n.group("n")]) if between.strip() else 0
+        if re.search(rf"[^\s\d.%％{_CN_ALL}、和及与万亿千百元个人次所家项条座套张台户名位]", between) or k >= len(nums):
+            return None
+        return "to", parse_number(nums[k].group()), m.start(), year
+    return None
 
 
 def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
@@ -692,8 +730,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         if _inside(st.scope_parens, a, b):
             continue
         before, after = s[max(0, a - 2):a], s[b:b + 4]
-        if re.search(r"[比较与同]$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景)", after):
-            continue                                      # 比2020年; 2035年远景目标 (a goal's name, not its date)
+        if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景)", after):
+            continue                                      # 比2020年; 由1985年的…; 2035年远景目标 (a name, not a date)
         if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到"):
             continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
         best = (text, a)
@@ -809,6 +847,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         cmp_ = cont.comparator
     else:
         cmp_ = "="
+    from_to = _from_to(st, c_start, c_end, num_start) if "到" in s[c_start:c_end] or "至" in s[c_start:c_end] else None
+    if from_to and from_to[0] == "from":
+        return None                                       # 从77%提高到80%: 77% is where it starts
     has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count or period)
     # --- is it a target?
     if kind in ("duration", "age") and not limit and not period and (not pre or cmp_ in (">", "<")
@@ -866,6 +907,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         subj_end = count[1]
     else:
         subj_end = num_start
+    if from_to and lo <= from_to[2] < subj_end:
+        subj_end = from_to[2]                             # …最低比例从77%提高到80%: what stands before 从
+        pre = None if pre and pre[2] >= subj_end else pre
     a = _strip_subject(st, lo, subj_end)
     subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
     obj, obj_end = _object(s, post_end)
@@ -947,7 +991,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     indicator = _tidy_indicator(indicator)
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
-                  count, "limit" if limit else ("count" if count else None))
+                  count, "limit" if limit else ("count" if count else None),
+                  (from_to[1], from_to[3]) if from_to else None)
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
@@ -1237,6 +1282,7 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
                 continue
             parts = _share_words(parts)
         change = next((w for w in _lex().changes if (first.indicator or "").endswith(w)), "")
+        mid = _FROM_TO.sub("", mid)                        # 分别从每人每月209元、280元提高到217元、290元
         for p, k in zip(parts, ks):
             ind = p + mid.strip()
             found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)

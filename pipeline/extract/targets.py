@@ -512,9 +512,10 @@ def extract(doc) -> None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
             if indicator and actor and not indicator.startswith(actor):
                 indicator = actor + indicator
+            baseline = Baseline(value=cand.baseline[0], year=cand.baseline[1]) if cand.baseline else None
             targets.append(Target(clause_id=c.id, indicator=indicator, comparator=cand.comparator,
                                   value=cand.value, value_max=cand.value_max, unit=cand.unit, deadline=deadline,
-                                  recurrence=cand.recurrence, text=cand.text, span=cand.span))
+                                  baseline=baseline, recurrence=cand.recurrence, text=cand.text, span=cand.span))
     targets.extend(table_targets(doc, doc_day))
     targets.sort(key=lambda t: t.span[0])
     doc.targets = targets
