@@ -664,12 +664,16 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     covers = [m for m in _cover_re().finditer(s) if not st.masked_at(m.start(), m.end())]
     events = sorted([(t.start, 0, t) for t in toks] + [(m.start(), 1, m) for m in covers], key=lambda e: e[:2])
     prev_end, group = -1, 0
+    bare = []                                             # figures with no cue of their own
     for _, is_cover, obj in events:
         f = _cover(st, obj, prev_end, found, group) if is_cover else _figure(st, obj, prev_end, found, counters, group)
+        if f is None and not is_cover:
+            bare.append(obj)
         if f is None or f == "merged":
             continue
         found.append(f)
         group, prev_end = max(group, f.group), f.end
+    _share_cue(st, found, bare)
     found = _merge_bounds(s, found)
     _deal_out_lists(st, found)
     _deal_out_awards(st, found)
@@ -718,6 +722,33 @@ def _from_to(st: _Sent, c_start: int, c_end: int, num_start: int):
             return None
         return "to", parse_number(nums[k].group()), m.start(), year
     return None
+
+
+def _share_cue(st: _Sent, found: list, bare: list) -> None:
+    """粮食播种面积3320万亩、产量1285万吨以上 / 新能源开工1600万千瓦、投产1000万千瓦以上: a figure with no
+    cue of its own, then 、 and the next subject whose figure has one, is a target of the same kind, and
+    the next one's subject starts after the 、."""
+    s = st.s
+    for t in bare:
+        if t.unit is None or t.kind in ("duration", "age", "time") or s[t.end:t.end + 1] != "、":
+            continue
+        k = next((k for k, f in enumerate(found) if f.region[0] <= t.start and t.end < f.cue_start <= t.end + 12
+                  and re.fullmatch(f"[{CJK}]{{1,10}}", s[t.end + 1:f.cue_start])), None)
+        if k is None or st.clause(t.start) != st.clause(found[k].cue_start):
+            continue
+        f = found[k]
+        lo = max([st.clause(t.start)[0]] + [g.end for g in found[:k] if g.end <= t.start])
+        a = _strip_subject(st, lo, t.start)
+        subject = _strip_tail(s[a:t.start].strip(_STRIP_CHARS))
+        if not subject:
+            continue
+        ind = subject + (t.measure if t.measure and not _rate_head(subject) and not subject.endswith(t.measure) else "")
+        cmp_ = f.comparator if f.comparator in (">=", "<=", "approx") else "="
+        found.insert(k, _Found(a, t.end, cmp_, t.value, None, t.unit, f.recurrence, f.deadline, ind, f.group,
+                               (lo, t.start), t.start))
+        cut = (f.indicator or "").rfind("、")
+        if cut > 0 and re.search(r"\d", f.indicator[:cut]):
+            found[k + 1] = f._replace(start=t.end + 1, indicator=f.indicator[cut + 1:])
 
 
 def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
@@ -1400,7 +1431,7 @@ def _share_words(parts: list[str]) -> list[str]:
         if len(prefix) >= 2 and suffix:
             return [first] + [prefix + p for p in others_first]
     same = len(set(map(len, others_last))) == 1 and len(others_last[0]) <= 3   # 一产、二产、三产增加值: short heads
-    if len(last) >= max(map(len, others_last)) + (3 if same else 4):
+    if len(last) >= max(map(len, others_last)) + (2 if same else 4):
         toks, head = cut(last), ""
         need = min(map(len, others_last))
         if same and toks and len(toks[0]) > need and toks[0][need:] in _lex().cues.get("shared_noun", ()):
@@ -1408,7 +1439,8 @@ def _share_words(parts: list[str]) -> list[str]:
         while toks and len(head) < need:
             head += toks.pop(0)
         rest = last[len(head):]
-        if len(rest) >= 2 and head and (len(last) >= max(map(len, others_last)) + 4 or len(head) == need):
+        if len(rest) >= 2 and head and (len(last) >= max(map(len, others_last)) + 4 or len(head) == need) \
+                and (len(rest) >= 3 or _rate_head(rest)):        # 水果、蔬菜、茶叶产量: 产量 is what each measures
             return [p + rest for p in others_last] + [last]
     return parts
 
