@@ -404,7 +404,7 @@ def _division(name: str) -> bool:
 
 SUBJECT_TRAIL = "也都均还就亦则"
 ADVERBIAL = re.compile(r"^(?:对于|对|在|按照|根据|结合|围绕|针对|通过|为了|为)[^，,]*[，,]")
-SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通过|从|以|向|与|同|会同)")
+SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通过|从|以(?!及)|向|与|同|会同)")
 
 
 def _clean_actor(phrase: str) -> str | None:
@@ -421,7 +421,7 @@ def _clean_actor(phrase: str) -> str | None:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…: no subject
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
-    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|由|请|经|本[^，,、]{1,6}?由)", "", p)
+    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
@@ -481,6 +481,11 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         actor = _clean_actor(c)
         if actor:
             return _split_actor(actor)
+    for c in candidates:
+        # 各级人民政府、街道办事处以及…等有关主管部门 (too long as one): each list 以及 joins, when it is one
+        sides = [_clean_actor(x) for x in c.split("以及")] if "以及" in c else []
+        if sides and sides[0]:
+            return [m for x in sides if x for m in _split_actor(x)]
     return []
 
 
@@ -533,6 +538,10 @@ def split_members(phrase: str) -> list[str]:
     if m and "、" in m.group(1) or m and actor_kind(m.group(1)):
         p = m.group(1)                     # 银行、担保机构等金融机构: the members named
     p = re.sub(r"等$", "", p)
+    left, sep, right = p.partition("以及")
+    if sep and actor_kind(left) and actor_kind(right.split("、")[0]):
+        # 各有关部门和单位以及北京市、天津市: 以及 joins two lists, each split on its own
+        return split_members(left) + split_members(right)
     pieces = p.split("、")
     if len(pieces) > 1 and re.fullmatch(r"[^的及和与]{1,12}的[^的及和与]{2,12}", pieces[-1]) and \
             all(len(x) <= 12 and "的" not in x for x in pieces[:-1]):
