@@ -598,6 +598,9 @@ def _object(s: str, i: int) -> tuple[str, int]:
         k = obj.find(stop)
         if k > 0:
             obj = obj[:k]
+    k = obj.find("、")
+    if k > 0 and re.search(r"\d", s[i + k:i + k + 20].split("，")[0]):
+        obj = obj[:k]                                     # 5个以上紧密型城市医疗集团、区级覆盖率达80%: the next item
     # a clause-level verb after the object ends it (…会议，完善…) — punctuation already does
     return obj, i + len(obj)
 
@@ -993,7 +996,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
         if subject or obj:
-            core = subject + between + obj
+            verb = s[count[1]:num_start] if subject and not obj and count and count[0] == "verb" else ""
+            core = subject + verb + between + obj         # 职业技能培训20万人次: the verb names what is counted
             indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
         elif found:
             indicator = found[-1].indicator
