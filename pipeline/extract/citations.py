@@ -22,6 +22,7 @@ Conventions (SCHEMA, gold/):
 - ``span`` runs from the 《 to the 》, extended over the number / alias brackets when present.
 - A 《 that is never closed (《太原市…发展规划(2021—2025年),统筹推进…) is read up to its first
   clause punctuation and cut after the last document-type word there.
+- A 《…》 on a line of page links (a file to download, 【政策解读】, 点击查看) is no citation.
 - ``resolved_doc_id`` is always None here (the index fills it).
 """
 from __future__ import annotations
@@ -47,6 +48,9 @@ _DOC_NO = re.compile(
     rf"^\s*([{_CJK}A-Za-z]{{1,20}}?)\s*"
     rf"(?:[〔\[［【(（]\s*((?:19|20)\d\d)\s*[〕\]］】)）]\s*第?\s*(\d{{1,5}})\s*号"
     rf"|(令)\s*第\s*(\d{{1,5}})\s*号)\s*(?:文件)?\s*$")
+# a line of page links, not of the text: a file to download (…的通知.pdf), a link to an
+# interpretation (【音频解读】关于《…》的解读), a breadcrumb with 点击查看
+_LINK_LINE = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|ofd|zip|rar)\s*$|【[^】]{0,8}(?:解读|下载)[^】]{0,4}】|点击|下载[:：]", re.I)
 _QUOTED = re.compile(r"^[《“\"「『‘〈]?(.+?)[》”\"」』’〉]?$")
 
 
@@ -212,6 +216,10 @@ def extract_citations(text: str) -> list[Citation]:
     aliases: dict[str, tuple[str, Optional[str]]] = {}
     i = text.find(_OPEN)
     while i >= 0:
+        if _on_link_line(text, i):
+            nl = text.find("\n", i)
+            i = text.find(_OPEN, nl) if nl >= 0 else -1
+            continue
         close = _close(text, i)
         if close >= 0:
             raw, title_end, end = text[i + 1:close], close, close + 1
@@ -238,6 +246,12 @@ def extract_citations(text: str) -> list[Citation]:
             end = i + 1                # nothing found: look for a 《 inside the unclosed text
         i = text.find(_OPEN, end)
     return out
+
+
+def _on_link_line(text: str, at: int) -> bool:
+    ls = text.rfind("\n", 0, at) + 1
+    le = text.find("\n", at)
+    return bool(_LINK_LINE.search(text, ls, le if le >= 0 else len(text)))
 
 
 def _nested(text: str, start: int, end: int) -> list[Citation]:
