@@ -565,8 +565,12 @@ _CHANGE_BASIS = re.compile(r"(?:按照?(?:可比价格?|不变价格?|现价|可
                            r"(?=(?:年均|年平均|平均每年)?(?:增长|增速|提高|下降|降低|减少))")
 
 
+_PRICE_BASIS = re.compile(r"按(?:照)?(?:(?:19|20)\d\d年)?(?:可比|不变|当年)?价格?计算的?")
+
+
 def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
-    return _CHANGE_BASIS.sub("", indicator) if indicator else indicator
+    """Without how a figure is measured (按2000年价格计算的国内生产总值 -> 国内生产总值)."""
+    return _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator)) or indicator if indicator else indicator
 
 
 def _strip_tail(subject: str) -> str:
@@ -764,8 +768,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         if _inside(st.scope_parens, a, b):
             continue
         before, after = s[max(0, a - 2):a], s[b:b + 4]
-        if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景)", after):
-            continue                                      # 比2020年; 由1985年的…; 2035年远景目标 (a name, not a date)
+        if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after):
+            continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算
         if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到"):
             continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
         best = (text, a)
@@ -990,6 +994,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator, obj_end = share + "比例", max(obj_end, share_end)
     elif subject and _rate_head(subject):
         indicator = subject
+        if kind == "percent" and re.search(r"占[^占]{2,}$", subject) and not re.search(r"(?:比|比例|比重|率)$", subject):
+            indicator += "比例"                             # 经费占国内生产总值4%: a share, not the 总值
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
