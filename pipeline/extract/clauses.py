@@ -421,7 +421,7 @@ def _clean_actor(phrase: str) -> str | None:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…: no subject
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
-    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|经|本[^，,、]{1,6}?由)", "", p)
+    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
@@ -588,8 +588,8 @@ def object_actor(text: str, after: int) -> str | None:
     window = text[after:after + 40]
     window = _PART_BREAK.split(window)[0]
     window = re.sub(r"^(?:和|并|与)?(?:规范|保障|引导|带动|推动|促进|帮助|督促|指导)", "", window)
-    if VERB_START.match(window):
-        return None   # 鼓励开展…活动: an action, not an actor
+    if VERB_START.match(window) or OBJECT_NOT.match(window):
+        return None   # 鼓励开展…活动: an action; 请按照国务院有关文件精神…, 鼓励为青年…: a manner, not an actor
     end = _np_end(window, 0)
     if end is None:
         return None
@@ -609,6 +609,8 @@ def object_actor(text: str, after: int) -> str | None:
 
 
 _PART_BREAK = re.compile(r"[，,。；;：:]")
+# a preposition opening what follows 鼓励/支持/请: no actor is named (但 从事…的单位, 对外…, 经营…的企业 are)
+OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|通过|以|为|向|与|同|对(?!外)|在|从(?!事)|把|将)")
 
 
 VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
