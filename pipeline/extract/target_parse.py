@@ -894,8 +894,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                                                       or (kind == "duration" and pre[0] in lex.changes)):
         return None                                       # 超过五个工作日不答复; 5岁以下儿童; 提升五年行动
     clause_text = s[c_start:c_end]
-    if any(w in clause_text for w in lex.cues.get("penalty", ())):
+    penalty = lex.cues.get("penalty", ())
+    if any(w in clause_text for w in penalty):
         return None                                       # 处一万元以上三万元以下罚款
+    if c_start > 1 and _BOUND_OPEN.match(s, c_start) and any(w in s[st.clause(c_start - 2)[0]:c_start] for w in penalty):
+        return None                                       # 处…营业额百分之五以下罚款，最高不超过五千万元
     if any(s.startswith(w, t.start) for w in lex.cues.get("vague", ())):
         return None                                       # 一批, 一系列
     if t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not (pre or post) \
@@ -999,7 +1002,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
-        if len(subject) <= 2 and not obj:
+        if len(subject) <= 2 and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+            subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
+        elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
         if subject or obj:
             verb = s[count[1]:num_start] if subject and not obj and count and count[0] == "verb" else ""
@@ -1037,6 +1042,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+_BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|不超过|不得超过|不低于)")
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
 
 
