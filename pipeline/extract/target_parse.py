@@ -1002,7 +1002,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
-        if len(subject) <= 2 and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+        if not subject and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
         elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
