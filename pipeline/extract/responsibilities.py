@@ -211,7 +211,7 @@ GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   
 
 DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)|^指")
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
-SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
+SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
 @lru_cache(maxsize=1)
@@ -324,7 +324,7 @@ def _by_unit_ok(unit: str) -> bool:
     return "的" not in unit or _is_noun_phrase(unit)
 
 
-PERSON_DUTY = re.compile(r"应当|应|必须|须|不得|禁止|严禁|负责|有义务|由")
+PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|有义务|由")
 
 
 def prose_units(c) -> list[tuple[str, str]]:
@@ -375,7 +375,7 @@ def prose_units(c) -> list[tuple[str, str]]:
                 role = "support"      # 相关部门、金融机构应当予以配合
             elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须)?(?:会同|联合)", after)):
                 role = "lead"
-            elif re.match(r"^(?:要|应|应当)?(?:配合|协助|协同|参与)", after):
+            elif re.match(r"^(?:要|应|应当|应该)?(?:配合|协助|协同|参与)", after):
                 role = "support"
             else:
                 role = "responsible"
