@@ -500,7 +500,7 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         if not any(s.startswith(b, p) for b in u.blockers):
             unit, kind, measure, end = um.group(), u.kind, u.measure, um.end()
             if kind == "money":
-                per = re.match(rf"/(?:平方米|立方米|千瓦时|[{CJK}](?:[·/][{CJK}])?)", s[end:end + 6])  # 元/人·月
+                per = re.match(rf"/(?:平方米|立方米|千瓦时|千瓦|兆瓦|[{CJK}](?:[·/][{CJK}])?)", s[end:end + 6])  # 元/人·月
                 if per and per.group()[1:] in _PER_PERIOD:
                     end += len(per.group())               # 300万元/年: 万元, each year
                     return _Tok(start, num_end, end, value, None, mag + unit, kind, measure, chinese, s[start:end],
@@ -926,6 +926,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 500千伏及以上电网项目: a scope of the rule
     if pre and pre[1] == "<" and not post and s[post_end:post_end + 1] == "的":
         return None                                       # 不足100元的部分: a scope
+    if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
+            and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
+        return None                                       # 离岸距离大于等于50公里近海海上风电项目: which projects
+    if _WHEN_OPEN.match(s, c_start):
+        return None                                       # 当项目发电量利用小时达到6050小时或者…，奖励结束: a condition
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
     tail = s[post_end:post_end + 14]
@@ -953,6 +958,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         pre = None if pre and pre[2] >= subj_end else pre
     a = _strip_subject(st, lo, subj_end)
     subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
+    if _BOUND_OPEN.fullmatch(subject):
+        subject = ""                                      # …为准，最多不超过2个百分点: the clause before names it
     obj, obj_end = _object(s, post_end)
     between = between0 = s[pre[3]:num_start] if pre else ""
     if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
@@ -1042,6 +1049,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+_SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
+_WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|不超过|不得超过|不低于)")
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
 
