@@ -1009,7 +1009,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
-        if not subject and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+        if _PER_HEAD.fullmatch(subject) and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
         elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
@@ -1049,6 +1049,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+_PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
 _WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|不超过|不得超过|不低于)")
@@ -1078,8 +1079,16 @@ _BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+
 
 
 def _short_who(who: str) -> str:
-    """A long beneficiary by its head: …认定的港澳青年企业 -> 港澳青年企业."""
-    return who.rsplit("的", 1)[-1] if len(who) > 10 else who
+    """A long beneficiary by its head: …认定的港澳青年企业 -> 港澳青年企业; a head too short to say
+    which keeps the words right before its 的 (…运营模式等方面评价突出的平台 -> 评价突出的平台)."""
+    if len(who) <= 10 or "的" not in who:
+        return who
+    before, _, head = who.rpartition("的")
+    if len(head) <= 3:
+        mod = re.split(r"[的、，,等]|方面", before)[-1]
+        if 2 <= len(mod) <= 8:
+            return mod + "的" + head
+    return head
 
 
 def _grant_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int, subject: str, between: str,
