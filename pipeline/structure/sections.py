@@ -21,6 +21,7 @@ OUTLINE = (
     (3, re.compile(r"^(?P<num>\d{1,2}(?:[.．](?!\d)|、))\s*(?P<rest>.*)$")),
     (4, re.compile(r"^(?P<num>（\d{1,2}）)\s*(?P<rest>.*)$")),
 )
+OUTLINE_AT = tuple((level, re.compile(p.pattern[1:])) for level, p in OUTLINE)   # within a line
 ARTICLE_KINDS = ("篇", "章", "节", "条")
 ARTICLE = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节条]))(?:\s+|(?=[（(])|$)(?P<rest>.*)$")
 # 第一章总则: a part/chapter/section heading whose spacing the normaliser closed up (第一章 总 则); a
@@ -38,6 +39,12 @@ ANNEX_ITEM = re.compile(r"^\d{1,2}[.．、]\s*\S")
 ANNEX_LABEL = re.compile(rf"^(?P<num>附\s*件\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}}))(?![\d\-—－])\s*[:：.．、]?\s*(?P<rest>.*)$")
 ANNEX_FILE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpe?g|png)\s*$|下载", re.I)
 ANNEX_TITLE_MAX = 60
+# a plan built of 篇/章/节 (五年计划纲要) without articles: the part heading may run into its first
+# sentence on the same line (第一节稳定粮食生产能力严格执行…, 第二篇 建设社会主义新农村 坚持…)
+PLAN_PART = re.compile(rf"\s*(?P<num>第[{CN_NUM}\d]{{1,4}}(?P<kind>[篇章节]))[\s\u3000]*(?P<rest>\S.*)$")
+PLAN_HEADING_GAP = re.compile(r"[ \u3000]+")
+PLAN_HEADING_STOP = re.compile(r"[，。；：:,;]")
+PLAN_HEADING_MAX = 40
 UNNUMBERED_CHAPTER = re.compile(r"^[\u4e00-\u9fff]{2,16}$")
 
 
@@ -124,6 +131,8 @@ def find_sections(text: str) -> list[Section]:
     articles = is_article_document(text)
     toc = _toc_lines(lines, articles)
     raw: list[tuple[int, str, str, _Line, int]] = []   # (level, number, heading, line, heading_start)
+    plan_rank = {} if articles else _plan_ranks(lines, toc)
+    shift = len(plan_rank)           # outline numbering sits below the plan's 篇/章/节
     if articles:
         present = []
         for k, ln in enumerate(lines):
@@ -171,12 +180,17 @@ def find_sections(text: str) -> list[Section]:
                     heading = _close_cjk_spacing(heading_of(m["rest"]))
                 raw.append((rank[m["kind"]], m["num"], heading, ln, ln.start + m.start("rest")))
             continue
+        if plan_rank and _plan_parts(t, ln, plan_rank, raw):
+            continue
         for level, pattern in OUTLINE:
             m = pattern.match(t)
             if m and m["rest"]:
-                raw.append((level, m["num"], heading_of(m["rest"]), ln, ln.start + m.start("rest")))
+                raw.append((level + shift, m["num"], heading_of(m["rest"]), ln, ln.start + m.start("rest")))
                 break
 
+    if shift:   # below the plan's parts the outline levels in use follow on without gaps ((一) under 第一节)
+        below = {lv: shift + i + 1 for i, lv in enumerate(sorted({r[0] for r in raw if r[0] > shift}))}
+        raw = [(below.get(r[0], r[0]),) + r[1:] for r in raw]
     sections: list[Section] = []
     stack: list[Section] = []
     for level, number, heading, ln, hstart in raw:
@@ -198,6 +212,57 @@ def find_sections(text: str) -> list[Section]:
             sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
         open_.append(later)
     return sections
+
+
+def _plan_ranks(lines: list[_Line], toc: set[int]) -> dict[str, int]:
+    """Levels of the 篇/章/节 a document without articles is built of: each kind that heads at
+    least two lines with different numbers, ranked 篇 > 章 > 节."""
+    seen: dict[str, set[str]] = {}
+    at: dict[tuple[str, str], list[int]] = {}
+    for k, ln in enumerate(lines):
+        m = PLAN_PART.match(ln.text) if k not in toc and "第" in ln.text[:3] else None
+        if m:
+            seen.setdefault(m["kind"], set()).add(m["num"])
+            at.setdefault((m["kind"], m["num"]), []).append(k)
+    kinds = [k for k in "篇章节" if len(seen.get(k, ())) >= 2]
+    if kinds:
+        # a contents list before the text: the first part's heading comes again where the text
+        # starts, and every part heading before that is an entry of the list
+        first = min(v[0] for (kind, _), v in at.items() if kind == kinds[0])
+        again = next(v for (kind, _), v in at.items() if kind == kinds[0] and v[0] == first)
+        if len(again) > 1:
+            toc.update(i for v in at.values() for i in v if i < again[-1])
+    return {k: i + 1 for i, k in enumerate(kinds)}
+
+
+def _plan_parts(t: str, ln: _Line, rank: dict[str, int], raw: list) -> bool:
+    """The 篇/章/节 headings a line opens with (one after another when a line holds two: 第三章 工 业
+    第一节 工业的基本建设 （一）…), and an outline number right after them; False when it opens
+    with none."""
+    pos, found = 0, False
+    while True:
+        m = PLAN_PART.match(t, pos)
+        if not m or m["kind"] not in rank:
+            if found:
+                for level, pattern in OUTLINE_AT:
+                    o = pattern.match(t, pos)
+                    if o and o["rest"]:
+                        part = _Line(ln.start + o.start("num"), ln.end, t)
+                        raw.append((level + len(rank), o["num"], heading_of(o["rest"]), part, ln.start + o.start("rest")))
+                        break
+            return found
+        rest, rest_at = m["rest"], m.start("rest")
+        gap = PLAN_HEADING_GAP.search(rest, 2)
+        stop = PLAN_HEADING_STOP.search(rest)
+        cut = min(x.start() for x in (gap, stop) if x) if (gap or stop) else len(rest)
+        head = rest[:min(cut, PLAN_HEADING_MAX)].rstrip()
+        # the span is the number and heading only: the sentence running on after it is text
+        part = _Line(ln.start + m.start("num"), ln.start + rest_at + len(head), t)
+        raw.append((rank[m["kind"]], m["num"], _close_cjk_spacing(head.strip()), part, ln.start + rest_at))
+        found = True
+        pos = rest_at + (gap.end() if gap and gap.start() == cut else len(rest))
+        if pos >= len(t):
+            return found
 
 
 def _next_line(lines: list[_Line], k: int) -> _Line | None:
