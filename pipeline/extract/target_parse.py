@@ -1323,9 +1323,10 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         first = found[ks[0]]
         lo, cue = first.region[0], first.cue_start
         region = s[lo:cue]
-        if "分别" not in region:
+        each = _EACH.search(region) if len(ks) == 1 and "分别" not in region else None
+        if "分别" not in region and not each:
             continue
-        head, _, mid = region.partition("分别")
+        head, _, mid = region.partition("分别") if not each else (region[:each.start()], "", region[each.end():])
         a = _strip_subject(st, lo, lo + len(head))
         subject = s[a:lo + len(head)].strip(_STRIP_CHARS)
         if len(ks) == 1:
@@ -1353,6 +1354,9 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)
     for k in sorted(copies, reverse=True):
         found[k:k + 1] = copies[k]
+
+
+_EACH = re.compile(r"(?<![年人平日户生月])(?:均|都)\s*$")   # 游客人次、旅游花费均增长10%以上: right before the cue
 
 
 def _list_parts(subject: str) -> list[str]:
