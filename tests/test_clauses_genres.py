@@ -106,3 +106,14 @@ def test_clause_segment_case(case):
     start = doc.text.index(case["text"])
     got = [c.text for c in doc.clauses if c.span[0] >= start]
     assert got == case["parts"].split(" | ")
+
+
+def test_an_articles_next_rule_keeps_its_subject():
+    # 承前省略: an article's next sentence in the same legal register leaves its subject out
+    doc = _doc("第一条 为了规范管理，制定本条例。\n第二条 本条例适用于本市行政区域。\n"
+               "第三条 热线受理人员接听来电时，应当如实记录。能够即时答复的，应当即时答复。\n"
+               "第四条 市教育局要加强指导。确保政策到位。", prefix="第一章 总则\n")
+    assert _clause_for(doc, "能够即时答复的，应当即时答复").actors == ["热线受理人员"]
+    assert _clause_for(doc, "确保政策到位").actors == []      # 要 … 确保: no legal register
+    doc = _doc("各部门应当加强协作。能够即时答复的，应当即时答复。")
+    assert _clause_for(doc, "能够即时答复的，应当即时答复").actors == []   # not an article

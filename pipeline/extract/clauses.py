@@ -471,10 +471,11 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     if cue_pos > len(first) and middle and all(INTRODUCTORY.match(p) and INTRO_END.search(p) for p in middle if p) \
             and _bare_subject(first):
         candidates.append(first)   # X的爱国卫生组织，在…的指导下，负责…: the subject before the adverbial
-    elif cue_pos > len(first) and not middle[:-1] and not part.strip() and INTRO_END.search(first) \
-            and text[len(first) + 1:len(first) + 2] != "由":
-        # 12345热线受理人员接听来电时，应当…: the actor that opens the temporal clause
-        lead = _temporal_subject(first)
+    elif cue_pos > len(first) and not middle[:-1] and not part.strip() and \
+            (INTRO_END.search(first) or first.endswith("的")) and text[len(first) + 1:len(first) + 2] != "由":
+        # 12345热线受理人员接听来电时，应当…: the actor that opens the temporal clause; 单位和个人开展
+        # 增殖放流活动的，应当提前报告: the actor that opens the condition
+        lead = _temporal_subject(first) if INTRO_END.search(first) else _condition_subject(first)
         if lead:
             candidates.append(lead)
     for c in candidates:
@@ -487,6 +488,31 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         if sides and sides[0]:
             return [m for x in sides if x for m in _split_actor(x)]
     return []
+
+
+def _condition_subject(first: str) -> str:
+    """The actor that opens a condition as its subject, the shortest one a verb follows (排污单位委托
+    第三方机构…的 -> 排污单位; 任何单位和个人发现…的 -> 任何单位和个人); none when the condition
+    opens with no actor (残疾学生较多的, 处理敏感个人数据的, 给当事人造成损失的)."""
+    from .responsibilities import _names_people, _starts_with_noun
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    words = pseg.lcut(first)
+    k = 0
+    for w, nxt in zip(words, words[1:]):
+        k += len(w.word)
+        if k > 28:
+            break
+        if not head_at_end(first, k) or not actor_kind(first[:k]) or nxt.word in DEGREE_WORDS or \
+                not (nxt.flag.startswith(("v", "p", "d")) and nxt.flag != "vn" or nxt.word in ("依法", "依照", "擅自")):
+            continue
+        actor = _clean_actor(first[:k])
+        return actor if actor == first[:k] and _starts_with_noun(actor) and _names_people(actor) else ""
+    return ""
+
+
+DEGREE_WORDS = ("较", "很", "更", "最", "太", "比较", "过于", "较多", "较少")
 
 
 def _part_has_subject(text: str, cue_pos: int) -> bool:
@@ -851,13 +877,35 @@ def extract(doc) -> None:
         kind, cue, pos = classify(clause_text, heading_path(sid), doc_year,
                                   goal_context=goal_lines[line_start] and line_start < s - 1)
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])
-        if not actors and cue and clauses and clauses[-1].actors and text[s - 1:s] in ("；", ";") \
-                and clauses[-1].section_id == sid and pos is not None and not subject_actors(clause_text, pos):
-            actors = list(clauses[-1].actors)   # …学校可自主安排…；对于…，可自主统筹…: same subject
+        if not actors and cue and clauses and clauses[-1].actors and clauses[-1].section_id == sid \
+                and pos is not None and not subject_actors(clause_text, pos) and \
+                (text[s - 1:s] in ("；", ";") or _article_goes_on(doc, sid, clauses[-1], cue) and _subjectless(clause_text, pos)):
+            # …学校可自主安排…；对于…，可自主统筹…: same subject; an article's next sentence that
+            # leaves its subject out (承前省略: 受理人员接听来电时，应当…。能够即时答复的，应当即时答复) too
+            actors = list(clauses[-1].actors)
         clauses.append(Clause(id=f"c{len(clauses) + 1}", section_id=sid, text=clause_text, span=(s, e),
                               kind=kind, cue=cue, actors=actors))
     _consult_model(clauses)
     doc.clauses = clauses
+
+
+LEGAL_MODALS = ("应当", "应", "必须", "须", "不得", "可以", "可", "有权")
+
+
+def _article_goes_on(doc, sid, previous, cue: str) -> bool:
+    """Whether a clause goes on an article (第五条) whose previous sentence was a rule in the same
+    legal modal register (应当/不得/可以…), so it shares that sentence's subject."""
+    sec = next((x for x in doc.sections if x.id == sid), None)
+    return bool(sec and (sec.number or "").endswith("条")) and cue in LEGAL_MODALS and previous.cue in LEGAL_MODALS
+
+
+def _subjectless(text: str, pos: int) -> bool:
+    """Whether a sentence states no subject of its own before its cue at pos: the cue opens it or
+    its last part, after conditions and adverbials only (能够即时答复的，应当…; 未经批准，不得…; 可以延长…)."""
+    parts = _PART_BREAK.split(text[:pos])
+    last = re.sub(rf"^(?:[{SUBJECT_TRAIL}]|并|同时|还|均|都|依法|及时)+", "", parts[-1].strip())
+    return not last and all(not p or INTRODUCTORY.match(p) or INTRO_END.search(p) or CONDITION_PART.search(p)
+                            for p in (x.strip() for x in parts[:-1]))
 
 
 def _consult_model(clauses: list[Clause]) -> None:
