@@ -931,6 +931,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 离岸距离大于等于50公里近海海上风电项目: which projects
     if _WHEN_OPEN.match(s, c_start):
         return None                                       # 当项目发电量利用小时达到6050小时或者…，奖励结束: a condition
+    if kind in ("time", "duration") and _CIRCLE.match(s, post_end):
+        return None                                       # 15分钟社区生活圈, 1小时通勤圈: a name, not a time
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
     tail = s[post_end:post_end + 14]
@@ -1049,6 +1051,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+_CIRCLE = re.compile(rf"[{CJK}]{{0,6}}圈")
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
 _WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
