@@ -919,6 +919,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 2万平方米以上的建筑, 100万元以下(不含)的工程: a scope
     if (post or pre) and _IF_OPEN.search(s[c_start:num_start]) and _THEN_AFTER.match(s, post_end):
         return None                                       # 如…大于等于总额50%的…，则视作…: a condition
+    if post and post[1] in (">=", "<=") and not (pre or count or limit) and _COND_LIST.match(s, post_end):
+        return None                                       # 胸径五十厘米以上，行道树二十株以上，其他树木一百株以上的，报…: conditions
     if post and not (pre or count or limit or an or rec_text) and post[1] in (">=", "<=") \
             and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
             and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且" \
@@ -1011,7 +1013,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
-        if _PER_HEAD.fullmatch(subject) and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+        if _PER_HEAD.fullmatch(subject) and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start \
+                and (subject or _unit_kind(found[-1].unit) == kind):   # 每人仅可申请一次 / 最长为一年 (a period again)
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
         elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
@@ -1051,6 +1054,14 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+def _unit_kind(unit: Optional[str]) -> Optional[str]:
+    """The kind of a unit as written, magnitude and all (万元 -> money, 个月 -> duration)."""
+    units = _lex().units
+    unit = (unit or "").lstrip("十百千万亿")
+    return units[unit].kind if unit in units else ("percent" if unit in ("%", "‰") else None)
+
+
+_COND_LIST = re.compile(r"\s*[，,、][^。；;，,]{0,20}(?:以上|以下|以内)的[，,]")
 _CIRCLE = re.compile(rf"[{CJK}]{{0,6}}圈")
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
@@ -1178,8 +1189,8 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     return e, act.start(), j
 
 
-_MODAL_OPEN = re.compile(r"应当|应|必须|须|需")
-_PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
+_MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
+_PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
