@@ -383,6 +383,13 @@ def head_at_end(phrase: str, end: int | None = None) -> str | None:
     return None
 
 
+def head_goes_on(phrase: str, end: int) -> bool:
+    """Whether the head ending at end is the start of a longer head (业主委员|会同意: 委员会)."""
+    head = head_at_end(phrase, end)
+    return any((longer := head_at_end(phrase, end + k)) and len(longer) > len(head) + k - 1
+               for k in (1, 2) if end + k <= len(phrase))
+
+
 def actor_kind(phrase: str) -> str | None:
     """'org' or 'person' when the phrase ends with an actor head word, else None
     (a trailing bracket is read past: 各县（市、区） ends with 县)."""
@@ -463,6 +470,8 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         candidates.insert(0 if m.group() in ("对", "在", "向", "将", "把", "会同") else 1, part[:m.start()])
     first = re.split(r"[，,]", text)[0]
     m2 = re.match(rf"^(.{{2,30}}?)(?={SUBJECT_STOP.pattern})", first)
+    if m2 and head_at_end(first, m2.end()) and head_goes_on(first, m2.end()):
+        m2 = None                  # 经业主委员|会同意: 会同 inside 委员会 is no stop
     # 有关部门在核定…时，应当…: the opening subject, when the cue's own part names none; but
     # 业主对分摊情况提出异议的，物业服务人应当…: the part has a subject of its own
     if m2 and cue_pos > len(first) and not _part_has_subject(text, cue_pos):
@@ -604,6 +613,8 @@ def _np_end(window: str, start: int) -> int | None:
                 longer = head_at_end(window, n + k)
                 if longer and len(longer) >= 2 and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
                     best = n + k
+            while best < len(window) and head_goes_on(window, best):
+                best += 1          # …管理委员|会: the longer head it starts
             return best
     return None
 
@@ -741,7 +752,8 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     part = _PART_BREAK.split(text)[0]
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
     for n in range(2, min(len(part), 40) + 1):
-        if head_at_end(part, n) and LEAD_SUBJECT.match(part[n:]) and (copula or part[n] != "是"):
+        if head_at_end(part, n) and not head_goes_on(part, n) and LEAD_SUBJECT.match(part[n:]) and \
+                (copula or part[n] != "是"):
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"

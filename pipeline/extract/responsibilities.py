@@ -188,12 +188,13 @@ def clause_subjects(text: str) -> list[str]:
 
 
 def _part_subject(first: str) -> str | None:
-    from .clauses import head_at_end
+    from .clauses import head_at_end, head_goes_on
     first = LEADING_ADVERBIAL.sub("", first)
     if NOT_SUBJECT_START.match(first):
         return None
     for n in range(2, min(len(first), 30) + 1):
-        verb = head_at_end(first, n) and actor_kind(first[:n]) == "org" and _subject_verb().match(first[n:])
+        verb = head_at_end(first, n) and not head_goes_on(first, n) and actor_kind(first[:n]) == "org" and \
+            _subject_verb().match(first[n:])
         if verb:
             prefix = first[:n]
             if first[n + verb.end():][:1] == "的":
