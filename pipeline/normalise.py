@@ -602,6 +602,28 @@ def _breadcrumb_lines(lines: list[_Line]) -> set[int]:
 
 # --- the stage --------------------------------------------------------------------------------
 
+_NO_SPACE = re.compile(r"\s+")
+PAGE_TITLE_LOOKAHEAD = 6
+_WRAPPING_NOTICE = re.compile(r"关于(?:印发|转发|发布|公布|下发)[^。]*通知$")
+
+
+def _page_title_repeated(lines: list[_Line]) -> bool:
+    """Whether the first line is the page's title over the document, repeated by its notice title
+    a few lines on: the title alone (…行动计划（2023—2025年） over 上海市人民政府办公厅关于印发《…》的
+    通知) or the issuer and notice title on one line (太原市…人民政府 关于印发《…》的通知 over the
+    issuer line and 关于印发《…》的通知).  Its dates and citations are the notice's, counted there."""
+    if len(lines) < 2:
+        return False
+    first = _NO_SPACE.sub("", lines[0].text)
+    if len(first) < 8 or "。" in first:
+        return False
+    for ln in lines[1:1 + PAGE_TITLE_LOOKAHEAD]:
+        later = _NO_SPACE.sub("", ln.text)
+        if _WRAPPING_NOTICE.search(later) and later != first and (first in later or later in first):
+            return True
+    return False
+
+
 def normalise(raw: str) -> Normalised:
     lines = _split_lines(raw)
     flags: set[str] = set()
@@ -695,6 +717,10 @@ def normalise(raw: str) -> Normalised:
             flags.add("reflowed_lines")
             continue
         merged.append(line)
+
+    if _page_title_repeated(merged):
+        merged = merged[1:]
+        flags.add("boilerplate_removed")
 
     out_text: list[str] = []
     anchors: list[tuple[int, int]] = []
