@@ -937,8 +937,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 15分钟社区生活圈, 1小时通勤圈: a name, not a time
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
-    tail = s[post_end:post_end + 14]
-    if any(w in tail for w in lex.cues.get("eligibility", ())) and (post or pre):
+    if (post or pre) and _eligibility_after(s[post_end:post_end + 14]):
         return None                                       # 1年以上，可以申报
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
     if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
@@ -1054,6 +1053,16 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+def _eligibility_after(tail: str) -> bool:
+    """Whether an eligibility word follows a threshold: in its clause, or opening the next one
+    (投入运行1年以上，可以申报) — not in a clause of its own subject (…最长为2年，单个企业最多申报5人)."""
+    for w in _lex().cues.get("eligibility", ()):
+        k = tail.find(w)
+        if k >= 0 and len(tail[:k].split("，")[-1]) <= (3 if "，" in tail[:k] else k):
+            return True
+    return False
+
+
 def _unit_kind(unit: Optional[str]) -> Optional[str]:
     """The kind of a unit as written, magnitude and all (万元 -> money, 个月 -> duration)."""
     units = _lex().units
