@@ -111,8 +111,11 @@ _Y4 = r"(?<![\d/])(?:1[89]|2[01])\d\d(?!\d)"                 # an Arabic year 18
 _NEXT_OK = rf"(?=$|[^{CJK}]|[前后起以到至开完启召])"          # 初/中 that are not 初中/中小学
 _NOT_YEAR_WORD = r"(?![级轻龄纪均限薪])"                      # 2021年级, 今年轻, 年均 …
 
+# characters after which 今年/明年/去年 is a relative year and not the end of a word (如今年轻人, 说明年度):
+# prepositions and the verbs that announce a plan (预计今年, 建议今年, 力争明年, 确保今年)
+_REL_AFTER = "于在到至从自和及与较比同是为即、计议争保望"
 _YP = (rf"(?:(?P<y>{_Y4}){_S}|(?P<yc>(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{4}})"
-       rf"|(?P<rel>(?:(?<![{CJK}])|(?<=[于在到至从自和及与较比同是为即、]))[今明去本次翌]))年{_NOT_YEAR_WORD}")
+       rf"|(?P<rel>(?:(?<![{CJK}])|(?<=[{_REL_AFTER}]))[今明去本次翌]))年{_NOT_YEAR_WORD}")
 _bare_year_parts = [w for w, r in _YEAR_PARTS.items() if r["bare"] == "yes"]
 _year_suffixes = [w for w in _YEAR_PARTS if w not in ("年底", "年末", "年初", "年中", "年度")]
 _YSUF = (rf"(?P<ysuf>年?[底末]|年[初中]|[初中]{_NEXT_OK}|第?[1-4]季度|{_alt(_year_suffixes)}|度)")
@@ -137,7 +140,7 @@ _GUARD = rf"\d{_CN_DIGIT}十百千万两.．"                       # a count is
 _YEAR_START = (rf"[12{_CN_DIGIT}今明去本]"
                rf"(?:(?<=[12])(?<![\d/].)(?:(?<=1)[89]|(?<=2)[01])\d\d(?!\d){_S}"
                rf"|(?<=[{_CN_DIGIT}])(?<![{_CN_DIGIT}十].)[{_CN_DIGIT}]{{3}}"
-               rf"|(?<=[今明去本])(?:(?<![{CJK}].)|(?<=[于在到至从自和及与较比同是为即、].)))"
+               rf"|(?<=[今明去本])(?:(?<![{CJK}].)|(?<=[{_REL_AFTER}].)))"
                rf"年{_NOT_YEAR_WORD}")
 _DATED_R = rf"{_YP_R}(?:{_YSUF_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?)?"       # for tails
 _BARE_M = (rf"[\d一二三四五六七八九十](?<![\d{_CN_DIGIT}十第年].)"
