@@ -287,6 +287,7 @@ class _Tok(NamedTuple):
     chinese: bool
     raw: str
     per: Optional[str] = None   # a sum per period (300万元/年): its recurrence (每年), not part of the unit
+    more: bool = False          # 50余人, 30多家: more than the figure
 
 
 _BRACKET_CHARS = re.compile(r"[《》〔〕【】\[\]［］（）()]")
@@ -452,7 +453,7 @@ def _first_chars() -> frozenset:
     """Characters that may follow a number of a target: a unit's, a magnitude's, a range separator's,
     成, or (after 百分之…) any character."""
     chars = {w[0] for w in _lex().units if w}
-    chars |= set("万亿千百十成%％‰至到—–-－~～")
+    chars |= set("万亿千百十成%％‰至到—–-－~～余多")
     for r in table("target_units"):
         chars.add(r["unit"][0])
     for r in table("target_comparators"):
@@ -492,6 +493,9 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
     p = end
     if p < len(s) and s[p] == " ":
         p += 1
+    more = not pct and p < len(s) and s[p] in "余多" and bool(lex.unit_re.match(s, p + 1))
+    if more:
+        p += 1                                            # 50余人 -> > 50 人
     um = lex.unit_re.match(s, p)
     unit = kind = None
     measure = ""
@@ -514,7 +518,7 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         if unit in ("％",):
             unit = "%"
         unit = mag + unit
-    return _Tok(start, num_end, end, value, None, unit, kind, measure, chinese, s[start:end])
+    return _Tok(start, num_end, end, value, None, unit, kind, measure, chinese, s[start:end], None, more and unit is not None)
 
 
 # --- helpers for indicator and text --------------------------------------------------------------
@@ -888,6 +892,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     from_to = _from_to(st, c_start, c_end, num_start) if "到" in s[c_start:c_end] or "至" in s[c_start:c_end] else None
     if from_to and from_to[0] == "from":
         return None                                       # 从77%提高到80%: 77% is where it starts
+    if t.more and cmp_ == "=":
+        cmp_ = ">"                                        # 新增文物保护员50余人 -> > 50 人
     has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count or period)
     # --- is it a target?
     if kind in ("duration", "age") and not limit and not period and (not pre or cmp_ in (">", "<")
