@@ -15,7 +15,8 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
   ``target_comparators.tsv``: 达到/提高到/保持 X -> ``=``; X以上, 不低于, 不少于, 至少 -> ``>=``;
   超过/超/突破 -> ``>``; 不超过, 最高, 控制在, X以内/以下 -> ``<=``; 3至5个 -> ``range``;
   约, 左右 -> ``approx``.  A post word (以上) overrides an ``=`` pre word (达到…10%以上 -> >=), and
-  左右 any pre word (控制在5.5%左右 -> approx);
+  左右 any pre word (控制在5.5%左右 -> approx); 50余人 / 30多家 -> ``>``; a sum per period
+  (300万元/年) keeps 万元 with recurrence 每年;
 - a figure after a recurrence (每学期至少召开1次 -> >= 1 次, recurrence 每学期; 每年3所);
 - a rate or amount the policy sets: 按(不低于)…的1.5% (the base goes into the indicator),
   a bare percentage (计提的10%教育资金), money with a funding word (给予…奖励5万元);
@@ -25,7 +26,8 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
   the subjects before 分别 dealt out in order; words the first (last) subject shares with the others
   go to each: 全省与其他RCEP国家货物贸易、对外投资… -> 全省与其他RCEP国家对外投资占比; 一产、二产、
   三产增加值 -> 一产增加值; 城乡居民…分别增长7%和8% -> 城镇居民…, 农村居民…); one figure after 分别
-  is each subject's (规上加工企业、精深加工项目分别达到200个以上: two targets);
+  or 均 is each subject's (规上加工企业、精深加工项目分别达到200个以上: two targets); a figure with
+  no cue before 、 and a subject whose figure has one shares it (粮食播种面积3320万亩、产量1285万吨以上);
 - a count of things the policy will build, cultivate, add or train, after a count verb of
   ``target_count_verbs.tsv`` (打造8个…园区, 新引进和培育10家…企业, 突破百项…技术: 百/千 alone are
   100/1000) or in a clause the verb opens and the figure closes (培育专精特新企业10家) -> ``=``; its
@@ -44,17 +46,22 @@ leading comparator, bare counts (五项工作, 达到一个新水平, 一批), o
 (每三年核定一次), sanctions (处一万元以上三万元以下罚款), baselines (由80%提高到90%: the 80%, which
 with the year written with it becomes the 90%'s ``baseline``; 分别从209元、280元提高到217元、290元 pairs
 them in order),
-conditions (…达到70%以上（含70%）的，予以表扬; 不足…的), unit scopes (500千伏及以上电网项目), the extent
-of a place (总规划面积约60平方公里), project phases (二期) and OCR-broken figures (21，7%, 六○三·七万).
+conditions (…达到70%以上（含70%）的，予以表扬; 不足…的; 当…达到6050小时或者…; …二十株以上，…一百株以上的，
+报…), unit scopes (500千伏及以上电网项目; 离岸距离大于等于50公里近海海上风电项目), the cap of a penalty
+(…罚款，最高不超过五千万元), the extent of a place (总规划面积约60平方公里), names (15分钟社区生活圈,
+2035年远景目标: no deadline either), project phases (二期) and OCR-broken figures (21，7%, 六○三·七万).
 A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) stays in the indicator
-(国内生产总值年均增长), without how it is measured or set (按可比价格计算, 增速目标设定为);
+(国内生产总值年均增长), without how it is measured or set (按可比价格计算, 按2000年价格计算的, 增速目标设定为);
 5000人以上2万人以下 of one unit is one range.
 
 ``indicator`` is the noun phrase the figure applies to: the words before the comparator with
 leading goal words, dates and connectives stripped (力争2021年底义务教育…覆盖率达到80% ->
 义务教育阶段优质教育资源覆盖率).  When that phrase has no rate/quantity head, the noun after the
 figure and the unit's measure word are added (设置2个以上级部 -> …设置级部数量); an empty subject
-takes the previous candidate's indicator in the sentence (…,2022年底全覆盖) or the previous clause.
+takes the previous candidate's indicator in the sentence (…,2022年底全覆盖; 最短公示期为三个月，最长为一年
+when both measure the same kind) or the previous clause.  A granted sum is named by one function,
+``_grant_indicator``: who gets it and what it is (对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业
+一次性奖励; …的在职港澳青年，一次性给予5万元的就业补贴 -> 在职港澳青年就业补贴).
 ``text`` is the short phrase holding the target; ``span`` its offsets + ``base``.
 ``deadline_text`` is the nearest date / period before the figure in the sentence (2021年底).
 """
