@@ -562,6 +562,10 @@ def _split_pair(phrase: str) -> list[str]:
     return [phrase]
 
 
+SHARED_MODIFIER = re.compile(r"^(?:各有关|各相关|有关|相关|其他|其它)")
+BARE_GENERIC = r"(?:部门|单位|机构|组织|人员|工作人员|个人|机关|企业)"
+
+
 def split_members(phrase: str) -> list[str]:
     """The members of an enumerated subject or object, each an actor of its own:
     ``区发展改革委、区投促办、区财政局`` → three, ``国家能源局和省级能源主管部门`` → two,
@@ -578,6 +582,9 @@ def split_members(phrase: str) -> list[str]:
         # 各有关部门和单位以及北京市、天津市: 以及 joins two lists, each split on its own
         return split_members(left) + split_members(right)
     pieces = p.split("、")
+    if len(pieces) > 1 and SHARED_MODIFIER.match(pieces[0]) and \
+            all(re.fullmatch(BARE_GENERIC, x) for x in re.split(r"、|和|及|或者|或", p[len(pieces[0]) + 1:])):
+        return [phrase]                    # 有关部门、单位和工作人员: 有关 qualifies every member, one group
     if len(pieces) > 1 and re.fullmatch(r"[^的及和与]{1,12}的[^的及和与]{2,12}", pieces[-1]) and \
             all(len(x) <= 12 and "的" not in x for x in pieces[:-1]):
         return [phrase]                    # 乡（镇）人民政府、街道办事处的爱国卫生组织: 的 binds the whole list

@@ -212,7 +212,7 @@ GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   
 
 DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)|^指")
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
-SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予)?(?:参与)?(?:配合|协助)[。；;，,]?")
+SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予|依法)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
 @lru_cache(maxsize=1)
@@ -243,7 +243,10 @@ def generic_subjects(text: str) -> list[str]:
     left = left.rstrip("，, ")
     if not (2 <= len(left) <= 40) or re.search(r"[，,。；;：:“”]", left) or GENERIC_NOT.search(left):
         return []
+    from .clauses import split_members
     members = [p for p in left.split("、")]
+    if len(members) > 1 and split_members(left) == [left] and GENERIC.match(left):
+        members = [left]                     # 有关部门、单位和工作人员: one group, as written
     generic = [any(p.endswith(h) for h in _generic_heads()) for p in members]
     if not any(generic):
         # 具备以下条件的单位，均应…: a conditioned organisation, as written
