@@ -603,7 +603,12 @@ def _rate_head(subject: str) -> bool:
 
 
 def _object(s: str, i: int) -> tuple[str, int]:
-    """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end)."""
+    """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end).
+    A second unit in brackets is passed over (建设超100条（个）幸福河湖 -> 幸福河湖)."""
+    alt = re.match(r"[（(][\u4e00-\u9fff]{1,2}[）)]", s[i:i + 5])
+    if alt:
+        obj, end = _object(s, i + alt.end())
+        return (obj, end) if obj else ("", i)
     m = re.match(rf"[{CJK}“”\"][{CJK}“”\"、]{{0,19}}", s[i:i + 20])
     if not m or m.group()[0] in "的、和及与或以等”\"" or \
             any(m.group().startswith(w) for w in _lex().cues.get("full_cover", ())):
@@ -882,7 +887,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                 and (post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、"):
             count = ("tail", lo) + found[-1].count[2:5] + (False,)   # 新增A4000人、B6500人: one verb, a list
     if cont is not None and cont.count and not count and kind in ("count", "size"):
-        count = cont.count
+        follows = bool(_object(s, post_end)[0])           # 改造2.5万套（间）城市危旧房、2.6万户城中村: its own noun
+        count = cont.count[:5] + (follows,)
     # what decides the comparator
     if t.value_max is not None:
         cmp_ = "range"
@@ -976,6 +982,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
     if _BOUND_OPEN.fullmatch(subject):
         subject = ""                                      # …为准，最多不超过2个百分点: the clause before names it
+    if subject.count("（") > subject.count("）") and s[subj_end - 1:subj_end] == "）":
+        subject += "）"                                   # 科技创新平台（基地）10家: the bracket stays closed
     obj, obj_end = _object(s, post_end)
     between = between0 = s[pre[3]:num_start] if pre else ""
     if "的" in between or len(between) > 6 or re.search(r"[^\u3400-\u9fff]", between):
