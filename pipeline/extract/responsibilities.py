@@ -328,7 +328,7 @@ def _by_unit_ok(unit: str) -> bool:
     return "的" not in unit or _is_noun_phrase(unit)
 
 
-PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|有义务|由")
+PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
 
 
 def prose_units(c) -> list[tuple[str, str]]:
@@ -367,10 +367,22 @@ def prose_units(c) -> list[tuple[str, str]]:
     # exhortation 校长和教师要… of a policy opinion give them none
     people = c.kind in ("obligation", "prohibition") and bool(c.cue and PERSON_DUTY.fullmatch(c.cue)) and \
         not ELIGIBILITY_AFTER.match(text, text.find(c.cue) + len(c.cue))   # 享受补贴的人员应符合以下条件
+    duty_holders = set(c.actors)
+    if c.kind in ("obligation", "prohibition"):
+        # 中标人应加强…，项目经理对…负主要责任: the subject of each later duty in the sentence too
+        from .clauses import find_cues, subject_actors
+        for pos, cue in find_cues(text):
+            if pos > (text.find(c.cue) if c.cue else -1) and PERSON_DUTY.fullmatch(cue.word) and \
+                    not ELIGIBILITY_AFTER.match(text, pos + len(cue.word)):
+                for a in subject_actors(text, pos):
+                    if a not in actors and actor_kind(a) == "person":
+                        actors.append(a)
+                        duty_holders.add(a)
+                        people = True
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
         for unit in (pieces if len(pieces) > 1 else [actor]):
-            person = people and unit in c.actors and actor_kind(unit) == "person"
+            person = people and unit in duty_holders and actor_kind(unit) == "person"
             if not is_unit(unit, people=person) or person and not _names_people(unit):
                 continue
             k = text.find(unit)
