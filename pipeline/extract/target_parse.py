@@ -1026,6 +1026,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and not (subject and _rate_head(subject)) and _share_of(s, post_end, c_end):
         share, share_end = _share_of(s, post_end, c_end)   # 100%的社区卫生服务中心完成中医馆设置
         indicator, obj_end = share + "比例", max(obj_end, share_end)
+        rate = re.match(r"(?:比例|比率|标准)([\u4e00-\u9fff]{0,4})$", share)
+        if rate:                                           # 由长护险基金按90%的比例支付: a rate of paying
+            who = re.sub(r"(?:按照|按)$", "", subject)
+            indicator = (who + rate.group(1) + "比例") if who or rate.group(1) else indicator
     elif subject and _rate_head(subject):
         indicator = subject
         if kind == "percent" and re.search(r"占[^占]{2,}$", subject) and not re.search(r"(?:比|比例|比重|率)$", subject):
