@@ -610,7 +610,7 @@ def _object(s: str, i: int) -> tuple[str, int]:
         obj, end = _object(s, i + alt.end())
         return (obj, end) if obj else ("", i)
     m = re.match(rf"[{CJK}“”\"][{CJK}“”\"、]{{0,19}}", s[i:i + 20])
-    if not m or m.group()[0] in "的、和及与或以等”\"" or \
+    if not m or m.group()[0] in "的、和及与或以等且但”\"" or \
             any(m.group().startswith(w) for w in _lex().cues.get("full_cover", ())):
         return "", i
     obj = m.group().rstrip("、")
@@ -641,6 +641,7 @@ _BARE_GRANT = re.compile(r"(?:支持|补助|补贴|资助|奖励|奖补|扶持)(
 _QUANTIFIER = re.compile(r"一批|若干|一系列")
 
 
+_VERB_ONLY = re.compile(r"(?:予以)?(?:确定|执行|计算|核定|发放|收取|计发|计收|支付|缴纳)(?:和(?:收取|发放|计算))?")
 _AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
 
 
@@ -1018,6 +1019,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator = cont.indicator
     elif an:
         o = _strip_object(obj)
+        if not o or _VERB_ONLY.fullmatch(o):
+            o = subject                                   # 特困人员基本生活标准按…标准的1.6倍确定: the subject's share
         base_ = an.group("base").strip()
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
     elif subject and pre and pre[0] in lex.changes:
@@ -1347,11 +1350,14 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
 
 
 def _merge_bounds(s: str, found: list) -> list:
-    """5000平方米以上2万平方米以下: a floor right before a ceiling of the same unit is one range."""
+    """5000平方米以上2万平方米以下, 不少于五日且不超过六十日: a floor right before a ceiling of the same
+    unit is one range."""
     out: list = []
     for f in found:
         if out and out[-1].comparator == ">=" and f.comparator == "<=" and out[-1].unit == f.unit \
-                and out[-1].end == f.start and s[:out[-1].end].endswith("以上") and f.value >= out[-1].value:
+                and f.value >= out[-1].value and (
+                    (out[-1].end == f.start and s[:out[-1].end].endswith("以上"))
+                    or re.fullmatch(r"\s*(?:且|并且|，且|，但|但)\s*", s[out[-1].end:f.start])):   # 不少于五日且不超过六十日
             last = out[-1]
             out[-1] = last._replace(end=f.end, comparator="range", value_max=f.value)
             continue
