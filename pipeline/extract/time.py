@@ -201,6 +201,10 @@ _COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近|�
 # where a sentence says when the text takes effect: 自2023年9月8日起施行, 自印发之日起实施
 _EFFECTIVE = re.compile(r"自(?P<when>[^，。；\n]{2,20}?)起?(?:施行|实施|执行|生效)")
 _ISSUE_HEAD = re.compile(rf"[自从](?:本[{CJK}]{{1,6}})?$")
+# a count of time right after the event it is counted from (之日起一年内, 届满后六个月内, 验收后3年内)
+_EVENT_BEFORE = re.compile(r"(?:之日起|日起|起|之后|以后|后)$")
+_OWN_EVENT = re.compile(rf"本[{CJK}]{{1,4}}?(?P<act>印发|发布|公布|施行|实施)(?:之日起|后)$")
+_OWN_EFFECTIVE = re.compile(rf"本[{CJK}]{{1,4}}?自(?P<when>[^，。；\n]{{6,20}}?)起(?:施行|实施)")
 _SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
 _SENTENCE_START = re.compile(r"[。；！？\n]")
 # a count of days/months/years after 印发之日起 (自发布之日起30日开始实施)
@@ -549,6 +553,17 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
     return out
 
 
+def _own_effective_date(text: str, doc_date: Optional[date]) -> Optional[date]:
+    """The date the text says it takes effect (本条例自2021年12月15日起施行), or None."""
+    m = _OWN_EFFECTIVE.search(text)
+    if m is None:
+        return None
+    if _RE["issue_day"].search(m["when"] + "起"):
+        return doc_date
+    tp = _time_point(m["when"], doc_date)
+    return tp.start if tp is not None and tp.start == tp.end else None
+
+
 def _effective_date(text: str, at: int, doc_date: Optional[date]) -> Optional[date]:
     """The date the sentence ending at ``at`` says the text takes effect (自2023年9月8日起施行 ->
     2023-09-08, 自印发之日起实施 -> the document's date), or None."""
@@ -618,7 +633,17 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
     if tk == "time" and u in ("个月", "个学期", "学期", "年", "周", "天"):
         forward("use", head.start() if hk == "use" else s, tail.end())
     if tk == "within" and u in ("个月", "年"):
-        forward("within", s, tail.end())
+        own = _OWN_EVENT.search(text, max(0, s - 14), s)
+        if own:           # 自本条例施行之日起二年内, 于本文印发后3个月内: from the document's own date
+            start = doc_date if own["act"] in ("印发", "发布", "公布") else _own_effective_date(text, doc_date)
+            if start is not None and months:
+                add("within", s, tail.end(), "duration", start, _add_months(start, months))
+            else:
+                add("within", s, tail.end(), "duration")
+        elif _EVENT_BEFORE.search(text, max(0, s - 3), s):
+            add("within", s, tail.end(), "duration")     # 自收到申请之日起一年内: counted from an event
+        else:
+            forward("within", s, tail.end())
     if tk == "back" and u in ("个月", "年"):
         add("back", s, tail.end(), "duration", back=(months or 0, tail.group()))
     if tk == "once" and u in ("个月", "学年", "学期", "年", "周"):
