@@ -37,6 +37,9 @@ ANNEX_ITEM = re.compile(r"^\d{1,2}[.．、]\s*\S")
 # an annex's own label (附件1： / 附件2 title): a level-1 section numbered 附件1, its heading the
 # title after the label or on the next line; a downloadable file (附件1.docx) is none
 ANNEX_LABEL = re.compile(rf"^(?P<num>附\s*件\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}}))(?![\d\-—－])\s*[:：.．、]?\s*(?P<rest>.*)$")
+# 附件 alone on its line, its title on the next: an annex after a text with sections of its own (a
+# report's list of 民生实事); an annex under a bare notice is the policy itself, no section
+ANNEX_ALONE = re.compile(r"^(?P<num>附\s*件)\s*[:：]?\s*$")
 ANNEX_FILE = re.compile(r"\.(?:docx?|xlsx?|pdf|wps|zip|rar|ofd|jpe?g|png)\s*$|下载", re.I)
 ANNEX_TITLE_MAX = 60
 # a plan built of 篇/章/节 (五年计划纲要) without articles: the part heading may run into its first
@@ -151,6 +154,12 @@ def find_sections(text: str) -> list[Section]:
         if annex_list and ANNEX_ITEM.match(t):
             continue
         annex_list = False
+        m = ANNEX_ALONE.match(t)
+        if m and raw:
+            head, end = _annex_title("", lines, k)
+            if head:
+                raw.append((1, "附件", head, _Line(ln.start, end, t), end - len(head)))
+                continue
         m = ANNEX_LABEL.match(t)
         if m and m["rest"] and _next_is_item(lines, k):
             annex_list = True                  # 附件1.… / 2.…: the list, its first item on the label's line
