@@ -88,10 +88,15 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.opening and not _opens_part(text, m.start()):
             continue
+        if SLOGAN_LIST.match(text, m.end()):
+            continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
         if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
             continue                       # “建筑可阅读”, “政府牵头、部门联动”, 《关于加大激励支持力度的通知》: a name
         out.append((m.start(), cue))
     return out
+
+
+SLOGAN_LIST = re.compile(r"(?:、[^、，,。；;的]{2,6})+的")
 
 
 def _in_title(text: str, pos: int) -> bool:
@@ -414,6 +419,12 @@ ADVERBIAL = re.compile(r"^(?:对于|对|在|按照|根据|结合|围绕|针对|�
 SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通过|从|以(?!及)|向|与|同|会同)")
 
 
+# a verb of doing that opens a phrase without 的: a task, never the name of an actor (全面实施乡镇（街道）…,
+# 健全企业与…; but 实施义务教育的民办学校 is one)
+TASK_OPENING = re.compile(r"^(?:全面|进一步|积极|大力|加快|深入|切实)*(?:实施|推进|推动|加强|建立健全|建立|健全|完善|落实|开展|"
+                          r"深化|强化|提升|提高|促进|建强|构建)")
+
+
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;\"")
     if p[:1] == "“" and "”" not in p:
@@ -424,13 +435,15 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
     p = re.sub(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十百零〇\d]+条\s*)", "", p)
-    if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p):
-        return None                   # 对工程技术人员，要…; 在中小投资者维权…: no subject
+    if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
+        return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
+    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p):
+        return None                   # 由一个部门牵头: no one in particular
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
         return None
     if actor_kind(p) is None:
