@@ -1099,6 +1099,7 @@ def _unit_kind(unit: Optional[str]) -> Optional[str]:
 
 
 _COND_LIST = re.compile(r"\s*[，,、][^。；;，,]{0,20}(?:以上|以下|以内)的[，,]")
+_PER_HEAD_TAIL = re.compile(r"(?:每年|每月|每个|每人|每户|每家|每处)+$")
 _CIRCLE = re.compile(rf"[{CJK}]{{0,6}}圈")
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
@@ -1382,7 +1383,7 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             continue
         head, _, mid = region.partition("分别") if not each else (region[:each.start()], "", region[each.end():])
         a = _strip_subject(st, lo, lo + len(head))
-        subject = s[a:lo + len(head)].strip(_STRIP_CHARS)
+        subject = _strip_tail(s[a:lo + len(head)].strip(_STRIP_CHARS))   # …毛入学率力争分别达到: not 力争
         if len(ks) == 1:
             parts = _list_parts(subject)
             ind = first.indicator or ""
@@ -1403,9 +1404,13 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             parts = _share_words(parts)
         change = next((w for w in _lex().changes if (first.indicator or "").endswith(w)), "")
         mid = _FROM_TO.sub("", mid)                        # 分别从每人每月209元、280元提高到217元、290元
+        last = found[ks[-1]]
+        u = s.find(last.unit or "", last.start, last.end) if _unit_kind(last.unit) == "money" else -1
+        noun = _award_noun(s, u + len(last.unit), st.clause(last.end - 1)[1])[0] if u >= 0 else ""
         for p, k in zip(parts, ks):
-            ind = p + mid.strip()
-            found[k] = found[k]._replace(indicator=ind if ind.endswith(change) else ind + change)
+            ind = _PER_HEAD_TAIL.sub("", p + mid.strip())      # …设施每年每个分别不少于60万元、…5万元运营经费
+            ind = ind if ind.endswith(change) else ind + change
+            found[k] = found[k]._replace(indicator=ind + (noun if noun and noun != "金额" else ""))
     for k in sorted(copies, reverse=True):
         found[k:k + 1] = copies[k]
 
@@ -1522,6 +1527,11 @@ def _share_words(parts: list[str]) -> list[str]:
         prefix = first[:len(first) - len(suffix)]
         if len(prefix) >= 2 and suffix:
             return [first] + [prefix + p for p in others_first]
+    ends = {p[-1] for p in others_last}
+    if len(ends) == 1 and len(others_last[0]) >= 2 and ends <= set(last) \
+            and len(last) - last.index(next(iter(ends))) - 1 >= 4:   # 区级、街道（镇）级、社区（村）级社区养老服务设施
+        k = last.index(next(iter(ends))) + 1
+        return [p + last[k:] for p in others_last] + [last]
     same = len(set(map(len, others_last))) == 1 and len(others_last[0]) <= 3   # 一产、二产、三产增加值: short heads
     if len(last) >= max(map(len, others_last)) + (2 if same else 4):
         toks, head = cut(last), ""
