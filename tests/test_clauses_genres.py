@@ -117,3 +117,9 @@ def test_an_articles_next_rule_keeps_its_subject():
     assert _clause_for(doc, "确保政策到位").actors == []      # 要 … 确保: no legal register
     doc = _doc("各部门应当加强协作。能够即时答复的，应当即时答复。")
     assert _clause_for(doc, "能够即时答复的，应当即时答复").actors == []   # not an article
+
+
+def test_a_labelled_note_on_a_past_date_is_a_fact():
+    note = "稳增长“21”条：2025年4月1日，省政府办公厅印发《关于进一步推动经济运行回升向好的若干政策措施》。"
+    assert clauses.classify(note, "", 2026)[0] == "fact"
+    assert clauses.classify(note, "", 2025)[0] != "fact"     # the document's own year may be ahead

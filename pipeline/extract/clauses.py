@@ -859,7 +859,9 @@ def _opens_future_goal(line: str, doc_year: int | None) -> bool:
 
 
 def _starts_in_past(text: str, doc_year: int | None) -> bool:
-    m = re.match(r"^(?:截至|截止)?(20\d{2})年(?:底|末)?", text)
+    """Whether the sentence opens with a year before the document's, after at most a short label
+    (稳增长“21”条：2025年4月1日，省政府办公厅印发…: a note on what was done)."""
+    m = re.match(r"^(?:[^，,。；;：:]{1,16}[：:])?(?:截至|截止)?(20\d{2})年(?:底|末)?", text)
     return bool(m and doc_year and int(m.group(1)) < doc_year)
 
 
