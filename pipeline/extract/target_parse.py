@@ -965,6 +965,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if cmp_ == "approx" and pre and not post and kind == "size" \
             and any(s[max(c_start, pre[2] - 6):pre[2]].endswith(w) for w in lex.cues.get("describe_head", ())):
         return None                                       # 总规划面积约60.61平方公里: the extent of a place
+    if t.value_max is not None and kind == "size" and not (pre or count or limit or an or rec_text) \
+            and any(w in s[c_start:num_start] for w in lex.cues.get("describe_head", ())):
+        return None                                       # 位于长江南岸海拔高程480—560米: where a place lies
     if rec_text is None and cont is not None:
         rec_text = cont.recurrence
     # --- indicator
@@ -1040,7 +1043,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
             indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
     else:
-        if _PER_HEAD.fullmatch(subject) and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start \
+        if _PER_HEAD.fullmatch(subject) and not obj and found \
+                and (st.clause(found[-1].end - 1)[1] + 1 == c_start or _BOUND_OPEN.match(s, c_start)) \
                 and (subject or _unit_kind(found[-1].unit) == kind):   # 每人仅可申请一次 / 最长为一年 (a period again)
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
         elif len(subject) <= 2 and not obj:
@@ -1104,7 +1108,7 @@ _CIRCLE = re.compile(rf"[{CJK}]{{0,6}}圈")
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
 _WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
-_BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|不超过|不得超过|不低于)")
+_BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|最长|最短|不超过|不得超过|不低于)")
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
 
 
