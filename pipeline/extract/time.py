@@ -532,7 +532,13 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if _SCHOOL_YEARS.match(text, m.end()):
             continue                       # 普及五～六年小学教育: years of schooling
         if n1 is not None and n2 is not None and 0 < n1 < n2 <= 100:
-            add("count_range", m.start(), m.end(), "duration")
+            s, e = m.start(), m.end()
+            tail = _COUNT_TAIL.match(text, e)
+            if tail and tail.lastgroup == "time":          # 利用3-5年时间: the whole phrase, as 用三年时间
+                e = tail.end()
+                head = _COUNT_HEAD.search(text, max(0, s - 2), s)
+                s = head.start() if head and head.lastgroup == "use" else s
+            add("count_range", s, e, "duration")
     for m in _RE["issue_day"].finditer(text):
         if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
             continue                       # 自批准公布之日起: another act's date, not the document's
