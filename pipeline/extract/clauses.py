@@ -442,8 +442,8 @@ def _clean_actor(phrase: str) -> str | None:
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经|本[^，,、]{1,6}?由)", "", p)
     if "由" in p[1:]:
         p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
-    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p):
-        return None                   # 由一个部门牵头: no one in particular
+    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是", p):
+        return None                   # 由一个部门牵头: no one in particular; 参加…活动是每个公民(的义务): a copula
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
         return None
     if actor_kind(p) is None:

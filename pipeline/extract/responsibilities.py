@@ -223,7 +223,8 @@ def _generic_heads() -> tuple[str, ...]:
 ELIGIBILITY_AFTER = re.compile(r"(?:当)?(?:同时)?(?:符合|具备|具有|满足|持有)")
 GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责|有义务)")
 GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
-                         r"违反|违法|下列|之一|(?<![理自经缘来因不])由")    # （二）防护绿地由…业主负责: the unit follows 由
+                         r"违反|违法|下列|之一|(?<![理自经缘来因不])由|(?<![凡别其])是")    # （二）防护绿地由…业主负责: the unit
+    # follows 由; 参加…活动是每个公民应尽的义务: a copula, no subject
 
 
 def generic_subjects(text: str) -> list[str]:
