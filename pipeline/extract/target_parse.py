@@ -1228,8 +1228,8 @@ def _grant_name(subject: str) -> tuple[str, str]:
     name = re.sub(r"^[^，,]*?(?:按照|按)(?=..)", "", name)
     head, sep, rest = name.partition("为")
     if sep and _grant_lex().noun_re.search(head):
-        rest = _short_who(_unchaff(rest))
-        return (rest if len(rest) <= 12 and not re.search(r"[\d的]", rest) else ""), head.strip(_STRIP_CHARS)
+        rest = _short_who(_unchaff(rest)).rsplit("的", 1)[-1]     # …运营的长者饭堂 -> 长者饭堂
+        return (rest if len(rest) <= 12 and not re.search(r"\d|分之", rest) else ""), head.strip(_STRIP_CHARS)
     return "", name.strip(_STRIP_CHARS)
 
 
