@@ -1455,13 +1455,9 @@ _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
 
-def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[str]:
-    """What the limit is for + 时限: the object and the action (将资金拨付 -> 资金拨付时限, 补办审批手续时限)
-    without the authority that acts; with the subject when the action names no object of its own
-    (RCEP国家货物…放行时限, 区教育行政部门作出许可时限, 镇（街）告知残疾人时限)."""
-    _, _, _, action, obj, has_obj = limit
-    if obj:
-        return obj + action + "时限"
+def _limit_subject(subject: str) -> str:
+    """Who or what a time limit's clause opens with, without the modal, the event it counts from and 对:
+    镇（街）在收到…之日起 -> 镇（街）; 区残联自接收到初审意见之日起 -> 区残联."""
     modal, prep = _LIMIT_SUBJECT_CUT
     m = modal.search(subject) or prep.search(subject)
     if m:
@@ -1470,6 +1466,17 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
     subject = _strip_tail(re.sub(r"^(?:对于|对)", "", subject.strip(_STRIP_CHARS)).rstrip("的"))
     if subject.count("（") > subject.count("）"):
         subject += "）"                                   # 镇（街）在…: the bracket stays closed
+    return subject
+
+
+def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[str]:
+    """What the limit is for + 时限: the object and the action (将资金拨付 -> 资金拨付时限, 补办审批手续时限)
+    without the authority that acts; with the subject when the action names no object of its own
+    (RCEP国家货物…放行时限, 区教育行政部门作出许可时限, 镇（街）告知残疾人时限)."""
+    _, _, _, action, obj, has_obj = limit
+    if obj:
+        return obj + action + "时限"
+    subject = _limit_subject(subject)
     if not subject or subject in _LIMIT_VERBS:           # …空运物品，实行6小时内放行 (not 供热八个工作日内办结)
         subject = _prev_clause(st, c_start) or ""
         if has_obj and _limit_words()[0].search(subject):
@@ -1477,6 +1484,8 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
         elif len(subject) > 16:                          # a whole clause before: only who acts in it
             m = _PREV_ACTOR.match(subject)
             subject = m["who"] if m else (subject if len(subject) <= 24 and not _MODAL_OPEN.match(subject) else "")
+        else:                                             # 区残联自接收到初审意见之日起，应在…内 -> 区残联
+            subject = re.sub(r"(?<=..)(?:自|从)[^，,]*?之日起$", "", subject)
     elif has_obj and _actor_head(subject):
         subject = ""                                      # 单位应当…30日内办理变更登记: the action names it
     return (subject + action + "时限") if action else None
