@@ -466,14 +466,18 @@ def _list_actor(doc, clause, by_id) -> str | None:
     return m["who"].strip() if m else None
 
 
-def _clause_candidates(doc, c, before):
-    """The parser's candidates of a clause, read with the clause before it when both are one
-    sentence (…空运货物、空运物品， | 实行6小时内放行便利措施。): the subject may sit in the first."""
-    if before is None or before.span[1] > c.span[0] or before.text[-1:] not in "，,、" \
-            or doc.text[before.span[1]:c.span[0]].strip() or before.section_id != c.section_id:
+def _clause_candidates(doc, c, before, after=None):
+    """The parser's candidates of a clause, read with the clauses around it in the same sentence
+    (…空运货物、空运物品， | 实行6小时内放行便利措施。: the subject may sit in the one before; 每年安排最高
+    100万元活动经费， | 支持…举办…交流活动: what a budget is for in the one after)."""
+    def joined(a, b):
+        return a is not None and b is not None and a.span[1] <= b.span[0] and a.text[-1:] in "，,、" \
+            and not doc.text[a.span[1]:b.span[0]].strip() and a.section_id == b.section_id
+    start = before.span[0] if joined(before, c) else c.span[0]
+    end = after.span[1] if joined(c, after) and c.text[-1:] in "，," else c.span[1]
+    if (start, end) == tuple(c.span):
         return parse_targets(c.text, c.span[0])
-    joined = doc.text[before.span[0]:c.span[1]]
-    return [t for t in parse_targets(joined, before.span[0]) if t.span[0] >= c.span[0]]
+    return [t for t in parse_targets(doc.text[start:end], start) if c.span[0] <= t.span[0] < c.span[1]]
 
 
 def extract(doc) -> None:
@@ -484,14 +488,15 @@ def extract(doc) -> None:
     ref = reference_year(doc.metadata.notice_title or doc.metadata.title, doc.text, doc_day)
     scope = _Scope(doc, doc_day, ref)
     prev = None
-    for c in doc.clauses:
+    for k, c in enumerate(doc.clauses):
         before, prev = prev, c
+        after = doc.clauses[k + 1] if k + 1 < len(doc.clauses) else None
         goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
         if " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
                 or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text)):
             continue
         actor = None
-        for cand in _clause_candidates(doc, c, before):
+        for cand in _clause_candidates(doc, c, before, after):
             if not_a_target(cand):
                 continue
             s, e = cand.span
