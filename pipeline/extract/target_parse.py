@@ -961,8 +961,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 15分钟社区生活圈, 1小时通勤圈: a name, not a time
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
-    if (post or pre) and _eligibility_after(s[post_end:post_end + 14]):
-        return None                                       # 1年以上，可以申报
+    if (post or pre) and not limit and _eligibility_after(s[post_end:post_end + 14]):
+        return None                                       # 1年以上，可以申报 (not 七日内将处理结果告知申请人)
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
     if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
         return None                                       # 对年收入10万元以上企业…
