@@ -19,7 +19,8 @@ from the clearest scope that gives one, in this order:
   6. the year of an annual title (2026年…工作要点 / 政府工作报告) when no enclosing heading names
      another period.
 A rule's time limit (20日内作出决定) takes no plan or section period, and a sum or rate the policy grants
-(给予…最高500万元) none but its own sentence's or an annual title's (2026年…工作要点).  Tasks of a
+(给予…最高500万元) none but its own sentence's, unless the document is a year's (2026年…工作要点 /
+政府工作报告: a grant there is that year's pledge).  Tasks of a
 five-year plan's 重点任务 section take none.  Indicator tables (a row per indicator, year columns
 for baseline and target, 指标名称 / 单位 / 属性 columns) are read as well.
 """
@@ -504,11 +505,12 @@ def extract(doc) -> None:
                     or defines_term(cand):
                 continue
             deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
-            if deadline is None and cand.what != "grant":         # a standing grant rule: its own sentence's date only
+            rule = cand.what == "grant" and not scope.annual      # a standing grant rule (not a year's pledge):
+            if deadline is None and not rule:                     # its own sentence's date only
                 deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id), ref)
                             or _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
-            if deadline is None and cand.what not in ("limit", "grant"):
+            if deadline is None and cand.what != "limit" and not rule:
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
             if deadline is None and cand.what != "limit" and not cand.recurrence and scope.annual \
                     and not scope.under_dated_heading(c.section_id):
