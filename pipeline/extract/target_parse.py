@@ -98,7 +98,10 @@ class TargetCandidate:
     text: str
     span: tuple[int, int]            # offsets into the sentence + base
     deadline_text: Optional[str]     # a time phrase in the sentence governing the value
-    what: Optional[str] = None       # "limit" (a rule's time limit: 20日内作出决定), "count" (打造8个园区)
+    what: Optional[str] = None       # "limit" (a rule's time limit: 20日内作出决定), "count" (打造8个园区),
+                                     # "grant" (a sum or rate the policy grants: 给予…5万元, 最高500万元; a
+                                     # floor on spending, 发放消费券8亿元以上, or a raise, 标准从2375元提高到
+                                     # 2423元, is a goal, not a grant rule)
     baseline: Optional[tuple] = None  # the starting value of 从X提高到Y and its year: (X, year or None)
 
 
@@ -636,9 +639,6 @@ _IF_OPEN = re.compile(r"(?:^|[，,；;。\n])\s*(?:如果|如|若|假如|倘若)
 _THEN_AFTER = re.compile(r"[^。；;\n]{0,40}?[，,]\s*(?:则|即)")
 
 
-# a sum named only as a grant (支持金额, 补助标准): the clause before says what it is for
-_BARE_GRANT = re.compile(r"(?:支持|补助|补贴|资助|奖励|奖补|扶持)(?:金额|资金|额度|标准|上限)?")
-_QUANTIFIER = re.compile(r"一批|若干|一系列")
 
 
 _VERB_ONLY = re.compile(r"(?:予以)?(?:确定|执行|计算|核定|发放|收取|计发|计收|支付|缴纳)(?:和(?:收取|发放|计算))?")
@@ -672,8 +672,9 @@ class _Found(NamedTuple):
     region: tuple[int, int]       # subject region (raw), for 分别 lists
     cue_start: int
     count: Optional[tuple] = None  # the count verb of a count target (_count_cue)
-    what: Optional[str] = None     # "limit" (a rule's time limit), "count" (things to build), None
+    what: Optional[str] = None     # "limit" (a rule's time limit), "count" (things to build), "grant", None
     baseline: Optional[tuple] = None  # 从77%提高到80%: (77, None); 由1985年的21.3%上升到…: (21.3, 1985)
+    grant: Optional[tuple] = None  # a grant's (who, what): (首台套装备投保的企业, 保险补贴), for the cap after it
 
 
 @lru_cache(maxsize=1)
@@ -850,7 +851,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if not (w.endswith("以下") and s[pm.end():pm.end() + 1] in set("简称统几各")):
             post = (w, lex.post[w], pm.end())
     post_end = post[2] if post else t.end
-    rec_text, rec_start = _recurrence(st, c_start, num_start)
+    # a period (补贴期限最长不超过3年) does not recur with the sum before it (…每年不超过5万元、)
+    rec_text, rec_start = _recurrence(st, lo if t.kind in ("duration", "time") else c_start, num_start)
     if rec_text is None and t.per:
         rec_text, rec_start = t.per, num_start              # 不超过300万元/年 -> 每年
     an = _AN_RE.search(s, c_start, num_start) if "按" in s[c_start:num_start] else None
@@ -946,8 +948,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且" \
             and not any(s.startswith(w, post_end) for w in lex.cues.get("post_ok", ())):
         return None                                       # 500千伏及以上电网项目: a scope of the rule
-    if pre and pre[1] == "<" and not post and s[post_end:post_end + 1] == "的":
-        return None                                       # 不足100元的部分: a scope
+    if pre and not post and s[post_end:post_end + 1] == "的" and (pre[1] == "<" or (
+            pre[1] in (">", ">=") and any(s[c_start:num_start].lstrip(_STRIP_CHARS).startswith(w)
+                                          for w in lex.cues.get("scope_lead", ())))):
+        return None                                       # 不足100元的部分, 对年度研发投入超过1000万元的企业: a scope
     if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
             and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
         return None                                       # 离岸距离大于等于50公里近海海上风电项目: which projects
@@ -957,8 +961,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 15分钟社区生活圈, 1小时通勤圈: a name, not a time
     if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
         return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
-    if (post or pre) and _eligibility_after(s[post_end:post_end + 14]):
-        return None                                       # 1年以上，可以申报
+    if (post or pre) and not limit and _eligibility_after(s[post_end:post_end + 14]):
+        return None                                       # 1年以上，可以申报 (not 七日内将处理结果告知申请人)
     lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
     if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
         return None                                       # 对年收入10万元以上企业…
@@ -1005,11 +1009,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             obj_end = max(obj_end, c_obj_end)
         if count[2] == "rate" and count[4] and rec_text is None:
             rec_text = count[4]
-    grant = _grant_indicator(st, c_start, num_start, post_end, c_end, subject, between, obj) \
-        if kind == "money" and not (count or cont or an or (pre and pre[0] in lex.changes)) else None
+    grant = _grant_indicator(st, kind, lo, c_start, num_start, post_end, c_end, subject, found) \
+        if kind in ("money", "percent") and not count and not limit and cont is None \
+        and not (pre and pre[0] in lex.changes) else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
-        obj_end = max(obj_end, limit[2])
+        obj_end = max(obj_end, limit[2])                  # (end of 内, action start, end, name, object, …)
     elif grant:
         indicator, obj_end = grant[0], max(obj_end, grant[1])
     elif count_ind and len(count_ind) <= 3 and count[2] == "count":
@@ -1059,6 +1064,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             indicator = None
     # --- text
     deadline, d_start = _deadline(st, num_start)
+    if limit and d_start < c_start:
+        deadline = None                                   # 于11月10日前申请，…5个工作日内完成复核: counted from an event
     starts = [num_start]
     if subject and a < subj_end:
         starts.append(a)
@@ -1080,8 +1087,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     indicator = _tidy_indicator(indicator)
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
-                  count, "limit" if limit else ("count" if count else None),
-                  (from_to[1], from_to[3]) if from_to else None)
+                  count, "limit" if limit else ("count" if count else ("grant" if grant and cmp_ not in (">=", ">")
+                                                                  and not from_to else None)),
+                  (from_to[1], from_to[3]) if from_to else None, grant[2] if grant else None)
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
@@ -1126,77 +1134,241 @@ def _period_re() -> re.Pattern:
     return re.compile(rf"(?:{_alt(_lex().limit.get('period', ()))})(?:一般|原则上|暂定|统一|均)?为$")
 
 
-_AWARD_VERB = re.compile(r"(?:给予|安排|奖励|补贴|资助|补助|奖补)(?:每[家个人户项次年]|一次性|最高|分别|不超过|最多|每年)*$")
-_AWARD_OBJECT = re.compile(rf"的?(?P<obj>[{CJK}“”\"]{{1,16}})(?=[，,。；;、（(]|$)")
-# What stands before a per-head sum without naming what it is (在职期间可领取每人每月 | 给予每人每年).
-_MONEY_CHAFF = re.compile(r"(?:在职期间|期间|可|可以|按规定|一次性|给予|领取|发放|享受|每人|每户|每家|每个|每月|每年|每季度|最高|的)*")
-_MONEY_NOUN = re.compile(r"(?:奖励|奖金|补贴|补助|资助|奖补|经费|资金|津贴|费用|金额|租金)$")
-_BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(]?[一二三四五六七八九十\d]{{1,3}}[)）、.．]\s*)?(?:对于|对)(?P<who>[^，,。；;]{{2,40}}?)(?:，|,)?(?:给予|安排|奖励|补贴|资助|补助|奖补|按)")
+_AWARD_OBJECT = re.compile(rf"的?(?P<obj>[{CJK}“”\"]{{1,24}})(?=[，,。；;、（(]|$)")
+_BENEFICIARY = re.compile(rf"^(?:第[一二三四五六七八九十百零〇\d]+条\s*|[（(]?[一二三四五六七八九十\d]{{1,3}}[)）、.．]\s*)?(?:对于|对|针对)(?P<who>[^，,。；;]{{2,60}}?)(?:，|,)?(?:给予|安排|奖励|补贴|资助|补助|奖补|按)")
+_QUANTIFIER = re.compile(r"一批|若干|一系列")
+# a rate granted: 按实际投保费率的80%给予保险补贴, …租金总额的50%予以租金补贴
+_RATE_GRANT = re.compile(rf"(?:的比例|的标准|比例|标准)?(?:给予|予以)(?P<what>[{CJK}]{{1,12}}?)(?=[，,。；;、（(]|$)")
+
+
+class _GrantLex(NamedTuple):
+    verb_re: re.Pattern       # a grant verb and the words between it and the sum (给予每家, 安排最高)
+    noun_re: re.Pattern       # what is granted ends with one of these (…奖励, …补贴, …经费, …标准)
+    amount_re: re.Pattern     # …金额, …标准, …限额: an amount's name already
+    chaff_re: re.Pattern      # how a sum is paid, not what it is (每人每月, 最高, 可领取)
+    generic_re: re.Pattern    # a qualifier that says nothing (符合条件的)
+    unit_lead_re: re.Pattern  # 单个企业, 每个项目: a cap per unit of the grant before
+    who_lead_re: re.Pattern   # 支持…, 鼓励…: a policy verb before the beneficiary
+    unit_nouns: tuple         # 企业, 项目: what 每个…/单个… counts
+
+
+@lru_cache(maxsize=1)
+def _grant_lex() -> _GrantLex:
+    g: dict[str, list[str]] = {}
+    for r in table("target_grants"):
+        g.setdefault(r["kind"], []).append(r["word"])
+    chaff = rf"(?:每[个家项所]?|单个|单家)(?:{_alt(g['unit_noun'])})|每(?:{_alt(g['per'])})|{_alt(g['chaff'])}"
+    return _GrantLex(verb_re=re.compile(rf"(?:{_alt(g['verb'])})(?:一次性|{chaff})*$"),
+                     noun_re=re.compile(rf"(?:{_alt(g['noun'] + g['amount'])})$"),
+                     amount_re=re.compile(rf"(?:{_alt(g['amount'])})$"),
+                     chaff_re=re.compile(rf"(?:{chaff})+"),
+                     generic_re=re.compile(rf"^(?:{_alt(g['generic'])})"),
+                     unit_lead_re=re.compile(rf"^(?:{_alt(g['unit_lead'])})"),
+                     who_lead_re=re.compile(rf"^(?:{_alt(g['who_lead'])})"),
+                     unit_nouns=tuple(g["unit_noun"]))
+
+
+# what a budget is for, in the clause after it: …活动经费，支持在天河区举办大型粤港澳青年交流活动、
+_PURPOSE = re.compile(r"[，,](?:支持|用于)(?:支持)?(?:在[^，,、。；;]{1,8}?(?:区|市|县|地区|内))?(?:举办|开展|建设|组织)?"
+                      r"(?P<p>[^，,、。；;的]{2,16}?)(?=[，,、。；;]|$)")
+# a beneficiary by the class it is recognised in: (通过)X认定的Y -> XY
+_RECOGNISED = re.compile(r"(?:通过|获得|获)?(?P<cls>[^的，,]{4,}?)(?:遴选认定|认定|认证|评定)的(?P<head>[^的]{2,12})")
 
 
 def _short_who(who: str) -> str:
-    """A long beneficiary by its head: …认定的港澳青年企业 -> 港澳青年企业; a head too short to say
-    which keeps the words right before its 的 (…运营模式等方面评价突出的平台 -> 评价突出的平台)."""
+    """A beneficiary by its head: …认定的港澳青年企业 -> 港澳青年企业; 符合条件的企业 -> 企业; a head too
+    short to say which keeps what it is when that is short (获批国家级技术创新中心的企业), else the words
+    right before its 的 (…运营模式等方面评价突出的平台 -> 评价突出的平台); a class it is recognised in stays."""
+    who = _grant_lex().generic_re.sub("", re.sub(r"[（(][^（）()]*[）)]", "", who))
+    r = _RECOGNISED.fullmatch(who)
+    if r:                                          # 通过省级“专精特新”中小企业认定的港澳青年企业: the class stays
+        cls = r["cls"] if len(r["cls"]) <= 24 else re.split(r"、|或|和|及", r["cls"])[0]
+        return cls + r["head"]
     if len(who) <= 10 or "的" not in who:
         return who
     before, _, head = who.rpartition("的")
-    if len(head) <= 3:
+    if len(head) <= 4:
+        if len(who) <= 20 and "、" not in before:
+            return who
         mod = re.split(r"[的、，,等]|方面", before)[-1]
         if 2 <= len(mod) <= 8:
             return mod + "的" + head
     return head
 
 
-def _grant_indicator(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int, subject: str, between: str,
-                     obj: str):
-    """The indicator of a sum a policy grants (SCHEMA: funding rates and caps are targets): who gets it
-    and what it is, however the grant is written.  (indicator, end) or None.
-      给予/安排 + sum + what: 对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业一次性奖励,
-        每年安排最高100万元活动经费 -> 活动经费; the clause before names who when this one does not
-        (获…授予荣誉称号的孵化载体，给予每家30万元一次性配套建设支持);
-      a bare grant word + sum: 新建一批概念验证平台，支持金额最高可至3000万元 -> 新建概念验证平台支持金额,
-        对…评价突出的平台给予后补助，支持金额不超过300万元/年 -> 评价突出的平台后补助金额;
-      a per-head sum: …的港澳青年，在职期间可领取每人每月1500元住房补贴 -> 港澳青年住房补贴."""
+def _grant_noun(s: str, i: int, c_end: int) -> tuple[str, int]:
+    """What is granted, named right after the sum: 10万元一次性奖励支持 -> 一次性奖励, 5万元的就业补贴 ->
+    就业补贴, 100万元经费支持港澳社区建设 -> 港澳社区建设经费.  (name, end); ("", i) when none."""
+    m = _AWARD_OBJECT.match(s, i, c_end + 1 if c_end < len(s) else c_end)
+    if not m:
+        return "", i
+    obj = re.sub(r"^的", "", m["obj"].strip("“”\""))
+    f = re.fullmatch(r"(经费|资金)(?:支持|用于)(.{2,})", obj)
+    if f:
+        obj = f[2] + f[1]
+    bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
+    if bare != obj and _grant_lex().noun_re.search(bare):
+        obj = bare                                 # 一次性奖励支持 -> 一次性奖励; 配套建设支持 stays
+    return obj, m.end("obj")
+
+
+def _amount(who: str, what: str, cap: bool = False) -> str:
+    """The name of a granted sum: who + what, with 金额 when what names no grant (配套建设支持 -> …支持金额)
+    or, for the cap of a grant named before (…保险补贴比例，…最高500万元), no amount (保险补贴金额)."""
+    lex = _grant_lex()
+    bare = not lex.noun_re.search(what) or (cap and not lex.amount_re.search(what))
+    return (who + what + ("金额" if bare else ""))[:60]
+
+
+def _grant_name(subject: str) -> tuple[str, str]:
+    """(who, what) of the words before a sum, without how it is paid or who pays: 每个企业租金补贴每年 ->
+    ("", 企业租金补贴); 区财政按照小学每生每学年 -> ("", 小学); 基金最高支付限额为职工参保人员每人每月 ->
+    (职工参保人员, 基金最高支付限额)."""
+    name = _unchaff(subject)
+    name = re.sub(r"^[^，,]*?(?:按照|按)(?=..)", "", name)
+    head, sep, rest = name.partition("为")
+    if sep and _grant_lex().noun_re.search(head):
+        rest = _short_who(_unchaff(rest)).rsplit("的", 1)[-1]     # …运营的长者饭堂 -> 长者饭堂
+        return (rest if len(rest) <= 12 and not re.search(r"\d|分之", rest) else ""), head.strip(_STRIP_CHARS)
+    return "", name.strip(_STRIP_CHARS)
+
+
+def _unchaff(text: str) -> str:
+    """Drop how a sum is paid: 每 + a unit anywhere (每人每月), the other chaff words at either end."""
+    return _grant_lex().chaff_re.sub(
+        lambda m: "" if m.start() == 0 or m.end() == len(text) or "每" in m.group() else m.group(), text)
+
+
+def _full_head(st: _Sent, who: str, start: int) -> str:
+    """A bare head (平台) named in full by the 针对… clause before the one at ``start``: 针对创新主体自主建设的
+    概念验证平台，对…评价突出的平台给予后补助 -> 评价突出的概念验证平台."""
+    head = who.rsplit("的", 1)[-1]
+    if len(head) > 2 or start <= 1 or st.s[start - 1] not in "，,":
+        return who
+    a, e = st.clause(start - 2)
+    m = re.match(r"(?:针对|对于|对)(.+)$", st.s[_strip_subject(st, a, e):e].strip(_STRIP_CHARS))
+    full = _short_who(m[1]).rsplit("的", 1)[-1] if m and m[1].endswith(head) else ""
+    return who[:len(who) - len(head)] + full if len(full) > len(head) else who
+
+
+def _grant_who(st: _Sent, c_start: int, num_start: int) -> str:
+    """Who gets a grant: 对X给予 / 对X，按 in the clause or the one before, else the nearest clause before
+    in the sentence that ends in a noun (a condition …的 is passed over: 在…就业满1年的港澳青年，符合…的，)."""
     s = st.s
-    if _AWARD_VERB.search(s, c_start, num_start):
-        noun, end = _award_noun(s, post_end, c_end)
-        b = _BENEFICIARY.match(s, c_start)
-        who = _short_who(b["who"]) if b else "" if re.search(r"[\d%]", s[c_start:num_start]) else _grant_who(st, c_start)
-        if noun == "金额" and not who:
+    b = _BENEFICIARY.match(s, c_start)
+    if b:
+        return _full_head(st, _short_who(b["who"]), c_start)
+    k = c_start
+    for _ in range(3):
+        if k <= 1 or s[k - 1] not in "，,":
+            return ""
+        a, e = st.clause(k - 2)
+        k = a
+        a = _strip_subject(st, a, e)
+        text = s[a:e].strip(_STRIP_CHARS)
+        opened = re.match(r"(?:对于|对|针对)(.{2,})", text)
+        if text.endswith("的") and not opened:
+            continue                                      # 符合…的，: a condition names no one
+        if opened:                                        # 对企业牵头承担国家重大科技项目的，按…
+            text = opened[1][:-1] if opened[1].endswith("的") else opened[1]
+        who = _short_who(_grant_lex().who_lead_re.sub("", text))
+        return who if 2 <= len(who) <= 30 and not re.search(r"[\d%]", who) and not _rate_head(who) \
+            and not _grant_lex().verb_re.search(who) else ""     # not 按200元/人的标准给予补贴
+    return ""
+
+
+_BARE_GRANT = re.compile(r"(?:支持|扶持|补助|补贴|资助|奖励|奖补)(?:金额|资金|额度|标准|上限)?")
+
+
+def _unit_noun(subject: str) -> str:
+    """What a sum per unit is counted by: 每家企业每年最高 -> 企业."""
+    m = re.search(r"(?:每[个家项所]?|单个|单家)(" + "|".join(_grant_lex().unit_nouns) + ")", subject)
+    return m[1] if m else ""
+
+
+def _rate_of_grant(indicator: Optional[str]) -> Optional[tuple]:
+    """(who, what) of a grant rate named by its subject: 资助比例（占企业投入） -> ("", 资助)."""
+    m = re.fullmatch(r"([^占]+?)(?:比例|比率)(?:（占.*）)?", indicator or "")
+    return ("", m[1]) if m and _grant_lex().noun_re.search(m[1]) else None
+
+
+def _grant_indicator(st: _Sent, kind: str, lo: int, c_start: int, num_start: int, post_end: int, c_end: int,
+                     subject: str, found: list):
+    """The name of a sum or rate a policy grants (SCHEMA: funding rates and caps are targets): who gets it
+    + what it is, in the sentence's words: 对新认定的企业给予20万元一次性奖励支持 -> 新认定的企业一次性奖励;
+    对首台套装备投保的企业，按实际投保费率的80%给予保险补贴 -> 首台套装备投保的企业保险补贴比例; a cap
+    after it (单个企业每年最高不超过500万元) -> 首台套装备投保的企业保险补贴金额; a sum named only as
+    support (支持金额最高可至3000万元) takes what the clause before names.  How it is paid (每人每月, 最高)
+    is left out.  (indicator, end, (who, what)) or None when the figure is no grant."""
+    s, lex = st.s, _grant_lex()
+    who0, name = _grant_name(subject)
+    if kind == "percent":
+        m = _RATE_GRANT.match(s, post_end)
+        if not m:
             return None
-        return (who + noun)[:60], end
-    if _BARE_GRANT.fullmatch(subject) and not obj:
-        prev = _QUANTIFIER.sub("", _prev_clause(st, c_start))
-        if not prev:
-            return None
-        g = _BENEFICIARY.match(prev)
-        what = prev[g.end():] if g else ""
-        return ((_short_who(g["who"]) + what + "金额") if what and len(what) <= 12 else prev[-30:] + subject), post_end
-    if _MONEY_NOUN.search(obj) and _MONEY_CHAFF.fullmatch(subject + between):
-        return _grant_who(st, c_start) + obj, post_end
+        what = _grant_noun(s, m.start("what"), c_end)[0] or m["what"]
+        who = who0 + name if name and not re.search(r"[\d%的]", name) and len(name) <= 12 \
+            else _grant_who(st, c_start, num_start)
+        if not who:                                                 # 按设备投资额的10%给予奖补 -> 奖补占设备投资额比例
+            an = _AN_RE.search(s, c_start, num_start)
+            base = an["base"].strip() if an and an.end() == num_start else ""
+            return (f"{what}占{base}比例" if base else what + "比例"), m.end("what"), ("", what)
+        return (who + what + "比例")[:60], m.end("what"), (who, what)
+    end = post_end
+    after = _RATE_GRANT.match(s, post_end)                          # 按每人3000元给予用人单位留用补贴
+    verb = lex.verb_re.search(s, c_start, num_start)                # 给予每家30万元一次性配套建设支持
+    if verb and len(name) > 2 and name.endswith(verb.group()[:2]):
+        verb = None                                                 # 每个企业租金补贴每年不超过5万元: a noun
+    if after or verb:
+        what, end = (after["what"], after.end("what")) if after else _grant_noun(s, post_end, c_end)
+        if not what and verb and lex.noun_re.search(verb.group()[:2]):
+            what = verb.group()[:2]                                 # 一次性奖励20万元, 每年最高补贴50万元
+        p = _PURPOSE.match(s, end) if re.search(r"(?:经费|资金)$", what) and len(what) <= 6 else None
+        if p:                                                       # 100万元活动经费，支持…举办…交流活动、
+            head = re.sub(r"(?:经费|资金)$", "", what)
+            what = p["p"] + (what[len(head):] if head and p["p"].endswith(head) else what)
+        who = _grant_who(st, c_start, num_start) or \
+            (name if len(name) <= 12 and not lex.verb_re.search(name) and not re.search(r"[\d的由从]", name) else "") \
+            or _unit_noun(subject)                                  # 每家企业每年最高补贴50万元 -> 企业补贴
+        if what or who:
+            return _amount(who, what), end, (who, what)
+    prior = found[-1].grant or _rate_of_grant(found[-1].indicator) if found else None
+    if prior and lex.unit_lead_re.match(subject) and lex.noun_re.search(name) \
+            and st.clause(found[-1].start)[0] <= lo:                # …10%给予奖励，单个企业年度奖励不超过300万元
+        return _amount(prior[0], name, cap=True), end, (prior[0], name)
+    if prior and len(name) <= 8 and not lex.noun_re.search(name) and st.clause(found[-1].start)[0] <= lo:
+        # the cap of the grant before it in the sentence (单个企业每年最高不超过500万元; 资助比例不超过…的30%，
+        # 最高不超过200万元), or the same amount for another beneficiary (…限额为职工参保人员每人每月1000元，
+        # 居民参保人员每人每月500元)
+        who, what = prior
+        if len(name) >= 2 and not lex.unit_lead_re.match(subject):
+            who = name
+        return _amount(who, what, cap=True), end, (who, what)
+    if not name:                                                    # 补贴标准为…，最高不超过3元
+        who, what = _grant_name(_prev_clause(st, c_start))
+        return (_amount(who, what), end, (who, what)) if lex.noun_re.search(what) else None
+    if lex.noun_re.search(name) or re.search(r"(?:支持|扶持)$", name):
+        if not who0 and _BARE_GRANT.fullmatch(name):
+            # 新建一批概念验证平台，支持金额最高可至3000万元; 对…的平台给予后补助，支持金额不超过300万元/年
+            prev = _QUANTIFIER.sub("", _prev_clause(st, c_start))
+            g = _BENEFICIARY.match(prev)
+            what = prev[g.end():] if g else ""
+            if what and len(what) <= 12:
+                who = _full_head(st, _short_who(g["who"]), st.clause(c_start - 2)[0])
+                return _amount(who, what, cap=True), end, (who, what)
+            if prev:
+                return prev[-30:] + name, end, (prev[-30:], name)
+        who = who0 or (_grant_who(st, c_start, num_start) if len(name) <= 6 else "")   # 对…企业，一次性奖励20万元
+        return _amount(who, name), end, (who, name)
+    if name != subject and len(name) >= 2 and not re.search(r"[\d的]", name) \
+            and any(w in s[c_start:c_end] for w in _lex().cues.get("funding", ())):
+        return name + "金额", end, None                             # 第一类资助对象每人每月400元 (资助…)
     return None
 
 
-def _grant_who(st: _Sent, c_start: int) -> str:
-    """Whom the clause before a grant names (…连续就业满1年且取得执业资格证的在职港澳青年，| 一次性给予
-    5万元的就业补贴 -> 在职港澳青年); nothing when it is a condition (符合条件的，…) or a sum."""
-    s = st.s
-    if c_start <= 1:
-        return ""
-    a, b = st.clause(c_start - 2)
-    if b >= c_start:
-        return ""
-    text = s[_strip_subject(st, a, b):b].strip(_STRIP_CHARS)
-    if len(text) < 2 or text.endswith("的"):
-        return ""
-    who = text.rsplit("的", 1)[-1]
-    if len(who) > 30 or re.search(r"[\d%]", who) or _MONEY_NOUN.search(who) or _rate_head(who):
-        return ""
-    return who
-
-
 def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
-    """``N日内`` + an action (作出决定, 放行, 完成审核): (end of 内, action start, action end);
+    """``N日内`` + an action (作出决定, 放行, 完成审核): (end of 内, action start, action end, its name, the
+    object of 将X before it, whether the action names its own object);
     False for a time limit that is not the rule's (可在六十日内申请行政复议, 十个工作日内不能办结的);
     None when the figure is not followed by 内 and an action."""
     lex, s = _lex(), st.s
@@ -1222,13 +1394,59 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
         return False                                      # …六十日内申请行政复议
     if _PERMIT_RE.search(s, c_start, num_start):
         return False                                      # 当事人可以在…15日内…
-    act = lex.limit_action_re.search(s, e, min(region_end, e + 16))
-    if not act:
+    lead = e + (s[e:e + 1] in "，,")
+    prep = any(s.startswith(w, lead) for w in lex.limit.get("prep", ()))
+    act = _limit_action(s, e, min(region_end, e + (24 if prep or _prep_verb(s, lead) else 16)), region_end)
+    if act and not prep and "的" in s[e:act[0]]:
+        return None                                       # 36个月内通过…单位的检验检测、首次进行…注册的产品
+    return (e,) + act if act else None
+
+
+def _prep_verb(s: str, i: int) -> bool:
+    return any(s.startswith(w, i) for w in _lex().limit.get("prep_verb", ()))
+
+
+@lru_cache(maxsize=1)
+def _limit_words() -> tuple[re.Pattern, frozenset, frozenset, re.Pattern, frozenset]:
+    lim = _lex().limit
+    return (re.compile(_alt(lim.get("action", ()) + lim.get("light", ()))), frozenset(lim.get("light", ())),
+            frozenset(lim.get("drop", ())), re.compile(_alt(lim.get("noun_after", ()))),
+            frozenset(lim.get("decide", ())))
+
+
+_ACTION_STOP = re.compile(r"[的，,、；;。：:（(\n]|并|和|及|或|与|以及")
+
+
+def _limit_action(s: str, e: int, end: int, region_end: int):
+    """The action a time limit is set for, after N日内: from the first light verb (向…办理缴存登记, 补办审批
+    手续) or else the first action word that is not part of a noun (通过…公示系统向社会公示), to the next
+    separator, at most 14 characters cut between words; the object of 将X before it (将资金拨付…).
+    (action start, action end, name, object) or None."""
+    action_re, light, drop, noun_after, decide = _limit_words()
+    acts = [m for m in action_re.finditer(s, e, end) if not noun_after.match(s, m.end())]   # not 公示系统
+    acts = [m for m in acts if s[m.start() - 1] != "将"] or acts   # not the 办理结果 of 将办理结果…报送
+    if not acts:
         return None
-    j = act.start()
-    while j < region_end and j - act.start() < 8 and s[j] not in "的，,、并和及或与":
-        j += 1
-    return e, act.start(), j
+    act = next((m for m in acts if m.group() in light), acts[0])
+    stop = _ACTION_STOP.search(s, act.end(), region_end)
+    j = stop.start() if stop else region_end
+    name = ""
+    from ..nlp import cut
+    for w in cut(s[act.start():j]):
+        if len(name) + len(w) > 14:
+            break
+        name += w
+    j = act.start() + len(name)
+    name = name.replace("《", "").replace("》", "")
+    rest = name[len(act.group()):]
+    has_obj = len(rest) >= 2 and not action_re.match(rest) and act.group() not in decide   # 补办审批手续, 告知残疾人
+    if act.group() in drop and len(rest) >= 2:
+        name = rest                                   # 完成竣工备案 -> 竣工备案
+        has_obj = len(rest) >= 4                      # 进行奖励, 完成初核: the verb alone
+    k = s.rfind("将", e, act.start())
+    obj = re.split(r"(?<=..)(?:通过|经由|按照|依照|在|向|到|于)", s[k + 1:act.start()])[0].strip() if k >= 0 else ""
+    obj = obj if 1 <= len(obj) <= 12 else ""          # 将行政处罚信息通过…系统进行公示 -> 行政处罚信息
+    return act.start(), j, name, obj, has_obj
 
 
 _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
@@ -1237,9 +1455,9 @@ _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
 
-def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[str]:
-    """Who must act + the action + 时限: RCEP国家货物…放行时限, 区教育行政部门作出许可时限."""
-    s = st.s
+def _limit_subject(subject: str) -> str:
+    """Who or what a time limit's clause opens with, without the modal, the event it counts from and 对:
+    镇（街）在收到…之日起 -> 镇（街）; 区残联自接收到初审意见之日起 -> 区残联."""
     modal, prep = _LIMIT_SUBJECT_CUT
     m = modal.search(subject) or prep.search(subject)
     if m:
@@ -1248,13 +1466,39 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
     subject = _strip_tail(re.sub(r"^(?:对于|对)", "", subject.strip(_STRIP_CHARS)).rstrip("的"))
     if subject.count("（") > subject.count("）"):
         subject += "）"                                   # 镇（街）在…: the bracket stays closed
+    return subject
+
+
+def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[str]:
+    """What the limit is for + 时限: the object and the action (将资金拨付 -> 资金拨付时限, 补办审批手续时限)
+    without the authority that acts; with the subject when the action names no object of its own
+    (RCEP国家货物…放行时限, 区教育行政部门作出许可时限, 镇（街）告知残疾人时限)."""
+    _, _, _, action, obj, has_obj = limit
+    if obj:
+        return obj + action + "时限"
+    subject = _limit_subject(subject)
     if not subject or subject in _LIMIT_VERBS:           # …空运物品，实行6小时内放行 (not 供热八个工作日内办结)
         subject = _prev_clause(st, c_start) or ""
-        if len(subject) > 16:                            # 城建中心组织…竣工验收，并在…15日内完成竣工备案:
-            m = _PREV_ACTOR.match(subject)               # a whole clause before: only who acts in it
+        if has_obj and _limit_words()[0].search(subject):
+            subject = ""                                  # 城建中心组织…竣工验收，并在…15日内完成竣工备案
+        elif len(subject) > 16:                          # a whole clause before: only who acts in it
+            m = _PREV_ACTOR.match(subject)
             subject = m["who"] if m else (subject if len(subject) <= 24 and not _MODAL_OPEN.match(subject) else "")
-    action = s[limit[1]:limit[2]]
+        else:                                             # 区残联自接收到初审意见之日起，应在…内 -> 区残联
+            subject = re.sub(r"(?<=..)(?:自|从)[^，,]*?之日起$", "", subject)
+    elif has_obj and _actor_head(subject):
+        subject = ""                                      # 单位应当…30日内办理变更登记: the action names it
     return (subject + action + "时限") if action else None
+
+
+@lru_cache(maxsize=1)
+def _actor_heads() -> re.Pattern:
+    return re.compile(rf"(?:{_alt(r['head'] for r in table('actor_heads') if r['kind'] in ('org', 'person'))})$")
+
+
+def _actor_head(subject: str) -> bool:
+    """Whether a subject names who acts (…管理部门, 单位, 申请人), not what is acted on (供热, 热线事项)."""
+    return bool(_actor_heads().search(subject))
 
 
 def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
@@ -1505,12 +1749,8 @@ def _respective_items(who: str, n: int) -> tuple[list[str], int]:
 def _award_noun(s: str, post_end: int, c_end: int) -> tuple[str, int]:
     """What a granted sum is, and where it ends (一次性配套建设支持 -> 一次性配套建设支持金额;
     一次性奖励支持 -> 一次性奖励; nothing named -> 金额)."""
-    m = _AWARD_OBJECT.match(s, post_end, c_end + 1 if c_end < len(s) else c_end)
-    obj = (m["obj"] if m else "").strip("“”\"")
-    bare = re.sub(r"(?:予以支持|的支持|支持)$", "", obj)
-    if bare != obj and (_MONEY_NOUN.search(bare) or not bare):
-        obj = bare                                 # 一次性奖励支持 -> 一次性奖励; 配套建设支持 stays
-    return (obj if _MONEY_NOUN.search(obj) else obj + "金额"), (m.end("obj") if m and obj else post_end)
+    obj, end = _grant_noun(s, post_end, c_end)
+    return _amount("", obj), end
 
 
 def _share_words(parts: list[str]) -> list[str]:

@@ -18,7 +18,9 @@ from the clearest scope that gives one, in this order:
   5. a part opened by an unnumbered dated heading line or annex title (附件1 / 2026年十件民生实事);
   6. the year of an annual title (2026年…工作要点 / 政府工作报告) when no enclosing heading names
      another period.
-A rule's time limit (20日内作出决定) takes a deadline only from its own sentence.  Tasks of a
+A rule's time limit (20日内作出决定) takes no plan or section period, and a sum or rate the policy grants
+(给予…最高500万元) none but its own sentence's, unless the document is a year's (2026年…工作要点 /
+政府工作报告: a grant there is that year's pledge).  Tasks of a
 five-year plan's 重点任务 section take none.  Indicator tables (a row per indicator, year columns
 for baseline and target, 指标名称 / 单位 / 属性 columns) are read as well.
 """
@@ -465,14 +467,18 @@ def _list_actor(doc, clause, by_id) -> str | None:
     return m["who"].strip() if m else None
 
 
-def _clause_candidates(doc, c, before):
-    """The parser's candidates of a clause, read with the clause before it when both are one
-    sentence (…空运货物、空运物品， | 实行6小时内放行便利措施。): the subject may sit in the first."""
-    if before is None or before.span[1] > c.span[0] or before.text[-1:] not in "，,、" \
-            or doc.text[before.span[1]:c.span[0]].strip() or before.section_id != c.section_id:
+def _clause_candidates(doc, c, before, after=None):
+    """The parser's candidates of a clause, read with the clauses around it in the same sentence
+    (…空运货物、空运物品， | 实行6小时内放行便利措施。: the subject may sit in the one before; 每年安排最高
+    100万元活动经费， | 支持…举办…交流活动: what a budget is for in the one after)."""
+    def joined(a, b):
+        return a is not None and b is not None and a.span[1] <= b.span[0] and a.text[-1:] in "，,、" \
+            and not doc.text[a.span[1]:b.span[0]].strip() and a.section_id == b.section_id
+    start = before.span[0] if joined(before, c) else c.span[0]
+    end = after.span[1] if joined(c, after) and c.text[-1:] in "，," else c.span[1]
+    if (start, end) == tuple(c.span):
         return parse_targets(c.text, c.span[0])
-    joined = doc.text[before.span[0]:c.span[1]]
-    return [t for t in parse_targets(joined, before.span[0]) if t.span[0] >= c.span[0]]
+    return [t for t in parse_targets(doc.text[start:end], start) if c.span[0] <= t.span[0] < c.span[1]]
 
 
 def extract(doc) -> None:
@@ -483,14 +489,15 @@ def extract(doc) -> None:
     ref = reference_year(doc.metadata.notice_title or doc.metadata.title, doc.text, doc_day)
     scope = _Scope(doc, doc_day, ref)
     prev = None
-    for c in doc.clauses:
+    for k, c in enumerate(doc.clauses):
         before, prev = prev, c
+        after = doc.clauses[k + 1] if k + 1 < len(doc.clauses) else None
         goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
         if " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
                 or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text)):
             continue
         actor = None
-        for cand in _clause_candidates(doc, c, before):
+        for cand in _clause_candidates(doc, c, before, after):
             if not_a_target(cand):
                 continue
             s, e = cand.span
@@ -498,15 +505,16 @@ def extract(doc) -> None:
                     or defines_term(cand):
                 continue
             deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
-            if deadline is None:
+            rule = cand.what == "grant" and not scope.annual      # a standing grant rule (not a year's pledge):
+            if deadline is None and not rule:                     # its own sentence's date only
                 deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id), ref)
                             or _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
-            if deadline is None and cand.what != "limit":
+            if deadline is None and cand.what != "limit" and not rule:
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
-                if deadline is None and not cand.recurrence and scope.annual \
-                        and not scope.under_dated_heading(c.section_id):
-                    deadline = scope.title_period                # not under “十五五”时期主要任务
+            if deadline is None and cand.what != "limit" and not cand.recurrence and scope.annual \
+                    and not scope.under_dated_heading(c.section_id):
+                deadline = scope.title_period                    # not under “十五五”时期主要任务
             indicator = cand.indicator
             if indicator and actor is None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
