@@ -594,6 +594,10 @@ def split_members(phrase: str) -> list[str]:
     if sep and actor_kind(left) and actor_kind(right.split("、")[0]):
         # 各有关部门和单位以及北京市、天津市: 以及 joins two lists, each split on its own
         return split_members(left) + split_members(right)
+    left, sep, right = p.partition("或者")
+    if sep and actor_kind(left) and SHARED_MODIFIER.match(right) and actor_kind(right):
+        # 生态环境主管部门或者其他行使…权的部门、机构: a unit, or a group of others as written
+        return split_members(left) + split_members(right)
     pieces = p.split("、")
     if len(pieces) > 1 and SHARED_MODIFIER.match(pieces[0]) and \
             all(re.fullmatch(BARE_GENERIC, x) for x in re.split(r"、|和|及|或者|或", p[len(pieces[0]) + 1:])):
