@@ -145,6 +145,7 @@ def sizes(spec: str, workers: int = 2, embed: bool = False) -> int:
             f = Path(tmp) / f"big_{mb:g}MB.txt"
             f.write_text(real_text(mb) if mb > 1 else base[: len(base)], encoding="utf-8")
             size = f.stat().st_size / 1e6
+            load0 = os.getloadavg()[0]        # a shared machine: other jobs' load next to each time
             p = subprocess.run([sys.executable, __file__, "--one", str(f), "--db", str(Path(tmp) / f"{mb:g}.db"),
                                 "--workers", str(workers)] + (["--embed"] if embed else []),
                                capture_output=True, text=True)
@@ -154,11 +155,11 @@ def sizes(spec: str, workers: int = 2, embed: bool = False) -> int:
             r = json.loads(p.stdout.strip().splitlines()[-1])
             if r["failed"]:
                 print(f"{mb:g} MB: {r['failed']}")
-            rows.append((size, r["seconds"], r["peak_rss_mb"]))
+            rows.append((size, r["seconds"], r["peak_rss_mb"], r["workers_peak_mb"]))
             ph = "  ".join(f"{k} {v:.1f}" for k, v in r["phases"].items())
             print(f"{size:6.1f} MB: {r['seconds']:7.1f} s  {r['seconds'] / size:6.2f} s/MB  "
                   f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB; "
-                  f"a worker {r['workers_peak_mb']:4.0f} MB)  [{ph} s]",
+                  f"a worker {r['workers_peak_mb']:4.0f} MB; load {load0:.1f}-{os.getloadavg()[0]:.1f})  [{ph} s]",
                   flush=True)
         from zhengce.pipeline.load.text import MAX_BYTES
         huge = Path(tmp) / "huge.txt"
@@ -168,10 +169,20 @@ def sizes(spec: str, workers: int = 2, embed: bool = False) -> int:
                             "--quiet"], capture_output=True, text=True)
         refused = p.stderr.strip().splitlines()[0] if p.stderr.strip() else "(not refused)"
     if len(rows) >= 2:
-        (s0, t0, _), (s1, t1, _) = rows[0], rows[-1]
-        print(f"time per MB, {s1:.0f} MB vs {s0:.0f} MB: {(t1 / s1) / (t0 / s0):.2f}x (1.0 = linear)")
+        (s0, t0, _, _), (s1, t1, _, _) = rows[0], rows[-1]
+        ratio = (t1 / s1) / (t0 / s0)
+        print(f"time per MB, {s1:.0f} MB vs {s0:.0f} MB: {ratio:.2f}x (1.0 = linear)")
+        if s1 >= 49:
+            _, secs, peak, worker = rows[-1]
+            print(f"issue 15 goals at {s1:.0f} MB: {secs:.1f} s (< 120 s: {_met(secs < 120)}), peak RSS writer "
+                  f"{peak:.0f} MB, a worker {worker:.0f} MB (< 1,000 MB: {_met(max(peak, worker) < 1000)}), "
+                  f"time per MB {ratio:.2f}x that at {s0:.0f} MB (<= 1.5x: {_met(ratio <= 1.5)})")
     print(f"above the limit ({MAX_BYTES // (1024 * 1024)} MiB): {refused} (exit {p.returncode})")
     return 0
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
 
 
 def main() -> int:

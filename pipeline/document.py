@@ -8,7 +8,7 @@ import unicodedata
 from pathlib import Path
 
 from .load import load, load_all
-from .model import Document, Quality
+from .model import Document, PackedItems, Quality
 from .normalise import normalise
 from .structure.metadata import extract_metadata
 from .structure.sections import find_sections, find_tables
@@ -25,16 +25,23 @@ def doc_id_of(text: str) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-def build(raw, source: str | None = None, pool=None) -> Document:
-    """A Document from a loader's RawDocument: normalised, structured and extracted.  With a process
-    pool, a long text is extracted in parts in parallel (``extract_parts``)."""
+def build(raw, source: str | None = None) -> Document:
+    """A Document from a loader's RawDocument: normalised, structured and extracted."""
     from .extract.registry import run_extractors
     doc = structure_raw(raw, source)
-    if pool is not None and len(doc.text) >= SPLIT_FROM:
-        extract_parts(doc, pool)
-    else:
-        run_extractors(doc)
+    run_extractors(doc)
     return doc
+
+
+def build_record(raw, source: str | None = None, pool=None) -> dict:
+    """``build(raw, source).take_record()``; with a process pool a long text is extracted in parts
+    in parallel (``extract_parts``), and its items never exist as models in this process."""
+    doc = structure_raw(raw, source)
+    if pool is not None and len(doc.text) >= SPLIT_FROM:
+        return extract_parts(doc, pool)
+    from .extract.registry import run_extractors
+    run_extractors(doc)
+    return doc.take_record()
 
 
 SPLIT_FROM = 1_000_000    # characters (~3 MB): a text this long is extracted in parts when a pool is given
@@ -81,22 +88,33 @@ def _run(doc: Document, whole_text: bool) -> None:
             import_module(f"{__package__}.extract.{name}").extract(doc)
 
 
-def _extract_part(part: Document) -> Document:
+PART_ITEMS = ("clauses", "responsibilities", "targets", "time_expressions")   # what a part's extractors add
+
+
+def _extract_part(part: Document, a: int) -> dict[str, list[dict]]:
+    """Worker: a part's items as JSON-ready dicts (``take_record``'s form) with their spans shifted
+    back by ``a``: dumping them here, in parallel, spares the writer a model per item and a copy."""
     _run(part, whole_text=False)
-    part.text, part.sections, part.tables = "", [], []       # the caller has them: not sent back
-    return part
+    out = {}
+    for name in PART_ITEMS:
+        items = [x.model_dump(mode="json") for x in getattr(part, name)]
+        for x in items:
+            x["span"] = [x["span"][0] + a, x["span"][1] + a]
+        out[name] = items
+    return out
 
 
-def extract_parts(doc: Document, pool) -> None:
-    """Run the extractors on the parts of ``clean_cuts`` in a process pool (those of ``WHOLE_TEXT``
-    on the whole text, here) and join their items into ``doc``: spans shifted back, clause ids numbered on through the parts (and the responsibilities'
-    and targets' references to them with them).  The same record as extracting the whole text in
-    one process (tests/test_ingest.py checks it), in about 1/workers of the time."""
+def extract_parts(doc: Document, pool) -> dict:
+    """The record of ``doc`` with the extractors run on the parts of ``clean_cuts`` in a process
+    pool (those of ``WHOLE_TEXT`` on the whole text, here), their items joined in order: clause ids
+    numbered on through the parts (and the responsibilities' and targets' references to them with
+    them).  The same record as ``take_record`` after extracting the whole text in one process
+    (tests/test_ingest.py checks it), in about 1/workers of the time."""
+    from .extract.registry import run_extractors
     cuts = clean_cuts(doc)
     if len(cuts) <= 2:
-        from .extract.registry import run_extractors
         run_extractors(doc)
-        return
+        return doc.take_record()
     from collections import deque
     spans = deque(zip(cuts, cuts[1:]))
     window: deque = deque()           # a few parts in flight: results are joined and dropped in turn
@@ -104,27 +122,28 @@ def extract_parts(doc: Document, pool) -> None:
     def submit() -> None:
         if spans:
             a, b = spans.popleft()
-            window.append((a, pool.submit(_extract_part, _part(doc, a, b))))
+            window.append(pool.submit(_extract_part, _part(doc, a, b), a))
     for _ in range(2 * max(1, getattr(pool, "_max_workers", 2))):
         submit()
     _run(doc, whole_text=True)        # meanwhile, here: citations read the whole text
-    clauses, resp, targets, times = [], [], [], []
+    items = {name: PackedItems() for name in PART_ITEMS}     # kept pickled: see PackedItems
+    n = 0                             # clauses so far
     while window:
-        a, fut = window.popleft()
-        part = fut.result()
-        del fut
+        part = window.popleft().result()
         submit()
-
-        def shift(sp):
-            return (sp[0] + a, sp[1] + a)
-        ids = {c.id: f"c{len(clauses) + i + 1}" for i, c in enumerate(part.clauses)}
-        clauses += [x.model_copy(update={"id": ids[x.id], "span": shift(x.span)}) for x in part.clauses]
-        resp += [x.model_copy(update={"span": shift(x.span), "clause_ids": [ids.get(c, c) for c in x.clause_ids]})
-                 for x in part.responsibilities]
-        targets += [x.model_copy(update={"span": shift(x.span), "clause_id": ids.get(x.clause_id, x.clause_id)})
-                    for x in part.targets]
-        times += [x.model_copy(update={"span": shift(x.span)}) for x in part.time_expressions]
-    doc.clauses, doc.responsibilities, doc.targets, doc.time_expressions = clauses, resp, targets, times
+        ids = {}
+        for c in part["clauses"]:
+            n += 1
+            ids[c["id"]] = f"c{n}"
+            c["id"] = f"c{n}"
+        for r in part["responsibilities"]:
+            r["clause_ids"] = [ids.get(c, c) for c in r["clause_ids"]]
+        for t in part["targets"]:
+            t["clause_id"] = ids.get(t["clause_id"], t["clause_id"])
+        for name in PART_ITEMS:
+            items[name].extend(part[name])
+        del part
+    return doc.take_record(items)
 
 
 def structure(text: str, source: str = "<text>") -> Document:
@@ -153,8 +172,13 @@ def structure_raw(raw, source: str | None = None) -> Document:
     return doc
 
 
-def extract_file(path: str | Path, pool=None) -> Document:
-    return build(load(path), str(path), pool)
+def extract_file(path: str | Path) -> Document:
+    return build(load(path), str(path))
+
+
+def extract_record(path: str | Path, pool=None) -> dict:
+    """``extract_file(path).take_record()``, a long text extracted in parts with a pool (``build_record``)."""
+    return build_record(load(path), str(path), pool)
 
 
 def extract_all(path: str | Path) -> list[Document]:

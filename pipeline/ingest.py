@@ -41,6 +41,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterator
 
 from .load import LOADERS, MULTI, LoadError
+from .model import plain
 from .attachments import link_attachments
 from .store.base import Store
 
@@ -361,10 +362,10 @@ def extract_one(path: str, source: str, row: int | None = None, pool=None) -> tu
     """Worker: (source, record, error).  Never raises.  With a process pool, a long text is
     extracted in parts in parallel (``document.extract_parts``)."""
     try:
-        from .document import build, extract_file
-        doc = build(_sheet_row(path, row), source) if row is not None else extract_file(path, pool)
-        doc.source = source
-        return source, doc.take_record(), None
+        from .document import build_record, extract_record
+        rec = build_record(_sheet_row(path, row), source) if row is not None else extract_record(path, pool)
+        rec["source"] = source
+        return source, rec, None
     except LoadError as e:
         _debug_traceback()
         return source, None, str(e)
@@ -539,6 +540,8 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
             report.failed.append({"path": source, "error": error})
         else:
             it = by_source[source]
+            if not store.item_sequences:
+                record = plain(record)
             outcome = store.put(record, source, it.content_hash, record["format"])
             if outcome == "ingested":
                 report.ingested += 1

@@ -45,7 +45,8 @@ def small_corpus(tmp_path_factory):
 def consistent(db_path) -> tuple[int, int]:
     """(documents, sources) after checking that every document's child rows match its record."""
     db = sqlite3.connect(db_path)
-    docs = db.execute("SELECT doc_id, record FROM documents").fetchall()
+    docs = db.execute("SELECT d.doc_id, COALESCE(b.record, d.record) FROM documents d "
+                      "LEFT JOIN record_blobs b ON b.doc_id = d.doc_id").fetchall()
     for doc_id, record in docs:
         rec = json.loads(record)
         n = db.execute("SELECT COUNT(*) FROM clauses WHERE doc_id=?", (doc_id,)).fetchone()[0]
@@ -285,9 +286,18 @@ def test_a_long_text_extracted_in_parts_in_parallel_gives_the_same_record(tmp_pa
     assert len(cuts) > 4, cuts                       # several parts, each a run of whole sections
     for a in cuts[1:-1]:
         assert all(s.extent[1] <= a or s.span[0] >= a for s in doc.sections)
+    from zhengce.pipeline.store import sqlite as sqlite_store
+    monkeypatch.setattr(sqlite_store, "STREAM_FROM", 1000)      # its JSON streamed into record_blobs, as a long text's
     store = open_store(str(tmp_path / "p.db"))
     report = ingest([str(big)], store, workers=2)
     assert report.ingested == 1 and not report.failed
     got = store.get(whole["doc_id"])
     assert json.dumps(got, ensure_ascii=False) == json.dumps({**whole, "source": got["source"]}, ensure_ascii=False)
     assert [c["id"] for c in got["clauses"]] == [f"c{i + 1}" for i in range(len(got["clauses"]))]
+    assert store.db.execute("SELECT COUNT(*) FROM record_blobs").fetchone()[0] == 1
+    assert consistent(tmp_path / "p.db") == (1, 1)
+    # its keyword index is the one the whole record gives
+    from zhengce.pipeline.search.keyword import prepared_rows
+    indexed = [tuple(r) for r in store.db.execute(
+        "SELECT clause_id, text, kinds, members FROM search_clauses ORDER BY rid")]
+    assert indexed == [(r[0], r[4], r[8], r[9]) for r in prepared_rows({**whole, "source": got["source"]})]

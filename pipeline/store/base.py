@@ -15,6 +15,10 @@ class StoreError(Exception):
 class Store(ABC):
     """Documents in, rows and records out.  Every write of one document is atomic."""
 
+    # put() reads a record's item lists as any sequence (``model.PackedItems``: a long text's items
+    # kept pickled); a store without it is given plain lists
+    item_sequences = False
+
     @abstractmethod
     def put(self, record: dict, source: str, content_hash: str, fmt: str) -> str:
         """Store (or replace) a record coming from ``source``; returns 'ingested' or 'unchanged'."""

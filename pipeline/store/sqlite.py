@@ -3,8 +3,12 @@
 Each document is written in one transaction (``BEGIN IMMEDIATE`` … ``COMMIT``), so a crash or
 SIGKILL at any moment leaves either the old version or the new one, never half of each; a
 re-run of ``ingest`` skips sources whose content hash is already stored.  The full record JSON
-is kept next to the tables researchers filter on.  ``PRAGMA user_version`` holds the schema
-version; ``MIGRATIONS`` upgrades older files in place.
+is kept next to the tables researchers filter on: in ``documents.record``, or for a long text
+(``STREAM_FROM`` characters and more) in ``record_blobs.record`` as UTF-8 bytes, streamed there
+through a temporary file (``documents.record`` is then '').  SQLite needs a value whole in memory
+to bind it, and a 50 MB text's record is ~190 MB of JSON (twice that as a Python string); a
+zeroblob in the last column of a row is written in place, piece by piece.  ``PRAGMA user_version``
+holds the schema version; ``MIGRATIONS`` upgrades older files in place.
 """
 from __future__ import annotations
 
@@ -15,13 +19,16 @@ from contextlib import contextmanager
 from functools import partial
 import re
 import sqlite3
+import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from .base import FILTER_KEYS, Store, StoreError
 
 SCHEMA_VERSION = 1
+STREAM_FROM = 1_000_000    # characters of text: a record this long goes to record_blobs, streamed
 
 
 @contextmanager
@@ -44,6 +51,7 @@ CREATE TABLE IF NOT EXISTS documents (
   region_code TEXT, level TEXT, flags TEXT, n_sections INTEGER, n_clauses INTEGER, n_targets INTEGER,
   record TEXT NOT NULL, ingested_at REAL
 );
+CREATE TABLE IF NOT EXISTS record_blobs (doc_id TEXT PRIMARY KEY, record BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
   source TEXT PRIMARY KEY, doc_id TEXT NOT NULL, format TEXT, content_hash TEXT, ingested_at REAL
 );
@@ -90,6 +98,9 @@ CREATE INDEX IF NOT EXISTS ix_ci_number ON citations(doc_number);
 
 # version → SQL that brings a store from version-1 to version (none yet beyond the first)
 MIGRATIONS: dict[int, str] = {}
+# tables added within a version, made when a store is opened to write; a reader that does not find
+# one does without it (a store made before record_blobs holds no streamed record)
+ADDED = "CREATE TABLE IF NOT EXISTS record_blobs (doc_id TEXT PRIMARY KEY, record BLOB NOT NULL)"
 
 DOC_COLUMNS = ("doc_id", "title", "notice_title", "doc_number", "issuers", "issuer", "signed_date", "published_date",
                "year", "doc_type", "province", "city", "county", "region_code", "level", "flags", "n_sections",
@@ -99,6 +110,8 @@ ROW_TABLES = CHILD_TABLES
 
 
 class SQLiteStore(Store):
+    item_sequences = True
+
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
         if not self.path.exists() and (readonly or not create):
@@ -170,6 +183,7 @@ class SQLiteStore(Store):
         if readonly:
             if version < SCHEMA_VERSION:
                 raise StoreError(f"{self.path}: schema {version} needs an upgrade; open it once read-write")
+            self._blobs = "record_blobs" in tables
             return
         with immediate(self.db):
             if version == 0:
@@ -181,7 +195,9 @@ class SQLiteStore(Store):
                     for stmt in MIGRATIONS.get(v, "").split(";"):
                         if stmt.strip():
                             self.db.execute(stmt)
+            self.db.execute(ADDED)
             self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        self._blobs = True
         self._after_migrate()
 
     def _after_migrate(self) -> None:
@@ -223,8 +239,11 @@ class SQLiteStore(Store):
 
     def containing(self, phrase: str) -> list[str]:
         # the record column holds the text as UTF-8 JSON: a C-speed scan, then a check on the text
-        hits = [r[0] for r in self.db.execute("SELECT doc_id FROM documents WHERE instr(record, ?) > 0",
-                                              (json.dumps(phrase, ensure_ascii=False)[1:-1],))]
+        needle = json.dumps(phrase, ensure_ascii=False)[1:-1]
+        sql = "SELECT doc_id FROM documents WHERE instr(record, ?) > 0"
+        if self._blobs:
+            sql += " UNION SELECT doc_id FROM record_blobs WHERE instr(record, ?) > 0"
+        hits = [r[0] for r in self.db.execute(sql, (needle, needle)[:1 + self._blobs])]
         return [d for d in hits if phrase in (self.get(d) or {}).get("text", "")]
 
     def _drop_if_orphan(self, doc_id: str) -> None:
@@ -235,6 +254,7 @@ class SQLiteStore(Store):
         for t in CHILD_TABLES:
             self.db.execute(f"DELETE FROM {t} WHERE doc_id=?", (doc_id,))
         self.db.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))
+        self.db.execute("DELETE FROM record_blobs WHERE doc_id=?", (doc_id,))
         self._on_delete(doc_id)
 
     def _on_delete(self, doc_id: str) -> None:
@@ -248,6 +268,7 @@ class SQLiteStore(Store):
         r = m.get("region") or {}
         date = m.get("signed_date") or m.get("published_date")
         doc_id = rec["doc_id"]
+        streamed = len(rec.get("text") or "") >= STREAM_FROM
         self.db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc_id, m.get("title"), m.get("notice_title"), m.get("doc_number"),
@@ -256,7 +277,9 @@ class SQLiteStore(Store):
              r.get("province"), r.get("city"), r.get("county"), r.get("code"), m.get("level"),
              json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
              len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
-             _record_json(rec), now))
+             "" if streamed else _record_json(rec), now))
+        if streamed:
+            self._stream_record(doc_id, rec)
         ex = self.db.executemany      # rows as generators: a 50 MB record has ~370,000 clauses
         ex("INSERT INTO sections VALUES (?,?,?,?,?,?,?,?)",
            ((doc_id, s["id"], s.get("parent"), s["level"], s["number"], s["heading"], *s["span"])
@@ -279,13 +302,40 @@ class SQLiteStore(Store):
             for c in rec.get("citations", [])))
         self._on_insert(rec)
 
+    def _stream_record(self, doc_id: str, rec: dict) -> None:
+        """The record's JSON into ``record_blobs``: written to a temporary file a megabyte at a
+        time, then copied into a zeroblob of its size (never whole in memory)."""
+        with tempfile.TemporaryFile(prefix="zhengce-record-") as f:
+            buf: list[str] = []
+            size = 0
+            for piece in _record_pieces(rec):
+                buf.append(piece)
+                size += len(piece)
+                if size >= _CHUNK:
+                    f.write("".join(buf).encode("utf-8"))
+                    buf, size = [], 0
+            f.write("".join(buf).encode("utf-8"))
+            n = f.tell()
+            f.seek(0)
+            if not hasattr(self.db, "blobopen"):       # Python 3.10: the bytes bound whole (still no str copy)
+                self.db.execute("INSERT INTO record_blobs VALUES (?, ?)", (doc_id, f.read()))
+                return
+            rowid = self.db.execute("INSERT INTO record_blobs VALUES (?, zeroblob(?))", (doc_id, n)).lastrowid
+            with self.db.blobopen("record_blobs", "record", rowid) as blob:
+                while data := f.read(_CHUNK):
+                    blob.write(data)
+
     # --- reading --------------------------------------------------------------------------
 
     def get(self, doc_id: str) -> dict | None:
         row = self.db.execute("SELECT record FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if not row:
             return None
-        rec = json.loads(row[0])
+        data = row[0]
+        if not data and self._blobs:       # a long text's record (see the module's doc)
+            blob = self.db.execute("SELECT record FROM record_blobs WHERE doc_id=?", (doc_id,)).fetchone()
+            data = blob[0] if blob else data
+        rec = json.loads(data)
         resolved = {(r["start"], r["title"]): r["resolved_doc_id"] for r in
                     self.db.execute("SELECT start, title, resolved_doc_id FROM citations WHERE doc_id=?", (doc_id,))}
         for c in rec.get("citations", []):
@@ -440,13 +490,33 @@ class SQLiteStore(Store):
             "FROM citations c JOIN documents d ON d.doc_id=c.resolved_doc_id WHERE c.doc_id=?", (doc_id,))]
 
 
+def _items(v) -> bool:
+    """A list of items in a record (a list, or a sequence such as ``model.PackedItems``)."""
+    return isinstance(v, Sequence) and not isinstance(v, (str, bytes))
+
+
+def _record_pieces(rec: dict) -> Iterator[str]:
+    """``_dumps(rec)`` in pieces, an item at a time."""
+    yield "{"
+    for i, (k, v) in enumerate(rec.items()):
+        yield ("," if i else "") + _dumps(k) + ":"
+        if _items(v):
+            yield "["
+            for j, x in enumerate(v):
+                yield ("," if j else "") + _dumps(x)
+            yield "]"
+        else:
+            yield _dumps(v)
+    yield "}"
+
+
 def _record_json(rec: dict) -> str:
     """``_dumps(rec)``, the same text, made an item at a time: the encoder's one-shot list of small
-    pieces for a 50 MB document's record (hundreds of thousands of clauses) took several times the
-    text's own size."""
-    def value(v) -> str:
-        return "[" + ",".join(map(_dumps, v)) + "]" if isinstance(v, list) else _dumps(v)
-    return "{" + ",".join(_dumps(k) + ":" + value(v) for k, v in rec.items()) + "}"
+    pieces for a long record took several times the text's own size."""
+    return "".join(_record_pieces(rec))
+
+
+_CHUNK = 1 << 20
 
 
 def _drop_stale_siblings(path: Path) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from contract.store_contract import StoreContract, seed_records  # noqa: F401 - fixture
 from zhengce.pipeline.store import StoreError, open_store
+from zhengce.pipeline.store import sqlite as sqlite_store
 from zhengce.pipeline.store.sqlite import SCHEMA_VERSION
 
 
@@ -16,6 +17,55 @@ class TestSQLiteStore(StoreContract):
         s = open_store(str(tmp_path / "corpus.db"))
         yield s
         s.close()
+
+
+class TestSQLiteStoreStreamedRecords(StoreContract):
+    """The same contract with every record's JSON streamed into record_blobs (the path of a long text)."""
+    @pytest.fixture
+    def store(self, tmp_path, monkeypatch):
+        monkeypatch.setattr(sqlite_store, "STREAM_FROM", 1)
+        s = open_store(str(tmp_path / "corpus.db"))
+        yield s
+        s.close()
+
+    def test_records_are_in_record_blobs(self, filled, seed_records):
+        assert filled.db.execute("SELECT COUNT(*) FROM documents WHERE record != ''").fetchone()[0] == 0
+        assert filled.db.execute("SELECT COUNT(*) FROM record_blobs").fetchone()[0] == len(seed_records)
+
+
+def test_a_record_with_packed_items_is_stored_as_its_plain_lists(tmp_path, seed_records, monkeypatch):
+    """model.PackedItems (a long text's items kept pickled) stores as the lists they hold, both in
+    documents.record and streamed into record_blobs."""
+    from zhengce.pipeline.model import PackedItems, plain
+    rec = next(iter(seed_records.values()))
+    packed = dict(rec)
+    for name in ("clauses", "responsibilities", "targets"):
+        packed[name] = PackedItems()
+        for i in range(0, len(rec[name]), 7):
+            packed[name].extend(rec[name][i:i + 7])
+    assert len(packed["clauses"]) == len(rec["clauses"]) and list(packed["clauses"]) == rec["clauses"]
+    assert packed["clauses"][-1] == rec["clauses"][-1] and packed["clauses"][3] == rec["clauses"][3]
+    assert plain(packed) == rec
+    for stream_from in (10 ** 9, 1):
+        monkeypatch.setattr(sqlite_store, "STREAM_FROM", stream_from)
+        s = open_store(str(tmp_path / f"p{stream_from}.db"))
+        s.put(packed, "/docs/x.txt", "h", "txt")
+        assert s.get(rec["doc_id"]) == rec
+        assert len(s.rows("clauses")) == len(rec["clauses"])
+        s.close()
+
+
+def test_a_store_made_before_record_blobs_is_read_as_is_and_gains_the_table_when_opened_to_write(tmp_path):
+    s = open_store(str(tmp_path / "old.db"))
+    s.db.execute("DROP TABLE record_blobs")
+    s.close()
+    ro = open_store(str(tmp_path / "old.db"), readonly=True)
+    assert ro.count() == 0 and ro.containing("政策") == [] and ro.get("nothing") is None
+    ro.close()
+    open_store(str(tmp_path / "old.db")).close()
+    db = sqlite3.connect(tmp_path / "old.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("SELECT 1 FROM sqlite_master WHERE name='record_blobs'").fetchone()
 
 
 def test_schema_version_is_recorded(tmp_path):
