@@ -504,7 +504,8 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         actor = _clean_actor(c)
         if actor:
             return _split_actor(actor)
-    for c in candidates:
+    opening = [first] if cue_pos > len(first) and not part.strip() else []
+    for c in candidates + opening:
         # 各级人民政府、街道办事处以及…等有关主管部门 (too long as one): each list 以及 joins, when it is one
         sides = [_clean_actor(x) for x in c.split("以及")] if "以及" in c else []
         if sides and sides[0]:
