@@ -7,7 +7,7 @@ else the rule fallback (future deadline → goal, review → fact, else other) s
 
 The model is consulted when ``ZHENGCE_KIND_MODEL=1`` (``zhengce extract --kind-model``).  It is
 off by default because, measured on the held-out documents of other genres (tests/gold_dev), the
-rules alone decide clause kinds better (0.963 against 0.911 with the model), while the model
+rules alone decide clause kinds better (0.970 against 0.911 with the model), while the model
 halves extraction throughput (scikit-learn's character n-gram analyser costs ~0.7 ms per clause,
 and importing scikit-learn ~2.5 s per process); see models/clause_kind/MODEL_CARD.md.
 """
