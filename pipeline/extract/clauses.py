@@ -425,6 +425,17 @@ TASK_OPENING = re.compile(r"^(?:全面|进一步|积极|大力|加快|深入|切
                           r"深化|强化|提升|提高|促进|建强|构建)")
 
 
+TABLE_CELLS = re.compile(r"^(?:[^|]*\|\s*)+")
+ITEM_NUMBER = re.compile(r"^\s*(?:(?:\d{1,2}[.．])+\d{0,2}\s*|\d{1,2}、|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+                         r"第[一二三四五六七八九十百零〇\d]+条\s*)")
+
+
+def strip_numbering(part: str) -> str:
+    """A part without the table cells before it and its item number (| 22 | 加强组织领导 | 各区…,
+    5.1.2 省级人民政府…, （1）各工业部门…, 1.各区…); 12345热线 keeps its digits."""
+    return ITEM_NUMBER.sub("", TABLE_CELLS.sub("", part))
+
+
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;\"")
     if p[:1] == "“" and "”" not in p:
@@ -434,7 +445,7 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
-    p = re.sub(r"^(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|第[一二三四五六七八九十百零〇\d]+条\s*)", "", p)
+    p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:

@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import _in_notice, actor_kind
+from .clauses import _in_notice, actor_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -181,7 +181,7 @@ def clause_subjects(text: str) -> list[str]:
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     out = []
     for part in re.split(r"[，,。；;：:]", text):
-        subject = _part_subject(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part))
+        subject = _part_subject(strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part)))
         if subject and subject not in out:
             out.append(subject)
     return out
