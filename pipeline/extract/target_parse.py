@@ -952,6 +952,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pre[1] in (">", ">=") and any(s[c_start:num_start].lstrip(_STRIP_CHARS).startswith(w)
                                           for w in lex.cues.get("scope_lead", ())))):
         return None                                       # 不足100元的部分, 对年度研发投入超过1000万元的企业: a scope
+    if (pre or post) and _TIER_THEN_GRANT.match(s, post_end):
+        return None                                       # 基础研究投入达到或超过1亿元/年的企业，给予…: which firms get it
     if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
             and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
         return None                                       # 离岸距离大于等于50公里近海海上风电项目: which projects
@@ -1150,6 +1152,7 @@ class _GrantLex(NamedTuple):
     unit_lead_re: re.Pattern  # 单个企业, 每个项目: a cap per unit of the grant before
     who_lead_re: re.Pattern   # 支持…, 鼓励…: a policy verb before the beneficiary
     unit_nouns: tuple         # 企业, 项目: what 每个…/单个… counts
+    topic_lead: tuple         # 加强, 培育: verbs opening a measure's heading, not what it supports
 
 
 @lru_cache(maxsize=1)
@@ -1165,7 +1168,7 @@ def _grant_lex() -> _GrantLex:
                      generic_re=re.compile(rf"^(?:{_alt(g['generic'])})"),
                      unit_lead_re=re.compile(rf"^(?:{_alt(g['unit_lead'])})"),
                      who_lead_re=re.compile(rf"^(?:{_alt(g['who_lead'])})"),
-                     unit_nouns=tuple(g["unit_noun"]))
+                     unit_nouns=tuple(g["unit_noun"]), topic_lead=tuple(g["topic_lead"]))
 
 
 # what a budget is for, in the clause after it: …活动经费，支持在天河区举办大型粤港澳青年交流活动、
@@ -1271,7 +1274,10 @@ def _grant_who(st: _Sent, c_start: int, num_start: int) -> str:
             continue                                      # 符合…的，: a condition names no one
         if opened:                                        # 对企业牵头承担国家重大科技项目的，按…
             text = opened[1][:-1] if opened[1].endswith("的") else opened[1]
-        who = _short_who(_grant_lex().who_lead_re.sub("", text))
+        text = _grant_lex().who_lead_re.sub("", text)
+        if _TIER_WHO.search(text) and len(text) <= 30 and not re.search(r"按|给予|标准", text):
+            return text                                   # 基础研究投入达到或超过1亿元/年的企业: the tier is the threshold
+        who = _short_who(text)
         return who if 2 <= len(who) <= 30 and not re.search(r"[\d%]", who) and not _rate_head(who) \
             and not _grant_lex().verb_re.search(who) else ""     # not 按200元/人的标准给予补贴
     return ""
@@ -1292,6 +1298,47 @@ def _rate_of_grant(indicator: Optional[str]) -> Optional[tuple]:
     return ("", m[1]) if m and _grant_lex().noun_re.search(m[1]) else None
 
 
+# a threshold naming who gets the grant that follows: (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
+_TIER_THEN_GRANT = re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,](?:可)?(?:分别)?(?:给予|予以|按|奖励|补贴|资助|补助|一次性给予)")
+# a beneficiary marked by an amount (a tier: 投入超过1亿元的企业, 户籍人口超过100万的城市), not by a duration
+# (连续就业满1年的港澳青年): the amount stays in its name
+_TIER_WHO = re.compile(r"\d[\d.]*(?:[万亿千百]|元|%|人|家|个)[^的]*的[^的\d]{1,10}$")
+# after a granted figure, more bounds of the same grant and then 的 + what is granted:
+# (30%)、最高3000万元的经费支持, (10万元)、20万元和50万元的一次性奖励支持
+_MORE_BOUNDS = re.compile(r"(?:[、和及或](?:最高|最多|不超过|不高于|累计)?[^，,。；;、的\d]{0,8}?\d[\d.]*[^\d，,。；;、的]{0,4}?)*(?=的)")
+_GRANT_BEFORE = re.compile(r"(?:给予|予以|安排)")
+
+
+def _noun_after_bounds(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int):
+    """What a grant verb before a figure grants when its name follows the figures: (what, end) or None.
+    给予不超过总投入30%、最高3000万元的经费支持: both figures are 经费 (the rate and the cap)."""
+    s = st.s
+    if not _GRANT_BEFORE.search(s, c_start, num_start) or "分别" in s[c_start:num_start]:
+        return None                                    # 分别给予10万元、20万元…: dealt out per beneficiary
+    m = _MORE_BOUNDS.match(s, post_end)
+    if not m:
+        return None
+    what, end = _grant_noun(s, m.end(), c_end)
+    return (what, end) if what and _grant_lex().noun_re.search(what) else None
+
+
+def bare_grant(indicator: Optional[str]) -> bool:
+    """A grant named only by what it is (经费, 一次性奖励比例): its sentence names no one who gets it."""
+    core = re.sub(r"^一次性|(?:比例|金额)$", "", indicator or "")
+    return 0 < len(core) <= 4 and bool(_grant_lex().noun_re.fullmatch(core))
+
+
+def grant_topic(heading: str) -> str:
+    """What a measure's heading supports, for a grant its sentence leaves unnamed: 加强应用性基础研究 ->
+    应用性基础研究, 培育发展科学仪器产业 -> 科学仪器产业 ('' when little is left)."""
+    lead = re.compile(rf"^(?:{_alt(_grant_lex().topic_lead)})")
+    topic = re.sub(r"[。；;：:]$", "", heading.strip())
+    while lead.match(topic):
+        topic = lead.sub("", topic, count=1)
+    topic = re.sub(r"(?:高质量)?(?:发展|建设)$", "", topic) if len(topic) > 8 else topic
+    return topic if 2 <= len(topic) <= 20 and not re.search(r"[，,。\d]", topic) else ""
+
+
 def _grant_indicator(st: _Sent, kind: str, lo: int, c_start: int, num_start: int, post_end: int, c_end: int,
                      subject: str, found: list):
     """The name of a sum or rate a policy grants (SCHEMA: funding rates and caps are targets): who gets it
@@ -1302,6 +1349,13 @@ def _grant_indicator(st: _Sent, kind: str, lo: int, c_start: int, num_start: int
     is left out.  (indicator, end, (who, what)) or None when the figure is no grant."""
     s, lex = st.s, _grant_lex()
     who0, name = _grant_name(subject)
+    named_after = _noun_after_bounds(st, c_start, num_start, post_end, c_end)
+    if named_after:                                                 # 给予不超过总投入30%、最高3000万元的经费支持
+        what, end = named_after
+        who = _grant_who(st, c_start, num_start)
+        if kind == "percent":
+            return (who + what + "比例")[:60], end, (who, what)
+        return _amount(who, what), end, (who, what)
     if kind == "percent":
         m = _RATE_GRANT.match(s, post_end)
         if not m:
@@ -1358,7 +1412,7 @@ def _grant_indicator(st: _Sent, kind: str, lo: int, c_start: int, num_start: int
                 return _amount(who, what, cap=True), end, (who, what)
             if prev:
                 return prev[-30:] + name, end, (prev[-30:], name)
-        who = who0 or (_grant_who(st, c_start, num_start) if len(name) <= 6 else "")   # 对…企业，一次性奖励20万元
+        who = who0 or (_grant_who(st, c_start, num_start) if len(re.sub("^一次性", "", name)) <= 6 else "")   # 对…企业，一次性奖励20万元
         return _amount(who, name), end, (who, name)
     if name != subject and len(name) >= 2 and not re.search(r"[\d的]", name) \
             and any(w in s[c_start:c_end] for w in _lex().cues.get("funding", ())):

@@ -32,7 +32,8 @@ from datetime import date
 
 from ..lexicon import table
 from ..model import Baseline, Target
-from .target_parse import has_goal_word, is_past_fact, is_review_heading, parse_number, parse_targets
+from .target_parse import (bare_grant, grant_topic, has_goal_word, is_past_fact, is_review_heading, parse_number,
+                           parse_targets)
 from .time import extract_time_expressions, period_end, reference_year
 
 SENTENCE_END = re.compile(r"[。！？]\s*")
@@ -516,6 +517,8 @@ def extract(doc) -> None:
                     and not scope.under_dated_heading(c.section_id):
                 deadline = scope.title_period                    # not under “十五五”时期主要任务
             indicator = cand.indicator
+            if cand.what == "grant" and bare_grant(indicator) and c.section_id in scope.by_id:
+                indicator = grant_topic(scope.by_id[c.section_id].heading) + indicator   # （一）加强应用性基础研究。…给予…经费支持
             if indicator and actor is None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
             if indicator and actor and not indicator.startswith(actor):
