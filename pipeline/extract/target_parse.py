@@ -863,7 +863,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if pre is None and found and found[-1].end <= t.start:
         last = found[-1]
         gap = s[last.end:t.start]
-        if _LIST_SEP.fullmatch(gap) and st.clause(last.end - 1)[0] == c_start:
+        if (_LIST_SEP.fullmatch(gap) or (not gap and s[last.end - 1] in "、和及与或")) \
+                and st.clause(last.end - 1)[0] == c_start:   # (…30家标杆孵化器和)10家…: the item took the 和
             cont = last
     kind = t.kind
     # a time limit a rule sets: 收到申请之日起20日内作出决定, 48小时内放行
