@@ -1308,6 +1308,8 @@ _TIER_WHO = re.compile(r"\d[\d.]*(?:[万亿千百]|元|%|人|家|个)[^的]*的[
 # (30%)、最高3000万元的经费支持, (10万元)、20万元和50万元的一次性奖励支持
 _MORE_BOUNDS = re.compile(r"(?:[、和及或](?:最高|最多|不超过|不高于|累计)?[^，,。；;、的\d]{0,8}?\d[\d.]*[^\d，,。；;、的]{0,4}?)*(?=的)")
 _GRANT_BEFORE = re.compile(r"(?:给予|予以|安排)")
+# what a granted rate is a share of, between its bound word and the figure: 不超过总投入(30%)
+_RATE_BASE = re.compile(r"(?:不超过|不高于|最高|最多)(?P<base>[\u4e00-\u9fff]{2,8}?)的?$")
 
 
 def _noun_after_bounds(st: _Sent, c_start: int, num_start: int, post_end: int, c_end: int):
@@ -1355,7 +1357,8 @@ def _grant_indicator(st: _Sent, kind: str, lo: int, c_start: int, num_start: int
         what, end = named_after
         who = _grant_who(st, c_start, num_start)
         if kind == "percent":
-            return (who + what + "比例")[:60], end, (who, what)
+            base = _RATE_BASE.search(s, c_start, num_start)   # 不超过总投入30% -> …比例（占总投入）
+            return (who + what + "比例" + (f"（占{base['base']}）" if base else ""))[:60], end, (who, what)
         return _amount(who, what), end, (who, what)
     if kind == "percent":
         m = _RATE_GRANT.match(s, post_end)
