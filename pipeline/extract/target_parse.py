@@ -1327,7 +1327,7 @@ def _noun_after_bounds(st: _Sent, c_start: int, num_start: int, post_end: int, c
 
 def bare_grant(indicator: Optional[str]) -> bool:
     """A grant named only by what it is (经费, 一次性奖励比例): its sentence names no one who gets it."""
-    core = re.sub(r"^一次性|(?:比例|金额)$", "", indicator or "")
+    core = re.sub(r"^一次性|(?:比例|金额)(?:（占[^（）]*）)?$", "", indicator or "")
     return 0 < len(core) <= 4 and bool(_grant_lex().noun_re.fullmatch(core))
 
 
