@@ -482,7 +482,10 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
     def named(s, e, name):
         series = "pufa" if text.startswith("普法", e) and (name, "pufa") in _PERIODS else "plan"
         years = _PERIODS.get((name, series))
-        if years:
+        end_word = re.match(r"期?末", text[e:e + 2])
+        if years and end_word:                            # “十三五”末: the period's last year
+            add("named", s, e + end_word.end(), "named_period", date(years[1], 1, 1), date(years[1], 12, 31))
+        elif years:
             add("named", s, e, "named_period", date(years[0], 1, 1), date(years[1], 12, 31))
 
     for m in _RE["named_q"].finditer(text):
