@@ -1454,7 +1454,11 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
         return False                                      # 当事人可以在…15日内…
     lead = e + (s[e:e + 1] in "，,")
     prep = any(s.startswith(w, lead) for w in lex.limit.get("prep", ()))
-    act = _limit_action(s, e, min(region_end, e + (24 if prep or _prep_verb(s, lead) else 16)), region_end)
+    reach = 24 if prep or _prep_verb(s, lead) else 16
+    jiang = s.find("将", lead, min(region_end, lead + 32))
+    if jiang >= 0:                                        # 内通过本省、自治区、直辖市…部门将X推送至…: the action follows 将X
+        reach = max(reach, jiang - e + 16)
+    act = _limit_action(s, e, min(region_end, e + reach), region_end)
     if act and not prep and "的" in s[e:act[0]]:
         return None                                       # 36个月内通过…单位的检验检测、首次进行…注册的产品
     return (e,) + act if act else None
