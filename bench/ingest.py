@@ -92,9 +92,10 @@ def real_text(mb: float) -> str:
 
 
 def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
-    """Child process: ingest one file, print {seconds, peak_rss_mb, failed} as JSON.  The keyword
-    index is written as in a real ingest; embedding the sentence units only with ``embed`` (with the
-    e5 model installed it costs ~85 CPU-seconds per 1,000 units: hours for 50 MB, a cost of its own)."""
+    """Child process: ingest one file, print {seconds, peak_rss_mb, failed, phases (wall), cpu (the
+    writer's, per phase)} as JSON.  The keyword index is written as in a real ingest; embedding the
+    sentence units only with ``embed`` (with the e5 model installed it costs ~85 CPU-seconds per
+    1,000 units: hours for 50 MB, a cost of its own)."""
     import json
     from zhengce.pipeline.ingest import ingest
     from zhengce.pipeline.store import open_store
@@ -102,14 +103,16 @@ def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
     from zhengce.pipeline import search
     store = open_store(db)
     phases: dict[str, float] = {}
+    cpu: dict[str, float] = {}        # the writer's CPU seconds per phase: steadier than wall time under load
 
     def timed(name, fn):
         def run(*a, **kw):
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             try:
                 return fn(*a, **kw)
             finally:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t
+                cpu[name] = cpu.get(name, 0.0) + time.process_time() - c
         return run
     from zhengce.pipeline import document
     ingest_mod.extract_one = timed("extract", ingest_mod.extract_one)      # load, normalise, structure and extractors
@@ -130,7 +133,7 @@ def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
     store.close()
     print(json.dumps({"seconds": elapsed, "peak_rss_mb": peak_rss_mb(), "workers_peak_mb": peak_rss_mb(children=True),
                       "failed": report.failed,
-                      "ingested": report.ingested, "phases": phases}))
+                      "ingested": report.ingested, "phases": phases, "cpu": cpu}))
     return 0
 
 
@@ -156,7 +159,8 @@ def sizes(spec: str, workers: int = 2, embed: bool = False) -> int:
             if r["failed"]:
                 print(f"{mb:g} MB: {r['failed']}")
             rows.append((size, r["seconds"], r["peak_rss_mb"], r["workers_peak_mb"]))
-            ph = "  ".join(f"{k} {v:.1f}" for k, v in r["phases"].items())
+            ph = "  ".join(f"{k} {v:.1f}" + (f" (cpu {r['cpu'][k]:.1f})" if k in r.get("cpu", {}) else "")
+                           for k, v in r["phases"].items())
             print(f"{size:6.1f} MB: {r['seconds']:7.1f} s  {r['seconds'] / size:6.2f} s/MB  "
                   f"peak RSS {r['peak_rss_mb']:6.0f} MB  ({r['peak_rss_mb'] / size:6.1f} MB per MB; "
                   f"a worker {r['workers_peak_mb']:4.0f} MB; load {load0:.1f}-{os.getloadavg()[0]:.1f})  [{ph} s]",

@@ -164,7 +164,8 @@ class Document(_Model):
         """``record()`` for a document that is done with: each list of items is dumped and then
         emptied in turn, so the models and their dicts never all exist at once (for a 50 MB text
         that is a few hundred MB).  ``items``: lists already in their record form (a long text's
-        parts dumped in worker processes, ``PackedItems``), taken as they are.  The same dict, keys in the same order."""
+        parts dumped in worker processes, ``PackedItems``), taken as they are.  The same dict, keys
+        in the same order."""
         head = self.model_dump(by_alias=True, mode="json", exclude=set(self._ITEM_LISTS))
         given = items or {}
         dumped = {}
