@@ -164,12 +164,11 @@ def test_debug_traceback_for_an_internal_error(tmp_path, monkeypatch, capsys):
     """An extractor that breaks: one line without ZHENGCE_DEBUG, the traceback with it, in extract and
     in ingest (whose failure line comes from the extraction worker)."""
     from zhengce import cli
-    from zhengce.pipeline import document
+    from zhengce.pipeline.extract import registry
 
     def broken(*a, **k):
         raise ZeroDivisionError("an extractor broke")
-    monkeypatch.setattr(document, "extract_all", broken)
-    monkeypatch.setattr(document, "extract_file", broken)
+    monkeypatch.setattr(registry, "run_extractors", broken)   # what extract and ingest both run
     seed = str(next(SEEDS.glob("000_*.txt")))
     for args in (["extract", seed], ["ingest", seed, "--db", str(tmp_path / "i.db"), "--quiet"]):
         monkeypatch.delenv("ZHENGCE_DEBUG", raising=False)
