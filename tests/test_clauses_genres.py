@@ -123,3 +123,14 @@ def test_a_labelled_note_on_a_past_date_is_a_fact():
     note = "稳增长“21”条：2025年4月1日，省政府办公厅印发《关于进一步推动经济运行回升向好的若干政策措施》。"
     assert clauses.classify(note, "", 2026)[0] == "fact"
     assert clauses.classify(note, "", 2025)[0] != "fact"     # the document's own year may be ahead
+
+
+def test_a_numbered_item_with_nothing_under_it_is_content_not_a_label():
+    # a heading labels what follows it; an item that is a whole sentence with no text or items under
+    # it (二、对…，给予5万元的就业补贴。) is the measure itself: its clause and target are kept
+    doc = structure("关于支持青年就业的若干措施\n一、支持就业。对新落户的港澳青年，给予5万元的就业补贴。\n"
+                    "二、对符合条件的残疾人，可同时申请两项补贴。\n三、加强组织领导\n各区要落实责任。\n")
+    run_extractors(doc)
+    assert _clause_for(doc, "对符合条件的残疾人，可同时申请两项补贴").kind == "permission"
+    assert [t.value for t in doc.targets] == [5.0]
+    assert not any("加强组织领导" in c.text for c in doc.clauses)     # a label with text under it stays a label

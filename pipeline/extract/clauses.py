@@ -302,7 +302,12 @@ SENTENCE_HEADING = 40     # characters: a label (加强组织领导) is far shor
 RULE_HEADING = re.compile(r"[\u4e00-\u9fff]{2,}(?:应当|应|必须|须|不得|严禁|负责)[\u4e00-\u9fff]")
 
 
-def _body_offset(line: str, sec) -> int:
+# a comma inside a heading that labels nothing (no text and no items under it) parts a sentence, not a
+# label: 二、对新落户的港澳青年，给予5万元的就业补贴。 is the item itself
+CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(]")
+
+
+def _body_offset(line: str, sec, has_body: bool = True) -> int:
     """Where the clauses of a section's first line start.  An article (``第五条 市、区（县）人民政府
     应当…``) has an empty heading or a bracketed caption: its text starts right after the number
     (and caption).  A numbered item's heading runs to its first 。 (SCHEMA "Sections")."""
@@ -311,7 +316,7 @@ def _body_offset(line: str, sec) -> int:
     # an article, or an item whose heading is a whole sentence (一、对…的省（区、市），在…时予以适当倾斜。):
     # its text is content, not a label
     if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
-                   or RULE_HEADING.search(sec.heading)):
+                   or RULE_HEADING.search(sec.heading) or (not has_body and CLAUSE_INSIDE.search(sec.heading))):
         rest = k + len(number)
         m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
             re.match(r"\s*", line[rest:])
@@ -324,7 +329,8 @@ def segment(doc) -> list[tuple[int, int]]:
     text = doc.text
     heading_end = {}
     for sec in doc.sections:
-        heading_end[sec.span[0]] = sec.span[0] + _body_offset(text[sec.span[0]:sec.span[1]], sec)
+        has_body = bool(text[sec.span[1]:sec.extent[1]].strip())
+        heading_end[sec.span[0]] = sec.span[0] + _body_offset(text[sec.span[0]:sec.span[1]], sec, has_body)
     spans = []
     pos = 0
     for line in text.split("\n"):
