@@ -377,7 +377,7 @@ def test_matched_says_when_only_some_words_matched(seed_search):
 # --- sentence units ------------------------------------------------------------------------------
 
 def test_units_group_a_sentence_and_its_label():
-    from zhengce.pipeline.search.units import is_label, sentence_units
+    from zhengce.pipeline.store.textunits import is_label, sentence_units
     text = "完善公用经费管理办法，确保学校正常运转。（责任单位：市教育局）\n加强督导。"
     cl = [{"id": "c1", "section_id": "s1", "text": "完善公用经费管理办法，", "span": (0, 11)},
           {"id": "c2", "section_id": "s1", "text": "确保学校正常运转。", "span": (11, 20)},
@@ -393,7 +393,7 @@ def test_a_label_whose_sentence_is_no_clause_carries_it():
     """A task list's item the structure stage took for a heading: its only clause is the label;
     the unit holds the sentence before the label on its line (and is indexed, never dropped)."""
     from zhengce.pipeline.search.keyword import clause_rows
-    from zhengce.pipeline.search.units import sentence_units
+    from zhengce.pipeline.store.textunits import sentence_units
     text = "一、重点任务\n11.推进海绵城市达标评估，落实达标区面积目标。（牵头单位：区建设管理委）\n12.（牵头单位：区交通委）\n"
     a = text.index("（牵头单位：区建设")
     b = text.index("（牵头单位：区交通委）")
