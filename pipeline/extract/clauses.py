@@ -380,6 +380,12 @@ def _head_last_chars() -> frozenset[str]:
     return frozenset(h[-1] for h in _heads()[1])
 
 
+@lru_cache(maxsize=1)
+def head_end_chars() -> re.Pattern:
+    """A character an actor head word can end with: where a scan for subjects need look."""
+    return re.compile("[" + re.escape("".join(sorted(_head_last_chars()))) + "]")
+
+
 def head_at_end(phrase: str, end: int | None = None) -> str | None:
     """The longest actor head word ending phrase[:end] (None when that word is listed as kind
     ``none``: 举办 ends with 办 but names no office)."""

@@ -40,6 +40,7 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
     return pattern, roles
 
 
+@lru_cache(maxsize=8192)      # the same bureau names come back clause after clause, document after document
 def is_unit(text: str, people: bool = False) -> bool:
     """Whether text names an organisation (``people``: or a group of people, 受理人员, 项目经理)."""
     t = canonical(text)
@@ -55,6 +56,7 @@ def _aliases() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((r["full"], r["short"]) for r in table("unit_aliases")), key=lambda x: -len(x[0])))
 
 
+@lru_cache(maxsize=8192)
 def canonical(unit: str) -> str:
     """The unit as lists name it: without layout, without a parenthesised merged bureau
     (市教育局（市体育局） → 市教育局), a full bureau name in its short form
@@ -188,11 +190,12 @@ def clause_subjects(text: str) -> list[str]:
 
 
 def _part_subject(first: str) -> str | None:
-    from .clauses import head_at_end, head_goes_on
+    from .clauses import head_at_end, head_end_chars, head_goes_on
     first = LEADING_ADVERBIAL.sub("", first)
     if NOT_SUBJECT_START.match(first):
         return None
-    for n in range(2, min(len(first), 30) + 1):
+    for m in head_end_chars().finditer(first, 1, min(len(first), 30)):   # only where a head word can end
+        n = m.end()
         verb = head_at_end(first, n) and not head_goes_on(first, n) and actor_kind(first[:n]) == "org" and \
             _subject_verb().match(first[n:])
         if verb:
