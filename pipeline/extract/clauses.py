@@ -799,7 +799,8 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
     part = _PART_BREAK.split(text)[0]
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
-    for n in range(2, min(len(part), 40) + 1):
+    for m in head_end_chars().finditer(part, 1, min(len(part), 40)):   # only where a head word can end
+        n = m.end()
         if head_at_end(part, n) and not head_goes_on(part, n) and LEAD_SUBJECT.match(part[n:]) and \
                 (copula or part[n] != "是"):
             a = _clean_actor(part[:n])
