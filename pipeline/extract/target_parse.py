@@ -953,7 +953,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pre[1] in (">", ">=") and any(s[c_start:num_start].lstrip(_STRIP_CHARS).startswith(w)
                                           for w in lex.cues.get("scope_lead", ())))):
         return None                                       # 不足100元的部分, 对年度研发投入超过1000万元的企业: a scope
-    if (pre or post) and _TIER_THEN_GRANT.match(s, post_end):
+    if (pre or post) and _grant_lex().tier_re.match(s, post_end):
         return None                                       # 基础研究投入达到或超过1亿元/年的企业，给予…: which firms get it
     if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
             and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
@@ -1153,7 +1153,9 @@ class _GrantLex(NamedTuple):
     unit_lead_re: re.Pattern  # 单个企业, 每个项目: a cap per unit of the grant before
     who_lead_re: re.Pattern   # 支持…, 鼓励…: a policy verb before the beneficiary
     unit_nouns: tuple         # 企业, 项目: what 每个…/单个… counts
-    topic_lead: tuple         # 加强, 培育: verbs opening a measure's heading, not what it supports
+    topic_lead_re: re.Pattern  # 加强, 培育 (and the who_lead verbs): opening a measure's heading, not what it supports
+    verb_any_re: re.Pattern   # a grant verb anywhere (给予不超过…30%…的经费支持)
+    tier_re: re.Pattern      # a threshold naming who gets the grant that follows
 
 
 @lru_cache(maxsize=1)
@@ -1169,7 +1171,12 @@ def _grant_lex() -> _GrantLex:
                      generic_re=re.compile(rf"^(?:{_alt(g['generic'])})"),
                      unit_lead_re=re.compile(rf"^(?:{_alt(g['unit_lead'])})"),
                      who_lead_re=re.compile(rf"^(?:{_alt(g['who_lead'])})"),
-                     unit_nouns=tuple(g["unit_noun"]), topic_lead=tuple(g["topic_lead"]))
+                     unit_nouns=tuple(g["unit_noun"]),
+                     topic_lead_re=re.compile(rf"^(?:{_alt(g['topic_lead'] + g['who_lead'])})"),
+                     verb_any_re=re.compile(_alt(g["verb"])),
+                     # (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
+                     tier_re=re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,]可?(?:分别)?"
+                                        rf"(?:一次性)?(?:按|{_alt(g['verb'])})"))
 
 
 # what a budget is for, in the clause after it: …活动经费，支持在天河区举办大型粤港澳青年交流活动、
@@ -1299,15 +1306,12 @@ def _rate_of_grant(indicator: Optional[str]) -> Optional[tuple]:
     return ("", m[1]) if m and _grant_lex().noun_re.search(m[1]) else None
 
 
-# a threshold naming who gets the grant that follows: (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
-_TIER_THEN_GRANT = re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,](?:可)?(?:分别)?(?:给予|予以|按|奖励|补贴|资助|补助|一次性给予)")
 # a beneficiary marked by an amount (a tier: 投入超过1亿元的企业, 户籍人口超过100万的城市), not by a duration
 # (连续就业满1年的港澳青年): the amount stays in its name
 _TIER_WHO = re.compile(r"\d[\d.]*(?:[万亿千百]|元|%|人|家|个)[^的]*的[^的\d]{1,10}$")
 # after a granted figure, more bounds of the same grant and then 的 + what is granted:
 # (30%)、最高3000万元的经费支持, (10万元)、20万元和50万元的一次性奖励支持
 _MORE_BOUNDS = re.compile(r"(?:[、和及或](?:最高|最多|不超过|不高于|累计)?[^，,。；;、的\d]{0,8}?\d[\d.]*[^\d，,。；;、的]{0,4}?)*(?=的)")
-_GRANT_BEFORE = re.compile(r"(?:给予|予以|安排)")
 # what a granted rate is a share of, between its bound word and the figure: 不超过总投入(30%)
 _RATE_BASE = re.compile(r"(?:不超过|不高于|最高|最多)(?P<base>[\u4e00-\u9fff]{2,8}?)的?$")
 
@@ -1316,7 +1320,7 @@ def _noun_after_bounds(st: _Sent, c_start: int, num_start: int, post_end: int, c
     """What a grant verb before a figure grants when its name follows the figures: (what, end) or None.
     给予不超过总投入30%、最高3000万元的经费支持: both figures are 经费 (the rate and the cap)."""
     s = st.s
-    if not _GRANT_BEFORE.search(s, c_start, num_start) or "分别" in s[c_start:num_start]:
+    if not _grant_lex().verb_any_re.search(s, c_start, num_start) or "分别" in s[c_start:num_start]:
         return None                                    # 分别给予10万元、20万元…: dealt out per beneficiary
     m = _MORE_BOUNDS.match(s, post_end)
     if not m:
@@ -1334,7 +1338,7 @@ def bare_grant(indicator: Optional[str]) -> bool:
 def grant_topic(heading: str) -> str:
     """What a measure's heading supports, for a grant its sentence leaves unnamed: 加强应用性基础研究 ->
     应用性基础研究, 培育发展科学仪器产业 -> 科学仪器产业 ('' when little is left)."""
-    lead = re.compile(rf"^(?:{_alt(_grant_lex().topic_lead)})")
+    lead = _grant_lex().topic_lead_re
     topic = re.sub(r"[。；;：:]$", "", heading.strip())
     while lead.match(topic):
         topic = lead.sub("", topic, count=1)
