@@ -565,11 +565,14 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
 def _own_effective_date(text: str, doc_date: Optional[date]) -> Optional[date]:
     """The date the text says it takes effect (本条例自2021年12月15日起施行), or None."""
     m = _OWN_EFFECTIVE.search(text)
-    if m is None:
-        return None
-    if _RE["issue_day"].search(m["when"] + "起"):
+    return _when_date(m["when"], doc_date) if m else None
+
+
+def _when_date(when: str, doc_date: Optional[date]) -> Optional[date]:
+    """The day a 自…起施行 names: 2023年9月8日, or 印发之日 (the document's date); None for a period."""
+    if _RE["issue_day"].search(when + "起"):
         return doc_date
-    tp = _time_point(m["when"], doc_date)
+    tp = _time_point(when, doc_date)
     return tp.start if tp is not None and tp.start == tp.end else None
 
 
@@ -582,13 +585,7 @@ def _effective_date(text: str, at: int, doc_date: Optional[date]) -> Optional[da
     eff = None
     for eff in _EFFECTIVE.finditer(text, max(ss, at - 80), at):
         pass
-    if eff is None:
-        return None
-    when = eff["when"]
-    if _RE["issue_day"].search(when + "起"):
-        return doc_date
-    tp = _time_point(when, doc_date)
-    return tp.start if tp is not None and tp.start == tp.end else None
+    return _when_date(eff["when"], doc_date) if eff else None
 
 
 def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
