@@ -325,11 +325,14 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
     return k + 1 if k >= 0 else len(line)
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 def segment(doc) -> list[tuple[int, int]]:
     text = doc.text
     heading_end = {}
     for sec in doc.sections:
-        has_body = bool(text[sec.span[1]:sec.extent[1]].strip())
+        has_body = _NON_SPACE.search(text, sec.span[1], sec.extent[1]) is not None   # no copy of a long section
         heading_end[sec.span[0]] = sec.span[0] + _body_offset(text[sec.span[0]:sec.span[1]], sec, has_body)
     spans = []
     pos = 0
