@@ -123,6 +123,7 @@ class _Lex(NamedTuple):
     unit_re: re.Pattern
     magnitude_re: re.Pattern
     pre: dict
+    pre_block: dict
     changes: frozenset
     pre_re: re.Pattern
     post: dict
@@ -132,6 +133,7 @@ class _Lex(NamedTuple):
     time_re: re.Pattern
     lead_re: re.Pattern
     lead_block: tuple[str, ...]
+    doing_re: re.Pattern
     object_lead_re: re.Pattern
     past_re: re.Pattern
     goal_re: re.Pattern
@@ -153,10 +155,12 @@ def _lex() -> _Lex:
             continue
         blockers = tuple(b for b in r.get("blockers", "").split(",") if b)
         units[r["unit"]] = _Unit(r["kind"], r.get("measure", ""), blockers)
-    pre, post, seps, changes = {}, {}, [], set()
+    pre, post, seps, changes, pre_block = {}, {}, [], set(), {}
     for r in table("target_comparators"):
         if r["position"] == "pre":
             pre[r["word"]] = (r["comparator"], int(r["gap"] or 0))
+            if r.get("blockers"):
+                pre_block[r["word"]] = tuple(r["blockers"].split(","))
             if r.get("change") == "yes":
                 changes.add(r["word"])
         elif r["position"] == "post":
@@ -184,19 +188,22 @@ def _lex() -> _Lex:
         rf"|(?P<date>(?:{y4})\s*年(?![级龄轻纪均限薪])(?:{month}|{ypart})?)"
         rf"|(?P<month>(?<![\d年月日第])(?<![一二三四五六七八九十]){month})"
         rf"|(?P<named>[“\"](?:{_alt(periods)})[”\"]|(?:{_alt(periods)})(?=规划|计划|时期|期间|期末|末|普法))"
-        rf"|(?P<rel>(?:今|明)年(?:年底|年末|底|末)?|用(?:\d{{1,2}}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间)"
+        rf"|(?P<rel>(?:今|明)年(?:年底|年末|底|末)?|用(?:\d{{1,2}}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间"
+        # 争取三年内实现…: a goal's period from the document's date (not 自…之日起三年内, a time limit)
+        rf"|(?:(?<=争取)|(?<=力争)|(?<=确保)|(?<=未来)|(?<=今后))(?:\d{{1,2}}|[一二两三四五六七八九十])年(?:内|之内))"
         rf"|(?P<rec>每隔?(?:\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}|半)?个?(?:{_alt(rec_units)})(?!岁))")
     return _Lex(
         units=units,
         unit_re=re.compile(_alt(units)),
         magnitude_re=re.compile(_alt(mags)),
-        pre=pre, changes=frozenset(changes), pre_re=re.compile(_alt(pre)),
+        pre=pre, pre_block=pre_block, changes=frozenset(changes), pre_re=re.compile(_alt(pre)),
         post=post, post_re=re.compile(_alt(post)),
         range_re=re.compile(rf"\s*(?:{_alt(seps)})\s*"),
         cues=cues,
         time_re=time_re,
         lead_re=re.compile(_alt(cues.get("lead", ()))),
         lead_block=cues.get("lead_block", ()),
+        doing_re=re.compile(_alt(cues.get("doing", ()))),
         object_lead_re=re.compile(rf"^(?:{_alt(cues.get('object_lead', ()))})"),
         past_re=re.compile(_alt(cues.get("past", ()))),
         goal_re=re.compile(_alt(cues.get("goal", ()))),
@@ -219,6 +226,7 @@ _NUM_RE = re.compile(
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _ANY_RE = re.compile(rf"[\d{_CN_DIGITS}百千]|全覆盖")
 _CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
+_NUMBER_CHARS = frozenset("0123456789" + _CN_ALL)
 _OCR_DECIMAL = re.compile(rf"[\d{_CN_DIGITS}]\s*·\s*$|\d\s*[，,]\s*$")  # 21，7% / 12 · 3% / 六○三·七万: an OCR-broken figure
 _AR_GUARD_BEFORE = set("0123456789.．/_+＋·-－") | set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
@@ -587,6 +595,15 @@ def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
     return _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator)) or indicator if indicator else indicator
 
 
+def _measured(indicator: Optional[str]) -> Optional[str]:
+    """The measured thing without the verb of doing before it (完成旧住房修缮更新面积 -> 旧住房修缮更新面积),
+    unless the verb heads a 的 phrase that the measure belongs to (完成绿化的时间)."""
+    m = _lex().doing_re.match(indicator or "")
+    if m and "的" not in indicator and len(indicator) - m.end() >= 2:
+        return indicator[m.end():]
+    return indicator or None
+
+
 def _strip_tail(subject: str) -> str:
     tails, blocks = _lex().cues.get("subject_tail", ()), _lex().cues.get("tail_block", ())
     changed = True
@@ -708,7 +725,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         if (f.start, f.end, f.value, f.indicator) in seen:
             continue
         seen.add((f.start, f.end, f.value, f.indicator))
-        out.append(TargetCandidate(indicator=f.indicator or None, comparator=f.comparator, value=f.value,
+        out.append(TargetCandidate(indicator=_measured(f.indicator), comparator=f.comparator, value=f.value,
                                    value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
                                    text=s[f.start:f.end], span=(base + f.start, base + f.end),
                                    deadline_text=f.deadline, what=f.what, baseline=f.baseline))
@@ -811,8 +828,10 @@ def _pre_cue(st: _Sent, lo: int, i: int):
     best = None
     for m in lex.pre_re.finditer(s, lo, i):
         cmp_, gap = lex.pre[m.group()]
-        if i - m.end() > gap or st.masked_at(m.start(), m.end()):
-            continue
+        if i - m.end() > gap or st.masked_at(m.start(), m.end()) \
+                or any(s.startswith(w, m.end()) for w in lex.pre_block.get(m.group(), ())) \
+                or (len(m.group()) == 1 and m.start() and s[m.start() - 1] in _NUMBER_CHARS):
+            continue                                      # (688万只: a unit after a number, not 只)
         between = s[m.end():i]
         if re.search(r"[\d“”\"《》]", between):
             continue
@@ -821,14 +840,17 @@ def _pre_cue(st: _Sent, lo: int, i: int):
     return best
 
 
+_SCOPE_FIGURE = re.compile(r"\d[\d.]*[^\d%的，,]{0,4}?[及或]?(?:以上|以下|以内)的")
+
+
 def _prev_clause(st: _Sent, start: int) -> str:
     """The clause before the one starting at ``start`` (stripped), when it holds no figure."""
     s = st.s
     if start <= 1:
         return ""
     a, b = st.clause(start - 2)
-    if b >= start or re.search(r"\d|%", s[a:b]):
-        return ""
+    if b >= start or re.search(r"\d|%", _SCOPE_FIGURE.sub("", s[a:b])):
+        return ""                                         # (but 单户担保金额500万元以上的再担保业务收费，原则上…: a scope)
     a = _strip_subject(st, a, b)
     text = s[a:b].strip(_STRIP_CHARS)
     return text if 2 <= len(text) <= 60 else ""
@@ -924,11 +946,13 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 处…营业额百分之五以下罚款，最高不超过五千万元
     if any(s.startswith(w, t.start) for w in lex.cues.get("vague", ())):
         return None                                       # 一批, 一系列
+    quota = count is not None and not rec_text and _EACH_UNIT.search(s, c_start, num_start)
     if t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not (pre or post) \
-            and (t.chinese or rec_text):
+            and (t.chinese or rec_text) and not quota:
         return None                                       # 达到一个新水平; 每三年核定一次 (a frequency)
-    if t.chinese and t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not rec_text:
-        return None
+    if t.chinese and t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not rec_text \
+            and not quota:
+        return None                                       # (but 每个乡镇建设一个综合文化站: one for each)
     if not has_cue:
         if kind in ("percent", "permille", "points"):
             if re.search(rf"(?:{_alt(lex.cues.get('baseline', ()))})$", s[max(c_start, t.start - 3):t.start]):
@@ -953,7 +977,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             pre[1] in (">", ">=") and any(s[c_start:num_start].lstrip(_STRIP_CHARS).startswith(w)
                                           for w in lex.cues.get("scope_lead", ())))):
         return None                                       # 不足100元的部分, 对年度研发投入超过1000万元的企业: a scope
-    if (pre or post) and _grant_lex().tier_re.match(s, post_end):
+    if (pre or post) and (_grant_lex().tier_re.match(s, post_end) or (
+            any(w in s[c_start:num_start] for w in lex.cues.get("scope_lead", ()))
+            and _grant_lex().tier_list_re.match(s, post_end))):
         return None                                       # 基础研究投入达到或超过1亿元/年的企业，给予…: which firms get it
     if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
             and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
@@ -1015,6 +1041,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     grant = _grant_indicator(st, kind, lo, c_start, num_start, post_end, c_end, subject, found) \
         if kind in ("money", "percent") and not count and not limit and cont is None \
         and not (pre and pre[0] in lex.changes) else None
+    lead_fig = _lead_figure_re().match(subject) if pre and s[post_end:post_end + 1] == "的" else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
         obj_end = max(obj_end, limit[2])                  # (end of 内, action start, end, name, object, …)
@@ -1024,8 +1051,12 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
         core = s[a2:num_start].strip(_STRIP_CHARS) + count_ind
         indicator = core + (measure if measure and not core.endswith(measure) else "")
+    elif count_ind and quota and count[0] == "verb":
+        each = quota.start()                              # 每个省（自治区、直辖市）培育一家…的龙头机构
+        indicator = s[each:count[1]].strip().rstrip("，,、") + count_ind.rsplit("的", 1)[-1]   # -> 每个省（…）龙头机构
     elif count_ind:
-        indicator = count_ind
+        indicator = count_ind + (measure if kind == "size" and count[2] == "count" and measure
+                                 and not _rate_head(count_ind) else "")   # 7公里燃气老化管道改造 -> …改造长度
     elif cont is not None:
         indicator = cont.indicator
     elif an:
@@ -1036,6 +1067,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
     elif subject and pre and pre[0] in lex.changes:
         indicator = subject + pre[0]                      # 国内生产总值年均增长 (7%)
+    elif lead_fig and _rate_head(subject[lead_fig.end():]):
+        noun, obj_end = _object(s, post_end + 1)        # 3万平方米节能率不低于15%的既有公共建筑节能改造
+        indicator = noun + subject[lead_fig.end():]      # -> 既有公共建筑节能改造节能率
+    elif kind == "percent" and _SHARE_SUBJECT.search(subject) and not _RATIO_HEAD.search(subject):
+        indicator = subject + "比例"                        # 经费占国内生产总值4%, 达标区面积占建成区50%的目标要求
     elif kind in ("percent", "permille") and not pre and s[post_end:post_end + 1] == "的" \
             and not (subject and _rate_head(subject)) and _share_of(s, post_end, c_end):
         share, share_end = _share_of(s, post_end, c_end)   # 100%的社区卫生服务中心完成中医馆设置
@@ -1045,11 +1081,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             who = re.sub(r"(?:按照|按)$", "", subject)
             indicator = (who + rate.group(1) + "比例") if who or rate.group(1) else indicator
     elif subject and _rate_head(subject):
-        indicator = subject
-        if kind == "percent" and re.search(r"占[^占]{2,}$", subject) and not re.search(r"(?:比|比例|比重|率)$", subject):
-            indicator += "比例"                             # 经费占国内生产总值4%: a share, not the 总值
-        if pre and kind == "percent" and between0.endswith("的") and 1 < len(between0) <= 16:
-            indicator += f"（占{between0[:-1]}）"          # 交流比例达到符合交流条件人数的10% -> …（占…人数）
+        indicator = _share_name(subject, between0) if pre and kind == "percent" else subject
+        if kind == "percent" and indicator == subject and re.search(r"占[^占]{2,}$", subject) \
+                and not _RATIO_HEAD.search(subject):
+            indicator += "比例"                             # 占全国工业总产值的59%: a share, not the 总产值
     else:
         if _PER_HEAD.fullmatch(subject) and not obj and found \
                 and (st.clause(found[-1].end - 1)[1] + 1 == c_start or _BOUND_OPEN.match(s, c_start)) \
@@ -1057,7 +1092,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
         elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
-        if subject or obj:
+        if subject and not obj and pre and kind == "percent" and _share_name(subject, between0) != subject:
+            indicator = _share_name(subject, between0)    # …再担保业务收费，原则上不高于承担风险责任的0.5%
+        elif subject or obj:
             verb = s[count[1]:num_start] if subject and not obj and count and count[0] == "verb" else ""
             core = subject + verb + between + obj         # 职业技能培训20万人次: the verb names what is counted
             indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
@@ -1120,7 +1157,21 @@ _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # �
 _SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
 _WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|最长|最短|不超过|不得超过|不低于)")
+_EACH_UNIT = re.compile(r"每(?![年月日天周季次期届隔半])")       # 每个省…培育一家: a quota for each, not a frequency
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
+
+
+def _share_name(subject: str, between: str) -> str:
+    """A percentage of a base written between cue and figure (不低于X的80%): 交流比例（占X） when the
+    subject is a ratio already, else 种植面积占X比例; the subject alone without such a base."""
+    if not (between.endswith("的") and 1 < len(between) <= 16) or re.search(r"年(?:底|末)?的$", between):
+        return subject                                    # (提高到一九五七年的百分之一七: a date, not a base)
+    base = re.sub("^其", "", between[:-1])
+    return f"{subject}（占{base}）" if _RATIO_HEAD.search(subject) else f"{subject}占{base}比例"
+
+
+_SHARE_SUBJECT = re.compile(r"[^占]{2}占(?:(?!比重|比例|比率)[^占]){2,}$")   # A占B N%: the share of A in B
+_RATIO_HEAD = re.compile(r"(?:比|比例|比重|率)$")           # a subject that is a ratio already
 
 
 def _share_of(s: str, i: int, c_end: int):
@@ -1156,6 +1207,7 @@ class _GrantLex(NamedTuple):
     topic_lead_re: re.Pattern  # 加强, 培育 (and the who_lead verbs): opening a measure's heading, not what it supports
     verb_any_re: re.Pattern   # a grant verb anywhere (给予不超过…30%…的经费支持)
     tier_re: re.Pattern      # a threshold naming who gets the grant that follows
+    tier_list_re: re.Pattern  # …, after 对: thresholds listed before the noun, no comma before the verb
 
 
 @lru_cache(maxsize=1)
@@ -1176,7 +1228,11 @@ def _grant_lex() -> _GrantLex:
                      verb_any_re=re.compile(_alt(g["verb"])),
                      # (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
                      tier_re=re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,]可?(?:分别)?"
-                                        rf"(?:一次性)?(?:按|{_alt(g['verb'])})"))
+                                        rf"(?:一次性)?(?:按|{_alt(g['verb'])})"),
+                     # 对单户担保金额500万元及以下、平均担保费率不超过1%的担保业务给予…: which business gets it
+                     tier_list_re=re.compile(r"(?:/[年月])?(?:以上|以下)?(?:、[^，,。；;、的]{1,20})*的"
+                                             rf"(?!{_alt(g['amount'])}|比例)[\u4e00-\u9fff]{{1,10}}?[，,]?可?(?:分别)?"
+                                             rf"(?:一次性)?(?:按|{_alt(g['verb'])})"))
 
 
 # what a budget is for, in the clause after it: …活动经费，支持在天河区举办大型粤港澳青年交流活动、
@@ -1587,6 +1643,20 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
     return None
 
 
+@lru_cache(maxsize=1)
+def _modifier_re() -> re.Pattern:
+    """A bound qualifying the noun a figure counts, between them: 节能率不低于15%的 (…既有公共建筑节能改造)."""
+    lex = _lex()
+    return re.compile(rf"[{CJK}]{{1,8}}?(?:{lex.pre_re.pattern})[\d.]+\s*(?:[%％]|{lex.unit_re.pattern})?(?:以上|以下)?的")
+
+
+@lru_cache(maxsize=1)
+def _lead_figure_re() -> re.Pattern:
+    """A subject opening with another figure and its unit (3万平方米节能率 -> 节能率 is what is bound)."""
+    lex = _lex()
+    return re.compile(rf"^[^，,]*?[\d.]+\s*(?:{lex.magnitude_re.pattern})?(?:{lex.unit_re.pattern})")
+
+
 _COUNT_OBJ_STOP = re.compile(rf"[^{CJK}“”\"（）()A-Za-z\d.]|[、和及与][\d{_CN_DIGITS}百千]")
 
 
@@ -1603,6 +1673,9 @@ def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
         return None, post_end
     if not count[5]:
         return None, post_end
+    mod = _modifier_re().match(s, post_end, c_end)
+    if mod:
+        post_end = mod.end()                              # 3万平方米节能率不低于15%的既有公共建筑节能改造: the noun after
     m = _COUNT_OBJ_STOP.search(s, post_end, min(c_end, post_end + 30))
     end = m.start() if m else min(c_end, post_end + 30)
     if m and s[end] == "、" and c_end - post_end <= 30 and "的" in s[end:c_end] \
