@@ -45,6 +45,8 @@ class Cue:
     not_before: str
     not_in: re.Pattern | None = None     # words holding the cue that are not the cue (可再生, 应装尽装)
     opening: bool = False                # a bare task verb: a cue only where it opens a part (落实…, 实行…)
+    counted: bool = False                # a verb of results: a cue only where it opens a part and counts
+                                         # what it yields (完成旧住房修缮更新60万平方米)
 
 
 # What may stand between a part's start and an opening cue: a manner adverb (审慎防范, 切实落实).
@@ -55,8 +57,14 @@ OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|
 @lru_cache(maxsize=1)
 def cues() -> tuple[Cue, ...]:
     return tuple(Cue(r["cue"], r["kind"], int(r["priority"]), r.get("negated_by", ""), r.get("not_before", ""),
-                     re.compile(r["not_in"]) if r.get("not_in") else None, r.get("where", "") == "opening")
+                     re.compile(r["not_in"]) if r.get("not_in") else None, r.get("where", "") in ("opening", "counted"),
+                     r.get("where", "") == "counted")
                  for r in table("clause_cues"))
+
+
+# A quantity within the part a result verb opens: a figure with a measure word (60万平方米, 25台, 3个).
+COUNT_AFTER = re.compile(r"[^，,。；;]{0,16}?\d+(?:\.\d+)?\s*(?:万|亿)?(?:平方公里|平方米|公里|千米|公顷|亩|个|台|套|户|家|项|座|所|处|条|"
+                         r"间|张|辆|名|人|次|吨|千瓦|米)")
 
 
 @lru_cache(maxsize=1)
@@ -86,7 +94,7 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.not_in is not None and _inside_word(text, m.start(), m.end(), cue.not_in):
             continue
-        if cue.opening and not _opens_part(text, m.start()):
+        if cue.opening and not _opens_part(text, m.start()) or cue.counted and not COUNT_AFTER.match(text, m.end()):
             continue
         if SLOGAN_LIST.match(text, m.end()):
             continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
@@ -232,8 +240,8 @@ def _new_part_cue(before: str, after: str) -> bool:
     subject when the part before is a copular statement (电网规划是…的重要组成部分，电网规划应…)."""
     if YOU.match(after):
         return True
-    found = find_cues(after[:16])
-    if not found:
+    found = [(p, c) for p, c in find_cues(after[:16]) if not c.counted]   # 新增…52家 in a list of results
+    if not found:                                                          # goes on the sentence
         return False
     pos, cue = found[0]
     lead = after[:pos]
@@ -316,7 +324,8 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
     # an article, or an item whose heading is a whole sentence (一、对…的省（区、市），在…时予以适当倾斜。):
     # its text is content, not a label
     if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
-                   or RULE_HEADING.search(sec.heading) or (not has_body and CLAUSE_INSIDE.search(sec.heading))):
+                   or RULE_HEADING.search(sec.heading) or (not has_body and CLAUSE_INSIDE.search(sec.heading))
+                   or _only_units_after(line, sec.heading)):
         rest = k + len(number)
         m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
             re.match(r"\s*", line[rest:])
@@ -326,6 +335,13 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
 
 
 _NON_SPACE = re.compile(r"\S")
+
+
+def _only_units_after(line: str, heading: str) -> bool:
+    """An item whose heading sentence is followed by nothing but its units (4.完成旧住房修缮更新60万平方米。
+    （牵头单位：区住房保障房屋管理局）): the sentence is the task those units carry, content, not a label."""
+    k = line.find("。")
+    return bool(heading) and k >= 0 and labelled_list().match(line[k + 1:].strip()) is not None
 
 
 def segment(doc) -> list[tuple[int, int]]:
@@ -352,7 +368,7 @@ def segment(doc) -> list[tuple[int, int]]:
                 for s2, e2 in _split_at_new_cue(text, s1, e1):
                     s2, e2 = _trim(text, s2, e2)
                     if e2 - s2 >= 2 and _WORDY.search(text, s2, e2):
-                        if spans and not text[spans[-1][1]:s2].strip() and LABELLED_LIST.match(text[s2:e2]) \
+                        if spans and not text[spans[-1][1]:s2].strip() and labelled_list().match(text[s2:e2]) \
                                 and not _starts_section(doc, spans[-1][1], s2):
                             spans[-1] = (spans[-1][0], e2)   # （责任单位：市科委） closes the clause before it
                         else:
@@ -360,8 +376,12 @@ def segment(doc) -> list[tuple[int, int]]:
     return spans
 
 
-LABELLED_LIST = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|责任部门|负责部门|牵头部门|配合单位|支撑单位|推进单位|"
-                           r"实施单位|主责单位|协同单位|参与单位)[：:][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?$")
+@lru_cache(maxsize=1)
+def labelled_list() -> re.Pattern:
+    """A bracket that is only a labelled list of units (（牵头单位：…，支撑单位：…）), labels from
+    lexicon/resp_labels.tsv."""
+    labels = "|".join(sorted((re.escape(r["label"]) for r in table("resp_labels")), key=len, reverse=True))
+    return re.compile(rf"^[（(](?:{labels})[：:][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)][。；;]?$")
 
 
 def _starts_section(doc, a: int, b: int) -> bool:
@@ -410,13 +430,33 @@ def head_goes_on(phrase: str, end: int) -> bool:
                for k in (1, 2) if end + k <= len(phrase))
 
 
+TRAILING_BRACKET = re.compile(r"[（(][^（）()]{1,12}[）)]$")
+NAMED_ONLY = ("org+", "fund")     # actor_heads kinds that need a name before the head
+
+
+def head_kind(phrase: str) -> str | None:
+    """The table kind of the head word ending phrase (its trailing bracket read past)."""
+    head = head_at_end(TRAILING_BRACKET.sub("", phrase))
+    return _heads()[1][head] if head else None
+
+
+def _shared_suffix_list(pieces: list[str]) -> bool:
+    """市财政、地方金融部门, 常住人口超过十万的镇、街道: an earlier member ends in a head that names a body
+    only loosely (a sector, a town), the last in another head: the list shares the last head."""
+    last = head_at_end(TRAILING_BRACKET.sub("", pieces[-1]))
+    return any(head_kind(x) in NAMED_ONLY and head_at_end(TRAILING_BRACKET.sub("", x)) != last for x in pieces[:-1])
+
+
 def actor_kind(phrase: str) -> str | None:
     """'org' or 'person' when the phrase ends with an actor head word, else None
     (a trailing bracket is read past: 各县（市、区） ends with 县)."""
-    base = re.sub(r"[（(][^（）()]{1,12}[）)]$", "", phrase)
+    base = TRAILING_BRACKET.sub("", phrase)
     head = head_at_end(base)
     if head:
-        return _heads()[1][head]
+        kind = _heads()[1][head]
+        if kind in NAMED_ONLY:      # 泗泾镇, 中央财政: a head that names an organisation only after a name
+            return "org" if len(base) > len(head) else None
+        return kind
     return "org" if _division(base) else None
 
 
@@ -613,8 +653,9 @@ def split_members(phrase: str) -> list[str]:
     A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
     和管委会``, ``教育、人社部门``)."""
     p = phrase
-    m = re.match(r"^(.+?)等([^、，,和及的]{2,12})$", p)   # not 学校、医院等单位设立的安全组织
-    if m and "、" in m.group(1) or m and actor_kind(m.group(1)):
+    # not 学校、医院等单位设立的安全组织; 科学技术、教育、财政等部门 names sectors sharing 部门, not bodies
+    m = re.match(r"^(.+?)等([^、，,和及的]{2,12})$", p)
+    if m and ("、" in m.group(1) or actor_kind(m.group(1))) and head_kind(m.group(1)) not in NAMED_ONLY:
         p = m.group(1)                     # 银行、担保机构等金融机构: the members named
     p = re.sub(r"等$", "", p)
     left, sep, right = p.partition("以及")
@@ -632,6 +673,8 @@ def split_members(phrase: str) -> list[str]:
     if len(pieces) > 1 and re.fullmatch(r"[^的及和与]{1,12}的[^的及和与]{2,12}", pieces[-1]) and \
             all(len(x) <= 12 and "的" not in x for x in pieces[:-1]):
         return [phrase]                    # 乡（镇）人民政府、街道办事处的爱国卫生组织: 的 binds the whole list
+    if len(pieces) > 1 and _shared_suffix_list(pieces):
+        return [phrase]
     if len(pieces) > 1:
         if all(actor_kind(x) and len(x) >= 2 for x in pieces):
             out = [q for x in pieces for q in _split_pair(x)]
@@ -642,7 +685,7 @@ def split_members(phrase: str) -> list[str]:
             left, _, right = p.rpartition(sep)
             if sep == "及" and right[:1] == "其" and right[1:2] not in ("它", "他"):
                 continue                   # X及其有关部门: split at 及其
-            head = head_at_end(right)
+            head = head_at_end(TRAILING_BRACKET.sub("", right))    # 再担保基金（机构）: the head before the bracket
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
                 return [left, right]
         return [phrase]
@@ -662,7 +705,8 @@ def _np_end(window: str, start: int) -> int | None:
                 if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
                     break
                 longer = head_at_end(window, n + k)
-                if longer and len(longer) >= 2 and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
+                # 财政 → 财政部: a one-character office head right after it makes the longer name
+                if longer and (len(longer) >= 2 or k == 1 and longer in "部局厅署") and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
                     best = n + k
             while best < len(window) and head_goes_on(window, best):
                 best += 1          # …管理委员|会: the longer head it starts
@@ -721,6 +765,9 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
                 obj = object_actor(text, pos + len(c.word))
                 out += [a for a in (split_members(obj) if obj else []) if a not in out]
         return out or subject_actors(text, cue_pos)
+    if (entry := _cue_by_word().get(cue)) and entry.counted:
+        # 新引进和培育10家企业，培育5家…: what a plan yields; only a subject written in the cue's own part acts
+        return subject_actors(text, cue_pos) if _PART_BREAK.split(text[:cue_pos])[-1].strip() else []
     actors = subject_actors(text, cue_pos)
     if not actors:
         actors = _you_actor(text, cue_pos)
@@ -823,10 +870,11 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
 
 PREAMBLE = re.compile(r"^以[^，,。；]{2,40}为(?:指导|引领|统领)")
 ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通过|批准|公布|修正|修订)|"
-                    r"印发给你们[，,。；;]?$|(?:进行|作出|出台|印发|制定|发布|开展)了[^，,。；]{0,20}[。；;]?$")
+                    r"^(?:已)?经[^，,。；;]{2,40}会议(?:审议)?通过|(?:印发|转发)给你们[，,。；;]?$|(?:进行|作出|出台|印发|制定|发布|开展)了[^，,。；]{0,20}[。；;]?$")
 # An office's seat or head, as a record of how things are set up (领导小组办公室设在生态环境部;
 # 办公室主任由生态环境部副部长兼任), and a document someone has drawn up (…编制了《…》).
 INSTITUTION = re.compile(r"^[^，,。；;]{2,24}设在[^，,。；;的]{2,30}[。；;]?$|由[^，,。；;]{2,40}(?:兼任|担任)[。；;]?$")
+RETROSPECT = re.compile(r"^(?:近年来|近些年来?|近几年来?|多年来|长期以来|过去[一二三四五六七八九十几\d]*年(?:来|间|里)?)[，,]")
 DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
 GOAL_HEADING = re.compile(r"(?:主要|发展|总体|工作|预期|行动|具体|阶段性?|近期|远期|中期)目标|目标任务|^目标$")
 WEAK_PRIORITY = 50
@@ -845,6 +893,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     kind, cue, pos = decide(text)
     if cue is None and (ISSUED.search(text) or INSTITUTION.search(text)):
         return "fact", None, None
+    if RETROSPECT.match(text) and "了" in text:
+        return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
     if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
         return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
     future = FUTURE_GOAL.match(text)

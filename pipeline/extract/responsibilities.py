@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import _in_notice, actor_kind, strip_numbering
+from .clauses import _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -63,7 +63,7 @@ def canonical(unit: str) -> str:
     (区建设和管理委员会 → 区建设管理委, from lexicon/unit_aliases.tsv)."""
     u = re.sub(r"\s+", "", unit).strip("，,、；;。")
     u = re.sub(r"^(?:各有关|有关)?(?:责任|牵头)?单位[:：]", "", u)
-    base = re.sub(r"[（(][^（）()]*[）)]$", "", u)
+    base = re.sub(r"[（(][^（）()]{2,}[）)]$", "", u)     # but 办公厅（室） names the office either way: kept
     u = base if len(base) >= 2 and is_org(base) else u
     for full, short in _aliases():
         if u.endswith(full) and len(u) > len(full):   # a place comes first: 市…, 区…, 上海市…
@@ -172,6 +172,7 @@ NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经|由|与|从
                                r"监督|指导|督促|协调|组织|领导(?!小组)|配合|参与|承担|履行|负责|提请|报告|接到|会同|"
                                r"发挥|充分|建立|健全|完善|深化|实施|开展|落实|坚持|围绕|引导|促进|提升|构建|全面|"
                                r"探索|积极|加大|加快|继续|力争|确保|科学|防止|认真|通过|必须|[一二三四五六七八九十]是|"
+                               r"优化|规范|简化|扩大|降低|减少|增强|创新(?!型)|统筹|做好|抓好|发展(?!和?改革)|"
                                r"有关|相关|各相关|其他|其它|全区|全市|全县|全省)")
 
 
@@ -226,7 +227,7 @@ def _generic_heads() -> tuple[str, ...]:
 ELIGIBILITY_AFTER = re.compile(r"(?:当)?(?:同时)?(?:符合|具备|具有|满足|持有)")
 GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责|有义务)")
 GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
-                         r"违反|违法|下列|之一|(?<![理自经缘来因不])由|(?<![凡别其])是")    # （二）防护绿地由…业主负责: the unit
+                         r"违反|违法|下列|之一|(?<![理自经缘来因不转])由|(?<![凡别其])是")    # （二）防护绿地由…业主负责: the unit
     # follows 由; 参加…活动是每个公民应尽的义务: a copula, no subject
 
 
@@ -280,7 +281,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
     if "由" not in text:
         return out
     verb_re, roles = _by_unit()
-    for by in re.finditer(r"(?<![理自经缘来因不])由", text):
+    for by in re.finditer(r"(?<![理自经缘来因不转])由", text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
         units, role = [], "responsible"
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
@@ -310,6 +311,8 @@ def _by_members(body: str) -> list[str]:
     """The units of 由X…: X itself, or each of X或者Y / X、Y when every member is one."""
     pieces = [p for p in re.split(r"或者|或|、|和", body)]
     units: list[str] = []
+    if len(pieces) > 1 and _shared_suffix_list(body.split("、")):
+        return [body] if _by_unit_ok(body) else []     # 国务院财政、价格主管部门: sectors sharing 主管部门
     if len(pieces) > 1:
         for p in pieces:
             if re.match(r"其(?![他它])", p) and units and (is_unit(p[1:]) or GENERIC.match(p[1:])):
@@ -433,16 +436,51 @@ ROLE_PHRASES = (
     (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
     (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
     (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
-    # 联席会议由…组成，教育部为牵头单位: the unit named as the lead of a body
-    (re.compile(r"(?:^|[，,；;])(?P<units>[^，,。；;]{2,30}?)为牵头(?:单位|部门)"), "lead"),
     # X…，与Y、Z等相关部门形成工作合力: Y and Z work with X
     (re.compile(r"(?:^|[，,])与(?P<units>[^，,。；;]{2,60}?)(?:等(?:相关|有关)?(?:部门|单位))?"
                 r"(?=形成(?:工作)?合力|协同(?:推进|配合)|加强(?:协作|协同|配合)|密切配合)"), "support"),
 )
+# Phrases whose units are taken as written, a list split only when each member is a unit
+# (宣传、网信、公安等部门 is one; 国家发展改革委和国家能源局 two):
+# X…与Y建立沟通协调机制，共同做好… / 建立与Y的沟通协调机制，共同…: Y works with X (support).
+WITH_MECHANISM = re.compile(r"与(?P<units>[^，,。；;与]{2,40}?)(?:之间)?(?:的|建立(?:健全|完善)?)[^，,。；;]{0,10}?"
+                            r"(?:沟通|协调|协作|联动|会商)(?:协调|协作)?机制[，,](?=共同|协同|联合)")
+
+
+@lru_cache(maxsize=1)
+def _designation() -> tuple[re.Pattern, dict[str, str]]:
+    """X是/为/作为…的主管单位 (lexicon/resp_designations.tsv): the post ends the part, X opens it."""
+    roles = {r["noun"]: r["role"] for r in table("resp_designations")}
+    nouns = "|".join(sorted(map(re.escape, roles), key=len, reverse=True))
+    return re.compile(rf"(?:^|[，,；;])(?P<units>[^，,。；;]{{2,50}}?)(?<!尤其)(?:是|为|作为)(?!指)"
+                      rf"[^，,。；;]{{0,40}}?(?P<post>{nouns})(?=[，,。；;（(]|$)"), roles
+
+
+def _listed_units(body: str) -> list[str]:
+    """The units a phrase names as written: each member when each is a unit, else the whole."""
+    from .clauses import split_members
+    body = re.sub(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*)", "", body.strip())
+    members = split_members(body)
+    if len(members) > 1 and all(is_unit(u) for u in members):
+        return members
+    # 排在第一位的部门为牵头单位: a bare 部门 that a 的-phrase describes names no one in particular
+    return [body] if is_unit(body) and not GENERIC.match(body) and not BARE_DESCRIBED.search(body) else []
+
+
+BARE_DESCRIBED = re.compile(r"的(?:部门|单位|机构|机关)$")
 
 
 def role_phrases(text: str):
-    """(unit, role, offset in text) for units named by ROLE_PHRASES."""
+    """(unit, role, offset in text) for units named by ROLE_PHRASES, WITH_MECHANISM and designations."""
+    designation, roles = _designation()
+    for m in designation.finditer(text):
+        if DEFINITION.match(text, m.start("units")):
+            continue
+        for unit in _listed_units(m["units"]):
+            yield unit, roles[m["post"]], m.start("units") + max(m["units"].find(unit), 0)
+    for m in WITH_MECHANISM.finditer(text):
+        for unit in _listed_units(m["units"]):
+            yield unit, "support", m.start("units") + max(m["units"].find(unit), 0)
     for pattern, role in ROLE_PHRASES:
         for m in pattern.finditer(text):
             body, base = m["units"], m.start("units")
@@ -516,6 +554,10 @@ ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组�
 NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法")   # 执法人员, 管理人员: verbs jieba tags in names
 
 
+# the duty a fund or treasury is given by name: a modal right after it, or after the rest of its list
+DUTY_AFTER = re.compile(r"(?:[、和及与][^，,。；;]{0,16}?)?(?:均|都|也|还)?(?:应当|应|要|须|必须)")
+
+
 def _ascending(xs) -> bool:
     return all(a <= b for a, b in zip(xs, xs[1:]))
 
@@ -527,6 +569,8 @@ def extract(doc) -> None:
     clause_spans = [(c.span, c.id, c.section_id) for c in doc.clauses]
 
     def add(unit, role, s, e, sid, clause_ids, block=None):
+        if block is None and head_kind(unit) == "fund" and not DUTY_AFTER.match(text, e):
+            return     # 长护险基金按规定支付…, 由区级财政承担: money, not a body; 中央财政要… is one
         key = (canonical(unit), sid, role)
         if (key, block) in seen or (block is None and key in seen):
             return
