@@ -70,7 +70,7 @@ CASES = [
      "第一条 为了加快构建以信用为基础的新型监管机制，制定本规定。",
      {},
      {"doc_type": "规定", "issuers": ["国家市场监督管理总局"], "signed_date": "2021-07-30", "level": "national",
-      "doc_number": "国家市场监督管理总局令第45号"}),
+      "doc_number": "国家市场监督管理总局令第45号", "notice_title": None}),   # a record line, no order
 
     ("regulation adopted by a county-level autonomous county's congress (经… prefix dropped)",
      "酉阳土家族苗族自治县城镇管理条例\n2012年11月29日 经酉阳土家族苗族自治县第十六届人民代表大会第二次会议通过\n"
@@ -153,7 +153,44 @@ CASES = [
      "第一条 为保障老年人合法权益，制定本办法。\n第二条 年满60周岁的公民享受本办法规定的优待。",
      {},
      {"title": "广州市老年人优待办法", "doc_type": "办法", "doc_number": "广州市人民政府令第179号",
-      "issuers": ["广州市人民政府"], "signed_date": "2021-01-29", "level": "municipal"}),
+      "issuers": ["广州市人民政府"], "signed_date": "2021-01-29", "level": "municipal",
+      "notice_title": "广州市人民政府令"}),
+
+    ("a 主送机关 line above the policy's title when the page dropped the notice title",
+     "广州市卫生健康委员会政府信息公开\n穗卫函〔2023〕1930号\n各区卫生健康局、财政局、人力资源社会保障局，市医保中心：\n"
+     "为推进家庭医生签约服务高质量发展，市卫生健康委、市财政局联合制定《关于推进广州市家庭医生签约服务高质量发展实施方案》，"
+     "现印发给你们，请贯彻执行。\n广州市卫生健康委员会 广州市财政局\n2023年10月19日\n"
+     "关于推进广州市家庭医生签约服务高质量发展实施方案\n一、主要目标\n到2025年，签约服务覆盖率达到45%。",
+     {},
+     {"recipients": ["各区卫生健康局、财政局、人力资源社会保障局", "市医保中心"]}),
+
+    ("a generic addressee ends the 主送 line (各幼儿园) on a page that opens with it",
+     "各幼儿园：\n《2026年某区幼儿园招生工作方案》已经区教育局局长办公会议审议通过，现印发给你们，请遵照执行。\n"
+     "某区教育局\n2026年4月20日\n2026年某区幼儿园招生工作方案\n一、招生原则\n坚持免试入园。",
+     {},
+     {"recipients": ["各幼儿园"]}),
+
+    ("a report to a congress's standing committee: the committee under the speaker is its 主送机关",
+     "国务院关于数字经济发展情况的报告\n——2022年10月28日在第十三届全国人民代表大会常务委员会第三十七次会议上\n"
+     "国家发展和改革委员会主任 何立峰\n全国人民代表大会常务委员会：\n"
+     "受国务院委托，现就数字经济发展情况报告如下，请审议。\n一、我国数字经济发展成效显著\n数字经济规模持续扩大。",
+     {},
+     {"recipients": ["全国人民代表大会常务委员会"]}),
+
+    ("a government work report's salutation 各位代表 is no 主送机关 (SCHEMA: organs as listed)",
+     "2026年某省政府工作报告\n——2026年1月26日在某省第十四届人民代表大会第五次会议上\n某省省长 某某\n各位代表：\n"
+     "现在，我代表省人民政府，向大会报告工作，请予审议。\n一、2025年工作回顾\n过去一年，经济运行稳中有进。",
+     {},
+     {"recipients": []}),
+
+    ("政府令 with its number in brackets: the order that promulgates the rule is its notice_title",
+     "中国（上海）自由贸易试验区临港新片区管理办法\n上海市人民政府令\n（第19号）\n"
+     "《中国（上海）自由贸易试验区临港新片区管理办法》已经2019年7月30日市政府第60次常务会议通过，现予公布，"
+     "自2019年8月20日起施行。\n市长 应勇\n2019年8月12日\n中国（上海）自由贸易试验区临港新片区管理办法\n"
+     "第一章 总则\n第一条 为了推进临港新片区建设，制定本办法。",
+     {},
+     {"title": "中国（上海）自由贸易试验区临港新片区管理办法", "notice_title": "上海市人民政府令",
+      "doc_number": "上海市人民政府令第19号", "issuers": ["上海市人民政府"], "signed_date": "2019-08-12"}),
 
     ("实施办法 is a 文种 of its own, as 实施方案 and 实施意见 are (not folded into 办法)",
      "广州市某区科技局关于印发某区支持青年创新创业实施办法的通知\n各有关单位：\n"

@@ -15,6 +15,8 @@ Conventions (SCHEMA, gold/):
   ``《关于报送…方案的》的通知``: the title stays the bracketed text).
 - ``doc_number``: a bracket right after the 》 holding a 发文字号 (（教基〔2020〕7号）,
   (中发[2019]26号), （国务院令第708号）), year brackets normalised to 〔〕.
+  A number standing before the title in ``…令第71号公布的《…》`` (原 = former, not part of it) is
+  the cited document's number too.
 - ``alias``: a bracket right after the title (or its number) holding a cue of
   ``citation_alias_cues.tsv`` (（以下简称《标准》）, （以下简称“标准”）).  Every later 《标准》 is
   a citation of the same document: title = the full title, alias and doc_number carried over.
@@ -23,6 +25,9 @@ Conventions (SCHEMA, gold/):
 - A 《 that is never closed (《太原市…发展规划(2021—2025年),统筹推进…) is read up to its first
   clause punctuation and cut after the last document-type word there.
 - A 《…》 on a line of page links (a file to download, 【政策解读】, 点击查看) is no citation.
+- A contract or pledge the parties sign (签订《合同》和《廉洁协议》: a form word of
+  ``citation_signed_forms.tsv`` ending the title after a signing verb in the same clause) is no
+  citation: it names a form to fill in, not a policy document.
 - ``resolved_doc_id`` is always None here (the index fills it).
 """
 from __future__ import annotations
@@ -62,6 +67,22 @@ def _lexicon():
     after = tuple(sorted((w for w, a in types.items() if a), key=len, reverse=True))
     lens = sorted({len(w) for w in types} | {len(w) for w in non_policy}, reverse=True)
     return frozenset(types), non_policy, alias_cues, after, lens
+
+
+@lru_cache(maxsize=1)
+def _signed_forms() -> tuple[re.Pattern, tuple[str, ...]]:
+    verbs = words("citation_signed_forms", kind="verb")
+    forms = tuple(sorted(words("citation_signed_forms", kind="form"), key=len, reverse=True))
+    return re.compile("|".join(map(re.escape, verbs))), forms
+
+
+def _signed_form(text: str, at: int, title: str) -> bool:
+    """Whether the 《 at ``at`` names a contract the clause signs (签订《合同》和《廉洁协议》)."""
+    verbs, forms = _signed_forms()
+    if not _core(title).endswith(forms):
+        return False
+    stop = max(text.rfind(p, max(0, at - 40), at) for p in "，。；：！？\n")
+    return bool(verbs.search(text, stop + 1, at))
 
 
 def _type_end(title: str) -> int:
@@ -162,6 +183,19 @@ def _doc_number(part: str) -> Optional[str]:
     return f"{prefix}令第{m.group(5)}号"
 
 
+# 2014年8月19日原国家工商行政管理总局令第71号公布的《…》: the document's number before its title
+_NUMBER_BEFORE = re.compile(
+    rf"^(?:原|经)?(?P<num>[{_CJK}]{{2,20}}?(?:令第\d{{1,5}}号|〔(?:19|20)\d\d〕\d{{1,5}}号))(?:文件)?(?:公布|发布|印发)的$")
+_BEFORE_CUT = re.compile(r"(?:19|20)\d\d年\d{1,2}月\d{1,2}日|[，。；：、\s（）()《》“”]")
+
+
+def _number_before(text: str, at: int) -> Optional[str]:
+    if not text.endswith("的", 0, at):
+        return None
+    m = _NUMBER_BEFORE.match(_BEFORE_CUT.split(text[max(0, at - 40):at])[-1])
+    return _doc_number(m["num"]) if m else None
+
+
 def _alias(part: str) -> Optional[str]:
     _, _, cues, _, _ = _lexicon()
     p = part.strip()
@@ -236,7 +270,9 @@ def extract_citations(text: str) -> list[Citation]:
             i = text.find(_OPEN, end)
             continue
         new_end, number, alias = _tail(text, end)
-        if title and (is_policy_title(title) or alias or number or (close >= 0 and _after_type(text, end))):
+        number = number or _number_before(text, i)
+        if title and (is_policy_title(title) or alias or number or (close >= 0 and _after_type(text, end))) \
+                and not (not number and _signed_form(text, i, title)):
             out.append(Citation(title=title, doc_number=number, alias=alias, span=(i, new_end)))
             out.extend(_nested(text, i + 1, title_end))
             if alias:

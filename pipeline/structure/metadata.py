@@ -39,6 +39,7 @@ DOC_NUMBER = re.compile(rf"[{CJK}]{{1,14}}〔(?:19|20)\d{{2}}〕\d{{1,5}}号")
 DOC_NUMBER_ONLY = DOC_NUMBER_LINE   # a line that is only a 发文字号 (in brackets, with 签发人 or not)
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
+DECREE_PROMULGATES = re.compile(r"(?:现予|现将[^。]{0,40}|现)公布")
 NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的(?:通知|函)$")   # 国办函 印发…预案的函
 # 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
 NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
@@ -188,6 +189,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     # 发文字号
     doc_number = None
     number_line = None
+    decree = None   # a 政府令 heading over its number: 上海市人民政府令 / （第19号）
     for ln in head:
         if DOC_NUMBER_ONLY.match(ln.text):
             doc_number, number_line = fix_doc_number(ln.text), ln.index
@@ -197,6 +199,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             n = DECREE_NUMBER.match(lines[ln.index + 1].text)
             if n:
                 doc_number, number_line = m["org"] + re.sub(r"\s+", "", n["num"]), ln.index + 1
+                decree = m["org"]
                 break
     page_number = fix_doc_number(page.get("发文字号") or page.get("文号") or page.get("文件编号"))
     if page_number:
@@ -284,6 +287,12 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         if title:
             title = BRACKETED_TAIL.sub(lambda m: "" if DOC_NUMBER.search(m.group()) else m.group(), title)
 
+    if notice_title is None and decree and any(
+            DECREE_PROMULGATES.search(ln.text) for ln in lines[number_line + 1: number_line + 4]):
+        # the order that promulgates the regulation below it wraps it as a 印发 notice does (gold: a
+        # 政府令 with its own 现予公布 text is the notice_title; a bare 令第N号公布 record line is not)
+        notice_title = decree
+
     # 主送机关: the line ending in ： just below the (notice) title
     recipients: list[str] = []
     anchor = notice_line or title_line
@@ -295,6 +304,9 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             if t.endswith(("：", ":")) and len(t) <= 300 and "。" not in t and not t.startswith(("现将", "根据")):
                 recipients = [r.strip() for r in re.split(r"[，,]", t.rstrip("：:")) if r.strip()]
             break
+
+    if not recipients:
+        recipients = _addressees(lines, anchor)
 
     # signature block: organisations (or a signing official) over a date; else the page's 成文日期,
     # the legislative history under the title, the report's delivery line; else the last date line
@@ -521,6 +533,32 @@ def _promulgated(lines: list[_Line], title_line: _Line) -> _Line | None:
                     return below
             return None
     return None
+
+
+@lru_cache(maxsize=1)
+def _addressee_end() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, words("recipient_heads"))) + ")$")
+
+
+RECIPIENTS_LOOKAHEAD = 8
+
+
+def _addressees(lines: list[_Line], anchor: _Line | None) -> list[str]:
+    """A 主送机关 line that is not right under the title: above it (a page that dropped the notice
+    title, 穗卫函〔2023〕1930号 / 各区卫生健康局、财政局，市医保中心： / …现印发给你们), or under a
+    report's delivery line and speaker (全国人民代表大会常务委员会：).  Every part is an organisation
+    or a generic addressee (lexicon/recipient_heads.tsv), and a sentence of the text follows."""
+    end = min(len(lines), (anchor.index if anchor is not None else 0) + RECIPIENTS_LOOKAHEAD)
+    for ln in lines[:end]:
+        t = ln.text.strip()
+        if not t.endswith(("：", ":")) or len(t) > 300 or "。" in t or NUMBERING.match(t):
+            continue
+        parts = [p.strip() for p in re.split(r"[，,]", t.rstrip("：:")) if p.strip()]
+        if parts and all(is_org(p) or _addressee_end().search(p) for p in parts):
+            following = next((x.text for x in lines[ln.index + 1: ln.index + 3] if x.text.strip()), "")
+            if "。" in following:
+                return parts
+    return []
 
 
 def _page_title(page: dict[str, str]) -> str | None:
