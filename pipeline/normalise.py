@@ -395,6 +395,8 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
         return False
     if _unbalanced(a) and not DATE_LINE.match(a) and len(a) + len(b) < 200:
         return True
+    if b.startswith("关于") and _issuers_line(a):
+        return False  # the header's issuers over the title (…科技工业和信息化局 …人力资源和社会保障局 / 关于印发…)
     # a title broken over lines: 关于印发…省级试点 / 工作方案的通知
     if "关于" in a and not DOC_TYPE_END.search(a) and len(a) < 60 and len(b) < 40 and b[-1] not in TERMINAL:
         return True
@@ -408,6 +410,17 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
         return True
     # (blank lines between are ignored so that normalising twice changes nothing)
     return len(a) >= 30 and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
+
+
+@lru_cache(maxsize=1)
+def _org_end() -> re.Pattern:
+    return re.compile("(?:" + "|".join(map(re.escape, sorted(words("org_suffixes"), key=len, reverse=True))) + ")$")
+
+
+def _issuers_line(text: str) -> bool:
+    """A line of two or more organisations separated by spaces, nothing else."""
+    parts = text.split()
+    return len(parts) >= 2 and all(_org_end().search(p) for p in parts) and not re.search(r"[。，；：！？]", text)
 
 
 def _looks_like_heading(text: str) -> bool:
