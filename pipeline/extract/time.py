@@ -15,16 +15,23 @@ Conventions (SCHEMA, gold/):
   are ``named_period`` with the years of ``lexicon/time_periods.tsv``;
 - recurrences (``每学期``, ``每3年``, ``每年9月``, ``一年一度``, ``“12·4”国家宪法日``) have null
   start/end and ``recurrence`` = the ``每…`` phrase (``每年`` for a cycle or a yearly day);
-- durations: ``用三年时间``/``三年内``/``未来三年`` run from the document date N units on;
-  ``近三年``/``三年来`` run back from it; ``5年间``/``5年中`` take the nearest preceding named
-  period or interval of that length; ``过去五年`` the whole years before the document's year (or
+- durations: ``用三年时间``/``未来三年`` run from the document date N units on, and so does
+  ``三年内`` where the text sets a goal by it (``争取三年内实现``, ``三年内完成``), not where it is
+  counted from an event (``在一年内不得申请``, ``申请日前12个月内``: null dates); ``近三年`` runs
+  back from the document date, ``三年来``/``一年来`` over the whole years before its year (as
+  ``过去三年``), but ``30年来首次``/``近七年最高`` (a record) and ``成立70年来`` have null dates;
+  ``5年间``/``5年中`` take the nearest preceding named period or interval of that length; ``过去五年`` the whole years before the document's year (or
   such a period), ``这五年`` such a period over by the document's date, ``未来五年``/``今后五年``
   one not over by then; ``有效期5年`` runs from the date the text takes effect (``自…起施行``);
-  ``连续两年``, ``满1年``, ``3至5年`` and a plan's name (``三年行动计划``) have null start/end;
+  ``连续两年``, ``满1年``, ``3至5年``, a plan's name (``三年行动计划``) and a bare length of time
+  (``使用寿命20年以上``, ``不超过5年``, ``十年禁渔``) have null start/end, except ``…的五年`` restating
+  a period of that length its sentence names (``“十四五”时期是…的五年``) and ``再奋斗五年，到2035年``
+  (2031…2035);
+- ``力争全年``/``确保全年`` is the document's year (a review's ``全年实现…`` is not read);
 - ``印发之日``/``发布之日`` in ``自本通知印发之日起`` are the document's own date;
 - not time expressions: vague words (``lexicon/time_vague.tsv``), numbers in identifiers and
-  document numbers (``〔2021〕``), school stages and counts (``学前三年``, ``九年义务教育``,
-  ``3年以上``), ages and hours (``3周岁``, ``1.5学时``), and dates that are the value of a page
+  document numbers (``〔2021〕``), school stages (``学前三年``, ``九年义务教育``,
+  ``15年一贯制``), decades (``八十年代``), ages and hours (``3周岁``, ``1.5学时``), and dates that are the value of a page
   metadata label (``发布日期: 2017年02月20日``; labels from ``page_labels.tsv`` and
   ``time_labels.tsv``).
 
@@ -179,6 +186,9 @@ _F = {
     "valid": rf"有效期(?:为|是)?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?P<u>个月|年)",
     # 自印发之日起 / 自本通知发布之日起: the document's own date
     "issue_day": r"(?:印发|发布|公布|颁布|下发|发文)之日(?=起)",
+    # 力争全年…, 确保全年…: the document's year it sets a goal for (a review's 全年实现… is the year
+    # before, a rule's 全年 any year: neither is read)
+    "goal_year": r"全年(?:(?<=力争全年)|(?<=确保全年)|(?<=争取全年)|(?<=全力全年))",
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
@@ -196,7 +206,7 @@ _COUNT_TAIL = re.compile(
 # a lead time before an expiry); 过去五年 runs
 # back from the document date unless a plan period of that length precedes it; 这五年 is such a
 # period or nothing
-_COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近|过去)$|(?P<future>未来|今后)$|(?P<cont>连续)$"
+_COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近|过去的?)$|(?P<future>未来|今后)$|(?P<cont>连续)$"
                          r"|(?P<ord>第)$|(?P<full>(?<![每届期])满)$|(?P<this>(?<![{CJK}])这)$".replace("{CJK}", CJK))
 # where a sentence says when the text takes effect: 自2023年9月8日起施行, 自印发之日起实施
 _EFFECTIVE = re.compile(r"自(?P<when>[^，。；\n]{2,20}?)起?(?:施行|实施|执行|生效)")
@@ -206,13 +216,34 @@ _EVENT_BEFORE = re.compile(r"(?:之日起|日起|起|之后|以后|后)$")
 _OWN_EVENT = re.compile(rf"本[{CJK}]{{1,4}}?(?P<act>印发|发布|公布|施行|实施)(?:之日起|后)$")
 _OWN_EFFECTIVE = re.compile(rf"本[{CJK}]{{1,4}}?自(?P<when>[^，。；\n]{{6,20}}?)起(?:施行|实施)")
 _SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
+# a count + 内 runs from the document's date only where the text sets itself a goal by it
+# (争取三年内实现…, 三年内完成…); elsewhere it runs from an event the rule names or the reader's own
+# case (在一年内不得申请, 申请日前12个月内, 5年内关税减让): SCHEMA "5年内 counted from an event"
+_GOAL_BEFORE = re.compile(r"(?:力争|争取|确保|努力|力求|计划|预计|拟|用)在?$")
+_CLAUSE_OPEN = re.compile(r"(?:^|[，,。；;：:！？\n])[ \u3000]*$")
+_GOAL_AFTER = re.compile(r"[，,]?(?:要|将)?(?:基本|全面|初步|逐步|率先|全部)?(?:完成|实现|建成|达到|形成|消除|覆盖)")
+# 30年来首次, 近七年最高: the record a figure sets within a span, not a period that starts on a day;
+# 成立70年来: counted from the event, not from the document's date
+_RECORD_AFTER = re.compile(r"(?:的)?(?:首次|第一次|最|新高|新低|罕见|未有|仅见|之最)")
+_SINCE_EVENT = re.compile(r"(?:成立|建立|组建|设立|创立|建区|建市|建国|开放|实施|施行|启动|开展|运行|开通|建成)$")
+# a bare count of years/months (使用寿命20年以上, 不超过5年, 再延长30年, 十年禁渔) is a duration with no
+# dates, except school stages and product terms (学前三年, 15年一贯制, 5年期贷款), ordinals and
+# "the same year" (第三年, 同一年), grades and ages (三年级)
+_BARE_BEFORE_BAD = re.compile(r"(?:第|第[一二三四五六七八九十\d]{1,3}个|每|每满|每多[^，。；]{0,2}|同|当|这|上|下|隔"
+                              r"|学前|小学|初中|高中|大学|[\d一二三四五六七八九十][～~—–\-至到])$")   # 每3～5年: a range's end
+# 一年至少进行一次资格认证, 两个月安排一次: a recurrence (SCHEMA: 每学期至少召开1次 -> 每学期)
+_TIMES_PER = re.compile(r"(?:至少|最多|不少于|不超过|原则上)?(?:进行|开展|召开|组织|举办|安排|认证)?[一二两三1-3]次")
+_BARE_AFTER_BAD = re.compile(r"(?:[级龄轻纪均限薪度生代底末初]|期(?![满内间限])|一遇|一贯|义务|四季|到头"
+                             r"|的?(?:城镇|城乡|农村)?(?:最低生活保障|低保|工资|销量))")   # 2个月最低生活保障标准: an amount
+# 再奋斗五年，到2035年: the years that end with the year it runs to
+_RUNS_TO = re.compile(r"[，,]?(?:到|至)(?P<y>(?:19|20)\d\d)年")
 _SENTENCE_START = re.compile(r"[。；！？\n]")
 # a count of days/months/years after 印发之日起 (自发布之日起30日开始实施)
 _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工作日|日|天|个月|年)")
 # tie-break among candidates of equal length (lower first)
-_KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "iso", "named",
+_KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "iso", "named",
           "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
-          "cont", "plan", "count_range", "full", "this")
+          "cont", "plan", "count_range", "full", "this", "bare")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -542,6 +573,9 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
                 head = _COUNT_HEAD.search(text, max(0, s - 2), s)
                 s = head.start() if head and head.lastgroup == "use" else s
             add("count_range", s, e, "duration")
+    if doc_year is not None:
+        for m in _RE["goal_year"].finditer(text):
+            add("goal_year", m.start(), m.end(), "date", date(doc_year, 1, 1), date(doc_year, 12, 31))
     for m in _RE["issue_day"].finditer(text):
         if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
             continue                       # 自批准公布之日起: another act's date, not the document's
@@ -595,11 +629,17 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
     if n is None or n <= 0 or (n_s == "半" and u != "年"):
         return
     s, e = m.start(), m.end()
-    head = _COUNT_HEAD.search(text, max(0, s - 2), s)
+    head = _COUNT_HEAD.search(text, max(0, s - 3), s)
     tail = _COUNT_TAIL.match(text, e)
     hk = head.lastgroup if head else None
     tk = tail.lastgroup if tail else None
     months = _span_of_duration(n, u)
+    added = []                              # what the frames below report (none: a bare count)
+    report = add
+
+    def add(*a, **k):
+        added.append(a[0])
+        report(*a, **k)
 
     def forward(name, start, end):
         if doc_date is not None and months:
@@ -613,7 +653,9 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         add("cont", head.start(), e, "duration")
     if hk == "past" and u in ("年", "个月"):
         end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
-        if head.group() == "过去" and u == "年" and n == int(n):
+        if _RECORD_AFTER.match(text, end):
+            add("past", head.start(), end, "duration")     # 近七年最高: a record, no start day
+        elif head.group().startswith("过去") and u == "年" and n == int(n):
             # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before): whole years
             # before the document's year, or a plan period of that length named before it
             back = (months or 0, "过去")
@@ -648,14 +690,46 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
                 add("within", s, tail.end(), "duration")
         elif _EVENT_BEFORE.search(text, max(0, s - 3), s):
             add("within", s, tail.end(), "duration")     # 自收到申请之日起一年内: counted from an event
-        else:
+        elif (_GOAL_BEFORE.search(text, max(0, s - 3), s)
+              or (_CLAUSE_OPEN.search(text, max(0, s - 3), s) and _GOAL_AFTER.match(text, tail.end()))
+              or (s == 0 and tail.end() == len(text))):   # or the phrase alone: a deadline a caller picked
             forward("within", s, tail.end())
-    if tk == "back" and u in ("个月", "年"):
-        add("back", s, tail.end(), "duration", back=(months or 0, tail.group()))
+        else:
+            add("within", s, tail.end(), "duration")
+    if tk == "back" and u in ("个月", "年") and hk != "past":
+        if _RECORD_AFTER.match(text, tail.end()) or _SINCE_EVENT.search(text, max(0, s - 2), s):
+            add("back", s, tail.end(), "duration")
+        else:
+            add("back", s, tail.end(), "duration", back=(months or 0, tail.group()))
     if tk == "once" and u in ("个月", "学年", "学期", "年", "周"):
         add("once", s, tail.end(), "recurrence", rec="每" + ("" if n == 1 else n_s) + u)
     if tk == "plan" and u == "年" and hk != "ord":
         add("plan", s, tail.end(), "duration")
+    if not added and u in ("年", "个月") and n <= 100 and not _digit_by_digit(n_s) \
+            and not (s and text[s - 1].isascii() and text[s - 1].isalpha()) \
+            and not _BARE_BEFORE_BAD.search(text, max(0, s - 6), s) \
+            and not _BARE_AFTER_BAD.match(text, e) and not _SCHOOL_YEARS.match(text, e):
+        to = _RUNS_TO.match(text, e) if u == "年" and n == int(n) else None
+        if _TIMES_PER.match(text, e):
+            add("bare", s, e, "recurrence", rec="每" + ("" if n == 1 else n_s) + u)
+        elif to:                                # 再奋斗五年，到2035年: 2031…2035
+            y = int(to["y"])
+            add("bare", s, e, "duration", date(y - int(n) + 1, 1, 1), date(y, 12, 31))
+        elif u == "年" and n == int(n) and s and text[s - 1] == "的":
+            add("bare", s, e, "duration", back=(months or 0, "的"))   # “十四五”时期是…的五年
+        else:
+            add("bare", s, e, "duration")
+
+
+def _digit_by_digit(n_s: str) -> bool:
+    """五七, 九五二: Chinese digits read one by one (the tail of a year broken by a space or OCR,
+    一九 五七年), not a count; 一两, 三四 (about that many) and 十五 are counts."""
+    if len(n_s) < 2 or n_s[0] not in _CN_NUM or "十" in n_s:
+        return False
+    if len(n_s) == 2:
+        a, b = _num(n_s[0].replace("两", "二")), _num(n_s[1].replace("两", "二"))
+        return a is None or b is None or b - a != 1
+    return True
 
 
 class _Chrome:
@@ -780,7 +854,9 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
             for p in reversed(kept[max(0, i - 40):i]):
                 if c.start - p.end > 5000:
                     break
-                if p.kind in ("named_period", "interval") and p.first and p.last \
+                if word == "的" and _SENTENCE_START.search(text, p.end, c.start):
+                    break              # …的五年 / 2025年是…的一年 restates a period of its own sentence
+                if (p.kind in ("named_period", "interval") or word == "的") and p.first and p.last \
                         and months and _months_of(p.first, p.last) == months and _fits(word, p, doc_date):
                     fits.append(p)
             if fits:
@@ -789,9 +865,15 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                 first, last = p.first, p.last
             else:
                 if word in ("来", "以来") and doc_date is not None and months:
-                    first, last = _add_months(doc_date, -months), doc_date
-                    if first is None:
-                        last = None
+                    if months % 12 == 0 and doc_date.year - months // 12 >= 1:
+                        # 五年来/一年来 in a report of January 2026: the whole years before it (2021…2025),
+                        # as 过去五年
+                        first, last = date(doc_date.year - months // 12, 1, 1), date(doc_date.year - 1, 12, 31)
+                    else:
+                        first, last = _add_months(doc_date, -months), doc_date
+                        if first is None:
+                            last = None
+            kept[i] = c._replace(first=first, last=last)   # 这五年是…的五年: the second reads the first
         result.append(TimeExpression(
             text=original[c.start:c.end], span=(c.start, c.end), kind=c.kind,
             start=_iso(first), end=_iso(last), recurrence=c.recurrence))
