@@ -155,3 +155,12 @@ def test_from_to_baseline(sentence, baselines):
     got = parse_targets(sentence)
     assert [c.baseline for c in got] == baselines
     assert all(c.deadline_text is None for c in got)
+
+
+def test_not_target_table_and_guards_agree():
+    """Every row of target_not_targets.tsv has its guard in _NOT_TARGET and every guard its row (with a reason)."""
+    from zhengce.pipeline.extract.target_parse import _NOT_TARGET
+    from zhengce.pipeline.lexicon import table
+    rows = table("target_not_targets")
+    assert [r["guard"] for r in rows if r["reason"]] == [r["guard"] for r in rows]
+    assert sorted(r["guard"] for r in rows) == sorted(_NOT_TARGET)

@@ -38,7 +38,8 @@ What counts (all policy language lives in ``lexicon/target_*.tsv``):
   (收到申请之日起20日内作出决定 -> <= 20 日, indicator 作出决定时限), unless it restates a right
   (可…六十日内申请行政复议) or is a condition (十个工作日内不能办结的).
 
-What does not: years, dates, plan periods and recurrence periods (每3年), figures inside 《》,
+What does not (the guards of ``target_not_targets.tsv``, each with its reason; years, dates and the like
+never become figures): years, dates, plan periods and recurrence periods (每3年), figures inside 《》,
 〔〕 or a scope/note bracket (（单体建筑面积2万平方米以上）, （以下简称…）), ordinals (第3),
 codes (5G, “5+2”, 2.0), counters of targets (the 3个 of 3个100%), thresholds that qualify a noun
 (2万平方米以上的建筑), eligibility conditions (投入运行1年以上，可以申报), durations without a
@@ -649,15 +650,6 @@ def _strip_object(obj: str) -> str:
     return _lex().object_lead_re.sub("", obj, count=1) or obj
 
 
-# a figure's bound followed by a short note in brackets and 的 + noun qualifies that noun
-_NOTE_THEN_DE = re.compile(r"\s*(?:[（(][^（）()]{0,16}[）)])?的")
-# a clause opened by 如/如果/若 whose sentence goes on with …，则 states a condition, not a goal
-_IF_OPEN = re.compile(r"(?:^|[，,；;。\n])\s*(?:如果|如|若|假如|倘若)(?!期|实|何|此|下|同)[^，,。；;\n]*$")
-_THEN_AFTER = re.compile(r"[^。；;\n]{0,40}?[，,]\s*(?:则|即)")
-
-
-
-
 _VERB_ONLY = re.compile(r"(?:予以)?(?:确定|执行|计算|核定|发放|收取|计发|计收|支付|缴纳)(?:和(?:收取|发放|计算))?")
 _AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
 
@@ -935,72 +927,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         cmp_ = ">"                                        # 新增文物保护员50余人 -> > 50 人
     has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count or period)
     # --- is it a target?
-    if kind in ("duration", "age") and not limit and not period and (not pre or cmp_ in (">", "<")
-                                                      or (kind == "duration" and pre[0] in lex.changes)):
-        return None                                       # 超过五个工作日不答复; 5岁以下儿童; 提升五年行动
-    clause_text = s[c_start:c_end]
-    penalty = lex.cues.get("penalty", ())
-    if any(w in clause_text for w in penalty):
-        return None                                       # 处一万元以上三万元以下罚款
-    if c_start > 1 and _BOUND_OPEN.match(s, c_start) and any(w in s[st.clause(c_start - 2)[0]:c_start] for w in penalty):
-        return None                                       # 处…营业额百分之五以下罚款，最高不超过五千万元
-    if any(s.startswith(w, t.start) for w in lex.cues.get("vague", ())):
-        return None                                       # 一批, 一系列
     quota = count is not None and not rec_text and _EACH_UNIT.search(s, c_start, num_start)
-    if t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not (pre or post) \
-            and (t.chinese or rec_text) and not quota:
-        return None                                       # 达到一个新水平; 每三年核定一次 (a frequency)
-    if t.chinese and t.value == 1 and cmp_ == "=" and kind not in ("percent", "permille") and not rec_text \
-            and not quota:
-        return None                                       # (but 每个乡镇建设一个综合文化站: one for each)
-    if not has_cue:
-        if kind in ("percent", "permille", "points"):
-            if re.search(rf"(?:{_alt(lex.cues.get('baseline', ()))})$", s[max(c_start, t.start - 3):t.start]):
-                return None
-        elif kind == "money" and any(w in clause_text for w in lex.cues.get("funding", ())):
-            pass
-        else:
-            return None
-    if post and not limit and post[1] in (">=", "<=") and _NOTE_THEN_DE.match(s, post_end) \
-            and kind not in ("percent", "permille"):
-        return None                                       # 2万平方米以上的建筑, 100万元以下(不含)的工程: a scope
-    if (post or pre) and _IF_OPEN.search(s[c_start:num_start]) and _THEN_AFTER.match(s, post_end):
-        return None                                       # 如…大于等于总额50%的…，则视作…: a condition
-    if post and post[1] in (">=", "<=") and not (pre or count or limit) and _COND_LIST.match(s, post_end):
-        return None                                       # 胸径五十厘米以上，行道树二十株以上，其他树木一百株以上的，报…: conditions
-    if post and not (pre or count or limit or an or rec_text) and post[1] in (">=", "<=") \
-            and kind not in ("percent", "permille") and _HAS_CJK.match(s, post_end) \
-            and not lex.pre_re.match(s, post_end) and s[post_end] not in "的和及或并且" \
-            and not any(s.startswith(w, post_end) for w in lex.cues.get("post_ok", ())):
-        return None                                       # 500千伏及以上电网项目: a scope of the rule
-    if pre and not post and s[post_end:post_end + 1] == "的" and (pre[1] == "<" or (
-            pre[1] in (">", ">=") and any(s[c_start:num_start].lstrip(_STRIP_CHARS).startswith(w)
-                                          for w in lex.cues.get("scope_lead", ())))):
-        return None                                       # 不足100元的部分, 对年度研发投入超过1000万元的企业: a scope
-    if (pre or post) and (_grant_lex().tier_re.match(s, post_end) or (
-            any(w in s[c_start:num_start] for w in lex.cues.get("scope_lead", ()))
-            and _grant_lex().tier_list_re.match(s, post_end))):
-        return None                                       # 基础研究投入达到或超过1亿元/年的企业，给予…: which firms get it
-    if pre and (pre[1] in (">", "<") or (pre[1] in (">=", "<=") and kind in ("size", "money"))) \
-            and not (post or count or limit or rec_text) and _SCOPE_NOUN.match(s, post_end, c_end):
-        return None                                       # 离岸距离大于等于50公里近海海上风电项目: which projects
-    if _WHEN_OPEN.match(s, c_start):
-        return None                                       # 当项目发电量利用小时达到6050小时或者…，奖励结束: a condition
-    if kind in ("time", "duration") and _CIRCLE.match(s, post_end):
-        return None                                       # 15分钟社区生活圈, 1小时通勤圈: a name, not a time
-    if (post or pre) and not limit and re.match(r"(?:[（(][^（）()]{0,12}[）)])?的[，,]", s[post_end:post_end + 16]):
-        return None                                       # 就业率达到70%以上（含70%）的，予以通报表扬: a condition
-    if (post or pre) and not limit and _eligibility_after(s[post_end:post_end + 14]):
-        return None                                       # 1年以上，可以申报 (not 七日内将处理结果告知申请人)
-    lead = s[c_start:num_start].lstrip(_STRIP_CHARS)
-    if post and not pre and not limit and any(lead.startswith(w) for w in lex.cues.get("scope_lead", ())):
-        return None                                       # 对年收入10万元以上企业…
-    if cmp_ == "approx" and pre and not post and kind == "size" \
-            and any(s[max(c_start, pre[2] - 6):pre[2]].endswith(w) for w in lex.cues.get("describe_head", ())):
-        return None                                       # 总规划面积约60.61平方公里: the extent of a place
-    if t.value_max is not None and kind == "size" and not (pre or count or limit or an or rec_text) \
-            and any(w in s[c_start:num_start] for w in lex.cues.get("describe_head", ())):
-        return None                                       # 位于长江南岸海拔高程480—560米: where a place lies
+    if _not_a_target(_Fig(st, t, kind, pre, post, post_end, cmp_, limit, period, count, an, rec_text, has_cue,
+                          quota, c_start, c_end, num_start)):
+        return None
     if rec_text is None and cont is not None:
         rec_text = cont.recurrence
     # --- indicator
@@ -1143,6 +1073,119 @@ def _eligibility_after(tail: str) -> bool:
     return False
 
 
+class _Fig(NamedTuple):
+    """What a not-a-target guard may ask of a figure (see target_not_targets.tsv)."""
+    st: _Sent
+    t: _Tok
+    kind: str
+    pre: Optional[tuple]      # (word, comparator, start, end) of the bound before
+    post: Optional[tuple]     # (word, comparator, end) of the bound after
+    post_end: int             # end of the figure and its bound
+    cmp_: str
+    limit: object             # a time limit a rule sets
+    period: object            # a period a rule names (公示期为7个工作日)
+    count: Optional[tuple]    # a count verb governing the figure
+    an: object                # 按…的 N%: a rate of a base
+    rec_text: Optional[str]
+    has_cue: bool
+    quota: object             # 每个省…培育一家: one for each
+    c_start: int
+    c_end: int
+    num_start: int
+
+    @property
+    def before(self) -> str:
+        return self.st.s[self.c_start:self.num_start]
+
+    def seen(self, pattern: re.Pattern) -> bool:          # a guard's "before" context
+        return bool(pattern.search(self.before))
+
+    def follows(self, pattern: re.Pattern) -> bool:       # a guard's "after" context
+        return bool(pattern.match(self.st.s, self.post_end))
+
+    def cues(self, kind: str) -> tuple:
+        return _lex().cues.get(kind, ())
+
+
+def _bare_figure(f: _Fig) -> bool:
+    if f.kind in ("percent", "permille", "points"):
+        return bool(re.search(rf"(?:{_alt(f.cues('baseline'))})$", f.st.s[max(f.c_start, f.t.start - 3):f.t.start]))
+    return not (f.kind == "money" and any(w in f.st.s[f.c_start:f.c_end] for w in f.cues("funding")))
+
+
+def _unit_scope(f: _Fig) -> bool:
+    s, e = f.st.s, f.post_end
+    return bool(_HAS_CJK.match(s, e)) and not _lex().pre_re.match(s, e) and s[e] not in "的和及或并且" \
+        and not any(s.startswith(w, e) for w in f.cues("post_ok"))
+
+
+def _penalty_cap(f: _Fig) -> bool:
+    s, c = f.st.s, f.c_start
+    return c > 1 and bool(_BOUND_OPEN.match(s, c)) and any(w in s[f.st.clause(c - 2)[0]:c] for w in f.cues("penalty"))
+
+
+# which figures each guard of target_not_targets.tsv applies to; (figure, before, after) -> not a target.
+# before/after are the row's patterns matched as the table says (None when the row has none).
+_FLOOR_CEIL = (">=", "<=")
+_NOT_TARGET = {
+    "duration_without_bound": lambda f, b, a: f.kind in ("duration", "age") and not f.limit and not f.period and (
+        not f.pre or f.cmp_ in (">", "<") or (f.kind == "duration" and f.pre[0] in _lex().changes)),
+    "penalty": lambda f, b, a: any(w in f.st.s[f.c_start:f.c_end] for w in f.cues("penalty")),
+    "penalty_cap": lambda f, b, a: _penalty_cap(f),
+    "vague": lambda f, b, a: any(f.st.s.startswith(w, f.t.start) for w in f.cues("vague")),
+    "one_as_frequency": lambda f, b, a: f.t.value == 1 and f.cmp_ == "=" and f.kind not in ("percent", "permille")
+        and not (f.pre or f.post) and bool(f.t.chinese or f.rec_text) and not f.quota,
+    "chinese_one": lambda f, b, a: f.t.chinese and f.t.value == 1 and f.cmp_ == "="
+        and f.kind not in ("percent", "permille") and not f.rec_text and not f.quota,
+    "no_cue": lambda f, b, a: not f.has_cue and _bare_figure(f),
+    "scope_of_noun": lambda f, b, a: bool(f.post) and not f.limit and f.post[1] in _FLOOR_CEIL and f.follows(a)
+        and f.kind not in ("percent", "permille"),
+    "if_then": lambda f, b, a: bool(f.post or f.pre) and f.seen(b) and f.follows(a),
+    "condition_list": lambda f, b, a: bool(f.post) and f.post[1] in _FLOOR_CEIL and not (f.pre or f.count or f.limit)
+        and f.follows(a),
+    "unit_scope": lambda f, b, a: bool(f.post) and not (f.pre or f.count or f.limit or f.an or f.rec_text)
+        and f.post[1] in _FLOOR_CEIL and f.kind not in ("percent", "permille") and _unit_scope(f),
+    "scope_threshold": lambda f, b, a: bool(f.pre) and not f.post and f.st.s[f.post_end:f.post_end + 1] == "的" and (
+        f.pre[1] == "<" or (f.pre[1] in (">", ">=") and any(f.before.lstrip(_STRIP_CHARS).startswith(w)
+                                                             for w in f.cues("scope_lead")))),
+    "grant_tier": lambda f, b, a: bool(f.pre or f.post) and bool(_grant_lex().tier_re.match(f.st.s, f.post_end) or (
+        any(w in f.before for w in f.cues("scope_lead")) and _grant_lex().tier_list_re.match(f.st.s, f.post_end))),
+    "which_projects": lambda f, b, a: bool(f.pre) and (f.pre[1] in (">", "<") or (
+        f.pre[1] in _FLOOR_CEIL and f.kind in ("size", "money"))) and not (f.post or f.count or f.limit or f.rec_text)
+        and f.follows(a),
+    "when_condition": lambda f, b, a: f.seen(b),
+    "name_circle": lambda f, b, a: f.kind in ("time", "duration") and f.follows(a),
+    "condition_de": lambda f, b, a: bool(f.post or f.pre) and not f.limit and f.follows(a),
+    "eligibility": lambda f, b, a: bool(f.post or f.pre) and not f.limit
+        and _eligibility_after(f.st.s[f.post_end:f.post_end + 14]),
+    "scope_lead": lambda f, b, a: bool(f.post) and not f.pre and not f.limit
+        and any(f.before.lstrip(_STRIP_CHARS).startswith(w) for w in f.cues("scope_lead")),
+    "place_extent": lambda f, b, a: f.cmp_ == "approx" and bool(f.pre) and not f.post and f.kind == "size"
+        and any(f.st.s[max(f.c_start, f.pre[2] - 6):f.pre[2]].endswith(w) for w in f.cues("describe_head")),
+    "place_range": lambda f, b, a: f.t.value_max is not None and f.kind == "size"
+        and not (f.pre or f.count or f.limit or f.an or f.rec_text)
+        and any(w in f.before for w in f.cues("describe_head")),
+}
+
+
+@lru_cache(maxsize=1)
+def _not_target_rows() -> tuple:
+    rows = []
+    for r in table("target_not_targets"):
+        before = re.compile(r["before"]) if r["before"] else None
+        after = re.compile(r["after"]) if r["after"] else None
+        rows.append((r["guard"], _NOT_TARGET[r["guard"]], before, after))
+    return tuple(rows)
+
+
+def _not_a_target(f: _Fig) -> Optional[str]:
+    """The first guard of target_not_targets.tsv that says the figure is not a target (its name), or None."""
+    for name, applies, before, after in _not_target_rows():
+        if applies(f, before, after):
+            return name
+    return None
+
+
 def _unit_kind(unit: Optional[str]) -> Optional[str]:
     """The kind of a unit as written, magnitude and all (万元 -> money, 个月 -> duration)."""
     units = _lex().units
@@ -1150,12 +1193,8 @@ def _unit_kind(unit: Optional[str]) -> Optional[str]:
     return units[unit].kind if unit in units else ("percent" if unit in ("%", "‰") else None)
 
 
-_COND_LIST = re.compile(r"\s*[，,、][^。；;，,]{0,20}(?:以上|以下|以内)的[，,]")
 _PER_HEAD_TAIL = re.compile(r"(?:每年|每月|每个|每人|每户|每家|每处)+$")
-_CIRCLE = re.compile(rf"[{CJK}]{{0,6}}圈")
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
-_SCOPE_NOUN = re.compile(rf"[{CJK}]{{0,12}}?(?:项目|企业|单位|建筑|工程|车辆|船舶|设备|机构|场所|园区|用户)")
-_WHEN_OPEN = re.compile(r"[\s（(一二三四五六七八九十\d、.．)）]*当(?![年月日天期前地即场然时今])")
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|最长|最短|不超过|不得超过|不低于)")
 _EACH_UNIT = re.compile(r"每(?![年月日天周季次期届隔半])")       # 每个省…培育一家: a quota for each, not a frequency
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
