@@ -27,6 +27,9 @@ ARTICLE = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节条]))
 # 第一章总则: a part/chapter/section heading whose spacing the normaliser closed up (第一章 总 则); a
 # short line without sentence punctuation, so that a body line such as 第三章规定的… is not one
 ARTICLE_GLUED = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节]))(?P<rest>[\u4e00-\u9fff“][^。，；：:,;]{{0,24}})$")
+# 第一条为完善…: an article whose page dropped the space after its number; taken only as the next
+# article in sequence, so that a body line opening with 第三条规定的… is not one
+ARTICLE_RUN_ON = re.compile(rf"^(?P<num>第(?P<n>[{CN_NUM}\d]{{1,5}})条)(?P<rest>[^\s（(].*)$")
 TOC_LINE = re.compile(r"^目\s*录$")
 COLUMN_BOX = re.compile(rf"^(?P<num>专栏\s*[{CN_NUM}\d]{{1,3}})[\s:：]*(?P<rest>.*)$")
 CAPTION_IN_ARTICLE = re.compile(r"^[（(]([^（）()]{1,20})[）)]")
@@ -142,6 +145,7 @@ def find_sections(text: str) -> list[Section]:
             m = article_match(ln.text) if k not in toc else None
             if m and m["kind"] not in present:
                 present.append(m["kind"])
+        present.append("条")   # an article document has articles, spaced after their number or not
         rank = {k: i + 1 for i, k in enumerate(k for k in ARTICLE_KINDS if k in present)}
     annex_list = False
     for k, ln in enumerate(lines):
@@ -175,19 +179,22 @@ def find_sections(text: str) -> list[Section]:
             continue
         if articles:
             m = article_match(t)
+            if not m and (g := ARTICLE_RUN_ON.match(t)) and _numeral(g["n"]) == _last_article(raw) + 1:
+                m = g
             if not m and "章" in rank and raw and raw[-1][1].endswith("条") and UNNUMBERED_CHAPTER.match(t) \
                     and _next_is_article(lines, k):
                 # a chapter heading whose 第二章 the source lost, standing between two articles
                 raw.append((rank["章"], "", t.strip(), ln, ln.start))
                 continue
             if m:
-                if m["kind"] == "条":
+                if m.re is ARTICLE_RUN_ON or m["kind"] == "条":
                     # 第一条 has an empty heading; a bracketed caption (第一条（目的和依据）) is kept as its heading
                     cap = CAPTION_IN_ARTICLE.match(m["rest"])
                     heading = cap.group(1) if cap else ""
                 else:
                     heading = _close_cjk_spacing(heading_of(m["rest"]))
-                raw.append((rank[m["kind"]], m["num"], heading, ln, ln.start + m.start("rest")))
+                raw.append((rank["条" if m.re is ARTICLE_RUN_ON else m["kind"]], m["num"], heading, ln,
+                            ln.start + m.start("rest")))
             continue
         if plan_rank and _plan_parts(t, ln, plan_rank, raw):
             continue
@@ -221,6 +228,33 @@ def find_sections(text: str) -> list[Section]:
             sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
         open_.append(later)
     return sections
+
+
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+
+
+def _numeral(s: str) -> int:
+    """第五十四条's 五十四 → 54 (arabic digits as they are); -1 when not a number."""
+    if s.isdigit():
+        return int(s)
+    total, digit = 0, 0
+    for ch in s:
+        if ch in _DIGITS:
+            digit = _DIGITS[ch]
+        elif ch in "十百":
+            total += (digit or 1) * (10 if ch == "十" else 100)
+            digit = 0
+        else:
+            return -1
+    return total + digit
+
+
+def _last_article(raw: list) -> int:
+    """The number of the last article read so far (0 before the first)."""
+    for entry in reversed(raw):
+        if entry[1].endswith("条"):
+            return _numeral(entry[1][1:-1])
+    return 0
 
 
 def _plan_ranks(lines: list[_Line], toc: set[int]) -> dict[str, int]:
