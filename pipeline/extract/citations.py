@@ -110,6 +110,13 @@ def _core(title: str) -> str:
     return core.strip()
 
 
+def _non_policy(title: str) -> bool:
+    """Whether a word of ``citation_non_policy.tsv`` ends the title (a book, a certificate)."""
+    _, non_policy, _, _, lens = _lexicon()
+    core = _core(title)
+    return any(core[-n:] in non_policy for n in lens if n <= len(core)) and not _type_end(core)
+
+
 def is_policy_title(title: str) -> bool:
     """Whether a 《》 title names a policy document by its last word."""
     return bool(title) and _type_end(_core(title)) > 0
@@ -271,7 +278,8 @@ def extract_citations(text: str) -> list[Citation]:
             continue
         new_end, number, alias = _tail(text, end)
         number = number or _number_before(text, i)
-        if title and (is_policy_title(title) or alias or number or (close >= 0 and _after_type(text, end))) \
+        if title and (is_policy_title(title) or (alias or number) and not _non_policy(title)
+                      or (close >= 0 and _after_type(text, end))) \
                 and not (not number and _signed_form(text, i, title)):
             out.append(Citation(title=title, doc_number=number, alias=alias, span=(i, new_end)))
             out.extend(_nested(text, i + 1, title_end))
