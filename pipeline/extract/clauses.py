@@ -131,7 +131,7 @@ def _opens_part(text: str, pos: int) -> bool:
 
 def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
     """Whether text[start:end] lies inside a match of words (可 in 可再生, 应 in 应装尽装)."""
-    for m in words.finditer(text, max(0, start - 6), min(len(text), end + 6)):
+    for m in words.finditer(text, max(0, start - 6), min(len(text), end + 12)):   # 负责…工作的机构 runs on
         if m.start() <= start and end <= m.end():
             return True
     return False
@@ -200,7 +200,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
             continue
         last_part = re.split(r"[，,]", before)[-1]
         if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
-                (last_part == before and (_subject_adverbial(before) or _bare_subject(before))):
+                (last_part == before and (_subject_adverbial(before) or _bare_subject(before))) or \
+                _subject_list(before):
             continue
         kind_before, cue_before, _ = decide(before)
         if cue_before is None and not FUTURE_GOAL.match(before) and \
@@ -256,12 +257,23 @@ def _new_part_cue(before: str, after: str) -> bool:
 def _subject_adverbial(part: str) -> bool:
     """An actor followed by an adverbial only (市、区（县）级河长根据省有关规定, 各组成部门按职责分工):
     the subject of what follows."""
-    m = re.search(r"(?:根据|按照|按|依照|依据|依法|结合|在|对|经|通过)", part)
+    m = re.search(r"(?:根据|按照|按|依照|依据|依法|结合|在|对|经|通过|作为)", part)
     return bool(m) and m.start() >= 2 and _clean_actor(part[:m.start()]) is not None
 
 
 NOT_BARE_SUBJECT = re.compile(r"是|指|为|会同|联合|协同|参照|设在|设于|位于|隶属|属于|^(?:推动|推进|支持|鼓励|引导|加强|加快|建设|培育|打造|发展|完善|建立|健全|"
                               r"组织|开展|实施|做好|落实|深化|扩大|提升|促进|优化|强化|依托|发挥|创建|提高)")
+
+
+def _subject_list(part: str) -> bool:
+    """Lists of organisations joined across commas by 以及/及/和 and nothing else (乡级以上河长和乡镇人民政府，
+    以及县级以上河长制工作机构和相关主管部门，应当…): the subject of the task after the last comma."""
+    joined = LIST_COMMA.sub(r"\1", strip_numbering(part))
+    return joined != strip_numbering(part) and not re.search(r"[，,]", joined) and all(
+        _bare_subject(x) for x in re.split(r"以及|及其|及|和|、", joined) if x)
+
+
+LIST_COMMA = re.compile(r"[，,](以及|及其|及|和)")
 
 
 def _bare_subject(part: str) -> bool:
@@ -499,15 +511,17 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[:-1]                    # “120”急救网络医院 keeps its quotes
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|主要|具体)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
+    p = re.sub(r"[（(](?:以下简称|以下统称|下称|简称)[^（）()]*[）)]$", "", p)   # X（以下简称Y）: X as first written
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
-    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经|本[^，,、]{1,6}?由)", "", p)
-    if "由" in p[1:]:
-        p = p[p.rindex("由") + 1:]     # 公共绿地由园林行政主管部门（负责）: the unit is after 由
+    p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经(?![营济销办费纪理])|本[^，,、]{1,6}?由)", "", p)
+    by = [m.end() for m in BY_WORD.finditer(p, 1)]
+    if by:
+        p = p[by[-1]:]                 # 公共绿地由园林行政主管部门（负责）: the unit is after 由 (not 自由贸易)
     if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是", p):
         return None                   # 由一个部门牵头: no one in particular; 参加…活动是每个公民(的义务): a copula
     if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
@@ -542,6 +556,9 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     """The organisations/groups written as the subject right before a cue (各中小学要…)."""
     left = text[:cue_pos]
     part = _PART_BREAK.split(left)[-1]
+    if not part.strip() and _subject_list(left.rstrip("，, ")):
+        # X和Y，以及Z和W，应当…: every member of the lists before the cue
+        return split_members(LIST_COMMA.sub(r"\1", strip_numbering(left.rstrip("，, "))))
     candidates = [part]
     m = SUBJECT_STOP.search(part)
     if m and m.start() >= 2:
@@ -555,6 +572,9 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
     # 业主对分摊情况提出异议的，物业服务人应当…: the part has a subject of its own
     if m2 and cue_pos > len(first) and not _part_has_subject(text, cue_pos):
         candidates.append(m2.group(1))
+    m3 = AS_ROLE.match(first)
+    if m3 and cue_pos > len(first) and not part.strip():
+        candidates.append(m3.group(1))     # X（以下简称Y）作为市人民政府的派出机构，负责…: X
     middle = _PART_BREAK.split(left)[1:-1] + [part]
     if cue_pos > len(first) and middle and all(INTRODUCTORY.match(p) and INTRO_END.search(p) for p in middle if p) \
             and _bare_subject(first):
@@ -577,6 +597,10 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         if sides and sides[0]:
             return [m for x in sides if x for m in _split_actor(x)]
     return []
+
+
+BY_WORD = re.compile(r"(?<!自)由")     # 自由贸易 is no 由
+AS_ROLE = re.compile(r"^(.{2,40}?)作为[^，,。；;]{2,30}$")
 
 
 def _condition_subject(first: str) -> str:
@@ -793,7 +817,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
 def _you_actor(text: str, cue_pos: int) -> list[str]:
     """必须由X负责… / 可由X代…: X."""
     part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
+    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人|同志)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
                  r"会同|对|向|在|依照|根据|代|为)", text[part_start:])
     a = _clean_actor(m.group(1)) if m else None
     return split_members(a) if a else []

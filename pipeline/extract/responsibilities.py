@@ -150,6 +150,8 @@ def explicit_lists(text: str):
         at_end = re.match(r"\s*(?:[。；;]|$|\n)", text[be:be + 2] or "") is not None
         if not has_verb and not at_end:
             continue   # 市教育局（市体育局） inside a sentence is an alias, not a list
+        if not has_verb and not strip_numbering(text[text.rfind("\n", 0, bs) + 1:bs]).strip():
+            continue   # 第五条（管理机构）: an article's caption, no task before it
         for units, role in parsed:
             for unit, s, e in units:
                 yield unit, role or "responsible", s, e, bs, be
@@ -215,7 +217,7 @@ GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   
 
 
 DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)|^指")
-CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒)")
+CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒|表彰|奖励|表扬)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予|依法)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -331,8 +333,11 @@ def _by_unit_ok(unit: str) -> bool:
         return False
     if not (is_unit(unit) or any(unit.endswith(h) for h in _generic_heads())):
         return False
-    # 由院前急救机构送往相关的医疗机构进行救治: a clause, not a unit
-    return "的" not in unit or _is_noun_phrase(unit)
+    # 由院前急救机构送往相关的医疗机构进行救治: a clause, not a unit; but 负责药品监督管理的部门 names one
+    return "的" not in unit or _is_noun_phrase(unit) or RESPONSIBLE_FOR.match(unit) is not None
+
+
+RESPONSIBLE_FOR = re.compile(r"^[^，,。；;的]{0,16}负责[^，,。；;的]{1,16}的(?:部门|机构|单位|机关)$")
 
 
 PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
