@@ -878,7 +878,7 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
         if head_at_end(part, n) and not head_goes_on(part, n) and LEAD_SUBJECT.match(part[n:]) and \
                 (copula or part[n] != "是"):
             a = _clean_actor(part[:n])
-            if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经|与|从|向|和|及|加强|"
+            if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
                                                              r"引进|招引|扶持|培育|监督|协助|督促|指导|举办)", a):
                 from .responsibilities import _starts_with_noun
