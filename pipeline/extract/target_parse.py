@@ -55,10 +55,17 @@ A change verb (增长/提高/降低 7%, ``change`` in target_comparators.tsv) st
 (国内生产总值年均增长), without how it is measured or set (按可比价格计算, 按2000年价格计算的, 增速目标设定为);
 5000人以上2万人以下 of one unit is one range.
 
-``indicator`` is the noun phrase the figure applies to: the words before the comparator with
-leading goal words, dates and connectives stripped (力争2021年底义务教育…覆盖率达到80% ->
-义务教育阶段优质教育资源覆盖率).  When that phrase has no rate/quantity head, the noun after the
-figure and the unit's measure word are added (设置2个以上级部 -> …设置级部数量); an empty subject
+``indicator`` names the measured thing, without the verbs of doing, plus the measure of the unit's
+dimension: the words before the comparator with leading goal words, dates and connectives stripped
+(力争2021年底义务教育…覆盖率达到80% -> 义务教育阶段优质教育资源覆盖率), a leading verb of doing
+(``doing`` in target_cues.tsv) dropped unless it heads a 的 phrase (完成旧住房修缮更新60万平方米 ->
+旧住房修缮更新面积; 完成绿化的时间 stays).  When that phrase has no rate/quantity head, the noun after the
+figure and the unit's measure word are added (设置2个以上级部 -> …设置级部数量; a counted size adds its
+dimension: 实施7公里燃气老化管道改造 -> 燃气老化管道改造长度); a share is A占B比例 (海绵城市达标区面积占建成区
+50% -> …占建成区比例; 种植面积不低于其绿地总面积的80% -> 种植面积占绿地总面积比例; a ratio subject keeps the
+base in brackets: 交流比例（占符合交流条件人数）); a bound written before 的 + noun measures that noun
+(节能率不低于15%的既有公共建筑节能改造 -> 既有公共建筑节能改造节能率); a quota for each names the each
+(每个省培育一家…龙头机构 -> 每个省龙头机构); a water-quality grade (保持Ⅱ类) is 2 类, …水质类别; an empty subject
 takes the previous candidate's indicator in the sentence (…,2022年底全覆盖; 最短公示期为三个月，最长为一年
 when both measure the same kind) or the previous clause.  A granted sum is named by one function,
 ``_grant_indicator``: who gets it and what it is (对港澳青年企业给予10万元一次性奖励支持 -> 港澳青年企业
@@ -225,7 +232,9 @@ _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之)?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
-_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}百千]|全覆盖")
+_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]|全覆盖")
+_ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
+_GRADE_RE = re.compile(r"(?<![劣A-Za-zⅠⅡⅢⅣⅤ、])([ⅠⅡⅢⅣⅤ])类")   # 水质保持Ⅱ类 (not 劣Ⅴ类, Ⅰ类、Ⅱ类射线装置)
 _CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
 _NUMBER_CHARS = frozenset("0123456789" + _CN_ALL)
 _OCR_DECIMAL = re.compile(rf"[\d{_CN_DIGITS}]\s*·\s*$|\d\s*[，,]\s*$")  # 21，7% / 12 · 3% / 六○三·七万: an OCR-broken figure
@@ -436,6 +445,8 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         toks.append(tok)
         pos = max(pos, tok.end)
     toks.extend(_bare_hundreds(st, toks))
+    toks.extend(_Tok(m.start(), m.end(1), m.end(), float(_ROMAN[m.group(1)]), None, "类", "grade", "类别", False,
+                     m.group()) for m in _GRADE_RE.finditer(s) if not st.masked_at(m.start(), m.end()))
     toks.sort(key=lambda t: t.start)
     return toks, counters
 
@@ -971,7 +982,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     grant = _grant_indicator(st, kind, lo, c_start, num_start, post_end, c_end, subject, found) \
         if kind in ("money", "percent") and not count and not limit and cont is None \
         and not (pre and pre[0] in lex.changes) else None
-    lead_fig = _lead_figure_re().match(subject) if pre and s[post_end:post_end + 1] == "的" else None
+    de_noun = _object(s, post_end + 1) if pre and s[post_end:post_end + 1] == "的" else None
+    de_noun = de_noun if de_noun and de_noun[0] and not any(
+        de_noun[0].endswith(w) for w in lex.cues.get("abstract_head", ())) else None   # (保持年产1亿吨的水平)
+    lead_fig = _lead_figure_re().match(subject) if de_noun else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
         obj_end = max(obj_end, limit[2])                  # (end of 内, action start, end, name, object, …)
@@ -997,9 +1011,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
     elif subject and pre and pre[0] in lex.changes:
         indicator = subject + pre[0]                      # 国内生产总值年均增长 (7%)
-    elif lead_fig and _rate_head(subject[lead_fig.end():]):
-        noun, obj_end = _object(s, post_end + 1)        # 3万平方米节能率不低于15%的既有公共建筑节能改造
-        indicator = noun + subject[lead_fig.end():]      # -> 既有公共建筑节能改造节能率
+    elif (lead_fig and _rate_head(subject[lead_fig.end():])) or (de_noun and kind == "size" and _rate_head(subject)):
+        # a bound written before 的 + a noun measures that noun: 3万平方米节能率不低于15%的既有公共建筑节能改造
+        # -> 既有公共建筑节能改造节能率; …区域控制宽度不少于一百米的绿化缓冲带 -> 绿化缓冲带…区域控制宽度
+        noun, obj_end = de_noun
+        indicator = noun + subject[lead_fig.end() if lead_fig else 0:]
     elif kind == "percent" and _SHARE_SUBJECT.search(subject) and not _RATIO_HEAD.search(subject):
         indicator = subject + "比例"                        # 经费占国内生产总值4%, 达标区面积占建成区50%的目标要求
     elif kind in ("percent", "permille") and not pre and s[post_end:post_end + 1] == "的" \
@@ -1165,6 +1181,7 @@ _NOT_TARGET = {
     "place_range": lambda f, b, a: f.t.value_max is not None and f.kind == "size"
         and not (f.pre or f.count or f.limit or f.an or f.rec_text)
         and any(w in f.before for w in f.cues("describe_head")),
+    "grade_as_qualifier": lambda f, b, a: f.kind == "grade" and (not f.pre or f.follows(a)),
 }
 
 
