@@ -175,6 +175,8 @@ _F = {
     "every": (rf"每隔?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})?"
               rf"(?P<u>{_alt(u for u in _UNITS if u != '年' and u != '周')}|周(?!岁)|年(?![级龄轻纪均限薪]))"),
     "cycle": rf"一(?P<u>学年|学期|季度|个月|年|季|月|周|星期)一(?:{_alt(_CYCLES)})",
+    # 按月发放, 按季度开展, 按年度划转, 按日加收: done every such period (not 按月计算, 按月份, 按日期: a unit)
+    "by_unit": r"按(?P<u>月度?|季度|年度|周|日)(?![份底末初期数])(?!计算|折算|平均|测算|核算|计|比例|标准|实际)",
     "festival": rf"{_alt(_FESTIVALS)}",
     "fest_day": rf"[“\"]\d{{1,2}}[·•.．]\d{{1,2}}[”\"][{CJK}]{{1,10}}?[日节]",
     "count": (rf"(?P<n>[\d一二两三四五六七八九十半](?<![{_GUARD}].)[\d一二两三四五六七八九十]{{0,2}})"
@@ -551,6 +553,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
     for m in _RE["cycle"].finditer(text):
         u = m["u"]
         add("cycle", m.start(), m.end(), "recurrence", rec="每" + ("月" if u == "个月" else u))
+    for m in _RE["by_unit"].finditer(text):
+        add("cycle", m.start(), m.end(), "recurrence", rec="每" + m["u"])
     for m in _RE["festival"].finditer(text):
         s = m.start()
         head = _FEST_HEAD.search(text, max(0, s - 8), s)
