@@ -47,6 +47,7 @@ class Cue:
     opening: bool = False                # a bare task verb: a cue only where it opens a part (落实…, 实行…)
     counted: bool = False                # a verb of results: a cue only where it opens a part and counts
                                          # what it yields (完成旧住房修缮更新60万平方米)
+    after_actor: bool = False            # a cue only right after an organisation (国务院办公厅将…: a commitment)
 
 
 # What may stand between a part's start and an opening cue: a manner adverb (审慎防范, 切实落实).
@@ -58,8 +59,13 @@ OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|
 def cues() -> tuple[Cue, ...]:
     return tuple(Cue(r["cue"], r["kind"], int(r["priority"]), r.get("negated_by", ""), r.get("not_before", ""),
                      re.compile(r["not_in"]) if r.get("not_in") else None, r.get("where", "") in ("opening", "counted"),
-                     r.get("where", "") == "counted")
+                     r.get("where", "") == "counted", r.get("where", "") == "after_actor")
                  for r in table("clause_cues"))
+
+
+# What follows 将 meaning "will" (not 把): an adverb, a preposition of manner or a verb of doing.
+WILL_DO = re.compile(r"(?:对|会同|联合|继续|进一步|尽快|适时|及时|定期|自动|逐步|全面|积极|大力|加强|加快|加大|组织|开展|推动|推进|"
+                     r"研究|建立|完善|统筹|督促|指导|协调|配合|做好|按照|根据|依法|在)")
 
 
 # A quantity within the part a result verb opens: a figure with a measure word (60万平方米, 25台, 3个).
@@ -96,6 +102,9 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue
         if cue.opening and not _opens_part(text, m.start()) or cue.counted and not COUNT_AFTER.match(text, m.end()):
             continue
+        if cue.after_actor and not (head_at_end(text, m.start()) and WILL_DO.match(text, m.end())
+                                    and actor_kind(text[max(0, m.start() - 30):m.start()]) == "org"):
+            continue      # 国务院办公厅将加强…: a commitment; 自然资源部将四川确定为… (将 = 把): none
         if SLOGAN_LIST.match(text, m.end()):
             continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
         if _in_short_quote(text, m.start()) or _in_title(text, m.start()):

@@ -89,9 +89,15 @@ def split_units(text: str, base: int) -> list[tuple[str, int, int]]:
             lead = len(piece) - len(piece.lstrip(" 　"))
             piece = piece.strip(" 　")
             piece = re.sub(r"等$", "", piece) if is_unit(re.sub(r"等$", "", piece)) else piece
+            named = NAMED_AND_OTHERS.sub("", piece)    # 商务部等有关部门: 商务部, the unit named
+            if named != piece and is_unit(named) and not GENERIC.match(named):
+                piece = named
             if is_unit(piece):
                 out.append((piece, base + s + lead, base + s + lead + len(piece)))
     return out
+
+
+NAMED_AND_OTHERS = re.compile(r"等(?:有关|相关|其他|其它)?(?:部门|单位|机构)$")
 
 
 def _brackets(text: str):
