@@ -983,8 +983,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if kind in ("money", "percent") and not count and not limit and cont is None \
         and not (pre and pre[0] in lex.changes) else None
     de_noun = _object(s, post_end + 1) if pre and s[post_end:post_end + 1] == "的" else None
-    de_noun = de_noun if de_noun and de_noun[0] and not any(
-        de_noun[0].endswith(w) for w in lex.cues.get("abstract_head", ())) else None   # (保持年产1亿吨的水平)
+    de_noun = de_noun if de_noun and de_noun[0] and not _not_measured(de_noun[0]) else None
     lead_fig = _lead_figure_re().match(subject) if de_noun else None
     if limit:
         indicator = _limit_indicator(st, subject, limit, c_start)
@@ -1264,6 +1263,7 @@ class _GrantLex(NamedTuple):
     verb_any_re: re.Pattern   # a grant verb anywhere (给予不超过…30%…的经费支持)
     tier_re: re.Pattern      # a threshold naming who gets the grant that follows
     tier_list_re: re.Pattern  # …, after 对: thresholds listed before the noun, no comma before the verb
+    amount_words: tuple       # 金额, 标准, 额度 …
 
 
 @lru_cache(maxsize=1)
@@ -1282,6 +1282,7 @@ def _grant_lex() -> _GrantLex:
                      unit_nouns=tuple(g["unit_noun"]),
                      topic_lead_re=re.compile(rf"^(?:{_alt(g['topic_lead'] + g['who_lead'])})"),
                      verb_any_re=re.compile(_alt(g["verb"])),
+                     amount_words=tuple(g["amount"]),
                      # (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
                      tier_re=re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,]可?(?:分别)?"
                                         rf"(?:一次性)?(?:按|{_alt(g['verb'])})"),
@@ -1697,6 +1698,14 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             return ("tail", v.start(), kind, measure, rec, False)
     return None
+
+
+def _not_measured(noun: str) -> bool:
+    """A noun after 的 that is no thing a bound measures: 保持年产1亿吨的水平, 不少于二十平方米的标准配置…,
+    50%的目标要求 (abstract_head, own_task in target_cues.tsv; amount in target_grants.tsv)."""
+    cues = _lex().cues
+    return any(noun.endswith(w) for w in cues.get("abstract_head", ())) or any(
+        noun.startswith(w) for w in cues.get("own_task", ()) + _grant_lex().amount_words)
 
 
 @lru_cache(maxsize=1)
