@@ -678,7 +678,7 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
                 back=(months, "未来") if u == "年" else None)
         else:
             forward("future", head.start(), e)
-    if hk == "this" and u == "年" and n > 1:
+    if hk == "this" and u == "年" and n == int(n):      # 这五年 / 这一年 (in a report: the year it reviews)
         add("this", head.start(), e, "duration", back=(months or 0, "这"))
     if hk == "full" and u in ("年", "个月"):
         add("full", s, e, "duration")
@@ -860,7 +860,8 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                     break
                 if word == "的" and _SENTENCE_START.search(text, p.end, c.start):
                     break              # …的五年 / 2025年是…的一年 restates a period of its own sentence
-                if (p.kind in ("named_period", "interval") or word == "的") and p.first and p.last \
+                if (p.kind in ("named_period", "interval") or word == "的" or (word == "这" and months == 12)) \
+                        and p.first and p.last \
                         and months and _months_of(p.first, p.last) == months and _fits(word, p, doc_date):
                     fits.append(p)
             if fits:
