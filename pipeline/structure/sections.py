@@ -30,6 +30,12 @@ ARTICLE_GLUED = re.compile(rf"^(?P<num>第[{CN_NUM}\d]{{1,5}}(?P<kind>[篇章节
 # 第一条为完善…: an article whose page dropped the space after its number; taken only as the next
 # article in sequence, so that a body line opening with 第三条规定的… is not one
 ARTICLE_RUN_ON = re.compile(rf"^(?P<num>第(?P<n>[{CN_NUM}\d]{{1,5}})条)(?P<rest>[^\s（(].*)$")
+# an emergency plan's decimal outline (1 总则 / 1.1 编制目的及依据 / 1.2.1 国家级…): the depth of the
+# number is the level; read only in a text with at least DECIMAL_MIN numbered sub-headings
+DECIMAL = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3})[ \u3000]+(?P<rest>[\u4e00-\u9fff].*)$")
+DECIMAL_SUB = re.compile(r"(?m)^\d{1,2}\.\d{1,2}(?:\.\d{1,2}){0,2}[ \u3000]+[\u4e00-\u9fff]")
+DECIMAL_MIN = 4
+DECIMAL_TOP = re.compile(r"^[^。，；：:,;]{1,30}$")   # 2 组织机构和职责: a bare number heads a short title
 TOC_LINE = re.compile(r"^目\s*录$")
 COLUMN_BOX = re.compile(rf"^(?P<num>专栏\s*[{CN_NUM}\d]{{1,3}})[\s:：]*(?P<rest>.*)$")
 CAPTION_IN_ARTICLE = re.compile(r"^[（(]([^（）()]{1,20})[）)]")
@@ -139,6 +145,7 @@ def find_sections(text: str) -> list[Section]:
     raw: list[tuple[int, str, str, _Line, int]] = []   # (level, number, heading, line, heading_start)
     plan_rank = {} if articles else _plan_ranks(lines, toc)
     shift = len(plan_rank)           # outline numbering sits below the plan's 篇/章/节
+    decimal = not articles and len(DECIMAL_SUB.findall(text)) >= DECIMAL_MIN
     if articles:
         present = []
         for k, ln in enumerate(lines):
@@ -197,6 +204,9 @@ def find_sections(text: str) -> list[Section]:
                             ln.start + m.start("rest")))
             continue
         if plan_rank and _plan_parts(t, ln, plan_rank, raw):
+            continue
+        if decimal and (m := DECIMAL.match(t)) and ("." in m["num"] or DECIMAL_TOP.match(m["rest"])):
+            raw.append((m["num"].count(".") + 1 + shift, m["num"], heading_of(m["rest"]), ln, ln.start + m.start("rest")))
             continue
         for level, pattern in OUTLINE:
             m = pattern.match(t)
