@@ -197,6 +197,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
         before = seg[piece:c]
         after = seg[c + 1:]
         if CLOSING_PART.match(after) and len(before) >= 2:
+            if re.match(r"为了?", before) and decide(before)[1] is None or re.fullmatch(r"现予(?:以)?公布", before):
+                continue                   # 为了推进…，促进…，制定本规定 / 现予公布，自…起施行: one formula
             cut = c
             k = before.rfind("，")
             if k > 0 and re.match(r"(?:结合|根据|依据|按照|依照|经)", before[k + 1:]):
@@ -209,7 +211,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
             continue
         last_part = re.split(r"[，,]", before)[-1]
         if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
-                (last_part == before and (_subject_adverbial(before) or _bare_subject(before))) or \
+                (last_part == before and (_subject_adverbial(before) or _bare_subject(before) or
+                                          _acting_subject(before, after) and decide(before)[1] is None)) or \
                 _subject_list(before):
             continue
         kind_before, cue_before, _ = decide(before)
@@ -238,7 +241,7 @@ ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加�
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
 CLOSING_PART = re.compile(r"^(?:(?:特|现)?(?:就[^，,。；]{1,30})?(?:制定|制订|出台|提出)(?:本|如下|以下)[^，,。；]{0,12}|"
-                          r"(?:本[^，,。；]{1,8})?自[^，,。；]{1,20}起(?:施行|执行|实施|生效)(?:[，,][^。；;]{0,30})?)[。；;]?$")
+                          r"(?:现予(?:以)?公布[，,])?(?:本[^，,。；]{1,8})?自[^，,。；]{1,20}起(?:施行|执行|实施|生效)(?:[，,][^。；;]{0,30})?)[。；;]?$")
 MANNER = r"(?:大力|积极|进一步|着力|切实|全力|加快|优先|重点|充分|继续|深入|坚决|严格|依法|审慎)"
 CONTRAST = re.compile(r"^(?:但|但是|而|然而)[^，,。；]{0,8}?$")
 COPULA = re.compile(r"^[^，,。；]{2,20}是[^，,。；]{2,40}的[^，,。；]{1,12}$")
@@ -589,10 +592,12 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
             and _bare_subject(first):
         candidates.append(first)   # X的爱国卫生组织，在…的指导下，负责…: the subject before the adverbial
     elif cue_pos > len(first) and not middle[:-1] and not part.strip() and \
-            (INTRO_END.search(first) or first.endswith("的")) and text[len(first) + 1:len(first) + 2] != "由":
+            (INTRO_END.search(first) or first.endswith("的") or _acting_subject(first, text[cue_pos:])) and \
+            text[len(first) + 1:len(first) + 2] != "由":
         # 12345热线受理人员接听来电时，应当…: the actor that opens the temporal clause; 单位和个人开展
-        # 增殖放流活动的，应当提前报告: the actor that opens the condition
-        lead = _temporal_subject(first) if INTRO_END.search(first) else _condition_subject(first)
+        # 增殖放流活动的，应当提前报告: the actor that opens the condition; 市场监督管理部门公示行政处罚
+        # 信息，应当遵循…原则: the actor that does what the rule governs
+        lead = _condition_subject(first) if first.endswith("的") else _temporal_subject(first)
         if lead:
             candidates.append(lead)
     for c in candidates:
@@ -609,6 +614,23 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
 
 
 BY_WORD = re.compile(r"(?<!自)由")     # 自由贸易 is no 由
+LEGAL_MODAL_OPEN = re.compile(r"(?:应当|应|必须|须|不得)")
+
+
+def _acting_subject(first: str, after: str) -> str:
+    """An organisation doing something (市场监督管理部门公示行政处罚信息) in a part that a legal modal
+    follows after the comma: the subject of that rule."""
+    first = strip_numbering(first)
+    if not LEGAL_MODAL_OPEN.match(after) or "的" in first or re.search(r"[时后前中]$", first):
+        return ""          # 各部门制定的规章，必须…: the subject is what the 的-phrase names
+    lead = _temporal_subject(first)
+    if not lead or actor_kind(lead) != "org" or len(lead) >= len(first) - 1:
+        return ""
+    from .responsibilities import _is_noun_phrase, _starts_with_verb
+    # 执行政府规定…, 编制开发区规划…, 若民办幼儿园属于…: no organisation opens the part
+    return lead if _is_noun_phrase(lead) and _starts_with_verb(first[len(lead):]) else ""
+
+
 AS_ROLE = re.compile(r"^(.{2,40}?)作为[^，,。；;]{2,30}$")
 
 

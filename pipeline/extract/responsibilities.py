@@ -222,8 +222,11 @@ def _part_subject(first: str) -> str | None:
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
-DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|所称|指的是)|^指")
-CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|处罚|罚款|约谈|通报批评|责令|提醒|表彰|奖励|表扬)")
+# 本规定所称X，是指… / 所称X包括…; but 前款所称罚款由X规定 refers to a term and charges X
+DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|指的是)|^指|^[^，,。；;]{0,20}所称[^，,。；;]{1,30}?[，,]?(?:是|指|包括)")
+# (行政处罚决定 / 行政处罚信息 name a document, not the sanction of the condition)
+CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|(?<!行政)处罚(?!决定|信息|公示)|罚款|约谈|通报批评|责令|提醒|"
+                       r"强制执行|表彰|奖励|表扬)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予|依法)?(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -274,7 +277,7 @@ def _by_unit() -> tuple[re.Pattern, dict[str, str]]:
     """A verb of lexicon/resp_by_verbs.tsv, after at most a manner phrase (依法, 按照…)."""
     roles = {r["verb"]: r["role"] for r in table("resp_by_verbs")}
     verbs = "|".join(re.escape(v) + ("(?!人)" if v == "负责" else "") for v in sorted(roles, key=len, reverse=True))
-    return re.compile(r"(?:依法|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|"
+    return re.compile(r"(?:依法|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|结合[^，,。；;]{0,12}?|"
                       r"通过[^，,。；;]{0,20}?)?"
                       rf"(?P<v>{verbs})"), roles
 
@@ -343,7 +346,9 @@ def _by_unit_ok(unit: str) -> bool:
     return "的" not in unit or _is_noun_phrase(unit) or RESPONSIBLE_FOR.match(unit) is not None
 
 
-RESPONSIBLE_FOR = re.compile(r"^[^，,。；;的]{0,16}负责[^，,。；;的]{1,16}的(?:部门|机构|单位|机关)$")
+# a body named by the official act it does: 负责药品监督管理的部门, 作出处罚决定的机关, 受理复检申请的部门
+RESPONSIBLE_FOR = re.compile(r"^[^，,。；;的]{0,16}(?:负责|作出|受理|实施|批准|审批|核发|颁发)[^，,。；;的]{1,16}的"
+                             r"[^，,。；;的]{0,10}(?:部门|机构|单位|机关)$")
 
 
 PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
@@ -516,6 +521,18 @@ def _units_before_role_noun(body: str) -> str | None:
                 is_unit(p) for p in re.split(r"、|和|及", re.sub(r"的[^、和及]{0,8}(?=、|和|及|$)", "", head)) if p):
             return re.sub(r"的[^、和及]{0,8}(?=、|和|及|$)", "", head)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _starts_with_verb(phrase: str) -> bool:
+    """Whether the phrase is a verb and its object (公示行政处罚信息, 办理政务服务事项), not a verbal
+    noun standing alone or joined to another (学校建设, 政府采购和招标投标等活动)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    words = pseg.lcut(phrase[:12])
+    return len(words) >= 2 and words[0].flag.startswith("v") and words[1].flag != "c" and \
+        words[1].word not in ("和", "与", "及", "或", "等")
 
 
 @lru_cache(maxsize=8192)
