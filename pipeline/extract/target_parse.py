@@ -610,10 +610,14 @@ def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
 def _measured(indicator: Optional[str]) -> Optional[str]:
     """The measured thing without the verb of doing before it (完成旧住房修缮更新面积 -> 旧住房修缮更新面积),
     unless the verb heads a 的 phrase that the measure belongs to (完成绿化的时间)."""
-    m = _lex().doing_re.match(indicator or "")
+    k = _WHOLE_AREA.match(indicator or "").end()           # 全区完成…: the area stays, the verb goes
+    m = _lex().doing_re.match(indicator or "", k)
     if m and "的" not in indicator and len(indicator) - m.end() >= 2:
-        return indicator[m.end():]
+        return indicator[:k] + indicator[m.end():]
     return indicator or None
+
+
+_WHOLE_AREA = re.compile(r"(?:[全各](?:省|市|区|县|镇|乡|街道))?")
 
 
 def _strip_tail(subject: str) -> str:
