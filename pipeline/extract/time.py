@@ -224,6 +224,8 @@ _SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
 _GOAL_BEFORE = re.compile(r"(?:力争|争取|确保|努力|力求|计划|预计|拟|用)在?$")
 _CLAUSE_OPEN = re.compile(r"(?:^|[，,。；;：:！？\n])[ \u3000]*$")
 _GOAL_AFTER = re.compile(r"[，,]?(?:要|将)?(?:基本|全面|初步|逐步|率先|全部)?(?:完成|实现|建成|达到|形成|消除|覆盖)")
+# 五年内不得申请, 五年内免征: what a rule forbids or grants for a span counted from an event
+_RULE_AFTER = re.compile(r"[，,]?(?:不得|不予|不再|不准|禁止|不受理|免|停止|暂停|限制|取消|有效)")
 # 30年来首次, 近七年最高: the record a figure sets within a span, not a period that starts on a day;
 # 成立70年来: counted from the event, not from the document's date
 _RECORD_AFTER = re.compile(r"(?:的)?(?:首次|第一次|最|新高|新低|罕见|未有|仅见|之最)")
@@ -698,6 +700,10 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
               or (_CLAUSE_OPEN.search(text, max(0, s - 3), s) and _GOAL_AFTER.match(text, tail.end()))
               or (s == 0 and tail.end() == len(text))):   # or the phrase alone: a deadline a caller picked
             forward("within", s, tail.end())
+        elif u == "年" and n == int(n) and _CLAUSE_OPEN.search(text, max(0, s - 3), s) \
+                and not _RULE_AFTER.match(text, tail.end()):
+            # 五年内，新增… in a plan: the plan period of that length running at the document's date
+            add("within", s, tail.end(), "duration", back=(months or 0, "内"))
         else:
             add("within", s, tail.end(), "duration")
     if tk == "back" and u in ("个月", "年") and hk != "past":
@@ -794,12 +800,13 @@ def _months_of(first: date, last: date) -> Optional[int]:
 
 def _fits(word: str, p: "_Cand", doc_date: Optional[date]) -> bool:
     """Whether a preceding plan period can be the one a 过去/未来 N年 names: 过去五年 one that has
-    ended by the document's date (the 十三五 a 2021 plan reviews), 未来五年 one not over by then."""
+    ended by the document's date (the 十三五 a 2021 plan reviews), 未来五年 (and a plan's 五年内) one
+    not over by then."""
     if doc_date is None:
-        return word not in ("过去", "未来")
+        return word not in ("过去", "未来", "内")
     if word in ("过去", "这"):
         return p.last < doc_date
-    if word == "未来":
+    if word in ("未来", "内"):
         return p.last >= doc_date and p.first.year <= doc_date.year + 1
     return True
 
