@@ -142,6 +142,7 @@ class _Lex(NamedTuple):
     lead_re: re.Pattern
     lead_block: tuple[str, ...]
     doing_re: re.Pattern
+    modal_re: re.Pattern
     object_lead_re: re.Pattern
     past_re: re.Pattern
     goal_re: re.Pattern
@@ -212,6 +213,7 @@ def _lex() -> _Lex:
         lead_re=re.compile(_alt(cues.get("lead", ()))),
         lead_block=cues.get("lead_block", ()),
         doing_re=re.compile(_alt(cues.get("doing", ()))),
+        modal_re=re.compile(_alt(cues.get("modal", ()))),
         object_lead_re=re.compile(rf"^(?:{_alt(cues.get('object_lead', ()))})"),
         past_re=re.compile(_alt(cues.get("past", ()))),
         goal_re=re.compile(_alt(cues.get("goal", ()))),
@@ -608,8 +610,12 @@ def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
 
 
 def _measured(indicator: Optional[str]) -> Optional[str]:
-    """The measured thing without the verb of doing before it (完成旧住房修缮更新面积 -> 旧住房修缮更新面积),
-    unless the verb heads a 的 phrase that the measure belongs to (完成绿化的时间)."""
+    """The measured thing without words of obligation (modal in target_cues.tsv) and without the verb of
+    doing before it (完成旧住房修缮更新面积 -> 旧住房修缮更新面积), unless the verb heads a 的 phrase that the
+    measure belongs to (完成绿化的时间)."""
+    if indicator:
+        bare = _lex().modal_re.sub("", indicator)           # 幼儿园应当每年组织面向家长… -> 幼儿园每年组织…
+        indicator = bare if len(bare) >= 2 else indicator
     k = _WHOLE_AREA.match(indicator or "").end()           # 全区完成…: the area stays, the verb goes
     m = _lex().doing_re.match(indicator or "", k)
     if m and "的" not in indicator and len(indicator) - m.end() >= 2:
