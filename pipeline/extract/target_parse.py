@@ -447,8 +447,9 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         toks.append(tok)
         pos = max(pos, tok.end)
     toks.extend(_bare_hundreds(st, toks))
-    toks.extend(_Tok(m.start(), m.end(1), m.end(), float(_ROMAN[m.group(1)]), None, "类", "grade", "类别", False,
-                     m.group()) for m in _GRADE_RE.finditer(s) if not st.masked_at(m.start(), m.end()))
+    if "类" in s:
+        toks.extend(_Tok(m.start(), m.end(1), m.end(), float(_ROMAN[m.group(1)]), None, "类", "grade", "类别", False,
+                         m.group()) for m in _GRADE_RE.finditer(s) if not st.masked_at(m.start(), m.end()))
     toks.sort(key=lambda t: t.start)
     return toks, counters
 
