@@ -334,6 +334,16 @@ SENTENCE_HEADING = 40     # characters: a label (加强组织领导) is far shor
 RULE_HEADING = re.compile(r"[\u4e00-\u9fff]{2,}(?:应当|应|必须|须|不得|严禁|负责)[\u4e00-\u9fff]")
 
 
+def _actor_must(heading: str) -> bool:
+    """An item opening with an organisation and 要 ((四)科研单位要健全完善内部管理制度。): a task given by
+    name, content, not a label (主要任务 holds 要 in another word)."""
+    m = HEADING_ACTOR_MUST.match(heading)
+    return bool(m) and actor_kind(m.group(1)) == "org" and _clean_actor(m.group(1)) == m.group(1)
+
+
+HEADING_ACTOR_MUST = re.compile(r"(.{2,20}?)要(?![求点素件闻害地])")
+
+
 # a comma inside a heading that labels nothing (no text and no items under it) parts a sentence, not a
 # label: 二、对新落户的港澳青年，给予5万元的就业补贴。 is the item itself
 CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(]")
@@ -348,7 +358,8 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
     # an article, or an item whose heading is a whole sentence (一、对…的省（区、市），在…时予以适当倾斜。):
     # its text is content, not a label
     if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
-                   or RULE_HEADING.search(sec.heading) or (not has_body and CLAUSE_INSIDE.search(sec.heading))
+                   or RULE_HEADING.search(sec.heading) or _actor_must(sec.heading)
+                   or (not has_body and CLAUSE_INSIDE.search(sec.heading))
                    or _only_units_after(line, sec.heading)):
         rest = k + len(number)
         m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
@@ -849,7 +860,7 @@ def _you_actor(text: str, cue_pos: int) -> list[str]:
     """必须由X负责… / 可由X代…: X."""
     part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
     m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人|同志)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
-                 r"会同|对|向|在|依照|根据|代|为)", text[part_start:])
+                 r"会同|对|向|在|依照|根据|代|为|报请|提请|报送)", text[part_start:])
     a = _clean_actor(m.group(1)) if m else None
     return split_members(a) if a else []
 

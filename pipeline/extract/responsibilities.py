@@ -422,6 +422,13 @@ def prose_units(c) -> list[tuple[str, str]]:
             if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
     out += [(u, r) for u, r in by if all(u != o for o, _ in out)]
+    if "请" in text and c.cue != "请":
+        # 请财政部在…中明确，中央高校…要…: the unit asked by 请 beside another cue's subject
+        from .clauses import find_cues, object_actor
+        for pos, cue in find_cues(text):
+            obj = object_actor(text, pos + 1) if cue.word == "请" else None
+            out += [(u, "responsible") for u in (split_members(obj) if obj else [])
+                    if is_unit(u) and _starts_with_noun(u) and all(u != o for o, _ in out)]
     if c.kind == "obligation":
         for unit in generic_subjects(text):
             if all(u != unit for u, _ in out):
