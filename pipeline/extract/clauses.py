@@ -889,7 +889,7 @@ def partners(text: str) -> list[str]:
         m = _partner().match(text, k.start())
         if not m:
             continue
-        before = re.sub(r"(?:应当|应|要|须|必须|可|并|积极|主动|负责)+$", "", text[:m.start()])
+        before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责)+$", "", text[:m.start()])
         if not head_at_end(before):
             continue                      # 产业协同创新领导小组: 协同 inside a name
         a = _clean_actor(m["units"])

@@ -412,7 +412,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             after = text[k + len(unit):k + len(unit) + 12] if k >= 0 else ""
             if unit in together or SUPPORT_TASK.match(text[k + len(unit):] if k >= 0 else ""):
                 role = "support"      # 相关部门、金融机构应当予以配合
-            elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须)?(?:会同|联合)", after)):
+            elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须|将)?(?:会同|联合)", after)):
                 role = "lead"
             elif re.match(r"^(?:要|应|应当|应该)?(?:配合|协助|协同|参与)", after):
                 role = "support"
