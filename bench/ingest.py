@@ -93,9 +93,10 @@ def real_text(mb: float) -> str:
 
 def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
     """Child process: ingest one file, print {seconds, peak_rss_mb, failed, phases (wall), cpu (the
-    writer's, per phase)} as JSON.  The keyword index is written as in a real ingest; embedding the
-    sentence units only with ``embed`` (with the e5 model installed it costs ~85 CPU-seconds per
-    1,000 units: hours for 50 MB, a cost of its own)."""
+    writer's, per phase)} as JSON.  The keyword index is written as in a real ingest: a long text's
+    while its parts are extracted ("(keyword index in extract)", inside "extract"), a short one's
+    after it is stored ("keyword index"); embedding the sentence units only with ``embed`` (with the
+    e5 model installed it costs ~85 CPU-seconds per 1,000 units: hours for 50 MB, a cost of its own)."""
     import json
     from zhengce.pipeline.ingest import ingest
     from zhengce.pipeline.store import open_store
@@ -121,6 +122,8 @@ def one(path: str, db: str, workers: int = 1, embed: bool = False) -> int:
     store.put = timed("store", store.put)
     store.resolve_citations = timed("citations", store.resolve_citations)
     search.IngestIndexer.add = timed("keyword index", search.IngestIndexer.add)
+    for name in ("start", "part", "end"):        # a long text's index, written while its parts are extracted
+        setattr(search.StreamedIndex, name, timed("(keyword index in extract)", getattr(search.StreamedIndex, name)))
     index = timed("embeddings", search.after_ingest)
 
     def after_ingest(*a, **kw):           # the peak before embedding: what extraction, storing and the keyword index needed

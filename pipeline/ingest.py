@@ -44,6 +44,7 @@ from .load import LOADERS, MULTI, LoadError
 from .model import plain
 from .attachments import link_attachments
 from .store.base import Store
+from .store.sqlite import process_alive
 
 NOT_DOCUMENTS = {"README", "MANIFEST", "LICENSE", "CHANGELOG", "SOURCES"}  # a folder's own notes
 
@@ -358,12 +359,13 @@ def _sheet_row(path: str, row: int):
 _sheet_cache: dict[str, dict] = {}
 
 
-def extract_one(path: str, source: str, row: int | None = None, pool=None) -> tuple[str, dict | None, str | None]:
+def extract_one(path: str, source: str, row: int | None = None, pool=None,
+                sink=None) -> tuple[str, dict | None, str | None]:
     """Worker: (source, record, error).  Never raises.  With a process pool, a long text is
-    extracted in parts in parallel (``document.extract_parts``)."""
+    extracted in parts in parallel (``document.extract_parts``, which hands them to ``sink``)."""
     try:
         from .document import build_record, extract_record
-        rec = build_record(_sheet_row(path, row), source) if row is not None else extract_record(path, pool)
+        rec = build_record(_sheet_row(path, row), source) if row is not None else extract_record(path, pool, sink)
         rec["source"] = source
         return source, rec, None
     except LoadError as e:
@@ -415,16 +417,6 @@ def extract_prepared(path: str, source: str, row: int | None = None) -> tuple[st
 
 # --- temp folders, signals, workers ----------------------------------------------------------------
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
 def sweep_stale_temp(root: str | Path | None = None) -> int:
     """Remove temp folders of ingests whose process is gone (killed with SIGKILL); how many."""
     n = 0
@@ -432,7 +424,7 @@ def sweep_stale_temp(root: str | Path | None = None) -> int:
         m = re.match(re.escape(TMP_PREFIX) + r"(\d+)-", d.name)
         try:
             if m:
-                stale = int(m.group(1)) != os.getpid() and not _alive(int(m.group(1)))
+                stale = int(m.group(1)) != os.getpid() and not process_alive(int(m.group(1)))
             else:                  # a folder of an older zhengce (no pid in its name): when a day old
                 stale = time.time() - d.stat().st_mtime > 86400
             if stale and d.is_dir():
@@ -533,20 +525,27 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     parts = None     # the pool a long text's parts were extracted in: its index tokens are cut there too
     indexer = IngestIndexer.for_store(store, pool and (lambda: parts or pool())) if todo else None
 
-    def store_result(source, record, error, rows=None):
+    def store_result(source, record, error, rows=None, streamed=None):
+        """Store one extraction's result; ``streamed``: the ``StreamedIndex`` its parts went to."""
         nonlocal done
         done += 1
         if error:
             report.failed.append({"path": source, "error": error})
+            if streamed:
+                streamed.settle(None)
         else:
             it = by_source[source]
             if not store.item_sequences:
                 record = plain(record)
-            outcome = store.put(record, source, it.content_hash, record["format"])
+            if streamed:         # the document and its streamed index committed together
+                outcome = store.put(record, source, it.content_hash, record["format"], then=streamed.mark)
+                streamed.settle(record, rows)
+            else:
+                outcome = store.put(record, source, it.content_hash, record["format"])
+                if outcome == "ingested" and indexer:
+                    indexer.add(record, rows)
             if outcome == "ingested":
                 report.ingested += 1
-                if indexer:
-                    indexer.add(record, rows)
             else:
                 report.unchanged += 1
         if progress:
@@ -557,12 +556,20 @@ def _ingest(paths, store, workers, progress, tmp: Path, report: Report) -> None:
     else:
         for it in todo:
             if pool and it.row is None and _size(it.path) >= SPLIT_BYTES:   # one long text: its parts in parallel
-                # the same workers then cut the index tokens: jieba is loaded there, and a pool forked
-                # now would copy the writer, which holds the whole record
+                # the workers start (and load the extractors) while this process reads and structures
+                # the text; they cut the index tokens of each part (the index is written meanwhile,
+                # ``StreamedIndex``), and of the whole record if it is indexed after all: a pool
+                # forked later would copy the writer, which then holds the whole record
+                from . import document
                 parts = pool()
+                if _size(it.path) >= 3 * document.SPLIT_FROM:     # surely long enough to be cut (3 bytes a 字)
+                    document.warm(parts, workers, indexer.warm if indexer else None)
+                streamed = indexer.stream() if indexer else None
                 try:
-                    store_result(*extract_one(str(it.path), it.source, it.row, parts))
+                    store_result(*extract_one(str(it.path), it.source, it.row, parts, streamed), streamed=streamed)
                 finally:
+                    if streamed and not (streamed.marked or streamed.failed):    # interrupted: drop its rows
+                        streamed.fail()
                     parts.shutdown(cancel_futures=True)
                     parts = None
             else:

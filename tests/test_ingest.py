@@ -301,3 +301,73 @@ def test_a_long_text_extracted_in_parts_in_parallel_gives_the_same_record(tmp_pa
     indexed = [tuple(r) for r in store.db.execute(
         "SELECT clause_id, text, kinds, members FROM search_clauses ORDER BY rid")]
     assert indexed == [(r[0], r[4], r[8], r[9]) for r in prepared_rows({**whole, "source": got["source"]})]
+
+
+# a long text ingested in parts, its keyword index written while they are extracted: small parts
+# and small rounds; ``kill`` (argv[3]) = "round:K" kills the process as the K-th round of its
+# index begins, "mark" inside the transaction that stores the document and marks its index
+_STREAMED_INGEST = """
+import os, signal, sys
+from zhengce.pipeline import document, ingest, search
+from zhengce.pipeline.search import keyword
+from zhengce.pipeline.store import open_store
+document.SPLIT_FROM, document.SPLIT_PART, ingest.SPLIT_BYTES = 1000, 5000, 1000
+keyword.WRITE_BATCH, keyword.ROUND_UNITS = 20, 40
+kill = sys.argv[3] if len(sys.argv) > 3 else ""
+if kill.startswith("round:"):
+    rounds, begin = [0], keyword.IndexWriter._begin_round
+    def begin_round(self):
+        rounds[0] += 1
+        if rounds[0] == int(kill[6:]):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return begin(self)
+    keyword.IndexWriter._begin_round = begin_round
+elif kill == "mark":
+    def mark(self, ingested_at):
+        os.kill(os.getpid(), signal.SIGKILL)
+    search.StreamedIndex.mark = mark
+report = ingest.ingest([sys.argv[1]], open_store(sys.argv[2]), workers=2)
+assert report.ingested + report.unchanged == 1, report.as_dict()
+"""
+
+
+def test_sigkill_while_a_long_text_is_indexed_in_parts_leaves_no_half_indexed_document(tmp_path):
+    """The index of a long text is written in rounds while its parts are extracted, before the
+    document is stored; the document and the row that marks it indexed are committed together.
+    Killed between rounds or inside that transaction: the store is consistent, no search sees the
+    rows written so far, the next sync (or the rerun) removes them, and the rerun indexes the
+    document whole, once."""
+    from zhengce.pipeline.search import SearchQuery
+    from zhengce.pipeline.search.keyword import prepared_rows
+    from zhengce.pipeline.search.sqlite_backend import open_search
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    big = tmp_path / "big.txt"
+    big.write_text("\n\n".join(texts * 2), encoding="utf-8")
+    db = tmp_path / "s.db"
+    run = [sys.executable, "-c", _STREAMED_INGEST, str(big), str(db)]
+    for kill in ("round:2", "round:9", "mark"):
+        p = subprocess.run(run + [kill], capture_output=True, text=True, env=ENV, timeout=600)
+        assert p.returncode == -signal.SIGKILL, (kill, p.stderr[-2000:])
+        consistent(db)
+        con = sqlite3.connect(db)
+        assert not con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        assert not con.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0]
+        assert con.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0], kill    # rows written, not marked
+        con.close()
+        s = open_search(str(db))                      # a reader: sync drops what the dead writer left
+        assert not s.search(SearchQuery("加强", limit=50)).total
+        assert not s.db.execute("SELECT COUNT(*) FROM search_clauses").fetchone()[0]
+        assert not s.db.execute("SELECT 1 FROM search_meta WHERE key LIKE 'indexing:%'").fetchone()
+        s.store.close()
+    p = subprocess.run(run + ["round:4"], capture_output=True, text=True, env=ENV, timeout=600)
+    assert p.returncode == -signal.SIGKILL, p.stderr[-2000:]
+    p = subprocess.run(run, capture_output=True, text=True, env=ENV, timeout=600)     # the rerun, after a kill
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert consistent(db) == (1, 1)
+    store = open_store(str(db))
+    rec = store.get(store.documents()[0]["doc_id"])
+    indexed = [tuple(r) for r in store.db.execute("SELECT clause_id, text, kinds, members FROM search_clauses ORDER BY rid")]
+    assert indexed == [(r[0], r[4], r[8], r[9]) for r in prepared_rows(rec)]
+    assert store.db.execute("SELECT COUNT(*) FROM search_docs").fetchone()[0] == 1
+    assert not store.db.execute("SELECT 1 FROM search_meta WHERE key LIKE 'indexing:%'").fetchone()
+    store.close()

@@ -330,7 +330,8 @@ def test_sqlite_store_tables_untouched_by_the_index(store):
     names = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
     ours = {n for n in names if n.startswith("search_")}
     assert ours and all(n.startswith("search_") for n in ours)
-    assert sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0] == 1
+    from zhengce.pipeline.store.sqlite import SCHEMA_VERSION
+    assert sqlite3.connect(store.path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
 def test_an_index_cut_with_another_dictionary_is_rebuilt(tmp_path, records):

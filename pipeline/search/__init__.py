@@ -11,6 +11,8 @@ Heavy libraries (jieba, numpy, scikit-learn, sentence-transformers, elasticsearc
 """
 from __future__ import annotations
 
+import contextlib
+
 from .base import (FACET_KEYS, MODES, Hit, SearchBackend, SearchError, SearchQuery, SearchResult, rrf,
                    split_clause_ref)
 
@@ -46,7 +48,7 @@ class IngestIndexer:
     @classmethod
     def for_store(cls, store, pool=None) -> "IngestIndexer | None":
         from ..store.sqlite import SQLiteStore
-        if not isinstance(store, SQLiteStore):
+        if not isinstance(store, SQLiteStore) or getattr(store, "indexes_itself", False):
             return None
         try:
             return cls(store, pool)
@@ -98,12 +100,108 @@ class IngestIndexer:
         self.pending.clear()
         self.pending_units = 0
 
+    def stream(self) -> "StreamedIndex | None":
+        """A sink for the next long text's parts (``document.extract_parts``): its index is written
+        while the parts are extracted, and marked indexed with the document (``settle``)."""
+        return StreamedIndex(self) if self.on else None
+
+    @staticmethod
+    def warm() -> None:
+        """In an extraction worker, before its first part: load what ``StreamedIndex.part_work`` needs."""
+        from .keyword import unit_tokens
+        unit_tokens(["政策文件"])
+
     def _off(self, e: Exception) -> None:
         import sys
         self.on = False
         self.pending.clear()
         print(f"zhengce: warning: search index not updated during ingest ({type(e).__name__}: {str(e)[:200]}); "
               f"it is brought up to date after the ingest or at the first query", file=sys.stderr)
+
+
+class StreamedIndex:
+    """The keyword index of one long text, written while its parts are extracted (a
+    ``document.PartSink``): each part's sentence units are inserted as the part comes back, their
+    tokens cut in the part's worker (``keyword.part_tokens``), in rounds (``keyword.IndexWriter``),
+    with the document's filter tokens taken from its metadata.  The rows are in no result until
+    ``mark``, called by the store inside the transaction that writes the document
+    (``SQLiteStore.put(then=…)``), writes its ``search_docs`` row: the document is stored and
+    indexed, or neither (a process killed before leaves rows that the rerun or the next ``sync``
+    removes).  Never raises: on any failure (or when a part's items name clauses of an earlier
+    part, ``PartRows.exact``) it stops, ``mark`` declines, and ``ingest`` indexes the stored record
+    the usual way."""
+
+    def __init__(self, indexer: IngestIndexer):
+        from . import keyword as kw
+        self.indexer, self.kw = indexer, kw
+        self.part_work = kw.part_tokens
+        self.writer = self.rows = self.doc_id = None
+        self.tokens = ""
+        self.done = self.failed = self.marked = False
+
+    def start(self, doc) -> None:
+        kw = self.kw
+        try:
+            self.indexer.flush()                       # small documents added before: their own transaction
+            self.doc_id = doc.doc_id
+            self.tokens = kw.metadata_filter_tokens(doc.metadata.model_dump(mode="json"))
+            self.rows = kw.PartRows(doc.text, [s.model_dump(mode="json") for s in doc.sections])
+            self.writer = kw.IndexWriter(self.indexer.db, doc.doc_id, self.tokens, rounds=True)
+        except Exception as e:  # noqa: BLE001
+            self.fail(e)
+
+    def part(self, items: dict) -> None:
+        if self.failed:
+            return
+        try:
+            self.writer.add(self.rows.add(items, items.get("work")))
+        except Exception as e:  # noqa: BLE001
+            self.fail(e)
+
+    def end(self) -> None:
+        if self.failed:
+            return
+        try:
+            self.writer.add(self.rows.close())
+            self.writer.write_rest()
+            self.done = True
+        except Exception as e:  # noqa: BLE001
+            self.fail(e)
+
+    def fail(self, e: Exception | None = None) -> None:
+        """Stop, removing what was written (a ``Superseded`` writer leaves the rows to the one that took over)."""
+        self.failed, self.part_work = True, None
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.abort() if isinstance(e, self.kw.Superseded) else self.writer.drop()
+
+    def mark(self, ingested_at: float) -> None:
+        """Inside the store's transaction, once the document's row is written: mark the streamed
+        index as the document's, if it is whole and was cut with the stored row's filter tokens and
+        title (else leave it: ``settle`` indexes the record)."""
+        if not self.done or self.failed:
+            return
+        db, kw = self.indexer.db, self.kw
+        row = db.execute("SELECT title FROM documents WHERE doc_id=?", (self.doc_id,)).fetchone()
+        if not row or not self.rows.exact or kw.document_filter_tokens(db, self.doc_id) != self.tokens:
+            return
+        db.execute("SAVEPOINT mark_indexed")
+        try:
+            self.marked = self.writer.mark(ingested_at, row[0])
+        except Exception:  # noqa: BLE001 - the document is stored all the same; settle indexes it
+            db.execute("ROLLBACK TO mark_indexed")
+            self.marked = False
+        db.execute("RELEASE mark_indexed")
+
+    def settle(self, record: dict | None, rows=None) -> None:
+        """After the store wrote ``record`` (None: it was not stored): index it the usual way unless
+        the streamed index was marked as its own; without a record, remove what was streamed."""
+        if self.marked:
+            return
+        if not self.failed:
+            self.fail()
+        if record is not None:
+            self.indexer.add(record, rows)
 
 
 def after_ingest(store, progress=None, workers: int | None = None) -> int:
@@ -189,5 +287,5 @@ def open_search(location, *, readonly: bool = False, sync: bool = True) -> Searc
     return _open(location, readonly=readonly, sync=sync)
 
 
-__all__ = ["after_ingest", "embed_workers", "embed_progress", "IngestIndexer", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
+__all__ = ["after_ingest", "embed_workers", "embed_progress", "IngestIndexer", "StreamedIndex", "FACET_KEYS", "MODES", "Hit", "SearchBackend", "SearchError", "SearchQuery", "SearchResult", "open_search",
            "rrf", "split_clause_ref"]

@@ -65,7 +65,10 @@ class ClauseColumns:
     @classmethod
     def from_db(cls, db) -> "ClauseColumns":
         from .base import CLAUSE_KINDS
-        got = db.execute("SELECT rid, doc_id, kind, has_target, coalesce(kinds, kind) FROM search_clauses").fetchall()
+        # the rows of documents marked indexed only: a long text's rows are written (in rounds) before
+        # its search_docs row, which comes with the document itself (keyword.IndexWriter)
+        got = db.execute("SELECT rid, doc_id, kind, has_target, coalesce(kinds, kind) FROM search_clauses "
+                         "WHERE doc_id IN (SELECT doc_id FROM search_docs)").fetchall()
         n = len(got)
         rid = np.fromiter((r[0] for r in got), dtype=np.int64, count=n)
         doc_ids = sorted({r[1] for r in got})

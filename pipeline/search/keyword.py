@@ -35,10 +35,10 @@ import numpy as np
 from . import bm25
 from .base import Hit, truthy, year_range
 from .columns import ClauseColumns, columns
-from ..store.textunits import KIND_PRIORITY, clause_rows, text_hash  # noqa: F401 - re-exported (tests, ingest)
+from ..store.textunits import KIND_PRIORITY, UnitRows, clause_rows, text_hash  # noqa: F401 - re-exported (tests, ingest)
 from .text import (STOP_WORDS, ParsedQuery, char_grams, content_words, dropped_words, fold, fts_quote, highlight, parse_query,
                    segmented, sub_tokens, synonym_groups, tokens, words)
-from ..store.sqlite import immediate
+from ..store.sqlite import immediate, process_alive
 
 SEARCH_SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_docs (doc_id TEXT PRIMARY KEY, ingested_at REAL, title TEXT);
@@ -102,6 +102,7 @@ def ensure_schema(db) -> None:
         if stmt.strip():
             db.execute(stmt)
     db.execute("INSERT OR REPLACE INTO search_meta VALUES ('segmentation', ?)", (current,))
+    tune_fts(db)
 
 
 def _exists(db, table: str) -> bool:
@@ -154,6 +155,19 @@ def unit_tokens(texts: list[str]) -> list[tuple[str, bytes, str, str]]:
     return out
 
 
+def heading_tokens(heading: str) -> tuple[str, bytes]:
+    seg = segmented(heading)
+    return seg, bm25.encode(seg)
+
+
+def _prepared(row: dict, toks: tuple, heading: tuple[str, bytes]) -> tuple:
+    """A ``clause_rows`` row with its unit's and heading's tokens: one ``prepared_rows`` tuple."""
+    body, body_ids, folded, grams = toks
+    return (row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"], row["text_hash"],
+            row["has_target"], row["ord"], row["kinds"], row["members"], row["clause_ids"], row["units"],
+            row["indicators"], body, body_ids, heading[0], heading[1], folded, grams)
+
+
 def prepared_rows_parallel(rec: dict, pool, batch: int = 1000) -> Iterator[tuple]:
     """``prepared_rows`` of a huge record with the tokenising spread over a process pool (a few
     batches in flight, results in order), while the caller writes what is ready: the same rows."""
@@ -161,7 +175,7 @@ def prepared_rows_parallel(rec: dict, pool, batch: int = 1000) -> Iterator[tuple
     from itertools import islice
     rows = clause_rows(rec)
     window: deque = deque()
-    heading_tokens: dict[str, tuple[str, bytes]] = {}
+    headings: dict[str, tuple[str, bytes]] = {}
 
     def submit() -> bool:
         part = list(islice(rows, batch))
@@ -175,53 +189,186 @@ def prepared_rows_parallel(rec: dict, pool, batch: int = 1000) -> Iterator[tuple
         part, fut = window.popleft()
         toks = fut.result()
         submit()
-        for row, (body, body_ids, folded, grams) in zip(part, toks):
-            if row["heading"] not in heading_tokens:
-                seg = segmented(row["heading"])
-                heading_tokens[row["heading"]] = (seg, bm25.encode(seg))
-            heading, heading_ids = heading_tokens[row["heading"]]
-            yield (row["clause_id"], row["section_id"], row["kind"], row["heading"], row["text"], row["text_hash"],
-                   row["has_target"], row["ord"], row["kinds"], row["members"], row["clause_ids"], row["units"],
-                   row["indicators"], body, body_ids, heading, heading_ids, folded, grams)
+        for row, t in zip(part, toks):
+            if row["heading"] not in headings:
+                headings[row["heading"]] = heading_tokens(row["heading"])
+            yield _prepared(row, t, headings[row["heading"]])
+
+
+def part_tokens(part: dict) -> tuple[dict, dict]:
+    """Worker: the tokens of the units of one part of a long text ({"text", "sections", "clauses",
+    "targets", "responsibilities"}, spans in the part's text), keyed by the unit's text, and of their
+    headings (``unit_tokens``, ``heading_tokens``).  The writer, cutting the same units from the
+    joined parts (``PartRows``), looks its units up here: tokens depend on the text alone."""
+    rows = list(clause_rows(part))
+    texts = list(dict.fromkeys(r["text"] for r in rows))
+    return (dict(zip(texts, unit_tokens(texts))),
+            {h: heading_tokens(h) for h in dict.fromkeys(r["heading"] for r in rows)})
+
+
+class PartRows:
+    """``prepared_rows`` of a long text whose parts arrive one by one (``document.extract_parts``),
+    with the tokens the part's worker cut (``part_tokens``).  A part's last unit is complete only
+    once the next part begins, so its tokens are looked up in the part before too; a unit or
+    heading found in neither (one that runs across a cut) is tokenised here.  ``exact``: see
+    ``UnitRows``."""
+
+    def __init__(self, text: str, sections: Iterable[dict]):
+        self.units = UnitRows(text, sections)
+        self.headings: dict[str, tuple[str, bytes]] = {}
+        self.before: dict[str, tuple] = {}      # the previous part's unit tokens
+
+    @property
+    def exact(self) -> bool:
+        return self.units.exact
+
+    def add(self, part: dict, tokens: tuple[dict, dict] | None = None) -> Iterator[tuple]:
+        units, heads = tokens or ({}, {})
+        self.headings.update(heads)
+        rows = self.units.add(part["clauses"], part.get("targets", ()), part.get("responsibilities", ()))
+        yield from self._prepared(rows, units)
+        self.before = units
+
+    def close(self) -> Iterator[tuple]:
+        return self._prepared(self.units.close(), {})
+
+    def _prepared(self, rows: Iterable[dict], units: dict[str, tuple]) -> Iterator[tuple]:
+        for row in rows:
+            text = row["text"]
+            toks = units.get(text) or self.before.get(text) or unit_tokens([text])[0]
+            if row["heading"] not in self.headings:
+                self.headings[row["heading"]] = heading_tokens(row["heading"])
+            yield _prepared(row, toks, self.headings[row["heading"]])
 
 
 WRITE_BATCH = 2000        # units per executemany batch
 ROUND_UNITS = 20_000      # units per transaction of a huge document (index_record with rounds)
 ROUNDS_FROM = 20_000      # a document with more units than this is committed in rounds (see index_record)
+# FTS5 keeps a transaction's new postings in memory up to this many bytes before writing a segment
+# (its default is 1 MB): fewer, larger segments and less merging; a bulk load's FTS5 inserts ~30 %
+# faster (measured on 100,000 units).  Persistent per table; the memory is the writer's, per table.
+FTS_HASHSIZE = 16 << 20
+FTS_TABLES = ("search_fts", "search_tri", "search_grams")
+
+
+def tune_fts(db) -> None:
+    """Set ``FTS_HASHSIZE`` on the FTS5 tables that lack it (inside the caller's transaction).  An
+    SQLite whose FTS5 does not know the option keeps its default."""
+    for t in FTS_TABLES:
+        try:
+            row = db.execute(f"SELECT v FROM {t}_config WHERE k='hashsize'").fetchone()
+            if not row or row[0] != FTS_HASHSIZE:
+                db.execute(f"INSERT INTO {t}({t}, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,))
+        except sqlite3.OperationalError:
+            pass
 
 
 class Superseded(Exception):
     """Another writer started indexing the same document while this one committed it in rounds."""
 
 
-def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable[tuple] | None = None,
-                 rounds: bool = False) -> int:
-    """Add one record's sentence units (``rows``: its ``prepared_rows``, computed here when not given).
+def claim_key(doc_id: str) -> str:
+    return f"indexing:{doc_id}"
 
-    Called inside the writer's transaction.  With ``rounds`` it is called outside one and commits
-    every ``ROUND_UNITS`` units, so a huge document never puts its whole index in one transaction
-    (the write-ahead log would hold all of it, and SQLite re-reads spilled pages from it: the time
-    per unit grew with the document).  The ``search_docs`` row that marks the document as indexed
-    is written in the last round, and ``delete_doc`` at the start drops what an interrupted run
-    left; a claim in ``search_meta`` makes a second writer of the same document win and the first
-    stop (``Superseded``) instead of interleaving rows.  Returns the units indexed."""
-    import os
-    doc_id = rec["doc_id"]
-    title = (rec.get("metadata") or {}).get("title")
-    claim_key, claim = f"indexing:{doc_id}", f"{os.getpid()}:{time.time()}"
 
-    if rounds:
-        with immediate(db):
+class IndexWriter:
+    """Writes one document's index rows: inside the caller's transaction, or with ``rounds`` in
+    transactions of its own, committed every ``ROUND_UNITS`` units, so a huge document never puts
+    its whole index in one transaction (the write-ahead log would hold all of it, and SQLite
+    re-reads spilled pages from it: the time per unit grew with the document).
+
+    With rounds, the start drops what the index holds of the document (an older version, or what an
+    interrupted run left) and claims it in ``search_meta``; the ``search_docs`` row that marks it
+    indexed is written last (``mark``), and until then its rows are in no search result
+    (``columns.ClauseColumns`` holds the rows of indexed documents only).  A second writer of the
+    same document takes the claim over and this one stops (``Superseded``) instead of interleaving
+    rows; a claim whose process is gone is cleaned up by the next ``sync``."""
+
+    def __init__(self, db, doc_id: str, doc_tokens: str | None = None, rounds: bool = False):
+        import os
+        self.db, self.doc_id, self.rounds = db, doc_id, rounds
+        self.claim = f"{os.getpid()}:{time.time()}"
+        self.n = 0
+        self.batch: list[tuple] = []
+        self.in_round: int | None = None      # units written in the open round's transaction
+        if rounds:
+            with immediate(db):
+                delete_doc(db, doc_id, bump=False)
+                db.execute("INSERT OR REPLACE INTO search_meta VALUES (?,?)", (claim_key(doc_id), self.claim))
+                tune_fts(db)
+        else:
             delete_doc(db, doc_id, bump=False)
-            db.execute("INSERT OR REPLACE INTO search_meta VALUES (?,?)", (claim_key, claim))
-    else:
-        delete_doc(db, doc_id, bump=False)
-    doc_tokens = document_filter_tokens(db, doc_id)
-    n = 0
-    batch: list[tuple] = []
+        self.doc_tokens = document_filter_tokens(db, doc_id) if doc_tokens is None else doc_tokens
 
-    def flush() -> None:
-        nonlocal n
+    def add(self, rows: Iterable[tuple]) -> None:
+        for row in rows:
+            self.batch.append(row)
+            if len(self.batch) >= WRITE_BATCH:
+                if self.rounds and self.in_round is None:
+                    self._begin_round()
+                self.in_round = (self.in_round or 0) + len(self.batch)
+                self._flush()
+                if self.rounds and self.in_round >= ROUND_UNITS:   # FTS5 writes a segment per commit: not too many
+                    self.db.execute("COMMIT")
+                    self.in_round = None
+
+    def finish(self, ingested_at: float | None, title: str | None) -> None:
+        """The last rows and the ``search_docs`` row, in one transaction (with rounds, the last one)."""
+        if self.rounds and self.in_round is None:
+            self._begin_round()
+        self._flush()
+        self.mark(ingested_at, title, check=False)
+        if self.rounds:
+            self.db.execute("COMMIT")
+            self.in_round = None
+
+    def write_rest(self) -> None:
+        """With rounds: the last rows, committed, the document not yet marked indexed (``mark``)."""
+        if self.in_round is None:
+            self._begin_round()
+        self._flush()
+        self.db.execute("COMMIT")
+        self.in_round = None
+
+    def mark(self, ingested_at: float | None, title: str | None, check: bool = True) -> bool:
+        """Mark the document indexed (its ``search_docs`` row, the claim dropped), inside the caller's
+        transaction; with ``check``, only if the claim is still this writer's (False if not)."""
+        db = self.db
+        if check and self.rounds and not self._claimed():
+            return False
+        db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (self.doc_id, ingested_at, fold(title or "")))
+        db.execute("DELETE FROM search_meta WHERE key=?", (claim_key(self.doc_id),))
+        bump_generation(db)
+        return True
+
+    def abort(self) -> None:
+        """Stop: an open round rolled back (what earlier rounds wrote stays until the document is
+        indexed again, or dropped with ``drop``)."""
+        if self.rounds and self.in_round is not None:
+            self.db.execute("ROLLBACK")
+            self.in_round = None
+
+    def drop(self) -> None:
+        """Abort and remove what this writer committed (with its claim), if the claim is still its own."""
+        self.abort()
+        with immediate(self.db):
+            if self._claimed():
+                delete_doc(self.db, self.doc_id, bump=False)
+                self.db.execute("DELETE FROM search_meta WHERE key=?", (claim_key(self.doc_id),))
+
+    def _claimed(self) -> bool:
+        row = self.db.execute("SELECT value FROM search_meta WHERE key=?", (claim_key(self.doc_id),)).fetchone()
+        return bool(row) and row[0] == self.claim
+
+    def _begin_round(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        if not self._claimed():
+            self.db.execute("ROLLBACK")
+            raise Superseded(self.doc_id)
+        self.in_round = 0
+
+    def _flush(self) -> None:
+        db, doc_id, batch = self.db, self.doc_id, self.batch
         if not batch:
             return
         first = db.execute("SELECT COALESCE(MAX(rid), 0) + 1 FROM search_clauses").fetchone()[0]
@@ -231,7 +378,7 @@ def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable
                        [(rid, doc_id, *r[:10]) for rid, r in zip(rids, batch)])
         db.executemany("INSERT OR REPLACE INTO search_members VALUES (?,?,?)",
                        [(doc_id, cid, rid) for rid, r in zip(rids, batch) for cid in r[10]])
-        facets = [clause_filter_tokens(doc_tokens, r[8], r[6]) for r in batch]
+        facets = [clause_filter_tokens(self.doc_tokens, r[8], r[6]) for r in batch]
         db.executemany("INSERT INTO search_fts (rowid, body, heading, facets) VALUES (?,?,?,?)",
                        [(rid, r[13], r[15], f) for rid, r, f in zip(rids, batch, facets)])
         db.executemany("INSERT INTO search_terms VALUES (?,?,?,?)",
@@ -242,45 +389,27 @@ def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable
         db.executemany("INSERT INTO search_units VALUES (?,?)", [(rid, u) for rid, r in zip(rids, batch) for u in r[11]])
         db.executemany("INSERT INTO search_indicators VALUES (?,?)",
                        [(rid, x) for rid, r in zip(rids, batch) for x in r[12]])
-        n += len(batch)
+        self.n += len(batch)
         batch.clear()
 
-    in_round = None          # units written in the open round's transaction (rounds only)
 
-    def begin_round() -> int:
-        db.execute("BEGIN IMMEDIATE")
-        row = db.execute("SELECT value FROM search_meta WHERE key=?", (claim_key,)).fetchone()
-        if not row or row[0] != claim:
-            db.execute("ROLLBACK")
-            raise Superseded(doc_id)
-        return 0
+def index_record(db, rec: dict, ingested_at: float | None = None, rows: Iterable[tuple] | None = None,
+                 rounds: bool = False) -> int:
+    """Add one record's sentence units (``rows``: its ``prepared_rows``, computed here when not given).
 
+    Called inside the writer's transaction; with ``rounds`` outside one, committing in rounds
+    (``IndexWriter``).  Indexing a document drops any claim on it, so a writer indexing it in
+    rounds meanwhile stops instead of adding its rows to these.  Returns the units indexed."""
+    w = IndexWriter(db, rec["doc_id"], rounds=rounds)
+    if not rounds:
+        db.execute("DELETE FROM search_meta WHERE key=?", (claim_key(rec["doc_id"]),))
     try:
-        for row in (prepared_rows(rec) if rows is None else rows):
-            batch.append(row)
-            if len(batch) >= WRITE_BATCH:
-                if rounds and in_round is None:
-                    in_round = begin_round()
-                in_round = (in_round or 0) + len(batch)
-                flush()
-                if rounds and in_round >= ROUND_UNITS:   # FTS5 writes a segment per commit: not too many
-                    db.execute("COMMIT")
-                    in_round = None
-        if rounds and in_round is None:
-            in_round = begin_round()
-        flush()
-        db.execute("INSERT OR REPLACE INTO search_docs VALUES (?,?,?)", (doc_id, ingested_at, fold(title or "")))
-        if rounds:
-            db.execute("DELETE FROM search_meta WHERE key=?", (claim_key,))
-        bump_generation(db)
-        if rounds:
-            db.execute("COMMIT")
-            in_round = None
+        w.add(prepared_rows(rec) if rows is None else rows)
+        w.finish(ingested_at, (rec.get("metadata") or {}).get("title"))
     except BaseException:
-        if rounds and in_round is not None:
-            db.execute("ROLLBACK")
+        w.abort()
         raise
-    return n
+    return w.n
 
 
 def delete_doc(db, doc_id: str, bump: bool = True) -> None:
@@ -308,9 +437,30 @@ def stale(db) -> tuple[list[str], list[str]]:
     return drop, add
 
 
+def drop_stale_claims(db) -> int:
+    """Remove what writers that died while indexing a document in rounds left (their claims, and
+    the rows of documents not marked indexed): those rows are in no result, but in the index's
+    statistics.  Inside the caller's transaction; how many claims."""
+    import os
+    n = 0
+    for key, value in db.execute("SELECT key, value FROM search_meta WHERE key LIKE 'indexing:%'").fetchall():
+        pid = value.split(":", 1)[0]
+        if pid.isdigit() and (int(pid) == os.getpid() or process_alive(int(pid))):
+            continue
+        doc_id = key.split(":", 1)[1]
+        if not db.execute("SELECT 1 FROM search_docs WHERE doc_id=?", (doc_id,)).fetchone():
+            delete_doc(db, doc_id)
+        db.execute("DELETE FROM search_meta WHERE key=?", (key,))
+        n += 1
+    return n
+
+
 def sync(db, get_record, progress=None) -> int:
     """Re-index what changed in the store since the last sync: each document whole in one transaction
     (a few small ones share one), a huge one in rounds (``index_record``)."""
+    if db.execute("SELECT 1 FROM search_meta WHERE key LIKE 'indexing:%' LIMIT 1").fetchone():
+        with immediate(db):
+            drop_stale_claims(db)
     drop, add = stale(db)
     if not drop and not add:
         return 0
@@ -360,11 +510,20 @@ def filter_token(prefix: str, value: Any) -> str:
 
 
 def document_filter_tokens(db, doc_id: str) -> str:
-    row = db.execute("SELECT level, province, city, county, region_code, year, doc_type FROM documents "
-                     "WHERE doc_id=?", (doc_id,)).fetchone()
-    if not row:
-        return ""
-    return " ".join(filter_token(p, v) for p, v in zip(("zlv", "zpv", "zct", "zco", "zrc", "zyr", "zdt"), row)
+    """The filter tokens of a stored document (from its documents row)."""
+    from ..store.sqlite import FILTER_COLUMNS
+    row = db.execute(f"SELECT {', '.join(FILTER_COLUMNS)} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    return filter_tokens_of(row) if row else ""
+
+
+def metadata_filter_tokens(metadata: dict) -> str:
+    """``document_filter_tokens`` of a document not stored yet, from its record's metadata."""
+    from ..store.sqlite import filter_values
+    return filter_tokens_of(filter_values(metadata))
+
+
+def filter_tokens_of(values) -> str:
+    return " ".join(filter_token(p, v) for p, v in zip(("zlv", "zpv", "zct", "zco", "zrc", "zyr", "zdt"), values)
                     if v not in (None, ""))
 
 

@@ -78,6 +78,8 @@ SEMANTIC_TOTAL = 1000  # semantic "total": candidates considered, at most this m
 class SearchableSQLiteStore(SQLiteStore):
     """A SQLiteStore whose writes maintain the keyword index in the same transaction."""
 
+    indexes_itself = True      # ingest adds no index of its own (search.IngestIndexer)
+
     def _after_migrate(self) -> None:
         super()._after_migrate()
         with immediate(self.db):

@@ -27,7 +27,8 @@ from typing import Any, Iterator
 
 from .base import FILTER_KEYS, Store, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2         # 2: record_blobs (a long text's record JSON)
+READABLE_FROM = 1          # the oldest version a read-only open reads as it is (see MIGRATIONS)
 STREAM_FROM = 1_000_000    # characters of text: a record this long goes to record_blobs, streamed
 
 
@@ -42,7 +43,8 @@ def immediate(db: sqlite3.Connection):
         db.execute("ROLLBACK")
         raise
     db.execute("COMMIT")
-_dumps = partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+RECORD_JSON = {"ensure_ascii": False, "separators": (",", ":")}     # the stored record's JSON form
+_dumps = partial(json.dumps, **RECORD_JSON)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -96,11 +98,12 @@ CREATE INDEX IF NOT EXISTS ix_ci_doc ON citations(doc_id);
 CREATE INDEX IF NOT EXISTS ix_ci_number ON citations(doc_number);
 """
 
-# version → SQL that brings a store from version-1 to version (none yet beyond the first)
-MIGRATIONS: dict[int, str] = {}
-# tables added within a version, made when a store is opened to write; a reader that does not find
-# one does without it (a store made before record_blobs holds no streamed record)
-ADDED = "CREATE TABLE IF NOT EXISTS record_blobs (doc_id TEXT PRIMARY KEY, record BLOB NOT NULL)"
+# version → SQL that brings a store from version-1 to version, run in one transaction when a store
+# is opened to write.  A read-only open reads versions from READABLE_FROM as they are: a version-1
+# store has no record_blobs and holds no streamed record, which readers allow for (``_blobs``).
+MIGRATIONS: dict[int, str] = {
+    2: "CREATE TABLE IF NOT EXISTS record_blobs (doc_id TEXT PRIMARY KEY, record BLOB NOT NULL)",
+}
 
 DOC_COLUMNS = ("doc_id", "title", "notice_title", "doc_number", "issuers", "issuer", "signed_date", "published_date",
                "year", "doc_type", "province", "city", "county", "region_code", "level", "flags", "n_sections",
@@ -109,8 +112,21 @@ CHILD_TABLES = ("sections", "clauses", "responsibilities", "targets", "time_expr
 ROW_TABLES = CHILD_TABLES
 
 
+FILTER_COLUMNS = ("level", "province", "city", "county", "region_code", "year", "doc_type")
+
+
+def filter_values(metadata: dict) -> tuple:
+    """The values of a document's ``FILTER_COLUMNS`` (its documents row) from its record's metadata:
+    known before its items are extracted (the keyword index of a long text is written meanwhile)."""
+    r = metadata.get("region") or {}
+    date = metadata.get("signed_date") or metadata.get("published_date")
+    return (metadata.get("level"), r.get("province"), r.get("city"), r.get("county"), r.get("code"),
+            int(date[:4]) if date else None, metadata.get("doc_type"))
+
+
 class SQLiteStore(Store):
     item_sequences = True
+    indexes_itself = False     # (search.SearchableSQLiteStore keeps the keyword index in put's transaction)
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, readonly: bool = False):
         self.path = Path(path)
@@ -181,22 +197,22 @@ class SQLiteStore(Store):
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: made by a newer zhengce (schema {version} > {SCHEMA_VERSION})")
         if readonly:
-            if version < SCHEMA_VERSION:
+            if version < READABLE_FROM:
                 raise StoreError(f"{self.path}: schema {version} needs an upgrade; open it once read-write")
             self._blobs = "record_blobs" in tables
             return
-        with immediate(self.db):
-            if version == 0:
-                for stmt in SCHEMA.strip().split(";"):
-                    if stmt.strip():
-                        self.db.execute(stmt)
-            else:
-                for v in range(version + 1, SCHEMA_VERSION + 1):
-                    for stmt in MIGRATIONS.get(v, "").split(";"):
+        if version < SCHEMA_VERSION:           # (a current store is not written to at every open)
+            with immediate(self.db):
+                if version == 0:
+                    for stmt in SCHEMA.strip().split(";"):
                         if stmt.strip():
                             self.db.execute(stmt)
-            self.db.execute(ADDED)
-            self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                else:
+                    for v in range(version + 1, SCHEMA_VERSION + 1):
+                        for stmt in MIGRATIONS.get(v, "").split(";"):
+                            if stmt.strip():
+                                self.db.execute(stmt)
+                self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         self._blobs = True
         self._after_migrate()
 
@@ -215,13 +231,20 @@ class SQLiteStore(Store):
         row = self.db.execute("SELECT content_hash FROM sources WHERE source=?", (source,)).fetchone()
         return row[0] if row else None
 
-    def put(self, record: dict, source: str, content_hash: str, fmt: str) -> str:
+    def put(self, record: dict, source: str, content_hash: str, fmt: str, then=None) -> str:
+        """``Store.put``; ``then(ingested_at)``, when given, runs inside the same transaction once the
+        document's rows are written (or found unchanged): what must be committed with the document
+        or not at all (the keyword index of a long text, written beforehand, marked as its own)."""
         doc_id = record["doc_id"]
         now = time.time()
         db = self.db
         with immediate(db):
             old = db.execute("SELECT doc_id, content_hash FROM sources WHERE source=?", (source,)).fetchone()
             if old and old["content_hash"] == content_hash and old["doc_id"] == doc_id:
+                if then is not None:
+                    row = db.execute("SELECT ingested_at FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+                    if row:
+                        then(row[0])
                 return "unchanged"
             db.execute("INSERT OR REPLACE INTO sources VALUES (?,?,?,?,?)", (source, doc_id, fmt, content_hash, now))
             if old and old["doc_id"] != doc_id:
@@ -230,6 +253,8 @@ class SQLiteStore(Store):
             if exists:
                 self._delete_doc(doc_id)
             self._insert(record, now)
+            if then is not None:
+                then(now)
         return "ingested"
 
     def replace(self, record: dict) -> None:
@@ -265,16 +290,15 @@ class SQLiteStore(Store):
 
     def _insert(self, rec: dict, now: float) -> None:
         m = rec["metadata"]
-        r = m.get("region") or {}
-        date = m.get("signed_date") or m.get("published_date")
+        level, province, city, county, code, year, doc_type = filter_values(m)
         doc_id = rec["doc_id"]
         streamed = len(rec.get("text") or "") >= STREAM_FROM
         self.db.execute(
             "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc_id, m.get("title"), m.get("notice_title"), m.get("doc_number"),
              json.dumps(m.get("issuers") or [], ensure_ascii=False), (m.get("issuers") or [None])[0],
-             m.get("signed_date"), m.get("published_date"), int(date[:4]) if date else None, m.get("doc_type"),
-             r.get("province"), r.get("city"), r.get("county"), r.get("code"), m.get("level"),
+             m.get("signed_date"), m.get("published_date"), year, doc_type,
+             province, city, county, code, level,
              json.dumps(rec.get("quality", {}).get("flags", []), ensure_ascii=False),
              len(rec.get("sections", [])), len(rec.get("clauses", [])), len(rec.get("targets", [])),
              "" if streamed else _record_json(rec), now))
@@ -500,7 +524,12 @@ def _record_pieces(rec: dict) -> Iterator[str]:
     yield "{"
     for i, (k, v) in enumerate(rec.items()):
         yield ("," if i else "") + _dumps(k) + ":"
-        if _items(v):
+        if hasattr(v, "json_chunks"):       # model.PackedItems: its chunks are already this JSON
+            yield "["
+            for j, c in enumerate(v.json_chunks()):
+                yield ("," if j else "") + c
+            yield "]"
+        elif _items(v):
             yield "["
             for j, x in enumerate(v):
                 yield ("," if j else "") + _dumps(x)
@@ -517,6 +546,17 @@ def _record_json(rec: dict) -> str:
 
 
 _CHUNK = 1 << 20
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this machine is alive (a writer that left a claim or a temp folder)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def _drop_stale_siblings(path: Path) -> None:

@@ -27,7 +27,7 @@ import tempfile
 import threading
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 MAX_UNIT_CHARS = 400          # a "sentence" longer than this (a run-on list) is cut at a clause boundary
 _END = re.compile(r"[。！？；!?;][”’」』）)]*\s*$")
@@ -63,13 +63,16 @@ class Unit:
     offsets: list[tuple[int, int]] = field(default_factory=list)
     closed: bool = False
     lead: int = 0          # characters of text before the first clause: the sentence a label closes
+    labels: list[bool] = field(default_factory=list)     # is_label of each member
 
-    def add(self, clause: dict) -> None:
+    def add(self, clause: dict, label: bool | None = None) -> None:
+        label = is_label(clause["text"]) if label is None else label
         start = len(self.text)
         self.text += clause["text"]
         self.members.append(clause)
         self.offsets.append((start, len(self.text)))
-        if not is_label(clause["text"]):
+        self.labels.append(label)
+        if not label:
             self.closed = bool(_END.search(clause["text"]))
 
 
@@ -94,29 +97,48 @@ def sentence_units(rec: dict) -> list[Unit]:
 
 def iter_units(rec: dict) -> Iterator[Unit]:
     """``sentence_units`` one at a time (each once it is complete): a 50 MB record has ~300,000."""
-    text = rec.get("text") or ""
-    cur: Unit | None = None
-    prev_end = None
-    for c in rec.get("clauses", []):
-        span = c.get("span") or (None, None)
-        gap = text[prev_end:span[0]] if prev_end is not None and span[0] is not None and span[0] >= prev_end else ""
-        same_place = cur is not None and cur.section_id == c.get("section_id") and "\n" not in gap
-        if same_place and is_label(c["text"]) and len(cur.text) + len(c["text"]) <= MAX_UNIT_CHARS * 2:
-            cur.add(c)                         # a label closes the sentence before it, whatever its end
-        elif same_place and not cur.closed and len(cur.text) + len(c["text"]) <= MAX_UNIT_CHARS:
-            cur.add(c)
-        else:
-            if cur is not None:
-                yield cur
-            cur = Unit(c.get("section_id"))
-            if is_label(c["text"]) and span[0] is not None:
-                lead = _lead(text, span[0], prev_end)
-                if lead:
-                    cur.text, cur.lead, cur.closed = lead, len(lead), bool(_END.search(lead))
-            cur.add(c)
-        prev_end = span[1] if span[1] is not None else prev_end
-    if cur is not None:
-        yield cur
+    cut = UnitCutter(rec.get("text") or "")
+    yield from cut.feed(rec.get("clauses", []))
+    yield from cut.close()
+
+
+class UnitCutter:
+    """Groups clauses into sentence units as they come, in runs (a long text's parts, in order):
+    ``feed`` yields each unit once a later clause shows it complete, ``close`` the last one.  The
+    units are those of all the clauses fed at once."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.cur: Unit | None = None
+        self.prev_end: int | None = None
+
+    def feed(self, clauses: Iterable[dict]) -> Iterator[Unit]:
+        text = self.text
+        for c in clauses:
+            cur, prev_end = self.cur, self.prev_end
+            span = c.get("span") or (None, None)
+            gap = text[prev_end:span[0]] if prev_end is not None and span[0] is not None and span[0] >= prev_end else ""
+            same_place = cur is not None and cur.section_id == c.get("section_id") and "\n" not in gap
+            label = is_label(c["text"])
+            if same_place and label and len(cur.text) + len(c["text"]) <= MAX_UNIT_CHARS * 2:
+                cur.add(c, label)                  # a label closes the sentence before it, whatever its end
+            elif same_place and not cur.closed and len(cur.text) + len(c["text"]) <= MAX_UNIT_CHARS:
+                cur.add(c, label)
+            else:
+                if cur is not None:
+                    yield cur
+                cur = self.cur = Unit(c.get("section_id"))
+                if label and span[0] is not None:
+                    lead = _lead(text, span[0], prev_end)
+                    if lead:
+                        cur.text, cur.lead, cur.closed = lead, len(lead), bool(_END.search(lead))
+                cur.add(c, label)
+            self.prev_end = span[1] if span[1] is not None else prev_end
+
+    def close(self) -> Iterator[Unit]:
+        if self.cur is not None:
+            yield self.cur
+            self.cur = None
 
 
 # --- index rows ------------------------------------------------------------------------------
@@ -132,47 +154,86 @@ def clause_rows(rec: dict) -> Iterable[dict]:
     """What the index keeps of each sentence unit of a record (``units.sentence_units``): one row
     per unit, holding its clauses' ids, kinds, units and indicators; its ``kind`` is the strongest of
     its clauses' kinds (prohibition before obligation … before other), ``kinds`` all of them."""
-    sections = {s["id"]: s for s in rec.get("sections", [])}
-    target_clauses: dict[str, list[str]] = {}
-    for t in rec.get("targets", []):
-        if t.get("clause_id"):
-            target_clauses.setdefault(t["clause_id"], [])
-            if t.get("indicator"):
-                target_clauses[t["clause_id"]].append(t["indicator"])
-    units_by_clause: dict[str, set[str]] = {}
-    units_by_section: dict[str, set[str]] = {}
-    for r in rec.get("responsibilities", []):
-        if r.get("clause_ids"):
-            for cid in r["clause_ids"]:
-                units_by_clause.setdefault(cid, set()).add(r["unit"])
-        elif r.get("section_id"):
-            units_by_section.setdefault(r["section_id"], set()).add(r["unit"])
-    for i, u in enumerate(iter_units(rec)):
-        if all(is_label(c["text"]) for c in u.members) and len(u.members) == 1 and i > 0 and not u.lead:
-            continue     # a stray label: never a hit of its own
-        chain, sid, seen = [], u.section_id, set()
-        while sid and sid in sections and sid not in seen:
-            seen.add(sid)
-            if sections[sid].get("heading"):
-                chain.append(sections[sid]["heading"])
-            sid = sections[sid].get("parent")
-        units = set(units_by_section.get(u.section_id or "", ()))
-        indicators: set[str] = set()
-        kinds = []
-        for c in u.members:
-            units |= set(units_by_clause.get(c["id"], ())) | set(c.get("actors") or [])
-            indicators |= set(target_clauses.get(c["id"], []))
-            k = c.get("kind") or "other"
-            if k not in kinds:
-                kinds.append(k)
-        kind = min(kinds, key=lambda k: KIND_PRIORITY.index(k) if k in KIND_PRIORITY else len(KIND_PRIORITY))
-        members = [[c["id"], a, b, c.get("kind") or "other"] for c, (a, b) in zip(u.members, u.offsets)]
-        yield {"clause_id": u.members[0]["id"], "section_id": u.section_id, "kind": kind,
-               "heading": " / ".join(reversed(chain)), "text": u.text, "text_hash": text_hash(u.text),
-               "has_target": int(any(c["id"] in target_clauses for c in u.members)), "ord": i,
-               "kinds": ",".join(kinds), "members": json.dumps(members, ensure_ascii=False),
-               "clause_ids": [c["id"] for c in u.members],
-               "units": sorted(units), "indicators": sorted(indicators)}
+    rows = UnitRows(rec.get("text") or "", rec.get("sections", []))
+    yield from rows.add(rec.get("clauses", []), rec.get("targets", []), rec.get("responsibilities", []))
+    yield from rows.close()
+
+
+class UnitRows:
+    """``clause_rows`` of a record whose clauses, targets and responsibilities arrive in runs (a long
+    text's parts, in order; its text and sections are known before): ``add`` returns the rows of the
+    units each run completes, ``close`` the last.  The rows are those of the whole record as long as
+    a run's targets and responsibilities name only clauses and sections of units not yet returned;
+    ``exact`` turns False when one names an earlier unit's (its row went out without it)."""
+
+    def __init__(self, text: str, sections: Iterable[dict]):
+        self.sections = {s["id"]: s for s in sections}
+        self.target_clauses: dict[str, list[str]] = {}
+        self.units_by_clause: dict[str, set[str]] = {}
+        self.units_by_section: dict[str, set[str]] = {}
+        self.cut = UnitCutter(text)
+        self.i = 0
+        self.exact = True
+        self._done_sections: set[str | None] = set()      # sections of the units returned so far
+
+    def add(self, clauses: Sequence[dict], targets: Iterable[dict] = (),
+            responsibilities: Iterable[dict] = ()) -> Iterator[dict]:
+        open_ids = {c["id"] for c in self.cut.cur.members} if self.cut.cur is not None else set()
+        here = open_ids | {c["id"] for c in clauses} if self.i else None    # the first run: nothing returned yet
+        named: list[str] = []
+        for t in targets:
+            if t.get("clause_id"):
+                named.append(t["clause_id"])
+                self.target_clauses.setdefault(t["clause_id"], [])
+                if t.get("indicator"):
+                    self.target_clauses[t["clause_id"]].append(t["indicator"])
+        for r in responsibilities:
+            if r.get("clause_ids"):
+                named += r["clause_ids"]
+                for cid in r["clause_ids"]:
+                    self.units_by_clause.setdefault(cid, set()).add(r["unit"])
+            elif r.get("section_id"):
+                self.units_by_section.setdefault(r["section_id"], set()).add(r["unit"])
+                if r["section_id"] in self._done_sections:
+                    self.exact = False
+        if here is not None and any(cid not in here for cid in named):
+            self.exact = False
+        return self._rows(self.cut.feed(clauses))
+
+    def close(self) -> Iterator[dict]:
+        return self._rows(self.cut.close())
+
+    def _rows(self, units: Iterable[Unit]) -> Iterator[dict]:
+        sections = self.sections
+        for u in units:
+            i = self.i
+            self.i += 1
+            self._done_sections.add(u.section_id)
+            if len(u.members) == 1 and u.labels[0] and i > 0 and not u.lead:
+                continue     # a stray label: never a hit of its own
+            chain, sid, seen = [], u.section_id, set()
+            while sid and sid in sections and sid not in seen:
+                seen.add(sid)
+                if sections[sid].get("heading"):
+                    chain.append(sections[sid]["heading"])
+                sid = sections[sid].get("parent")
+            units = set(self.units_by_section.get(u.section_id or "", ()))
+            indicators: set[str] = set()
+            kinds = []
+            for c in u.members:
+                units |= set(self.units_by_clause.get(c["id"], ())) | set(c.get("actors") or [])
+                indicators |= set(self.target_clauses.get(c["id"], []))
+                k = c.get("kind") or "other"
+                if k not in kinds:
+                    kinds.append(k)
+            kind = min(kinds, key=lambda k: KIND_PRIORITY.index(k) if k in KIND_PRIORITY else len(KIND_PRIORITY))
+            members = [[c["id"], a, b, c.get("kind") or "other"] for c, (a, b) in zip(u.members, u.offsets)]
+            yield {"clause_id": u.members[0]["id"], "section_id": u.section_id, "kind": kind,
+                   "heading": " / ".join(reversed(chain)), "text": u.text, "text_hash": text_hash(u.text),
+                   "has_target": int(any(c["id"] in self.target_clauses for c in u.members)), "ord": i,
+                   "kinds": ",".join(kinds), "members": json.dumps(members, ensure_ascii=False),
+                   "clause_ids": [c["id"] for c in u.members],
+                   "units": sorted(units), "indicators": sorted(indicators)}
 
 
 # --- segmentation ----------------------------------------------------------------------------

@@ -34,8 +34,8 @@ class TestSQLiteStoreStreamedRecords(StoreContract):
 
 
 def test_a_record_with_packed_items_is_stored_as_its_plain_lists(tmp_path, seed_records, monkeypatch):
-    """model.PackedItems (a long text's items kept pickled) stores as the lists they hold, both in
-    documents.record and streamed into record_blobs."""
+    """model.PackedItems (a long text's items kept as JSON chunks) stores as the lists they hold,
+    both in documents.record and streamed into record_blobs (its chunks copied as they are)."""
     from zhengce.pipeline.model import PackedItems, plain
     rec = next(iter(seed_records.values()))
     packed = dict(rec)
@@ -55,17 +55,44 @@ def test_a_record_with_packed_items_is_stored_as_its_plain_lists(tmp_path, seed_
         s.close()
 
 
-def test_a_store_made_before_record_blobs_is_read_as_is_and_gains_the_table_when_opened_to_write(tmp_path):
-    s = open_store(str(tmp_path / "old.db"))
+def version_1_store(path, record=None):
+    """A store as zhengce wrote it at schema version 1 (before record_blobs), holding ``record``."""
+    s = open_store(str(path))
+    if record is not None:
+        s.put(record, "/docs/old.txt", "h", "txt")
     s.db.execute("DROP TABLE record_blobs")
+    s.db.execute("PRAGMA user_version=1")
     s.close()
+
+
+def test_a_version_1_store_is_read_as_is_and_upgraded_in_place_when_opened_to_write(tmp_path, seed_records):
+    rec = next(iter(seed_records.values()))
+    version_1_store(tmp_path / "old.db", rec)
     ro = open_store(str(tmp_path / "old.db"), readonly=True)
-    assert ro.count() == 0 and ro.containing("政策") == [] and ro.get("nothing") is None
+    assert ro.count() == 1 and ro.get(rec["doc_id"]) == rec and ro.containing("政策") in ([], [rec["doc_id"]])
     ro.close()
-    open_store(str(tmp_path / "old.db")).close()
     db = sqlite3.connect(tmp_path / "old.db")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1      # a reader changes nothing
+    s = open_store(str(tmp_path / "old.db"))
+    assert s.get(rec["doc_id"]) == rec
+    s.close()
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
     assert db.execute("SELECT 1 FROM sqlite_master WHERE name='record_blobs'").fetchone()
+
+
+def test_a_newer_store_is_one_line_of_error_on_the_command_line(tmp_path):
+    """An older zhengce opening a store of a newer schema: one line, no traceback."""
+    import subprocess
+    import sys
+    open_store(str(tmp_path / "new.db")).close()
+    db = sqlite3.connect(tmp_path / "new.db")
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.commit()
+    for args in (["docs"], ["search", "政策"]):
+        p = subprocess.run([sys.executable, "-m", "zhengce", *args, "--db", str(tmp_path / "new.db")],
+                           capture_output=True, text=True, encoding="utf-8")
+        assert p.returncode != 0 and "Traceback" not in p.stderr, p.stderr
+        assert p.stderr.strip().count("\n") == 0 and "newer zhengce" in p.stderr, p.stderr
 
 
 def test_schema_version_is_recorded(tmp_path):
