@@ -44,6 +44,8 @@ def _expected(spec: str) -> list[dict]:
                 want["indicator^"] = val
             elif key == "rec":
                 want["recurrence"] = val
+            elif key == "bind":
+                want["binding"] = None if val == "-" else val
         out.append(want)
     return out
 

@@ -438,6 +438,26 @@ def defines_term(cand) -> bool:
     return any(w in head for w in _lex().cues.get("definition", ()))   # …是指…人数比例达30%以上
 
 
+_INTRO_BINDING: list = []
+
+
+def intro_binding(text: str, start: int) -> str | None:
+    """The binding a list's lead-in gives the target at text[start] in the same sentence
+    (今年主要预期目标是：地区生产总值增长5%左右；… -> 预期性), as the 属性 column of a table would."""
+    if not _INTRO_BINDING:
+        from .target_parse import _alt, _lex
+        for kind, binding in (("expected_intro", "预期性"), ("bound_intro", "约束性")):
+            words = _lex().cues.get(kind, ())
+            if words:
+                _INTRO_BINDING.append((re.compile(rf"(?:{_alt(words)})[^。；;：:，,]{{0,4}}[：:]"), binding))
+    line = text.rfind("\n", 0, start) + 1
+    sentence = max(line, text.rfind("。", line, start) + 1)
+    for pattern, binding in _INTRO_BINDING:
+        if pattern.search(text, sentence, start):
+            return binding
+    return None
+
+
 def not_a_target(cand) -> bool:
     """Numbers the sentence parser reads that are not goals: a plan's name (三年行动计划), an
     indefinite 一批, the single act of a recurring duty (每三年核定一次)."""
@@ -526,7 +546,8 @@ def extract(doc) -> None:
             baseline = Baseline(value=cand.baseline[0], year=cand.baseline[1]) if cand.baseline else None
             targets.append(Target(clause_id=c.id, indicator=indicator, comparator=cand.comparator,
                                   value=cand.value, value_max=cand.value_max, unit=cand.unit, deadline=deadline,
-                                  baseline=baseline, recurrence=cand.recurrence, text=cand.text, span=cand.span))
+                                  baseline=baseline, binding=intro_binding(doc.text, s),
+                                  recurrence=cand.recurrence, text=cand.text, span=cand.span))
     targets.extend(table_targets(doc, doc_day))
     targets.sort(key=lambda t: t.span[0])
     doc.targets = targets
