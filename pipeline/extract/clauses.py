@@ -511,8 +511,10 @@ SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通�
 
 # a verb of doing that opens a phrase without 的: a task, never the name of an actor (全面实施乡镇（街道）…,
 # 健全企业与…; but 实施义务教育的民办学校 is one)
+# 组织/委托 open a task too (积极组织研究机构…承担, 委托第三方机构对…审核): the bodies come after the verb;
+# 组织部门, 委托单位, 委托人 are names
 TASK_OPENING = re.compile(r"^(?:全面|进一步|积极|大力|加快|深入|切实)*(?:实施|推进|推动|加强|建立健全|建立|健全|完善|落实|开展|"
-                          r"深化|强化|提升|提高|促进|建强|构建)")
+                          r"深化|强化|提升|提高|促进|建强|构建|组织(?!部|人事|机构|编制|工作)|委托(?![人方单机]))")
 
 
 TABLE_CELLS = re.compile(r"^(?:[^|]*\|\s*)+")

@@ -184,6 +184,7 @@ NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济�
                                r"有关|相关|各相关|其他|其它|全区|全市|全县|全省)")
 
 
+ENTRUSTED = re.compile(r"^委托(?![人方单机])")
 LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年|建议)")
 
 
@@ -192,7 +193,9 @@ def clause_subjects(text: str) -> list[str]:
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     out = []
     for part in re.split(r"[，,。；;：:]", text):
-        subject = _part_subject(strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part)))
+        part = strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part))
+        # …，委托第三方机构对…进行审核: the body entrusted does the task
+        subject = _part_subject(ENTRUSTED.sub("", part))
         if subject and subject not in out:
             out.append(subject)
     return out
@@ -298,6 +301,8 @@ def by_units(text: str) -> list[tuple[str, str]]:
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
             continue            # 依照职责应当由上级河长处理的，提请…: 由X inside a condition
         for m in verb_re.finditer(window, 2):
+            if m.start("v") == m.start() and BY_VERB_IN_NAME.match(window, m.end()):
+                continue        # 由起草部门审核机构进行审核, 由县人民政府确定的审核机构: the verb is inside the unit
             units, role = _by_members(re.sub(r"等$", "", window[:m.start()])), roles[m["v"]]
             if units:
                 break
@@ -313,6 +318,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
     return out
 
 
+BY_VERB_IN_NAME = re.compile(r"的[^，,。；;]{0,12}?(?:部门|单位|机构|机关|人员)|(?:机构|部门|单位|机关|人员)")
 _BY_MANNER_END = re.compile(r"(?:按照|根据|依照|依据)[^，,。；;]{0,12}$|依法$")
 _BY_MODAL = re.compile(r"^(?:可以|可|应当|应|并|依法)+")
 _BY_NEXT_PART = re.compile(r"(?:根据|按照|依照|依据|依法|按)[^，,。；;]{0,12}?(?:监督管理|管理|监督|负责|实施|组织|办理|处理)")
@@ -449,6 +455,8 @@ def _starts_with_noun(phrase: str) -> bool:
     if not words:
         return False
     first = words[0]
+    if first.word == "第三方":
+        return True          # 第三方机构: jieba tags the party as a numeral
     return first.flag == "vn" or not first.flag.startswith(("v", "d", "p", "c", "m", "r", "u", "a"))
 
 
