@@ -1042,10 +1042,15 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                 and not _RATIO_HEAD.search(subject):
             indicator += "比例"                             # 占全国工业总产值的59%: a share, not the 总产值
     else:
+        copula = _COPULA_PER.fullmatch(subject)
         if _PER_HEAD.fullmatch(subject) and not obj and found \
                 and (st.clause(found[-1].end - 1)[1] + 1 == c_start or _BOUND_OPEN.match(s, c_start)) \
                 and (subject or _unit_kind(found[-1].unit) == kind):   # 每人仅可申请一次 / 最长为一年 (a period again)
             subject = found[-1].indicator or subject       # …最短公示期为三个月，最长为一年: the same period
+        elif copula and not obj and found and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+            # X标准按…的1.5倍确定，为每人每月1963.5元: the amount is X itself, the subject of the clause before
+            subject = (found[-1].indicator if _unit_kind(found[-1].unit) == kind
+                       else _strip_tail(s[found[-1].region[0]:found[-1].region[1]].strip(_STRIP_CHARS))) or subject
         elif len(subject) <= 2 and not obj:
             subject = _prev_clause(st, c_start) + subject
         if subject and not obj and pre and kind == "percent" and _share_name(subject, between0) != subject:
@@ -1221,6 +1226,7 @@ def _unit_kind(unit: Optional[str]) -> Optional[str]:
 
 
 _PER_HEAD_TAIL = re.compile(r"(?:每年|每月|每个|每人|每户|每家|每处)+$")
+_COPULA_PER = re.compile(r"(?:为|是)(?:每人|每户|每家|每个|每年|每月)*")   # …确定，为每人每月1963.5元: no subject of its own
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|最长|最短|不超过|不得超过|不低于)")
 _EACH_UNIT = re.compile(r"每(?![年月日天周季次期届隔半])")       # 每个省…培育一家: a quota for each, not a frequency
