@@ -173,7 +173,7 @@ def _subject_verb() -> re.Pattern:
     from .clauses import task_verbs
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可)*"
-                      rf"(?:{verbs}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")
+                      rf"(?:(?:{verbs})(?!部)|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")   # 区委组织部: a name
 
 
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
@@ -301,8 +301,9 @@ def by_units(text: str) -> list[tuple[str, str]]:
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
             continue            # 依照职责应当由上级河长处理的，提请…: 由X inside a condition
         for m in verb_re.finditer(window, 2):
-            if m.start("v") == m.start() and BY_VERB_IN_NAME.match(window, m.end()):
-                continue        # 由起草部门审核机构进行审核, 由县人民政府确定的审核机构: the verb is inside the unit
+            name = BY_VERB_IN_NAME.match(window, m.end())
+            if name and (m.start("v") == m.start() or verb_re.match(window, name.end())):
+                continue        # 由起草部门审核机构进行审核, 由县人民政府按照…确定的单位负责: the verb is inside the unit
             units, role = _by_members(re.sub(r"等$", "", window[:m.start()])), roles[m["v"]]
             if units:
                 break
@@ -318,7 +319,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
     return out
 
 
-BY_VERB_IN_NAME = re.compile(r"的[^，,。；;]{0,12}?(?:部门|单位|机构|机关|人员)|(?:机构|部门|单位|机关|人员)")
+BY_VERB_IN_NAME = re.compile(r"的[^，,。；;]{0,12}?(?:部门|单位|机构|机关|人员|主体|组织)|(?:机构|部门|单位|机关|人员)")
 _BY_MANNER_END = re.compile(r"(?:按照|根据|依照|依据)[^，,。；;]{0,12}$|依法$")
 _BY_MODAL = re.compile(r"^(?:可以|可|应当|应|并|依法)+")
 _BY_NEXT_PART = re.compile(r"(?:根据|按照|依照|依据|依法|按)[^，,。；;]{0,12}?(?:监督管理|管理|监督|负责|实施|组织|办理|处理)")
@@ -386,8 +387,11 @@ def prose_units(c) -> list[tuple[str, str]]:
             for p in split_members(subject):
                 if p not in actors:
                     actors.append(p)
-    # 由使用权人或者管理单位负责: the members by_units found, not the alternative as one actor
-    actors = [a for a in actors if sum(u in a for u, _ in by) < 2 or not re.search("或者|或", a)]
+    # 由使用权人或者管理单位负责: the members by_units found, not the alternative as one actor; 由X通知企业…:
+    # X and its act, not X通知企业
+    actors = [a for a in actors if (sum(u in a for u, _ in by) < 2 or not re.search("或者|或", a)) and
+              not any(a != u and a.startswith(u) and "的" not in a[len(u):] and _by_unit()[0].match(a, len(u))
+                      for u, _ in by)]
     together = partners(text) if actors else []
     actors += [p for p in together if p not in actors]
     out: list[tuple[str, str]] = []
@@ -605,6 +609,24 @@ def _ascending(xs) -> bool:
     return all(a <= b for a, b in zip(xs, xs[1:]))
 
 
+# A part that lists which office handles what (一、申请受理责任部门 / 1.高层次人才。X科，地址，咨询电话):
+# the office opening each item is the unit charged with the matter (SCHEMA: a unit given a task by name).
+OFFICE_HEADING = re.compile(r"受理(?:责任)?(?:部门|单位|机构|窗口)|责任(?:部门|单位)$|经办(?:部门|机构)")
+OFFICE_ACT = re.compile(r"(?:具体|统一|负责)?(?:受理|办理|负责)?$")
+
+
+def _office_sections(sections) -> set:
+    """The sections under a heading naming the offices that handle applications (and their items)."""
+    heads = {s.id for s in sections if OFFICE_HEADING.search(s.heading)}
+    return heads | {s.id for s in sections if s.parent in heads}
+
+
+def _office_named(text: str) -> str | None:
+    """The office a listing item opens with (X科，地址…; X具体受理，由Y汇总): the first part, when it is one."""
+    first = OFFICE_ACT.sub("", re.split(r"[，,。；;：:]", text, maxsplit=1)[0])
+    return first if is_unit(first) and actor_kind(first) == "org" and _is_noun_phrase(first) else None
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -658,6 +680,11 @@ def extract(doc) -> None:
             k = c.text.find(unit)
             s = c.span[0] + max(k, 0)
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
+    offices = _office_sections(doc.sections)
+    for c in doc.clauses:
+        if c.section_id in offices and (unit := _office_named(c.text)):
+            k = c.text.find(unit)
+            add(unit, "responsible", c.span[0] + k, c.span[0] + k + len(unit), c.section_id, [c.id])
     for c in doc.clauses:
         if c.kind == "fact" or _in_notice(doc, c.span[0]):
             continue
