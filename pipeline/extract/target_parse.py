@@ -545,6 +545,12 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
                 if per:
                     unit += per.group()
                     end += len(per.group())
+                    again = re.match(rf"/([{CJK}])", s[end:end + 2])
+                    if again and again.group(1) in _PER_PERIOD:   # 32.5元/平方米/月: a price per unit and period
+                        unit += again.group()                     # (stays whole in the unit), charged each month
+                        end += 2
+                        return _Tok(start, num_end, end, value, None, mag + unit, kind, measure, chinese,
+                                    s[start:end], _PER_PERIOD[again.group(1)])
     if unit is None and mag:
         unit, kind = "", "count"
     if unit is not None:
@@ -1564,8 +1570,9 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     False for a time limit that is not the rule's (可在六十日内申请行政复议, 十个工作日内不能办结的);
     None when the figure is not followed by 内 and an action."""
     lex, s = _lex(), st.s
-    if t.unit not in lex.limit.get("unit", ()):
-        return None
+    if t.unit not in lex.limit.get("unit", ()) and not (
+            t.unit in lex.limit.get("anchored_unit", ()) and _EVENT_ANCHOR.search(s[max(c_start, num_start - 4):num_start])):
+        return None                                       # 三年内建成…: a plan horizon; 投产后一年以内提交…: a rule's
     m = re.match(r"以内|之内|内", s[t.end:t.end + 2])
     if not m:
         return None
@@ -1648,6 +1655,7 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
 _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
 _PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
+_EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
 

@@ -458,6 +458,17 @@ def intro_binding(text: str, start: int) -> str | None:
     return None
 
 
+def _standard_of_heading(indicator: str, heading: str) -> str:
+    """A price per unit named only by where it applies (富力大厦32.5元/平方米/月 -> 富力大厦金额) under a
+    heading naming the standard ((一)租金标准) is that place's standard: 富力大厦租金标准."""
+    from .target_parse import _lex
+    heading = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*", "", heading.strip())
+    if not indicator.endswith("金额") or len(heading) > 10 or \
+            not any(heading.endswith(w) for w in _lex().cues.get("standard_heading", ())):
+        return indicator
+    return indicator[:-2] + heading
+
+
 def not_a_target(cand) -> bool:
     """Numbers the sentence parser reads that are not goals: a plan's name (三年行动计划), an
     indefinite 一批, the single act of a recurring duty (每三年核定一次)."""
@@ -539,6 +550,8 @@ def extract(doc) -> None:
             indicator = cand.indicator
             if cand.what == "grant" and bare_grant(indicator) and c.section_id in scope.by_id:
                 indicator = grant_topic(scope.by_id[c.section_id].heading) + indicator   # （一）加强应用性基础研究。…给予…经费支持
+            if indicator and cand.unit and "/" in cand.unit and c.section_id in scope.by_id:
+                indicator = _standard_of_heading(indicator, scope.by_id[c.section_id].heading)
             if indicator and actor is None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
             if indicator and actor and not indicator.startswith(actor):
