@@ -238,6 +238,9 @@ def _generic_heads() -> tuple[str, ...]:
     return tuple(sorted((r["head"] for r in table("resp_generic_subjects")), key=len, reverse=True))
 
 
+STATE_AFTER = re.compile(r"(?:当)?(?:同时)?(?:属于|一致|相同|"
+                         r"纳入[^，,。；;]{0,16}?(?:名录|名单|目录)[。；;，,]?$|"
+                         r"为[^，,。；;]{0,40}?(?:企业|单位|机构|组织)[。；;，,]?$)")
 ELIGIBILITY_AFTER = re.compile(r"(?:当)?(?:同时)?(?:符合|具备|具有|满足|持有)")
 GENERIC_CUE = re.compile(r"(?:都|均|也|亦)?(?:应当|应|必须|须|负责|有义务)")
 GENERIC_NOT = re.compile(r"^(?:对|由|为|将|把|向|与|给|经(?!营)|按|依|根据|违反|违法|未|不|没有|擅自|拒绝|拒不|其|有下列)|"
@@ -380,9 +383,13 @@ def prose_units(c) -> list[tuple[str, str]]:
         # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
         you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
         return [(a, "responsible") for a in you] + [(u, r) for u, r in by if u not in you]
-    if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
+    # 申请人所在企业需纳入…名录, X、Y及Z须一致, X应为…企业: what a body must be to qualify, no task
+    # (one part: in 各区推进…，…标准应当一致 the state is the standards', not the units')
+    state = c.kind in ("obligation", "prohibition") and c.cue and STATE_AFTER.match(text, text.find(c.cue) + len(c.cue)) \
+        and not re.search(r"[，,；;：:]", text[:text.find(c.cue)])
+    if not state and (c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other")):
         actors = list(c.actors)
-    if c.kind != "permission":    # 市经济信息化委支持推广…: a named unit given the task of supporting
+    if c.kind != "permission" and not state:    # 市经济信息化委支持推广…: a named unit given the task of supporting
         for subject in clause_subjects(text):
             for p in split_members(subject):
                 if p not in actors:
