@@ -916,7 +916,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if limit is False:
             return None
         if limit:
-            post, post_end = ("内", "<=", limit[0]), limit[0]
+            post, post_end = ("内", "<=", limit[0]) if limit[0] > t.end else ("前", ">=", limit[0]), limit[0]
     # a period a rule sets by name: 建设周期一般为3至5年, 公示期为7个工作日
     period = kind == "duration" and not limit and pre is None and _period_re().search(s, c_start, num_start)
     # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
@@ -1574,9 +1574,11 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
             t.unit in lex.limit.get("anchored_unit", ()) and _EVENT_ANCHOR.search(s[max(c_start, num_start - 4):num_start])):
         return None                                       # 三年内建成…: a plan horizon; 投产后一年以内提交…: a rule's
     m = re.match(r"以内|之内|内", s[t.end:t.end + 2])
-    if not m:
+    if not m and not _BEFORE_EVENT.search(s, max(c_start, num_start - 6), num_start):
         return None
-    e = t.end + m.end()
+    e = t.end + m.end() if m else t.end                   # 合同期满前3个月提出续租申请: at least that long before
+    if not m and s[e:e + 1] in "，,":
+        return None                                       # 任期届满前三十日，尚未召开…的: a condition, no action
     if any(s.startswith(w, e) for w in lex.limit.get("stop", ())):
         return False
     k = e
@@ -1655,6 +1657,7 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
 _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
 _PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
+_BEFORE_EVENT = re.compile(r"(?:期满|届满|到期|截止|结束|终止)前$")   # a lead time before an event
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
