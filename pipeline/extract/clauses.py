@@ -105,6 +105,8 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
         if cue.after_actor and not (head_at_end(text, m.start()) and WILL_DO.match(text, m.end())
                                     and actor_kind(text[max(0, m.start() - 30):m.start()]) == "org"):
             continue      # 国务院办公厅将加强…: a commitment; 自然资源部将四川确定为… (将 = 把): none
+        if cue.kind == "goal" and CONDITION_OPENS.match(text, max(text.rfind("，", 0, m.start()), text.rfind("；", 0, m.start()), -1) + 1):
+            continue                       # 当项目…达到6050小时…，奖励结束: a condition, no goal
         if SLOGAN_LIST.match(text, m.end()):
             continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
         if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
@@ -113,6 +115,7 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
     return out
 
 
+CONDITION_OPENS = re.compile(r"(?:当|如果|若|一旦)(?!前|年|期|地|然|今)")
 SLOGAN_LIST = re.compile(r"(?:、[^、，,。；;的]{2,6})+的")
 
 
@@ -258,6 +261,8 @@ def _new_part_cue(before: str, after: str) -> bool:
         return False
     pos, cue = found[0]
     lead = after[:pos]
+    if cue.word == "只能":
+        return False       # 所收集的信息，只能用于…: 只能 keeps the subject before it, it opens no rule of its own
     if pos == 0 or re.fullmatch(f"{MANNER}{{1,2}}", lead):
         return True
     if CONTRAST.match(lead):

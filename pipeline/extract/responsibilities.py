@@ -384,15 +384,16 @@ def prose_units(c) -> list[tuple[str, str]]:
         you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
         return [(a, "responsible") for a in you] + [(u, r) for u, r in by if u not in you]
     # 申请人所在企业需纳入…名录, X、Y及Z须一致, X应为…企业: what a body must be to qualify, no task
-    # (one part: in 各区推进…，…标准应当一致 the state is the standards', not the units')
-    state = c.kind in ("obligation", "prohibition") and c.cue and STATE_AFTER.match(text, text.find(c.cue) + len(c.cue)) \
-        and not re.search(r"[，,；;：:]", text[:text.find(c.cue)])
-    if not state and (c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other")):
-        actors = list(c.actors)
-    if c.kind != "permission" and not state:    # 市经济信息化委支持推广…: a named unit given the task of supporting
+    # (only the bodies of the cue's own part: in 各区推进…，…标准应当一致 the state is the standards')
+    cue_at = text.find(c.cue) if c.cue else -1
+    state_from = max(text.rfind(p, 0, cue_at) for p in "，,；;：:") + 1 if c.kind in ("obligation", "prohibition") and \
+        c.cue and STATE_AFTER.match(text, cue_at + len(c.cue)) else len(text)
+    if c.kind in ("obligation", "prohibition") or (c.cue is None and c.kind == "other"):
+        actors = [a for a in c.actors if not state_from <= text.find(a) < cue_at]
+    if c.kind != "permission":    # 市经济信息化委支持推广…: a named unit given the task of supporting
         for subject in clause_subjects(text):
             for p in split_members(subject):
-                if p not in actors:
+                if p not in actors and not state_from <= text.find(p) < cue_at:
                     actors.append(p)
     # 由使用权人或者管理单位负责: the members by_units found, not the alternative as one actor; 由X通知企业…:
     # X and its act, not X通知企业
