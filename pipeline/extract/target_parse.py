@@ -234,7 +234,13 @@ _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之)?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
-_ANY_RE = re.compile(rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]|全覆盖")
+_FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
+
+
+@lru_cache(maxsize=1)
+def _any_re() -> re.Pattern:
+    """A cheap test: a figure, or a word that means one (全覆盖, 正增长: _cover_re)."""
+    return re.compile(rf"{_FIGURE_CHARS}|{_cover_re().pattern}")
 _ROMAN = {"Ⅰ": 1, "Ⅱ": 2, "Ⅲ": 3, "Ⅳ": 4, "Ⅴ": 5}
 _GRADE_RE = re.compile(r"(?<![劣A-Za-zⅠⅡⅢⅣⅤ、])([ⅠⅡⅢⅣⅤ])类")   # 水质保持Ⅱ类 (not 劣Ⅴ类, Ⅰ类、Ⅱ类射线装置)
 _CN_GUARD = set("统唯之逐单同专第万每任划数几")      # 统一, 唯一, 之一, 逐一, 第三, 数十个, 几十家 …
@@ -687,7 +693,7 @@ _AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于
 
 def parse_targets(sentence: str, base: int = 0) -> list[TargetCandidate]:
     """Numeric targets of one sentence (see the module docstring)."""
-    if not isinstance(sentence, str) or not sentence or not _ANY_RE.search(sentence):
+    if not isinstance(sentence, str) or not sentence or not _any_re().search(sentence):
         return []
     try:
         return _parse(sentence, base)
@@ -716,7 +722,8 @@ class _Found(NamedTuple):
 
 @lru_cache(maxsize=1)
 def _cover_re() -> re.Pattern:
-    return re.compile(_alt(_lex().cues.get("full_cover", ())) or "全覆盖")
+    cues = _lex().cues
+    return re.compile(_alt(cues.get("full_cover", ()) + cues.get("positive_growth", ())) or "全覆盖")
 
 
 def _parse(s: str, base: int) -> list[TargetCandidate]:
@@ -1796,9 +1803,12 @@ def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
 
 
 def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
-    """全覆盖 -> = 100 %, or merged into a 100% figure right before it (3个100%全覆盖)."""
+    """全覆盖 -> = 100 %, or merged into a 100% figure right before it (3个100%全覆盖); 正增长 after a goal
+    verb -> > 0 % of the change (固定资产投资实现正增长 -> 固定资产投资增长 > 0 %)."""
     lex, s = _lex(), st.s
     i, j = m.start(), m.end()
+    if m.group() in lex.cues.get("positive_growth", ()):
+        return _positive_growth(st, i, j, prev_end, group)
     if s[j:j + 1] in ("的", "、"):
         return None                                        # 全覆盖的…, 全覆盖、多元化的…
     if found and found[-1].value == 100 and found[-1].unit == "%" and 0 <= i - found[-1].end <= 1:
@@ -1828,6 +1838,21 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
         indicator = prev + "覆盖率" if prev else None
     start = min([x for x in (a if subject else i, d_start if deadline and d_start >= lo else i) if x >= 0])
     return _Found(start, j, "=", 100.0, None, "%", None, deadline, indicator, group + 1, (lo, i), i)
+
+
+def _positive_growth(st: _Sent, i: int, j: int, prev_end: int, group: int):
+    lex, s = _lex(), st.s
+    c_start, _ = st.clause(i)
+    lo = max(c_start, prev_end if 0 <= prev_end <= i else c_start)
+    verb = re.search(rf"(?:{_alt(lex.cues.get('cover_verb', ()))})$", s[lo:i])
+    if not verb:
+        return None                                        # 由负转正增长, 保持了正增长: no goal of its own
+    a = _strip_subject(st, lo, i - len(verb.group()))
+    subject = s[a:i - len(verb.group())].strip(_STRIP_CHARS)
+    if not subject:
+        return None
+    deadline, d_start = _deadline(st, i)
+    return _Found(a, j, ">", 0.0, None, "%", None, deadline, subject + "增长", group + 1, (lo, i), i)
 
 
 def _merge_bounds(s: str, found: list) -> list:
