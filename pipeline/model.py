@@ -177,30 +177,31 @@ class Document(_Model):
 
 
 class PackedItems(Sequence):
-    """A long list of record items (dicts) kept as JSON text, a chunk per extracted part: a 50 MB
-    text's ~370,000 clauses take a fraction of the memory as text that they take as dicts, and the
+    """A long list of record items (dicts) kept as JSON (UTF-8), a chunk per extracted part: a 50 MB
+    text's ~370,000 clauses take a fraction of the memory as bytes that they take as dicts, and the
     writer holds them through storing and indexing.  Iterating parses one chunk at a time, so each
     pass makes fresh dicts (changes to them are not kept).  The chunks are the record's own JSON
-    form (``store.sqlite.RECORD_JSON``), so a store writing the record's JSON copies them as they are
-    (``json_chunks``) instead of dumping each item again; JSON also parses faster than pickle here
-    and is smaller.  The items must be JSON-ready (``model_dump(mode="json")``: they come back
-    equal).  A record holding these goes only to readers that take any sequence of items (the
-    SQLite store, the keyword index); ``plain`` turns it into lists for the others."""
+    form (``store.sqlite.RECORD_JSON``), so a store writing the record's JSON copies them as they
+    are (``json_chunks``) instead of dumping each item again; JSON also parses faster than pickle
+    here (pickles are a quarter smaller).  The items must be JSON-ready
+    (``model_dump(mode="json")``: they come back equal).  A record holding these goes only to
+    readers that take any sequence of items (the SQLite store, the keyword index); ``plain`` turns
+    it into lists for the others."""
 
     def __init__(self) -> None:
-        self._chunks: list[str] = []
+        self._chunks: list[bytes] = []      # UTF-8: a third smaller than a str here (ASCII keys)
         self._ends: list[int] = []          # items up to the end of each chunk
 
     def extend(self, items: list[dict]) -> None:
         if items:
-            self._chunks.append(_record_json(items))
+            self._chunks.append(_record_json(items).encode("utf-8"))
             self._ends.append(len(self) + len(items))
 
     def json_chunks(self) -> Iterator[str]:
         """Each chunk's items as JSON in the record's JSON form, without the list's brackets: joined
         with ',' and bracketed they are the JSON of ``list(self)``."""
         for chunk in self._chunks:
-            yield chunk[1:-1]
+            yield chunk[1:-1].decode("utf-8")
 
     def __len__(self) -> int:
         return self._ends[-1] if self._ends else 0
