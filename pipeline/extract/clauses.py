@@ -954,8 +954,13 @@ GOAL_HEADING = re.compile(r"(?:主要|发展|总体|工作|预期|行动|具体|
 WEAK_PRIORITY = 50
 
 
+# A paragraph opened by a look back over the past year(s) (a work report's 过去的一年，…): its
+# figures are results, not goals (…全省地区生产总值达到5.53万亿元、增长4.8%).
+LOOK_BACK = re.compile(r"(?:过去的?(?:一|[二三四五]|几)年|一年来|[二三四五]年来|去年)[，,]")
+
+
 def classify(text: str, section_heading_path: str, doc_year: int | None,
-             goal_context: bool = False) -> tuple[str, str | None, int | None]:
+             goal_context: bool = False, review_context: bool = False) -> tuple[str, str | None, int | None]:
     """Rules first: a cue decides.  Without a cue, a sentence opening with a future deadline is a
     goal, a sentence in a review section or with past markers about a past year is a fact.
     A purpose preamble (为…，制定本方案) or the guiding-ideology sentence (以…为指导) is ``other``
@@ -974,7 +979,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     future = FUTURE_GOAL.match(text)
     future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
     if cue is not None:
-        if kind == "goal" and (REVIEW_HEADING.search(section_heading_path) or _starts_in_past(text, doc_year)):
+        if kind == "goal" and (REVIEW_HEADING.search(section_heading_path) or review_context or
+                               _starts_in_past(text, doc_year)):
             return "fact", None, None
         if future_ok and kind != "goal" and _cue_priority(cue) < WEAK_PRIORITY:
             return "goal", None, None      # 到2025年，…不低于90%: the deadline sets a goal
@@ -1058,14 +1064,17 @@ def extract(doc) -> None:
     recipients = [p for r in recipients for p in (r.split("、") if all(is_org(x) for x in r.split("、")) else [r])]
     clauses = []
     goal_lines: dict[int, bool] = {}
+    review_lines: dict[int, bool] = {}
     for s, e in segment(doc):
         clause_text = text[s:e]
         sid = section_at(doc.sections, s)
         line_start = text.rfind("\n", 0, s) + 1
         if line_start not in goal_lines:
             goal_lines[line_start] = _opens_future_goal(text[line_start:line_start + 40], doc_year)
+            review_lines[line_start] = bool(LOOK_BACK.match(text, line_start))
         kind, cue, pos = classify(clause_text, heading_path(sid), doc_year,
-                                  goal_context=goal_lines[line_start] and line_start < s - 1)
+                                  goal_context=goal_lines[line_start] and line_start < s - 1,
+                                  review_context=review_lines[line_start])
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])
         if not actors and cue and clauses and clauses[-1].actors and clauses[-1].section_id == sid \
                 and pos is not None and not subject_actors(clause_text, pos) and \
