@@ -723,7 +723,8 @@ class _Found(NamedTuple):
 @lru_cache(maxsize=1)
 def _cover_re() -> re.Pattern:
     cues = _lex().cues
-    return re.compile(_alt(cues.get("full_cover", ()) + cues.get("positive_growth", ())) or "全覆盖")
+    rank = rf"|(?:{_alt(cues['rank_lead'])})[\d{_CN_DIGITS}]{{1,3}}(?![\d{_CN_DIGITS}%％])" if cues.get("rank_lead") else ""
+    return re.compile((_alt(cues.get("full_cover", ()) + cues.get("positive_growth", ())) or "全覆盖") + rank)
 
 
 def _parse(s: str, base: int) -> list[TargetCandidate]:
@@ -1809,6 +1810,8 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
     i, j = m.start(), m.end()
     if m.group() in lex.cues.get("positive_growth", ()):
         return _positive_growth(st, i, j, prev_end, group)
+    if not any(m.group().startswith(w) for w in lex.cues.get("full_cover", ())):
+        return _rank(st, m, prev_end, group)
     if s[j:j + 1] in ("的", "、"):
         return None                                        # 全覆盖的…, 全覆盖、多元化的…
     if found and found[-1].value == 100 and found[-1].unit == "%" and 0 <= i - found[-1].end <= 1:
@@ -1853,6 +1856,26 @@ def _positive_growth(st: _Sent, i: int, j: int, prev_end: int, group: int):
         return None
     deadline, d_start = _deadline(st, i)
     return _Found(a, j, ">", 0.0, None, "%", None, deadline, subject + "增长", group + 1, (lo, i), i)
+
+
+def _rank(st: _Sent, m: re.Match, prev_end: int, group: int):
+    """A rank to reach or keep (区域创新能力保持全国前十 -> 区域创新能力全国排名 <= 10 位): after a rank_verb."""
+    lex, s = _lex(), st.s
+    i, j = m.start(), m.end()
+    c_start, _ = st.clause(i)
+    lo = max(c_start, prev_end if 0 <= prev_end <= i else c_start)
+    verb = re.search(rf"(?:{_alt(lex.cues.get('rank_verb', ()))})$", s[lo:i])
+    lead = next(w for w in lex.cues["rank_lead"] if m.group().startswith(w))
+    value = parse_number(m.group()[len(lead):])
+    if not verb or not value:
+        return None
+    a = _strip_subject(st, lo, i - len(verb.group()))
+    subject = s[a:i - len(verb.group())].strip(_STRIP_CHARS)
+    if not subject or re.search(rf"[\d{_CN_DIGITS}]", subject):
+        return None                                        # 力争5家企业进入全国前100: a count, not a rank
+    scope = lead[:-1]                                      # 全国前 -> 全国
+    deadline, _ = _deadline(st, i)
+    return _Found(a, j, "<=", value, None, "位", None, deadline, subject + scope + "排名", group + 1, (lo, i), i)
 
 
 def _merge_bounds(s: str, found: list) -> list:
