@@ -1265,7 +1265,8 @@ def _share_of(s: str, i: int, c_end: int):
     m = re.match(rf"的([{CJK}“”\"、（）()]{{2,30}})", s[i:c_end])
     return (m.group(1), i + m.end()) if m else None
 _PERMIT_RE = re.compile(r"(?<![许认不宁])可(?:以)?(?![能靠持行爱观])|有权")
-_LIMIT_SUBJECT_CUT = (re.compile(r"应当|应|必须|须|需要|需|要"), re.compile(r"自|从|在|于"))
+_LIMIT_SUBJECT_CUT = (re.compile(r"应当|(?<![相对供反适响效理])应|必须|须|需要|需|(?<![主重只])要(?!求)"),   # not 主要农作物
+                      re.compile(r"自|从|在|于"))
 
 
 @lru_cache(maxsize=1)
@@ -1609,7 +1610,16 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     jiang = s.find("将", lead, min(region_end, lead + 32))
     if jiang >= 0:                                        # 内通过本省、自治区、直辖市…部门将X推送至…: the action follows 将X
         reach = max(reach, jiang - e + 16)
+    ruled = _RULED_LIMIT.search(s, max(c_start, num_start - 40), num_start)
+    if ruled:                                             # 应当自…之日起5个工作日内，通过…平台向社会公布: a duty's
+        reach = region_end - e                            # limit governs the whole verb phrase after it
+        if not first.strip() and len(parts) > 2 and not _limit_action(s, e, region_end, region_end) \
+                and any(parts[1].startswith(w) for w in lex.limit.get("adverbial", ())):
+            region_end = reach = e + 2 + len(parts[1]) + len(parts[2])   # 内，根据…情况，提出审核意见
+            reach -= e
     act = _limit_action(s, e, min(region_end, e + reach), region_end)
+    if act and _PERMIT_RE.search(s, e, act[0]):
+        return None                                       # 投产后五年内，可以每年从…提取: a window of a permission
     if act and not prep and "的" in s[e:act[0]]:
         return None                                       # 36个月内通过…单位的检验检测、首次进行…注册的产品
     return (e,) + act if act else None
@@ -1638,6 +1648,7 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
     action_re, light, drop, noun_after, decide = _limit_words()
     acts = [m for m in action_re.finditer(s, e, end) if not noun_after.match(s, m.end())]   # not 公示系统
     acts = [m for m in acts if s[m.start() - 1] != "将"] or acts   # not the 办理结果 of 将办理结果…报送
+    acts = [m for m in acts if s[m.end():m.end() + 1] != "的"] or acts   # not 将单位缴存的…公积金汇缴到…
     if not acts:
         return None
     act = next((m for m in acts if m.group() in light), acts[0])
@@ -1665,6 +1676,9 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
 _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
 _PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
+# a time limit of a duty: a modal before it (应当自…之日起, 须在…后) or counted from the day of an event (在受理之日起)
+_RULED_LIMIT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须|(?<![主重需只])要(?=在|于|自|从))"
+                          r"[^，,。；;]*$|(?:之日|次日)起$")
 _BEFORE_EVENT = re.compile(r"(?:期满|届满|到期|截止|结束|终止)前$")   # a lead time before an event
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
