@@ -1610,17 +1610,19 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     jiang = s.find("将", lead, min(region_end, lead + 32))
     if jiang >= 0:                                        # 内通过本省、自治区、直辖市…部门将X推送至…: the action follows 将X
         reach = max(reach, jiang - e + 16)
-    ruled = _RULED_LIMIT.search(s, max(c_start, num_start - 40), num_start)
+    before = _RULED_LIMIT.search(s, max(c_start, num_start - 40), num_start)
+    duty = _DUTY_AFTER.match(s, lead) or (before and before.group().startswith(_MODALS))   # 十日内，应当及时将…移交
+    ruled = before or duty
     if ruled:                                             # 应当自…之日起5个工作日内，通过…平台向社会公布: a duty's
-        reach = region_end - e                            # limit governs the whole verb phrase after it
-        if not first.strip() and len(parts) > 2 and not _limit_action(s, e, region_end, region_end) \
-                and any(parts[1].startswith(w) for w in lex.limit.get("adverbial", ())):
-            region_end = reach = e + 2 + len(parts[1]) + len(parts[2])   # 内，根据…情况，提出审核意见
-            reach -= e
+        k = 1 if not first.strip() else 0                 # limit governs the whole verb phrase after it, past
+        if len(parts) > k + 1 and not _limit_action(s, e, region_end, region_end) \
+                and any(parts[k].startswith(w) for w in lex.limit.get("adverbial", ())):
+            region_end = e + k + len(parts[k]) + 1 + len(parts[k + 1])   # an adverbial clause: 内，根据…情况，提出审核意见
+        reach = region_end - e
     act = _limit_action(s, e, min(region_end, e + reach), region_end)
     if act and _PERMIT_RE.search(s, e, act[0]):
         return None                                       # 投产后五年内，可以每年从…提取: a window of a permission
-    if act and not prep and "的" in s[e:act[0]]:
+    if act and not prep and "的" in s[e:act[0]] and not duty:   # (a duty's phrase may hold a 的: 向所在地的…报送)
         return None                                       # 36个月内通过…单位的检验检测、首次进行…注册的产品
     return (e,) + act if act else None
 
@@ -1679,6 +1681,8 @@ _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做
 # a time limit of a duty: a modal before it (应当自…之日起, 须在…后) or counted from the day of an event (在受理之日起)
 _RULED_LIMIT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须|(?<![主重需只])要(?=在|于|自|从))"
                           r"[^，,。；;]*$|(?:之日|次日)起$")
+_MODALS = ("应当", "应", "必须", "须", "要")
+_DUTY_AFTER = re.compile(r"(?:应当|应|必须|须)(?:及时|依法|立即)?")
 _BEFORE_EVENT = re.compile(r"(?:期满|届满|到期|截止|结束|终止)前$")   # a lead time before an event
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from datetime import date
+from typing import NamedTuple
 
 from ..lexicon import table
 from ..model import Baseline, Target
@@ -513,6 +514,37 @@ def _clause_candidates(doc, c, before, after=None):
     return [t for t in parse_targets(doc.text[start:end], start) if c.span[0] <= t.span[0] < c.span[1]]
 
 
+class _Heading(NamedTuple):
+    """A numbered heading line that states a whole rule and holds no clause of its own (（一）全市城乡最低
+    生活保障标准为每人每月1309元。): read as a clause of its section."""
+    id: str | None
+    section_id: str
+    text: str
+    span: tuple[int, int]
+    kind: str | None = None
+
+
+def _bare_headings(doc) -> list[_Heading]:
+    starts = sorted(c.span[0] for c in doc.clauses)
+    out = []
+    for sec in doc.sections:
+        a, b = sec.span
+        if not sec.heading or not re.search(r"\d", sec.heading):
+            continue
+        k = bisect_left(starts, a)
+        if k < len(starts) and starts[k] < b or (k and any(c.span[1] > a for c in doc.clauses[k - 1:k])):
+            continue                                     # a clause holds (part of) the line
+        at = doc.text.find(sec.heading, a, b + 1)
+        if at < 0 or CRITERION.search(sec.heading) or doc.text[at + len(sec.heading):b + 2].strip()[:1] in _ITEM_ENDS:
+            continue                                     # 1.单个库区…1500平方米以上； / 应至少具备以下1项：/ FEV1增加≥12%
+        out.append(_Heading(None, sec.id, sec.heading, (at, at + len(sec.heading))))
+    return out
+
+
+_ITEM_ENDS = frozenset("；;：:")                          # an item of a list of conditions, a list's lead-in
+CRITERION = re.compile(r"[≥≤＜＞<>]\s*\d")                # a measured criterion (诊断标准), not a figure a policy sets
+
+
 def extract(doc) -> None:
     doc_day = _doc_date(doc)
     targets: list[Target] = []
@@ -520,16 +552,10 @@ def extract(doc) -> None:
     # a yearless 3月底前 in a notice signed in November about next year is next year's (time.py's reading)
     ref = reference_year(doc.metadata.notice_title or doc.metadata.title, doc.text, doc_day)
     scope = _Scope(doc, doc_day, ref)
-    prev = None
-    for k, c in enumerate(doc.clauses):
-        before, prev = prev, c
-        after = doc.clauses[k + 1] if k + 1 < len(doc.clauses) else None
-        goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
-        if " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
-                or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text)):
-            continue
+
+    def read(c, cands) -> None:
         actor = None
-        for cand in _clause_candidates(doc, c, before, after):
+        for cand in cands:
             if not_a_target(cand):
                 continue
             s, e = cand.span
@@ -561,6 +587,21 @@ def extract(doc) -> None:
                                   value=cand.value, value_max=cand.value_max, unit=cand.unit, deadline=deadline,
                                   baseline=baseline, binding=intro_binding(doc.text, s),
                                   recurrence=cand.recurrence, text=cand.text, span=cand.span))
+
+    def skipped(c, goal_here: bool = False) -> bool:
+        return " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
+            or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text))
+
+    prev = None
+    for k, c in enumerate(doc.clauses):
+        before, prev = prev, c
+        after = doc.clauses[k + 1] if k + 1 < len(doc.clauses) else None
+        goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
+        if not skipped(c, goal_here):
+            read(c, _clause_candidates(doc, c, before, after))
+    for h in _bare_headings(doc):                       # （一）全市城乡最低生活保障标准为每人每月1309元。
+        if not skipped(h):
+            read(h, parse_targets(h.text, h.span[0]))
     targets.extend(table_targets(doc, doc_day))
     targets.sort(key=lambda t: t.span[0])
     doc.targets = targets
