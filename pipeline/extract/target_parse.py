@@ -1734,6 +1734,10 @@ def _actor_head(subject: str) -> bool:
     return bool(_actor_heads().search(subject))
 
 
+# a qualifier of one phrase, not a past one (已建成的) nor items a text sets (《标准》提出的92条管理要求: its tasks)
+_QUALIFIER_STOP = re.compile(r"[，,。；;：:、（(《]|已|曾|过去|提出|确定|规定|明确|部署")
+
+
 def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
     """A count verb governing the figure: (how, start, kind, measure, recurrence, object_follows).
     how "verb": the verb (chain) stands right before the figure (打造8个, 新引进和培育10家, 形成年产50发);
@@ -1745,6 +1749,14 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
         verbs = lex.count_verb_re.findall(m.group())
         kind, measure, rec = lex.count_verbs[verbs[-1]]
         return ("verb", m.start(), kind, measure, rec, follows)
+    if follows and s[num_start - 1:num_start] == "的":   # 抓好总投资2万亿元的389个省重点项目: the verb's object
+        v = None                                          # is the counted noun, a qualifier between
+        for v in lex.count_verb_re.finditer(s, max(lo, num_start - 20), num_start - 1):
+            pass
+        if v is not None and v.end() < num_start - 2 and not _QUALIFIER_STOP.search(s, v.end(), num_start - 1):
+            kind, measure, rec = lex.count_verbs[v.group()]
+            if kind == "count":
+                return ("verb", v.start(), kind, measure, rec, follows)
     if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、":
         a = _strip_subject(st, lo, num_start)
         v = lex.count_verb_re.search(s, a, min(num_start, a + 8))
