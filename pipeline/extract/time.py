@@ -17,17 +17,31 @@ Conventions (SCHEMA, gold/):
   start/end and ``recurrence`` = the ``每…`` phrase (``每年`` for a cycle or a yearly day);
 - durations: ``用三年时间``/``未来三年`` run from the document date N units on, and so does
   ``三年内`` where the text sets a goal by it (``争取三年内实现``, ``三年内完成``), not where it is
-  counted from an event (``在一年内不得申请``, ``申请日前12个月内``: null dates); ``近三年`` runs
-  back from the document date, ``三年来``/``一年来`` over the whole years before its year (as
-  ``过去三年``), but ``30年来首次``/``近七年最高`` (a record) and ``成立70年来`` have null dates;
-  ``5年间``/``5年中`` take the nearest preceding named period or interval of that length; ``过去五年`` the whole years before the document's year (or
+  counted from an event (``在一年内不得申请``, ``申请日前12个月内``: null dates); ``近三年``,
+  ``三年来``/``一年来`` run over the whole years before its year (as ``过去三年``; a plan period
+  named before only if it is the one just over), but ``30年来首次``/``近七年最高`` (a record) and
+  ``成立70年来`` have null dates;
+  ``5年间``/``5年中`` take the nearest preceding named period or interval of that length, a bare
+  ``五年`` the period of that length its paragraph named before (``这五年，…、五年增量…``; not
+  ``前五年``/``再奋斗五年`` nor a period compared with, ``比“六五”期间``); ``过去五年`` the whole years before the document's year (or
   such a period), ``这五年`` such a period over by the document's date, ``未来五年``/``今后五年``
   one not over by then; ``有效期5年`` runs from the date the text takes effect (``自…起施行``);
   ``连续两年``, ``满1年``, ``3至5年``, a plan's name (``三年行动计划``) and a bare length of time
   (``使用寿命20年以上``, ``不超过5年``, ``十年禁渔``) have null start/end, except ``…的五年`` restating
-  a period of that length its sentence names (``“十四五”时期是…的五年``) and ``再奋斗五年，到2035年``
+  a period of that length its sentence names (``“十四五”时期是…的五年``, ``…的关键五年，``) and ``再奋斗五年，到2035年``
   (2031…2035);
-- ``力争全年``/``确保全年`` is the document's year (a review's ``全年实现…`` is not read);
+- ``力争全年``/``确保全年`` is the document's year; another ``全年`` and ``开局之年``/``收官之年``
+  (``time_year_words.tsv``) the year of the whole-year expression before them in their own or the
+  previous paragraph (``2026年是…开局之年，做好全年工作``; a review's ``过去一年…全年实现…``), when it
+  is the document's year or the year before; else ``全年`` is not read (``全年无休``);
+- ``上年度`` (``time_relative_years.tsv``) is the year before the document's, with null dates in a
+  regulation's articles (the year before the case a rule is applied to) and not read in a sentence
+  with a recurrence (``每年3月31日前报送上一年度情况``);
+- a date without its year (``8月11日``) in a paragraph telling of another year takes the year of
+  the nearest dated expression at most 200 characters before it (the next year when its month and
+  day come first): ``2003年5月13日，…。8月11日至18日，…`` is 2003;
+- the bound of a time limit after ``最长``/``最高``/``不得超过``/``超过`` (``time_limit_words.tsv``:
+  ``补贴期限最长不超过3年``) is a target's value, not a time expression;
 - ``印发之日``/``发布之日`` in ``自本通知印发之日起`` are the document's own date;
 - not time expressions: vague words (``lexicon/time_vague.tsv``), numbers in identifiers and
   document numbers (``〔2021〕``), school stages (``学前三年``, ``九年义务教育``,
@@ -108,6 +122,7 @@ def _load():
 
 _PARTS, _PERIODS, _UNITS, _CYCLES, _FESTIVALS, _VAGUE, _LABELS, _LINE_MARKS = _load()
 _NONYEAR = frozenset(words("time_nonyear_words"))
+_REL_YEARS = {r["word"]: int(r["shift"]) for r in table("time_relative_years")}
 _YEAR_PARTS = {w: r for w, r in _PARTS.items() if r["unit"] == "year"}
 _MONTH_PARTS = {w: r for w, r in _PARTS.items() if r["unit"] == "month"}
 
@@ -191,6 +206,10 @@ _F = {
     # 力争全年…, 确保全年…: the document's year it sets a goal for (a review's 全年实现… is the year
     # before, a rule's 全年 any year: neither is read)
     "goal_year": r"全年(?:(?<=力争全年)|(?<=确保全年)|(?<=争取全年)|(?<=全力全年))",
+    # 全年, 开局之年 (lexicon/time_year_words.tsv): the year of a whole-year expression before it
+    "year_word": rf"(?<![可均都])(?:{_alt(words('time_year_words'))})",     # not 可全年申办: all year round
+    # 上年度 (lexicon/time_relative_years.tsv); not 以上年度
+    "rel_year": rf"(?<![以向]){_alt(_REL_YEARS)}",
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
@@ -235,19 +254,32 @@ _SINCE_EVENT = re.compile(r"(?:成立|建立|组建|设立|创立|建区|建市|
 # "the same year" (第三年, 同一年), grades and ages (三年级)
 _BARE_BEFORE_BAD = re.compile(r"(?:第|第[一二三四五六七八九十\d]{1,3}个|每|每满|每多[^，。；]{0,2}|同|当|这|上|下|隔"
                               r"|学前|小学|初中|高中|大学|[\d一二三四五六七八九十][～~—–\-至到])$")   # 每3～5年: a range's end
+# 补贴期限最长不超过3年: the bound of a time limit (lexicon/time_limit_words.tsv), a target's value
+_LIMIT_BEFORE = re.compile("(?:" + "|".join(
+    (f"(?<!{re.escape(r['not_after'])})" if r["not_after"] else "") + re.escape(r["word"])
+    for r in sorted(table("time_limit_words"), key=lambda r: -len(r["word"]))) + ")$")
 # 一年至少进行一次资格认证, 两个月安排一次: a recurrence (SCHEMA: 每学期至少召开1次 -> 每学期)
 _TIMES_PER = re.compile(r"(?:至少|最多|不少于|不超过|原则上)?(?:进行|开展|召开|组织|举办|安排|认证)?[一二两三1-3]次")
+# 2个月最低生活保障标准: an amount (nouns of lexicon/time_amount_nouns.tsv)
 _BARE_AFTER_BAD = re.compile(r"(?:[级龄轻纪均限薪度生代底末初]|期(?![满内间限])|一遇|一贯|义务|四季|到头"
-                             r"|的?(?:城镇|城乡|农村)?(?:最低生活保障|低保|工资|销量))")   # 2个月最低生活保障标准: an amount
+                             rf"|的?(?:城镇|城乡|农村)?(?:{_alt(words('time_amount_nouns'))}))")
+# …的关键五年。: a count after 的 and a modifier of up to two characters that closes its clause
+_OF_MODIFIED = re.compile(rf"的[{CJK}]{{1,2}}$")
+_CLAUSE_END = "，。；,;"
+# 前五年和后五年, 再奋斗五年: a part of a longer span or the span after one, not a period named before
+_PART_OF_SPAN = re.compile(rf"(?:[前后头末]|再[{CJK}]{{0,2}})$")
+# 比“六五”期间增长87%: the period a figure is compared with, not the one a bare 五年 restates
+_COMPARED = re.compile(r"(?:比|较|同比|相比)$")
 # 再奋斗五年，到2035年: the years that end with the year it runs to
 _RUNS_TO = re.compile(r"[，,]?(?:到|至)(?P<y>(?:19|20)\d\d)年")
 _SENTENCE_START = re.compile(r"[。；！？\n]")
+_ARTICLE_LINE = re.compile(r"(?m)^[ \u3000#*]*第[一二三四五六七八九十百零〇\d]{1,4}条")
 # a count of days/months/years after 印发之日起 (自发布之日起30日开始实施)
 _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工作日|日|天|个月|年)")
 # tie-break among candidates of equal length (lower first)
-_KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "iso", "named",
+_KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "rel_year", "iso", "named",
           "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
-          "cont", "plan", "count_range", "full", "this", "bare")
+          "cont", "plan", "count_range", "full", "this", "bare", "year_word")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -420,6 +452,9 @@ def _count(s: str) -> Optional[float]:
 # --- candidates ---------------------------------------------------------------------------------
 
 
+_YEARLESS = (0, "日")           # the back mark of a date without its year (1 once read with a year before it)
+
+
 class _Cand(NamedTuple):
     start: int
     end: int
@@ -452,13 +487,16 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
                 if a is not None:
                     add("dated", y.start(), y.end(), "date", a.start, a.end)
             return
-        add("dated" if m.re is _RE["dated"] else "bare_month", m.start(), m.end(), "date", a.start, a.end)
+        yearless = _YEARLESS if m.re is _RE["bare_month"] else None    # 8月11日: read in the narrative's year
+        add("dated" if m.re is _RE["dated"] else "bare_month", m.start(), m.end(), "date", a.start, a.end,
+            back=yearless)
         t = _INTERVAL_TAIL.match(text, m.end())
         if t:
             b = _time_point(t["b"], doc_date, a.year, a.month, ref_year)
             if b is not None and not (a.start and b.end and a.start > b.end):
                 ok = bool(a.start and b.end)
-                add("interval", m.start(), t.end(), "interval", a.start if ok else None, b.end if ok else None)
+                add("interval", m.start(), t.end(), "interval", a.start if ok else None, b.end if ok else None,
+                    back=yearless)
         t = _SINCE_TAIL.match(text, m.end())
         if t:
             ok = bool(a.start and doc_date and a.start <= doc_date)
@@ -495,7 +533,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if y is None:
             add("mrange", s, right.end(), "interval")
         else:
-            add("mrange", s, right.end(), "interval", date(y, m1, 1), date(y, m2, _last(y, m2)))
+            add("mrange", s, right.end(), "interval", date(y, m1, 1), date(y, m2, _last(y, m2)),
+                back=None if head else _YEARLESS)
     for m in _RE["bare_part"].finditer(text):
         s, w = m.start(), m.group()
         prev = text[s - 1] if s else ""
@@ -582,6 +621,20 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
     if doc_year is not None:
         for m in _RE["goal_year"].finditer(text):
             add("goal_year", m.start(), m.end(), "date", date(doc_year, 1, 1), date(doc_year, 12, 31))
+    for m in _RE["year_word"].finditer(text):
+        add("year_word", m.start(), m.end(), "date", back=(12, "年"))
+    rules = None                           # whether the text is a regulation's articles (asked lazily)
+    for m in _RE["rel_year"].finditer(text):
+        y = doc_date.year + _REL_YEARS[m.group()] if doc_date else None
+        a = max(text.rfind(ch, 0, m.start()) for ch in "。；！？\n") + 1   # its sentence has a recurrence?
+        b = _SENTENCE_START.search(text, m.end())
+        if _RE["every"].search(text, a, b.start() if b else n_text):
+            continue                       # 每年3月31日前报送上一年度情况: any year's
+        if rules is None:
+            rules = len(_ARTICLE_LINE.findall(text)) >= 3
+        if rules:                          # 按照本市上一年度职工月平均工资 in a regulation: the year before
+            y = None                       # the case it is applied to (SCHEMA: counted from an event)
+        add("rel_year", m.start(), m.end(), "date", *((date(y, 1, 1), date(y, 12, 31)) if y else ()))
     for m in _RE["issue_day"].finditer(text):
         if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
             continue                       # 自批准公布之日起: another act's date, not the document's
@@ -661,9 +714,10 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
         if _RECORD_AFTER.match(text, end):
             add("past", head.start(), end, "duration")     # 近七年最高: a record, no start day
-        elif head.group().startswith("过去") and u == "年" and n == int(n):
-            # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before): whole years
-            # before the document's year, or a plan period of that length named before it
+        elif head.group().startswith(("过去", "近")) and u == "年" and n == int(n):
+            # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before), 近五年 (gold F:
+            # a 2026 report's 近五年 is 2021…2025): whole years before the document's year, or a plan
+            # period of that length named before it
             back = (months or 0, "过去")
             if doc_date is not None and doc_date.year - int(n) >= 1:
                 add("past", head.start(), end, "duration", date(doc_date.year - int(n), 1, 1),
@@ -718,6 +772,7 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
     if not added and u in ("年", "个月") and n <= 100 and not _digit_by_digit(n_s) \
             and not (s and text[s - 1].isascii() and text[s - 1].isalpha()) \
             and not _BARE_BEFORE_BAD.search(text, max(0, s - 6), s) \
+            and not _LIMIT_BEFORE.search(text, max(0, s - 6), s) \
             and not _BARE_AFTER_BAD.match(text, e) and not _SCHOOL_YEARS.match(text, e):
         to = _RUNS_TO.match(text, e) if u == "年" and n == int(n) else None
         if _TIMES_PER.match(text, e):
@@ -725,8 +780,13 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         elif to:                                # 再奋斗五年，到2035年: 2031…2035
             y = int(to["y"])
             add("bare", s, e, "duration", date(y - int(n) + 1, 1, 1), date(y, 12, 31))
-        elif u == "年" and n == int(n) and s and text[s - 1] == "的":
-            add("bare", s, e, "duration", back=(months or 0, "的"))   # “十四五”时期是…的五年
+        elif u == "年" and n == int(n) and s and (text[s - 1] == "的" or (
+                _OF_MODIFIED.search(text, max(0, s - 3), s) and text[e:e + 1] in _CLAUSE_END)):
+            # “十四五”时期是…的五年, “十五五”时期是…的关键五年，: the period its sentence names
+            add("bare", s, e, "duration", back=(months or 0, "的"))
+        elif u == "年" and n == int(n) and not _PART_OF_SPAN.search(text, max(0, s - 3), s):
+            # 这五年，…。…、五年增量超1.36万亿元: the period of that length its paragraph named before
+            add("bare", s, e, "duration", back=(months or 0, "段"))
         else:
             add("bare", s, e, "duration")
 
@@ -803,9 +863,11 @@ def _fits(word: str, p: "_Cand", doc_date: Optional[date]) -> bool:
     ended by the document's date (the 十三五 a 2021 plan reviews), 未来五年 (and a plan's 五年内) one
     not over by then."""
     if doc_date is None:
-        return word not in ("过去", "未来", "内")
+        return word not in ("过去", "未来", "内", "来", "以来")
     if word in ("过去", "这"):
         return p.last < doc_date
+    if word in ("来", "以来"):      # 五年来 in a 2026 report: the 十四五 just over, not the 十三五 it compares with
+        return p.last < doc_date and p.last.year >= doc_date.year - 1
     if word in ("未来", "内"):
         return p.last >= doc_date and p.first.year <= doc_date.year + 1
     return True
@@ -859,7 +921,22 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
     result: list[TimeExpression] = []
     for i, c in enumerate(kept):
         first, last = c.first, c.last
-        if c.back is not None:
+        if c.back == _YEARLESS and first is not None:
+            y = _narrative_year(text, kept, i)
+            if y is not None and y != first.year:
+                first, last = _shift_year(first, y - first.year), _shift_year(last, y - first.year)
+                if first is not None and last is not None:
+                    kept[i] = c._replace(first=first, last=last, back=(1, "日"))
+                else:
+                    first, last = c.first, c.last
+        elif c.back is not None and c.back[1] == "年":
+            anchor = _year_anchor(text, kept, i, doc_date)
+            if anchor is None and c.end - c.start == 2:
+                continue                 # 全年无休: any year
+            if anchor is not None:
+                first, last = date(anchor, 1, 1), date(anchor, 12, 31)
+                kept[i] = c._replace(first=first, last=last)
+        elif c.back is not None:
             months, word = c.back
             fits = []
             for p in reversed(kept[max(0, i - 40):i]):
@@ -867,13 +944,22 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                     break
                 if word == "的" and _SENTENCE_START.search(text, p.end, c.start):
                     break              # …的五年 / 2025年是…的一年 restates a period of its own sentence
-                if (p.kind in ("named_period", "interval") or word == "的" or (word == "这" and months == 12)) \
+                if word == "段":
+                    if "\n" in text[p.end:c.start]:
+                        break          # a bare 五年 restates a period of its own paragraph
+                    if p.kind == "duration" and original[c.start:c.end] in original[p.start:p.end]:
+                        if p.first and p.last:
+                            fits.append(p)
+                        break          # 五年内，…，五年安排…: the same span as the nearest 五年 before
+                    if _COMPARED.search(text, max(0, p.start - 2), p.start):
+                        continue
+                if (p.kind in ("named_period", "interval") or word in ("的", "段") or (word == "这" and months == 12)) \
                         and p.first and p.last \
                         and months and _months_of(p.first, p.last) == months and _fits(word, p, doc_date):
                     fits.append(p)
             if fits:
                 # the nearest; 这五年/过去五年 in a report: the latest period over by its date
-                p = max(fits, key=lambda p: p.last) if word in ("这", "过去") and doc_date else fits[0]
+                p = max(fits, key=lambda p: p.last) if word in ("这", "过去", "来", "以来") and doc_date else fits[0]
                 first, last = p.first, p.last
             else:
                 if word in ("来", "以来") and doc_date is not None and months:
@@ -890,6 +976,55 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
             text=original[c.start:c.end], span=(c.start, c.end), kind=c.kind,
             start=_iso(first), end=_iso(last), recurrence=c.recurrence))
     return result
+
+
+def _shift_year(d: date, years: int) -> Optional[date]:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:                       # 2月29日 in a year without one
+        return None
+
+
+def _narrative_year(text: str, kept: list[_Cand], i: int) -> Optional[int]:
+    """The year a date without one (8月11日) is read in where its paragraph tells of another year:
+    that of the nearest dated expression before it, at most 200 characters back in the same
+    paragraph and not in brackets (2003年5月13日，…发生…事故。8月11日至18日 -> 2003), one year later
+    when the month and day come before the anchor's (1995年7月12日…强震后，相隔仅半年多…2月3日 ->
+    1996); a date read so anchors the next one.  None: the document's year stands."""
+    c = kept[i]
+    ps = text.rfind("\n", 0, c.start)
+    for p in reversed(kept[max(0, i - 12):i]):
+        if p.start <= ps or c.start - p.end > 200:
+            return None
+        if p.first is None or p.kind not in ("date", "interval"):
+            continue
+        if p.back == _YEARLESS or (p.back is not None and p.back[1] != "日"):
+            return None                      # a date read in the document's year, a 全年 …
+        if text.count("（", ps + 1, p.start) > text.count("）", ps + 1, p.start) \
+                or text.count("(", ps + 1, p.start) > text.count(")", ps + 1, p.start):
+            return None                      # （2019年5月1日起施行）: a citation's date
+        cf = kept[i].first
+        return p.first.year + (1 if (cf.month, cf.day) < (p.first.month, p.first.day) else 0)
+    return None
+
+
+def _year_anchor(text: str, kept: list[_Cand], i: int, doc_date: Optional[date]) -> Optional[int]:
+    """The year a 全年 / 开局之年 at kept[i] stands for: that of the nearest whole-year expression
+    before it in its own or the previous paragraph, if it is the document's year or the year before."""
+    if doc_date is None:
+        return None
+    c = kept[i]
+    ps = text.rfind("\n", 0, c.start)
+    pps = text.rfind("\n", 0, ps) if ps > 0 else -1
+    for p in reversed(kept[max(0, i - 20):i]):
+        if p.start <= pps:
+            break
+        if p.prio == _PRIO["rel_year"]:
+            continue                         # 上年度…全年实际发放: a rule's any year, not the text's
+        if p.first and p.last and p.first.year == p.last.year and (p.first.month, p.first.day) == (1, 1) \
+                and (p.last.month, p.last.day) == (12, 31) and doc_date.year - 1 <= p.first.year <= doc_date.year:
+            return p.first.year
+    return None
 
 
 def period_end(expr_text: str, doc_date: date | None = None, ref_year: int | None = None) -> str | None:
