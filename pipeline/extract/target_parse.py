@@ -1113,9 +1113,13 @@ def _eligibility_after(tail: str) -> bool:
     (投入运行1年以上，可以申报) — not in a clause of its own subject (…最长为2年，单个企业最多申报5人)."""
     for w in _lex().cues.get("eligibility", ()):
         k = tail.find(w)
-        if k >= 0 and len(tail[:k].split("，")[-1]) <= (3 if "，" in tail[:k] else k):
+        if k >= 0 and len(tail[:k].split("，")[-1]) <= (3 if "，" in tail[:k] else k) \
+                and not _APPLICANT.match(tail, k + len(w)):
             return True
     return False
+
+
+_APPLICANT = re.compile(r"[^，,。；;]{0,3}?(?:人|者|单位|对象)")   # 其他申请人…, 享受补贴对象信息: a noun, not the act
 
 
 class _Fig(NamedTuple):
@@ -1201,6 +1205,7 @@ _NOT_TARGET = {
     "when_condition": lambda f, b, a: f.seen(b),
     "name_circle": lambda f, b, a: f.kind in ("time", "duration") and f.follows(a),
     "condition_de": lambda f, b, a: bool(f.post or f.pre) and not f.limit and f.follows(a),
+    "condition_when": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),   # the same test, after …时，
     "eligibility": lambda f, b, a: bool(f.post or f.pre) and not f.limit
         and _eligibility_after(f.st.s[f.post_end:f.post_end + 14]),
     "scope_lead": lambda f, b, a: bool(f.post) and not f.pre and not f.limit
