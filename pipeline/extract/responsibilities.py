@@ -230,7 +230,7 @@ DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|指的是)|^指|^[^，
 # (行政处罚决定 / 行政处罚信息 name a document, not the sanction of the condition)
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|(?<!行政)处罚(?!决定|信息|公示)|罚款|约谈|通报批评|责令|提醒|"
                        r"强制执行|表彰|奖励|表扬)")
-SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:予以|积极|主动|做好|给予|依法)?(?:参与)?(?:配合|协助)[。；;，,]?")
+SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:及时|予以|积极|主动|做好|给予|依法)*(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
 @lru_cache(maxsize=1)
@@ -400,6 +400,23 @@ def prose_units(c) -> list[tuple[str, str]]:
     actors = [a for a in actors if (sum(u in a for u, _ in by) < 2 or not re.search("或者|或", a)) and
               not any(a != u and a.startswith(u) and "的" not in a[len(u):] and _by_unit()[0].match(a, len(u))
                       for u, _ in by)]
+    duty_holders = set(c.actors)
+    subject_end: dict[str, int] = {}     # a member of a subject list: where the whole subject ends
+    if c.kind in ("obligation", "prohibition"):
+        for subject, members, end, at in modal_subjects(text):
+            rest = re.sub(rf"^{WHEN}?{MODAL}", "", text[at:])
+            if ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
+                continue          # 申请单位应符合以下条件, X须一致: what a body must be, no task
+            start = end - len(subject)
+            read = [a for a in actors if text.find(a, start, end) >= 0 or
+                    any(m.start() <= start and m.end() >= end for m in re.finditer(re.escape(a), text))]
+            if read and (any("、" in u for u in members) or any(a not in subject for a in read) or
+                         not any("、" in a and a not in members for a in read)):
+                continue          # the clause's actors have read this subject: as they read it
+            # 登记管理机关、业务主管部门和挂靠单位要…: the members, not a run of two read as one
+            actors = [a for a in actors if a not in read] + members
+            duty_holders.update(members)
+            subject_end.update((u, end) for u in members)
     together = partners(text) if actors else []
     actors += [p for p in together if p not in actors]
     out: list[tuple[str, str]] = []
@@ -408,7 +425,6 @@ def prose_units(c) -> list[tuple[str, str]]:
     # exhortation 校长和教师要… of a policy opinion give them none
     people = c.kind in ("obligation", "prohibition") and bool(c.cue and PERSON_DUTY.fullmatch(c.cue)) and \
         not ELIGIBILITY_AFTER.match(text, text.find(c.cue) + len(c.cue))   # 享受补贴的人员应符合以下条件
-    duty_holders = set(c.actors)
     if c.kind in ("obligation", "prohibition"):
         # 中标人应加强…，项目经理对…负主要责任: the subject of each later duty in the sentence too
         from .clauses import find_cues, subject_actors
@@ -427,8 +443,9 @@ def prose_units(c) -> list[tuple[str, str]]:
             if not is_unit(unit, people=person) or person and not _names_people(unit):
                 continue
             k = text.find(unit)
-            after = text[k + len(unit):k + len(unit) + 12] if k >= 0 else ""
-            if unit in together or SUPPORT_TASK.match(text[k + len(unit):] if k >= 0 else ""):
+            end = subject_end.get(unit, k + len(unit))
+            after = text[end:end + 12] if k >= 0 else ""
+            if unit in together or SUPPORT_TASK.match(text[end:] if k >= 0 else ""):
                 role = "support"      # 相关部门、金融机构应当予以配合
             elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须|将)?(?:会同|联合)", after)):
                 role = "lead"
@@ -454,6 +471,143 @@ def prose_units(c) -> list[tuple[str, str]]:
                             else "responsible"))
     return out
 
+
+
+# X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own)
+MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|应(?![用急对收付届])|要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])|有义务)"
+# X接到报告后(，)应当…: a time adverbial between the subject and its modal
+WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
+SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
+SUBJECT_BEFORE_WHEN = re.compile(rf"(?P<s>[^，,。；;：:]{{2,50}}?){WHEN}$")
+PLACE_PIECE = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|自治区|直辖市|自治州|自治县|县级市|街道|乡（镇）|县（市、区）|区（县）|县（市）)$")
+
+
+def _long_list(phrase: str) -> bool:
+    """A list of sectors or bodies too long for is_unit that ends in a unit (发展改革、教育、公安、…、
+    红十字会等部门和单位): one unit as written."""
+    return 40 < len(phrase) <= 80 and "、" in phrase and is_unit(phrase.split("、")[-1]) and \
+        not re.search(r"[。；;：:，,的]", phrase) and _plain_name(phrase)
+
+
+@lru_cache(maxsize=1)
+def _bare_words() -> frozenset:
+    """Generic words that name no one alone (单位, 个人, 部门, 企业): in a list they close the member
+    before them (有关部门和单位, 单位和个人)."""
+    return frozenset(h for h in _generic_heads() if len(h) <= 2) | \
+        frozenset(r["suffix"] for r in table("recipient_heads") if len(r["suffix"]) <= 2)
+
+
+def list_members(phrase: str, people: bool = False) -> list[str] | None:
+    """The units of a subject list, each a unit on its own or with the pieces before it that share its
+    head (市、区县卫生健康主管部门、红十字会 → 市、区县卫生健康主管部门 | 红十字会); None when the list does not
+    end in a unit.  Kept whole, as written: a list that shares a head or modifies one (民政、公安等部门,
+    市财政、地方金融部门, 各级人民政府的计划、财政等部门), and a bare generic word closing a list
+    (单位和个人, 有关部门和单位, 海关、海事、边检等单位)."""
+    from .clauses import NAMED_ONLY
+    named = re.match(r"^(.+?)等[^、，,和及的等]{2,12}$", phrase)
+    if named:          # 财政部等有关部门, 商会等社会组织: the units named (as split_members reads them)
+        members = list_members(named.group(1), people)
+        if members and all("、" not in u and not GENERIC.match(u) for u in members):
+            return members
+    if "的" in phrase or _shared_suffix_list(phrase.split("、")) or "、" in phrase.split("等")[0] and "等" in phrase:
+        # (机关、团体、学校、企业事业等单位: a list sharing 等单位, its members not all units)
+        return [phrase] if is_unit(phrase, people) else None
+    out, group = [], ""
+    for k, piece in enumerate(re.split(r"(、|以及|和|及|或者)", phrase)):
+        group += piece
+        if k % 2 or piece in _bare_words() or PLACE_PIECE.match(piece) or head_kind(piece) in NAMED_ONLY:
+            continue          # a separator, a bare word, a place level or 市财政: the group goes on
+        if is_unit(piece, people) and is_unit(group, people):
+            out.append(re.sub(r"^(?:、|以及|和|及|或者)", "", group))
+            group = ""
+    if group and out and len(group) <= 4:
+        out[-1] += group          # 有关部门和单位: the bare word closes the last member
+    elif group and not out and (is_unit(group, people) or _long_list(group)):
+        out.append(group)
+    elif group:
+        return None
+    return out or None
+
+
+def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
+    """(subject, its units, offset of its end, offset of the modal after it) for the organisations that open a part of a rule before its
+    modal (SCHEMA: an organisation given a task by name): 居民委员会、村民委员会应当协助…, 在…中，业务主管部门、
+    挂靠单位要…, 市医疗急救指挥机构接到报告后，应当….  The clause's own actors are read elsewhere; this
+    reads the subjects that precede a modal where they stand, each member of a list of units."""
+    out: list[tuple[str, int]] = []
+    parts = [(m.group(), m.start()) for m in re.finditer(r"[^，,。；;：:]+", text)]
+    for i, (part, ps) in enumerate(parts):
+        body = strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])", "", part))
+        body = ENTRUSTED.sub("", LEADING_ADVERBIAL.sub("", body))    # 委托X负责…: X does the task
+        base = ps + len(part) - len(body)
+        m = SUBJECT_MODAL.match(body)
+        if not m and i + 1 < len(parts) and re.match(MODAL, parts[i + 1][0]):
+            m = SUBJECT_BEFORE_WHEN.match(body)
+        if not m:
+            continue
+        subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", m["s"])
+        # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
+        subject = re.split(r"会同|联合|协同|[（(](?:以下简称|以下统称|以下称|简称)", subject)[0]
+        if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject) or \
+                _starts_with_verb(subject) or "的" in subject and not _is_noun_phrase(subject):
+            continue
+        members = list_members(subject) or []
+        if any(is_unit(u) for u in members) and all(_plain_name(u) for u in members):
+            out.append((subject, members, base + m.start("s") + m["s"].index(subject) + len(subject), base + m.end("s")))
+    return out
+
+
+# the manner phrase a subject may carry before the comma that cuts it from its modal
+MANNER_END = re.compile(r"(?:(?:按照|根据|依照|依据)[^，,。；;]{0,16}|依法|分别)$")
+
+
+def subject_before(prev: str, text: str) -> list[tuple[str, str, int]]:
+    """(unit, role, offset in prev) for a subject that the clause before cut from its modal: 发展改革、
+    教育、公安等部门和单位，/应当按照各自职责做好…; 综合行政执法、水利等主管部门按照各自职责，/负责做好…
+    (SCHEMA: an organisation given a task by name).  Each member of a list of units, a conditioned
+    organisation as written (实施职业教育的学校和培训机构，/应当…)."""
+    if not re.match(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{0,16}}?)?{MODAL}", text) or prev[-1:] not in "，,":
+        return []
+    k = max(prev.rfind(p, 0, len(prev) - 1) for p in "，,；;：:。") + 1
+    part = strip_numbering(re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", prev[k:-1]))
+    k = len(prev) - 1 - len(part)
+    subject = MANNER_END.sub("", part)
+    rest = re.sub(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{0,16}}?)?{MODAL}", "", text)
+    if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject) or \
+            LEADING_ADVERBIAL.match(subject) or ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
+        return []
+    partner = None
+    if re.search("会同|联合", subject):     # X会同Y，负责…: X leads, Y supports
+        subject, partner = re.split("会同|联合", subject, maxsplit=1)
+    if "的" in subject:       # a conditioned organisation, as written (列入…目录的排污单位; not 建设…的政府)
+        members = [subject] if is_unit(subject) and actor_kind(subject) == "org" and \
+            (_starts_with_noun(subject) or subject.endswith(tuple(_bare_words()))) else []
+    else:
+        members = list_members(subject) or []
+        members = members if all(_plain_name(u) for u in members) else []
+    role = "support" if SUPPORT_TASK.match(text) or re.match(r"^(?:负责)?(?:配合|协助)", rest) else \
+        "lead" if rest.startswith("牵头") else "responsible"
+    if partner and members and (others := list_members(partner)):
+        return [(u, "lead", k + subject.find(u)) for u in members] + \
+            [(u, "support", k + len(subject) + 2 + max(partner.find(u), 0)) for u in others]
+    return [(u, role, k + max(subject.find(u), 0)) for u in members]
+
+
+@lru_cache(maxsize=4096)
+def _plain_name(phrase: str) -> bool:
+    """Whether a unit phrase is a name, not a clause cut as one: it opens with a noun, holds no
+    preposition or adverb, and no unit inside it acts on what follows (县政府组织有关部门).  Verbs may
+    stand inside a name (登记管理机关, 市医疗急救指挥机构, 挂靠单位)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    from .clauses import head_at_end
+    if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
+        return False       # 本市设立…委员会: a clause
+    segmenter()
+    if any(w.flag in ("p", "d") and w.word != "各" for w in pseg.lcut(phrase)):
+        return False
+    return not any(head_at_end(phrase, k) and is_unit(phrase[:k]) and _starts_with_verb(phrase[k:])
+                   for k in range(2, len(phrase) - 2))
 
 
 @lru_cache(maxsize=8192)     # the same unit phrases recur across clauses and documents; tagging is costly
@@ -568,8 +722,8 @@ def _is_noun_phrase(phrase: str) -> bool:
     not a clause of its own (学校按照预算管理有关规定和学校)."""
     from ..nlp import segmenter
     import jieba.posseg as pseg
-    if not _starts_with_noun(phrase):
-        return False
+    if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
+        return False       # 本市设立…委员会: a clause
     segmenter()
     for w in pseg.lcut(phrase):
         if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS:
@@ -688,6 +842,11 @@ def extract(doc) -> None:
             k = c.text.find(unit)
             s = c.span[0] + max(k, 0)
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
+    for prev, c in zip(doc.clauses, doc.clauses[1:]):
+        if c.kind in ("obligation", "prohibition") and prev.section_id == c.section_id and \
+                not _in_notice(doc, c.span[0]):
+            for unit, role, k in subject_before(prev.text, c.text):
+                add(unit, role, prev.span[0] + k, prev.span[0] + k + len(unit), c.section_id, [prev.id, c.id])
     offices = _office_sections(doc.sections)
     for c in doc.clauses:
         if c.section_id in offices and (unit := _office_named(c.text)):
