@@ -191,7 +191,7 @@ _F = {
               rf"(?P<u>{_alt(u for u in _UNITS if u != '年' and u != '周')}|周(?!岁)|年(?![级龄轻纪均限薪]))"),
     "cycle": rf"一(?P<u>学年|学期|季度|个月|年|季|月|周|星期)一(?:{_alt(_CYCLES)})",
     # 按月发放, 按季度开展, 按年度划转, 按日加收: done every such period (not 按月计算, 按月份, 按日期: a unit)
-    "by_unit": r"按(?P<u>月度?|季度|年度|周|日)(?![份底末初期数])(?!计算|折算|平均|测算|核算|计|比例|标准|实际)",
+    "by_unit": r"按(?P<u>月度?|季度|季(?!节)|半年度?|年度|周|日)(?![份底末初期数])(?!计算|折算|平均|测算|核算|计|比例|标准|实际)",
     "festival": rf"{_alt(_FESTIVALS)}",
     "fest_day": rf"[“\"]\d{{1,2}}[·•.．]\d{{1,2}}[”\"][{CJK}]{{1,10}}?[日节]",
     "count": (rf"(?P<n>[\d一二两三四五六七八九十半](?<![{_GUARD}].)[\d一二两三四五六七八九十]{{0,2}})"
@@ -218,6 +218,7 @@ _SINCE_TAIL = re.compile(r"至今|迄今")
 _MRANGE_LEFT = re.compile(rf"(?<![\d{_CN_DIGIT}十第])(?P<m1>(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]|[一二三四五六七八九十])[ \u3000]*$")
 _MRANGE_RIGHT = re.compile(rf"[ \u3000]*(?P<m2>{_M12})月份?")
 _MRANGE_HEAD = re.compile(rf"(?:(?<!\d)(?:1[89]|2[01])\d\d{_S}|[{_CN_DIGIT}]{{4}}|[今明去本])年$")
+_COORD_DAY = re.compile(rf"(?:和|、|及|或|至|到|[—–－\-~～]{{1,2}})(?:{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|{_DP_R})")
 _FEST_HEAD = re.compile(rf"{_FEST_DAY}$")
 _COUNT_TAIL = re.compile(
     r"(?P<time>(?:左右)?的?时间)|(?P<within>之内|以内|内(?![容部外涵需]))|(?P<back>间|中|以来|来|里)"
@@ -231,6 +232,9 @@ _COUNT_HEAD = re.compile(r"(?P<use>利用|用|通过|经过|花)$|(?P<past>近|�
                          r"|(?P<ord>第)$|(?P<full>(?<![每届期])满)$|(?P<this>(?<![{CJK}])这)$".replace("{CJK}", CJK))
 # where a sentence says when the text takes effect: 自2023年9月8日起施行, 自印发之日起实施
 _EFFECTIVE = re.compile(r"自(?P<when>[^，。；\n]{2,20}?)起?(?:施行|实施|执行|生效)")
+# 本通知有效期1年: the text's own term; 自2025年6月1日起: a day something starts from
+_OWN_SUBJECT = re.compile(rf"本[{CJK}]{{1,6}}$")
+_FROM_DAY = re.compile(r"[自从](?P<when>[^，。；\n起]{6,12})起")
 _ISSUE_HEAD = re.compile(rf"[自从](?:本[{CJK}]{{1,6}})?$")
 # a count of time right after the event it is counted from (之日起一年内, 届满后六个月内, 验收后3年内)
 _EVENT_BEFORE = re.compile(r"(?:之日起|日起|起|之后|以后|后)$")
@@ -257,6 +261,7 @@ _BARE_BEFORE_BAD = re.compile(r"(?:第|第[一二三四五六七八九十\d]{1,3
 # 补贴期限最长不超过3年: the bound of a time limit (lexicon/time_limit_words.tsv), a target's value
 _LIMIT_BEFORE = re.compile("(?:" + "|".join(
     (f"(?<!{re.escape(r['not_after'])})" if r["not_after"] else "") + re.escape(r["word"])
+    + (rf"(?:[{CJK}]{{0,2}}为)?" if r["then_为"] else "")       # 待遇享受最高时长为24个月
     for r in sorted(table("time_limit_words"), key=lambda r: -len(r["word"]))) + ")$")
 # 一年至少进行一次资格认证, 两个月安排一次: a recurrence (SCHEMA: 每学期至少召开1次 -> 每学期)
 _TIMES_PER = re.compile(r"(?:至少|最多|不少于|不超过|原则上)?(?:进行|开展|召开|组织|举办|安排|认证)?[一二两三1-3]次")
@@ -590,12 +595,16 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             ext = _YEXT.match(text, e)
         elif u in ("月", "个月") and not m["n"]:
             ext = _MEXT.match(text, e)
-        add("every", m.start(), ext.end() if ext else e, "recurrence", rec=m.group())
+        if ext:               # 每年2月底和8月底, 每年4月1日至6月20日: one recurrence with its second day
+            e = ext.end()
+            more = _COORD_DAY.match(text, e) if "月" in ext.group() or u in ("月", "个月") else None
+            e = more.end() if more else e
+        add("every", m.start(), e, "recurrence", rec=m.group())
     for m in _RE["cycle"].finditer(text):
         u = m["u"]
         add("cycle", m.start(), m.end(), "recurrence", rec="每" + ("月" if u == "个月" else u))
     for m in _RE["by_unit"].finditer(text):
-        add("cycle", m.start(), m.end(), "recurrence", rec="每" + m["u"])
+        add("cycle", m.start(), m.end(), "recurrence", rec="每" + m["u"].replace("半年度", "半年"))
     for m in _RE["festival"].finditer(text):
         s = m.start()
         head = _FEST_HEAD.search(text, max(0, s - 8), s)
@@ -651,6 +660,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         n = _num(m["n"])
         months = n * (12 if m["u"] == "年" else 1) if n else None
         start = _effective_date(text, m.start(), doc_date)
+        if start is None and _OWN_SUBJECT.search(text, max(0, m.start() - 8), m.start()):
+            start = _last_start_day(text, m.start(), doc_date)
         add("valid", m.start(), m.end(), "duration", start, _add_months(start, months) if start and months else None)
     return out
 
@@ -667,6 +678,18 @@ def _when_date(when: str, doc_date: Optional[date]) -> Optional[date]:
         return doc_date
     tp = _time_point(when, doc_date)
     return tp.start if tp is not None and tp.start == tp.end else None
+
+
+def _last_start_day(text: str, at: int, doc_date: Optional[date]) -> Optional[date]:
+    """The day a text's own 有效期 (本通知有效期1年, its own sentence) runs from: the last 自/从…起 day
+    in the 400 characters before it (…标准自2025年6月1日起按新标准计算执行。本通知有效期1年), else the
+    document's date (a text takes effect when issued)."""
+    day = None
+    for d in _FROM_DAY.finditer(text, max(0, at - 400), at):
+        tp = _time_point(d["when"], doc_date)
+        if tp is not None and tp.start is not None and tp.start == tp.end:
+            day = tp.start
+    return day or doc_date
 
 
 def _effective_date(text: str, at: int, doc_date: Optional[date]) -> Optional[date]:
