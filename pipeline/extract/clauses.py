@@ -64,7 +64,7 @@ def cues() -> tuple[Cue, ...]:
 
 
 # What follows 将 meaning "will" (not 把): an adverb, a preposition of manner or a verb of doing.
-WILL_DO = re.compile(r"(?:对|会同|联合|继续|进一步|尽快|适时|及时|定期|自动|逐步|全面|积极|大力|加强|加快|加大|组织|开展|推动|推进|"
+WILL_DO = re.compile(r"(?:对|会同|联合|继续|不断|进一步|尽快|适时|及时|定期|自动|逐步|全面|积极|大力|加强|加快|加大|组织|开展|推动|推进|"
                      r"研究|建立|完善|统筹|督促|指导|协调|配合|做好|按照|根据|依法|在)")
 
 
@@ -200,8 +200,11 @@ def _split_at_new_cue(text: str, start: int, end: int):
         before = seg[piece:c]
         after = seg[c + 1:]
         if CLOSING_PART.match(after) and len(before) >= 2:
-            if re.match(r"为了?", before) and decide(before)[1] is None or re.fullmatch(r"现予(?:以)?公布", before):
-                continue                   # 为了推进…，促进…，制定本规定 / 现予公布，自…起施行: one formula
+            if re.match(r"为了?", before) and decide(before)[1] is None or re.fullmatch(r"现予(?:以)?公布", before) \
+                    or FORMULA_LEAD.match(before) and not re.search(r"[，,]", before) and \
+                    (before[0] != "本" or decide(before)[1] is None):
+                continue                   # 为了推进…，促进…，制定本规定 / 现予公布，自…起施行 / 现结合本区实际，
+                                           # 制定本办法 / 本办法适用于…，自…起实施: one formula
             cut = c
             k = before.rfind("，")
             if k > 0 and re.match(r"(?:结合|根据|依据|按照|依照|经)", before[k + 1:]):
@@ -214,9 +217,9 @@ def _split_at_new_cue(text: str, start: int, end: int):
             continue
         last_part = re.split(r"[，,]", before)[-1]
         if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
-                (last_part == before and (_subject_adverbial(before) or _bare_subject(before) or
+                (last_part == before and (_bare_subject(before) or _topic_subject(before, after) or
                                           _acting_subject(before, after) and decide(before)[1] is None)) or \
-                _subject_list(before):
+                _subject_adverbial(last_part) or REPORTED.search(last_part) or _subject_list(before):
             continue
         kind_before, cue_before, _ = decide(before)
         if cue_before is None and not FUTURE_GOAL.match(before) and \
@@ -229,6 +232,25 @@ def _split_at_new_cue(text: str, start: int, end: int):
         yield start + piece, start + c + 1
         piece = c + 1
     yield start + piece, end
+
+
+# What opens a closing formula's own sentence: its adverbial (现结合本区实际情况，制定本办法) or the document
+# as subject (本办法适用于…，自…起实施).
+FORMULA_LEAD = re.compile(r"^(?:现|特)?(?:结合|根据|依据|按照|依照|经)|^本(?:办法|规定|条例|细则|措施|方案|通知|意见|决定|规则|准则)")
+# A verb of saying that ends a part: what follows the comma is what was said (《决定》提出，要完善…).
+REPORTED = re.compile(r"(?:提出|指出|强调|表示)$")
+
+
+def _topic_subject(before: str, after: str) -> bool:
+    """A noun phrase with its modifier (进入国内销售、使用的医疗器械) that a legal modal follows after the
+    comma: the subject of that rule, not a clause of its own."""
+    m = re.search(r"的([^的，,、]{2,8})$", before)
+    if not m or not LEGAL_MODAL_OPEN.match(after) or decide(before)[1] is not None:
+        return False
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    return all(w.flag.startswith("n") for w in pseg.lcut(m.group(1)))
 
 
 # A cue-less part that only conditions or frames the rule after the comma: a condition
@@ -244,7 +266,8 @@ ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加�
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
 CLOSING_PART = re.compile(r"^(?:(?:特|现)?(?:就[^，,。；]{1,30})?(?:制定|制订|出台|提出)(?:本|如下|以下)[^，,。；]{0,12}|"
-                          r"(?:现予(?:以)?公布[，,])?(?:本[^，,。；]{1,8})?自[^，,。；]{1,20}起(?:施行|执行|实施|生效)(?:[，,][^。；;]{0,30})?)[。；;]?$")
+                          r"(?:特|现)(?:(?:就|将)[^，,。；]{1,40}?)?(?:通知|通报|批复|函复|答复|公告)如下|现将[^，,。；]{1,60}?予以通报|"
+                          r"(?:现予(?:以)?公布[，,])?(?:本[^，,。；]{1,8})?自[^，,。；]{1,20}起(?:施行|执行|实施|生效)(?:[，,][^。；;]{0,30})?)[。；;：:]?$")
 MANNER = r"(?:大力|积极|进一步|着力|切实|全力|加快|优先|重点|充分|继续|深入|坚决|严格|依法|审慎)"
 CONTRAST = re.compile(r"^(?:但|但是|而|然而)[^，,。；]{0,8}?$")
 COPULA = re.compile(r"^[^，,。；]{2,20}是[^，,。；]{2,40}的[^，,。；]{1,12}$")
@@ -261,6 +284,8 @@ def _new_part_cue(before: str, after: str) -> bool:
         return False
     pos, cue = found[0]
     lead = after[:pos]
+    if re.match(r"[，,]|$", after[pos + len(cue.word):]):
+        return False       # 积极配合，全力支持，认真落实…: a verb with no object, one item of a series
     if cue.word == "只能":
         return False       # 所收集的信息，只能用于…: 只能 keeps the subject before it, it opens no rule of its own
     if pos == 0 or re.fullmatch(f"{MANNER}{{1,2}}", lead):
@@ -275,7 +300,9 @@ def _subject_adverbial(part: str) -> bool:
     """An actor followed by an adverbial only (市、区（县）级河长根据省有关规定, 各组成部门按职责分工):
     the subject of what follows."""
     m = re.search(r"(?:根据|按照|按|依照|依据|依法|结合|在|对|经|通过|作为)", part)
-    return bool(m) and m.start() >= 2 and _clean_actor(part[:m.start()]) is not None
+    # 与企业通过…建立合作关系: a partner after a preposition is no subject
+    return bool(m) and m.start() >= 2 and _clean_actor(part[:m.start()]) is not None and \
+        not re.match(r"[与和同跟向对把将为从在]", part)
 
 
 NOT_BARE_SUBJECT = re.compile(r"是|指|为|会同|联合|协同|参照|设在|设于|位于|隶属|属于|^(?:推动|推进|支持|鼓励|引导|加强|加快|建设|培育|打造|发展|完善|建立|健全|"
@@ -496,7 +523,7 @@ def actor_kind(phrase: str) -> str | None:
         kind = _heads()[1][head]
         if kind in NAMED_ONLY:      # 泗泾镇, 中央财政: a head that names an organisation only after a name
             return "org" if len(base) > len(head) else None
-        return kind
+        return "person" if kind == "group" else kind
     return "org" if _division(base) else None
 
 
@@ -541,7 +568,8 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[:-1]                    # “120”急救网络医院 keeps its quotes
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|主要|具体)+$", "", p)     # 由企业、个人自行承担: the subject, not 自行
+    # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…: the subject, not 自行 or 一般
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|主要|具体|一般|原则上)+$", "", p)
     p = re.sub(r"[（(](?:以下简称|以下统称|下称|简称)[^（）()]*[）)]$", "", p)   # X（以下简称Y）: X as first written
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
@@ -552,13 +580,19 @@ def _clean_actor(phrase: str) -> str | None:
     by = [m.end() for m in BY_WORD.finditer(p, 1)]
     if by:
         p = p[by[-1]:]                 # 公共绿地由园林行政主管部门（负责）: the unit is after 由 (not 自由贸易)
-    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是", p):
-        return None                   # 由一个部门牵头: no one in particular; 参加…活动是每个公民(的义务): a copula
-    if not (2 <= len(p) <= 32) or re.search(r"[。；！？]", p):
+    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是|所称", p):
+        return None                   # 由一个部门牵头: no one in particular; 参加…活动是每个公民(的义务): a copula;
+                                      # 前款所称村庄不包括…: a definition
+    if not (2 <= len(p) <= (ENUMERATION_MAX if "、" in p else 32)) or re.search(r"[。；！？]|应当|必须|不得", p):
         return None
     if actor_kind(p) is None:
         return None
     return p
+
+
+# an enumerated subject may run longer than one name (市、县（区）人民政府交通运输、水利、农业农村、林业等部门
+# 和有关群团组织应当…): split into its members afterwards
+ENUMERATION_MAX = 60
 
 
 # words that show the phrase before a head is an act, not an actor (规范性文件提交司法行政部门…时)
@@ -572,7 +606,7 @@ def _temporal_subject(first: str) -> str:
     end = min(stop.start() if stop else len(first) - 1, 27)
     for k in range(end, 1, -1):
         head = head_at_end(first, k)
-        if head and len(head) >= 2 and first[k] not in "性的之" and actor_kind(first[:k]):
+        if head and len(head) >= 2 and first[k] not in "性的之" and actor_kind(first[:k]) and _heads()[1][head] != "group":
             return first[:k]
     return ""
 
@@ -726,15 +760,16 @@ def split_members(phrase: str) -> list[str]:
     A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
     和管委会``, ``教育、人社部门``)."""
     p = phrase
+    left, sep, right = p.partition("以及")
+    if sep and actor_kind(left) and (actor_kind(right.split("、")[0]) or "、" in right and actor_kind(right)):
+        # 各有关部门和单位以及北京市、天津市; 各级人民政府、街道办事处以及农业农村、生态环境等有关主管部门:
+        # 以及 joins two lists, each split on its own
+        return split_members(left) + split_members(right)
     # not 学校、医院等单位设立的安全组织; 科学技术、教育、财政等部门 names sectors sharing 部门, not bodies
     m = re.match(r"^(.+?)等([^、，,和及的]{2,12})$", p)
     if m and ("、" in m.group(1) or actor_kind(m.group(1))) and head_kind(m.group(1)) not in NAMED_ONLY:
         p = m.group(1)                     # 银行、担保机构等金融机构: the members named
     p = re.sub(r"等$", "", p)
-    left, sep, right = p.partition("以及")
-    if sep and actor_kind(left) and actor_kind(right.split("、")[0]):
-        # 各有关部门和单位以及北京市、天津市: 以及 joins two lists, each split on its own
-        return split_members(left) + split_members(right)
     left, sep, right = p.partition("或者")
     if sep and actor_kind(left) and SHARED_MODIFIER.match(right) and actor_kind(right):
         # 生态环境主管部门或者其他行使…权的部门、机构: a unit, or a group of others as written
@@ -760,9 +795,16 @@ def split_members(phrase: str) -> list[str]:
                 continue                   # X及其有关部门: split at 及其
             head = head_at_end(TRAILING_BRACKET.sub("", right))    # 再担保基金（机构）: the head before the bracket
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
-                return [left, right]
+                # …林业等部门和乡镇人民政府、街道办事处: the list after the joiner splits on its own
+                return [left] + (split_members(right) if "、" in right and sep != "、" else [right])
         return [phrase]
     return _split_pair(p)
+
+
+# A group head (lexicon kind group) ends an object only where what follows is what the group does (鼓励
+# 青年科技人才创新创业, 支持…法律服务人才在…发挥作用), not where it goes on a noun (人才培养, 村庄周边).
+GROUP_ACTS = re.compile(r"[在到为和及与、，,。；;等]|$|创新|创业|参与|开展|发挥|从事|来|进入|投身|落户|申报|申请|加入|入驻|"
+                        r"提供|担任|按照|依法")
 
 
 def _np_end(window: str, start: int) -> int | None:
@@ -772,14 +814,14 @@ def _np_end(window: str, start: int) -> int | None:
     but 教师大胆 stays 教师: 师大 starts inside 教师)."""
     for n in range(start + 2, len(window) + 1):
         head = head_at_end(window, n)
-        if head:
+        if head and (_heads()[1][head] != "group" or GROUP_ACTS.match(window, n)):
             best = n
             for k in range(1, 5):
                 if n + k > len(window) or re.search(r"[、和及与等，,（(]", window[n:n + k]) or VERB_START.match(window[n:]):
                     break
                 longer = head_at_end(window, n + k)
                 # 财政 → 财政部: a one-character office head right after it makes the longer name
-                if longer and (len(longer) >= 2 or k == 1 and longer in "部局厅署") and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
+                if longer and (_heads()[1][longer] != "group" or GROUP_ACTS.match(window, n + k)) and (len(longer) >= 2 or k == 1 and longer in "部局厅署") and (n + k - len(longer) <= n - len(head) or n + k - len(longer) >= n):
                     best = n + k
             while best < len(window) and head_goes_on(window, best):
                 best += 1          # …管理委员|会: the longer head it starts
@@ -926,7 +968,7 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     for m in head_end_chars().finditer(part, 1, min(len(part), 40)):   # only where a head word can end
         n = m.end()
         if head_at_end(part, n) and not head_goes_on(part, n) and LEAD_SUBJECT.match(part[n:]) and \
-                (copula or part[n] != "是"):
+                (copula or part[n] != "是") and _heads()[1][head_at_end(part, n)] != "group":
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
