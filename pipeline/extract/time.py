@@ -169,7 +169,9 @@ _BARE_M = (rf"[\d一二三四五六七八九十](?<![\d{_CN_DIGIT}十第年].)"
            rf"(?:(?<=\d)(?:(?<=1)[0-2]|(?<=0)[1-9]|(?<=[1-9]))(?!\d){_S}月份?(?:{_DP_R})?(?:{_MSUF_R})?"
            rf"|(?<=[一二三四五六七八九十])(?:(?<=十)[一二])?月(?:{_DP_R}|{_MSUF_R}))")
 _Y4_START = r"[12](?<![\d/\-.].)(?:(?<=1)[89]|(?<=2)[01])\d\d(?!\d)"
-_SEP = r"[ \u3000]*(?:[—–－\-~～]{1,2}|至|到)[ \u3000]*"
+# dashes between two dates; ― (U+2015) in the State Council's older texts (1997年4月―1998年2月)
+_DASH = "—–－\\-~～―‐‒〜"
+_SEP = rf"[ \u3000]*(?:[{_DASH}]{{1,2}}|至|到)[ \u3000]*"
 _TP_RIGHT = rf"(?:{_DATED_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|{_DP_R})"
 _M12 = r"(?:1[0-2]|0?[1-9])(?!\d)|十[一二]|[一二三四五六七八九十]"
 _FEST_DAY = rf"[“\"](?:\d{{1,2}}[·•.．]\d{{1,2}}|[{_CN_NUM}]{{2,3}})[”\"]"   # “12·4”, “六一”
@@ -180,8 +182,9 @@ _COUNT_UNITS = ("个月", "个学期", "学期", "学年", "年", "周", "天")
 _F = {
     "dated": rf"{_YEAR_START}(?:{_YSUF_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?)?",
     "bare_month": _BARE_M,
-    "yrange": rf"(?P<y1>{_Y4_START}){_SEP}(?P<y2>{_Y4})(?P<u>{_S}(?:学年度|学年|年度|年))?",
-    "mrange": r"(?:[—–－\-~～]{1,2}|至|到)",              # 3—9月: found by its separator
+    # 1991一2000年: an OCR 一 for the dash between two Arabic years
+    "yrange": rf"(?P<y1>{_Y4_START})(?:{_SEP}|一)(?P<y2>{_Y4})(?P<u>{_S}(?:学年度|学年|年度|年))?",
+    "mrange": rf"(?:[{_DASH}]{{1,2}}|至|到)",              # 3—9月: found by its separator
     "bare_part": rf"{_alt(_bare_year_parts)}|第?[1-4]季度",   # 上半年, 第三季度, 年底 (time_parts.tsv)
     "iso": r"(?P<y>" + _Y4_START + r")(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])(?!(?P=s)\d)",
     "named_q": rf"(?P<q>[“\"‘「『])(?P<name>{_alt(n for n, _ in _PERIODS)})(?P<q2>[”\"’」』])",
@@ -218,7 +221,7 @@ _SINCE_TAIL = re.compile(r"至今|迄今")
 _MRANGE_LEFT = re.compile(rf"(?<![\d{_CN_DIGIT}十第])(?P<m1>(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]|[一二三四五六七八九十])[ \u3000]*$")
 _MRANGE_RIGHT = re.compile(rf"[ \u3000]*(?P<m2>{_M12})月份?")
 _MRANGE_HEAD = re.compile(rf"(?:(?<!\d)(?:1[89]|2[01])\d\d{_S}|[{_CN_DIGIT}]{{4}}|[今明去本])年$")
-_COORD_DAY = re.compile(rf"(?:和|、|及|或|至|到|[—–－\-~～]{{1,2}})(?:{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|{_DP_R})")
+_COORD_DAY = re.compile(rf"(?:和|、|及|或|至|到|[{_DASH}]{{1,2}})(?:{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?|{_DP_R})")
 _FEST_HEAD = re.compile(rf"{_FEST_DAY}$")
 _COUNT_TAIL = re.compile(
     r"(?P<time>(?:左右)?的?时间)|(?P<within>之内|以内|内(?![容部外涵需]))|(?P<back>间|中|以来|来|里)"
