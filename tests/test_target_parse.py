@@ -149,6 +149,8 @@ def test_speed_60k_document():
     ("种植业所占比重由1985年的66%下降到62%", [(66.0, 1985)]),
     ("标准分别从每人每月209元、280元提高到217元、290元", [(209.0, None), (280.0, None)]),
     ("森林覆盖率要由目前的12%提高到14%左右", [(12.0, None)]),
+    ("农业所占比重由1985年的23.9%下降为21%", [(23.9, 1985)]),                 # …下降为: a from-to too
+    ("城镇就业人数由1980年的2，425万人增加到3，525万人", [(2425.0, 1980)]),   # thousands grouped by ，
 ])
 def test_from_to_baseline(sentence, baselines):
     """从X提高到Y: X (and the year written with it) is Y's baseline, not a target; the year is no deadline."""

@@ -232,7 +232,7 @@ def _lex() -> _Lex:
 
 _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之)?"
-    r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+    r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d{1,3}(?:，\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
 
@@ -296,7 +296,7 @@ def parse_number(s: str) -> Optional[float]:
     elif len(t) > 2 and t.endswith("万亿"):
         t = t[:-2]
     try:
-        return float(t.replace(",", "")) * scale if re.fullmatch(r"\d+(?:,\d{3})*(?:\.\d+)?", t) else \
+        return float(re.sub(r"[,，\s]", "", t)) * scale if re.fullmatch(r"\d+(?:(?:,|，\s?)\d{3})*(?:\.\d+)?", t) else \
             (_value_cn(t) * scale if _value_cn(t) is not None else None)
     except (ValueError, OverflowError):
         return None
@@ -327,7 +327,9 @@ class _Tok(NamedTuple):
 
 
 _BRACKET_CHARS = re.compile(r"[《》〔〕【】\[\]［］（）()]")
-_PUNCT_RE = re.compile("[" + re.escape(_CLAUSE_PUNCT) + "]")
+# a full-width comma grouping thousands (old plans: 13，240亿元) is part of the figure, not a clause break
+_THOUSANDS_COMMA = r"(?:(?<=(?<![\d.])\d)|(?<=(?<![\d.])\d\d)|(?<=(?<![\d.])\d\d\d)|(?<=\d，\d\d\d))，(?=\s?\d{3}(?!\d))"
+_PUNCT_RE = re.compile(f"(?!{_THOUSANDS_COMMA})[" + re.escape(_CLAUSE_PUNCT) + "]")
 
 
 def _bracket_regions(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -513,7 +515,7 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         value = _value_cn(ntext)
     else:
         try:
-            value = float(ntext.replace(",", ""))
+            value = float(re.sub(r"[,，\s]", "", ntext))
         except ValueError:
             value = None
     if value is None:
@@ -761,8 +763,11 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
 
 
 _FROM_TO = re.compile(r"(?P<from>从|由)(?:现在的|目前的|现有的|每人每月|每人每年|每人|每户|每月|每年)?"
-                      r"(?P<list>[^，,。；;：:从由到至]{1,40}?)"
-                      r"(?:提高|提升|增加|增长|扩大|上升|降低|下降|减少|缩短|压缩|调整|上调|下调|调增|调减|增|降)(?:到|至)")
+                      rf"(?P<list>(?:[^，,。；;：:从由到至]|{_THOUSANDS_COMMA}){{1,40}}?)"   # 由1980年的2，425万人增加到…
+                      r"(?:提高|提升|增加|增长|扩大|上升|降低|下降|减少|缩短|压缩|调整|上调|下调|调增|调减|增|降)(?:到|至|为)")
+
+
+_TO_YEAR = re.compile(r"^(?:(?:19|20)\d\d|[一二九〇○零][一二三四五六七八九〇○零]{3})\s?年(?:底|末)?的?")
 
 
 def _from_to(st: _Sent, c_start: int, c_end: int, num_start: int):
@@ -779,6 +784,8 @@ def _from_to(st: _Sent, c_start: int, c_end: int, num_start: int):
                 y = parse_number(n.group("n"))
                 year = int(y) if y and 1900 <= y <= 2100 else year
                 continue
+            if m["list"][n.start() - 1:n.start()] == "·" and n.start():
+                continue                                  # 六·五 (an OCR-broken 6.5): its decimals
             nums.append(n)
         if not nums:
             continue
@@ -786,11 +793,12 @@ def _from_to(st: _Sent, c_start: int, c_end: int, num_start: int):
             return "from", None, None, None
         if num_start < m.end():
             continue
-        between = s[m.end():num_start]
+        between = _TO_YEAR.sub("", s[m.end():num_start])   # …上升为一九五七年的百分之五四: the target year
         k = len([n for n in _NUM_RE.finditer(between) if n.group("n")]) if between.strip() else 0
         if re.search(rf"[^\s\d.%％{_CN_ALL}、和及与万亿千百元个人次所家项条座套张台户名位]", between) or k >= len(nums):
             return None
-        return "to", parse_number(nums[k].group()), m.start(), year
+        broken = m["list"][nums[k].end():nums[k].end() + 1] == "·"
+        return "to", None if broken else parse_number(nums[k].group()), m.start(), year
     return None
 
 
@@ -956,7 +964,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         cmp_ = cont.comparator
     else:
         cmp_ = "="
-    from_to = _from_to(st, c_start, c_end, num_start) if "到" in s[c_start:c_end] or "至" in s[c_start:c_end] else None
+    from_to = _from_to(st, c_start, c_end, num_start) if ("从" in s[c_start:c_end] or "由" in s[c_start:c_end]) \
+        and any(w in s[c_start:c_end] for w in ("到", "至", "为")) else None
     if from_to and from_to[0] == "from":
         return None                                       # 从77%提高到80%: 77% is where it starts
     if t.more and cmp_ == "=":
@@ -1034,6 +1043,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         base_ = an.group("base").strip()
         indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
     elif subject and pre and pre[0] in lex.changes:
+        if _BASE_ONLY.fullmatch(subject) and found and found[-1].indicator \
+                and st.clause(found[-1].end - 1)[1] + 1 == c_start:
+            subject = _BASE_CUT.split(found[-1].indicator)[0] + subject   # 工业总产值…达到13，240亿元，比1985年增长43.4%
         indicator = subject + pre[0]                      # 国内生产总值年均增长 (7%)
     elif (lead_fig and _rate_head(subject[lead_fig.end():])) or (de_noun and kind == "size" and _rate_head(subject)):
         # a bound written before 的 + a noun measures that noun: 3万平方米节能率不低于15%的既有公共建筑节能改造
@@ -1104,7 +1116,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
                   count, "limit" if limit else ("count" if count else ("grant" if grant and cmp_ not in (">=", ">")
                                                                   and not from_to else None)),
-                  (from_to[1], from_to[3]) if from_to else None, grant[2] if grant else None)
+                  (from_to[1], from_to[3]) if from_to and from_to[1] is not None else None, grant[2] if grant else None)
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
@@ -1741,6 +1753,11 @@ def _actor_head(subject: str) -> bool:
 
 # a qualifier of one phrase, not a past one (已建成的) nor items a text sets (《标准》提出的92条管理要求: its tasks)
 _QUALIFIER_STOP = re.compile(r"[，,。；;：:、（(《]|已|曾|过去|提出|确定|规定|明确|部署")
+
+
+# a change's subject that names only its base or period (比1985年, 平均每年): what changes is the level before
+_BASE_ONLY = re.compile(r"(?:比[^，,、的]{1,10}?(?:年|期间|时期|末)|平均每年|平均|年均|每年|五年内?)+(?:平均)?")
+_BASE_CUT = re.compile(r"比[^，,、的]{1,10}?(?:年|期间|时期|末)|平均每年|年均")
 
 
 def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
