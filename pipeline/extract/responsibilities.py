@@ -298,7 +298,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
     if "由" not in text:
         return out
     verb_re, roles = _by_unit()
-    for by in re.finditer(r"(?<![理自经缘来因不转])由", text):
+    for by in re.finditer(r"(?<![理自经缘来因不转])(?<!不得)(?<!禁止)由", text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
         units, role = [], "responsible"
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
@@ -318,8 +318,70 @@ def by_units(text: str) -> list[tuple[str, str]]:
         if not units and manner and rest[:1] in "，," and (v := verb_re.match(_BY_MODAL.sub("", rest[1:]))):
             # 由X按照职责分工，责令限期改正; 由X或者Y根据不同情节，给予警告: the verb after the manner phrase
             units, role = _by_members(re.sub(r"等$", "", window[:manner.start()])), roles[v["v"]]
+        if not units:
+            units = _by_any_predicate(window)
         out += [(unit, role) for unit in units if all(u != unit for u, _ in out)]
     return out
+
+
+# what may follow 由X as its predicate: an adverbial of manner, place or partner, or a verb (jieba)
+BY_ADVERBIAL = re.compile(r"^(?:依法|依照|依据|按照|按|根据|结合|通过|在|对|向|与|同|会同|从|于|视|统一|分别|共同|直接|全额|自行|及时|"
+                          r"具体|负责|另行|逐级)")
+# 由X组成/担任/产生: X makes up or fills a body, no task; 由X编制的预算: a relative clause, no task
+BY_NOT_TASK = re.compile(r"^(?:[^，,。；;]{0,12}?(?:组成|构成|担任|产生|兼任))|^[^，,。；;]{0,10}?的")
+
+
+def _by_any_predicate(window: str) -> list[str]:
+    """由X + a predicate that no verb of lexicon/resp_by_verbs.tsv opens (由桥梁权属单位设置, 由原登记机关注销
+    登记, 由公安机关依法处理, 由县级人民政府根据本地实际…): X, the longest unit before it that ends where a
+    word ends (由国家委托…: no 国家委; 由保管人交回街道办事处: no name with a verb inside)."""
+    from .clauses import head_at_end, head_goes_on
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    if re.search(r"(?:组成|构成|担任|兼任)$", window):
+        return []            # 由X、Y和Z组成: who makes up a body, no task
+    segmenter()
+    words = pseg.lcut(window)
+    ends = {sum(len(w.word) for w in words[:n + 1]): n for n in range(len(words))}
+    for k in range(len(window), 2, -1):
+        if k not in ends or not head_at_end(window, k) or head_goes_on(window, k):
+            continue
+        name, rest = window[:k], window[k:]
+        # 由区级财政部门与定点康复机构直接结算: both parties
+        if any(w.flag == "p" for w in words[:ends[k] + 1]):
+            continue         # 由X根据Y需求统筹…: X, before its adverbial
+        units = [u for part in name.split("与") for u in _by_members(re.sub(r"等$", "", part))]
+        # (an organisation: 由申请人签名确认 gives a person a step of a procedure, no task)
+        if not units or len(units) < name.count("与") + 1 or not all(is_unit(u) and not _acts_in_name(u) for u in units):
+            return []
+        if not rest or BY_NOT_TASK.match(rest):
+            return []
+        if BY_ADVERBIAL.match(rest):
+            return units
+        nxt = words[ends[k] + 1] if ends[k] + 1 < len(words) else None
+        return units if nxt is not None and nxt.flag in ("v", "vn") else []
+    return []
+
+
+@lru_cache(maxsize=4096)
+def _acts_in_name(phrase: str) -> bool:
+    """Whether a unit inside the phrase acts on what follows it (保管人交回街道办事处, 县政府组织有关部门):
+    a clause cut as a name.  A verbal noun after a unit is part of a name (国务院教育行政部门)."""
+    from .clauses import head_at_end
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    for k in range(2, len(phrase) - 1):
+        if head_at_end(phrase, k) and actor_kind(phrase[:k]):
+            first = pseg.lcut(phrase[k:k + 6])[0]
+            if first.flag == "v" and first.word not in NOUN_LIKE_VERBS:
+                return True
+    pos = 0
+    for w in pseg.lcut(phrase):      # 保管人交回街道办事处: a verb whose object is a unit of its own
+        pos += len(w.word)
+        if w.flag == "v" and w.word not in NOUN_LIKE_VERBS and len(phrase) - pos >= 3 and is_unit(phrase[pos:]):
+            return True
+    return False
 
 
 BY_VERB_IN_NAME = re.compile(r"的[^，,。；;]{0,12}?(?:部门|单位|机构|机关|人员|主体|组织)|(?:机构|部门|单位|机关|人员)")
@@ -361,6 +423,12 @@ RESPONSIBLE_FOR = re.compile(r"^[^，,。；;的]{0,16}(?:负责|作出|受理|�
                              r"[^，,。；;的]{0,10}(?:部门|机构|单位|机关)$")
 
 
+def _cue_at(text: str, cue: str) -> int:
+    """Where the clause's cue stands (可 of 可以处…, not of 认可)."""
+    from .clauses import find_cues
+    return next((pos for pos, found in find_cues(text) if found.word == cue), len(text))
+
+
 PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
 
 
@@ -374,10 +442,10 @@ def prose_units(c) -> list[tuple[str, str]]:
     from .clauses import partners, split_members
     text = c.text
     actors: list[str] = []
-    if DEFINITION.match(text) or c.kind in ("permission", "encouragement"):
+    if DEFINITION.match(text) or c.kind == "encouragement" or c.kind == "permission" and not c.cue:
         by = []
-    else:
-        by = by_units(text)
+    else:     # …的，由X责令改正，…，可以处…罚款: 由X before the permission is a task all the same
+        by = by_units(text[:_cue_at(text, c.cue)] if c.kind == "permission" else text)
     if CONDITION.match(text) or DEFINITION.match(text):
         # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X; but the unit
         # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
