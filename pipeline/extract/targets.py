@@ -178,6 +178,7 @@ def _heading_deadline(doc, section_id: str | None, doc_day: date | None, by_id: 
 PLAN_NAME_AFTER = re.compile(r"^(?:行动|计划|规划|攻坚|专项)")
 PLAN_TITLE = re.compile(r"规划|计划|方案|纲要|要点|行动|安排|工作报告")
 ANNEX_LINE = re.compile(r"^附件\s*[\d一二三四五六七八九十]*\s*[：:]?$")
+APPROVAL_TITLE = re.compile(r"(?:规划|计划|纲要|方案)[（(][^（）()]*\d{4}[^（）()]*[）)]的(?:批复|复函)$")
 GOAL_HEADING = re.compile(r"目标|指标")  # a goal section: its intro's or the plan's period holds for its figures
 
 
@@ -203,6 +204,8 @@ class _Scope:
         self._past_para: dict[int, bool] = {}
         self.annual = False
         self.title_period = self._title_period()
+        # an approval of a plan named with its period restates the plan's goals
+        self.approval = bool(self.title_period and APPROVAL_TITLE.search(doc.metadata.title or ""))
 
     def past_paragraph(self, pos: int) -> bool:
         """Whether the sentence at pos belongs to a paragraph that reviews a past period: its first
@@ -573,6 +576,9 @@ def extract(doc) -> None:
             if deadline is None and cand.what != "limit" and not cand.recurrence and scope.annual \
                     and not scope.under_dated_heading(c.section_id):
                 deadline = scope.title_period                    # not under “十五五”时期主要任务
+            if deadline is None and cand.what not in ("limit", "grant") and scope.approval \
+                    and "远景" not in cand.text:                 # …总体规划（2018—2035年）的批复: the plan's goals
+                deadline = scope.title_period                    # (not a 远景 one beyond it)
             indicator = cand.indicator
             if cand.what == "grant" and bare_grant(indicator) and c.section_id in scope.by_id:
                 indicator = grant_topic(scope.by_id[c.section_id].heading) + indicator   # （一）加强应用性基础研究。…给予…经费支持
