@@ -233,6 +233,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             issued = doc_type_of(inner_name) and not re.search(r"关于(?:转发|公布)", notice_title)
             if len(text) - notice_line.start < 1500 or bundle or not (named or issued):
                 title = notice_title  # a cover notice whose policy is an attachment not in the file
+                notice_title = None   # the notice is the document itself, not a cover over another (gold F)
                 notes.append("the notice issues several documents; the notice is the title" if bundle else
                              "the file holds only the cover notice; the policy it issues is not in the text")
             else:
