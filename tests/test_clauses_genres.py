@@ -134,3 +134,11 @@ def test_a_numbered_item_with_nothing_under_it_is_content_not_a_label():
     assert _clause_for(doc, "对符合条件的残疾人，可同时申请两项补贴").kind == "permission"
     assert [t.value for t in doc.targets] == [5.0]
     assert not any("加强组织领导" in c.text for c in doc.clauses)     # a label with text under it stays a label
+
+
+def test_a_part_cut_off_a_rule_keeps_the_rules_subject():
+    # …负责…工作，并可以…: the further rule is the same subject's; but whom 由 charges is no subject
+    doc = _doc("省级市场监督管理部门负责本行政区域行政处罚信息公示工作，并可以根据本规定制定实施细则。")
+    assert _clause_for(doc, "并可以根据本规定制定实施细则").actors == ["省级市场监督管理部门"]
+    doc = _doc("中小学生是否参加课后服务，由学生和家长自愿选择，严禁以课后服务名义乱收费。")
+    assert _clause_for(doc, "严禁以课后服务名义乱收费").actors == []

@@ -216,7 +216,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
         if not _new_part_cue(before, after):
             continue
         last_part = re.split(r"[，,]", before)[-1]
-        if len(before) < 6 or INTRODUCTORY.match(last_part) or INTRO_END.search(last_part) or \
+        further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
+        if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
                 (last_part == before and (_bare_subject(before) or _topic_subject(before, after) or
                                           _acting_subject(before, after) and decide(before)[1] is None)) or \
                 _subject_adverbial(last_part) or REPORTED.search(last_part) or _subject_list(before):
@@ -234,6 +235,9 @@ def _split_at_new_cue(text: str, start: int, end: int):
     yield start + piece, end
 
 
+# 并/同时 and a legal modal after a comma: a further rule of the same subject (…按照实际发生额在税前扣除，并可
+# 按照100%在税前加计扣除).
+FURTHER_RULE = re.compile(r"(?:并|同时)(?:应当|应|必须|须|不得|可以|可)")
 # What opens a closing formula's own sentence: its adverbial (现结合本区实际情况，制定本办法) or the document
 # as subject (本办法适用于…，自…起实施).
 FORMULA_LEAD = re.compile(r"^(?:现|特)?(?:结合|根据|依据|按照|依照|经)|^本(?:办法|规定|条例|细则|措施|方案|通知|意见|决定|规则|准则)")
@@ -293,7 +297,18 @@ def _new_part_cue(before: str, after: str) -> bool:
     if CONTRAST.match(lead):
         return True
     strong = cue.kind in ("obligation", "prohibition", "permission") and not cue.opening
+    if FURTHER_RULE.match(after):
+        return True        # …，并可以根据本规定制定实施细则: a further rule of its own
+    if strong and not find_cues(lead) and _new_subject(lead) and decide(before)[1] is not None and \
+            not CONDITION_PART.search(re.split(r"[，,]", before)[-1]):   # 未达到标准的，县人民政府应当…: one rule
+        return True        # …应当开设政务新媒体，其他单位可根据工作需要规范开设: a new subject, a new rule
     return strong and pos <= 8 and bool(COPULA.match(re.split(r"[，,]", before)[-1])) and not find_cues(lead)
+
+
+def _new_subject(lead: str) -> bool:
+    """Whether the words before a modal after a comma are a subject of their own (其他单位, 被邀请的投标人)."""
+    lead = re.sub(rf"(?:[{SUBJECT_TRAIL}]|均|都|一般|原则上)+$", "", lead)
+    return 2 <= len(lead) and _clean_actor(lead) == lead and actor_kind(lead) is not None
 
 
 def _subject_adverbial(part: str) -> bool:
@@ -1120,9 +1135,14 @@ def extract(doc) -> None:
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])
         if not actors and cue and clauses and clauses[-1].actors and clauses[-1].section_id == sid \
                 and pos is not None and not subject_actors(clause_text, pos) and \
-                (text[s - 1:s] in ("；", ";") or _article_goes_on(doc, sid, clauses[-1], cue) and _subjectless(clause_text, pos)):
+                (text[s - 1:s] in ("；", ";") or _subjectless(clause_text, pos) and
+                 (_article_goes_on(doc, sid, clauses[-1], cue) or text[s - 1:s] in ("，", ",") and
+                  kind in ("obligation", "prohibition", "permission") and cue not in IMPERSONAL
+                  and clauses[-1].cue not in OBJECT_CUES and not BY_PART.search(clauses[-1].text + clause_text))):
             # …学校可自主安排…；对于…，可自主统筹…: same subject; an article's next sentence that
-            # leaves its subject out (承前省略: 受理人员接听来电时，应当…。能够即时答复的，应当即时答复) too
+            # leaves its subject out (承前省略: 受理人员接听来电时，应当…。能够即时答复的，应当即时答复) too;
+            # and the part a new cue cut off the sentence (…负责…工作，并可以…制定实施细则), unless the
+            # actors before were whom 由 charges (由学生和家长自愿选择，严禁…乱收费)
             actors = list(clauses[-1].actors)
         clauses.append(Clause(id=f"c{len(clauses) + 1}", section_id=sid, text=clause_text, span=(s, e),
                               kind=kind, cue=cue, actors=actors))
@@ -1131,6 +1151,8 @@ def extract(doc) -> None:
 
 
 LEGAL_MODALS = ("应当", "应", "必须", "须", "不得", "可以", "可", "有权")
+IMPERSONAL = ("禁止", "严禁")                    # 禁止下列行为: a ban on anyone, no subject to carry over
+BY_PART = re.compile(r"(?:^|[，,])由")            # 由学生和家长自愿选择: whom 由 charges, not a subject
 
 
 def _article_goes_on(doc, sid, previous, cue: str) -> bool:
