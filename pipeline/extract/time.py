@@ -461,6 +461,8 @@ def _count(s: str) -> Optional[float]:
 
 
 _YEARLESS = (0, "日")           # the back mark of a date without its year (1 once read with a year before it)
+_HEADING_MAX = 40                # a paragraph this short is a heading (（一）经济运行顶住压力、稳中有进。)
+_YEAR_PART = (0, "部")          # 一季度, 上半年 without a year: read in the year its paragraph tells of
 
 
 class _Cand(NamedTuple):
@@ -553,7 +555,7 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             continue
         r = _part_of_year(w, doc_year)
         if r is not None:
-            add("bare_part", s, m.end(), "date", *r)
+            add("bare_part", s, m.end(), "date", *r, back=_YEAR_PART)
     for m in _RE["iso"].finditer(text):
         try:
             d = date(int(m["y"]), int(m["m"]), int(m["d"]))
@@ -955,6 +957,13 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                     kept[i] = c._replace(first=first, last=last, back=(1, "日"))
                 else:
                     first, last = c.first, c.last
+        elif c.back == _YEAR_PART and first is not None:
+            y = _year_anchor(text, kept, i, doc_date)      # a report's review: 2025年…一季度良好开局
+            if y is not None and y != first.year:
+                shifted = _shift_year(first, y - first.year), _shift_year(last, y - first.year)
+                if None not in shifted:
+                    first, last = shifted
+                    kept[i] = c._replace(first=first, last=last)
         elif c.back is not None and c.back[1] == "年":
             anchor = _year_anchor(text, kept, i, doc_date)
             if anchor is None and c.end - c.start == 2:
@@ -1035,13 +1044,19 @@ def _narrative_year(text: str, kept: list[_Cand], i: int) -> Optional[int]:
 
 
 def _year_anchor(text: str, kept: list[_Cand], i: int, doc_date: Optional[date]) -> Optional[int]:
-    """The year a 全年 / 开局之年 at kept[i] stands for: that of the nearest whole-year expression
-    before it in its own or the previous paragraph, if it is the document's year or the year before."""
+    """The year a 全年 / 开局之年 / 一季度 at kept[i] stands for: that of the nearest whole-year
+    expression before it in its own or the previous paragraph (headings between do not count), if it
+    is the document's year or the year before."""
     if doc_date is None:
         return None
     c = kept[i]
-    ps = text.rfind("\n", 0, c.start)
-    pps = text.rfind("\n", 0, ps) if ps > 0 else -1
+    pps = text.rfind("\n", 0, c.start)
+    while pps > 0:                       # back over one paragraph, and the headings before it
+        prev = text.rfind("\n", 0, pps)
+        real = pps - prev > _HEADING_MAX
+        pps = prev
+        if real:
+            break
     for p in reversed(kept[max(0, i - 20):i]):
         if p.start <= pps:
             break
