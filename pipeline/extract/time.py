@@ -216,7 +216,9 @@ _F = {
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
-_INTERVAL_TAIL = re.compile(rf"{_SEP}(?P<b>{_TP_RIGHT})")
+# 3月25日上午10时至3月27日, 6月27日10：00—7月1日15:00: an interval between two moments of two days
+_CLOCK = r"(?:[上下]午|早上|晚上)?(?:[01]?\d|2[0-4])(?:[:：][0-5]\d|[时点](?:[0-5]?\d分|半)?)"
+_INTERVAL_TAIL = re.compile(rf"(?:{_CLOCK})?{_SEP}(?P<b>{_TP_RIGHT})(?:{_CLOCK}(?![\d]))?")
 _SINCE_TAIL = re.compile(r"至今|迄今")
 _MRANGE_LEFT = re.compile(rf"(?<![\d{_CN_DIGIT}十第])(?P<m1>(?<!\d)(?:1[0-2]|0?[1-9])|十[一二]|[一二三四五六七八九十])[ \u3000]*$")
 _MRANGE_RIGHT = re.compile(rf"[ \u3000]*(?P<m2>{_M12})月份?")
