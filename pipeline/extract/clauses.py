@@ -1005,6 +1005,13 @@ ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通
 # An office's seat or head, as a record of how things are set up (领导小组办公室设在生态环境部;
 # 办公室主任由生态环境部副部长兼任), and a document someone has drawn up (…编制了《…》).
 INSTITUTION = re.compile(r"^[^，,。；;]{2,24}设在[^，,。；;的]{2,30}[。；;]?$|由[^，,。；;]{2,40}(?:兼任|担任)[。；;]?$")
+# What is or was, with no cue: a request acknowledged (你们《…的请示》收悉), an approval on record (《…》已经市政府
+# 同意), a result reached (取得了显著效果, 发生了重大变化), a stance held (党中央、国务院高度重视…), a problem
+# that remains (但融资担保行业还存在…等问题).
+STATE_OF_THINGS = re.compile(r"收悉[。；;，,]?$|已经[^，,。；;]{1,30}(?:同意|批准)[。；;]?$|"
+                             r"(?:取得|进行|作出|实现|完成|形成|发生|积累|经历|提出)了|^[^，,。；;]{2,20}高度重视|"
+                             r"(?:还|仍|仍然|依然|也)存在[^。；;]{0,60}(?:问题|不足|短板|差距)")
+FUTURE_MARK = re.compile(r"到20\d{2}|力争|将|今后|下一步")
 RETROSPECT = re.compile(r"^(?:近年来|近些年来?|近几年来?|多年来|长期以来|过去[一二三四五六七八九十几\d]*年(?:来|间|里)?)[，,]")
 DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
 GOAL_HEADING = re.compile(r"(?:主要|发展|总体|工作|预期|行动|具体|阶段性?|近期|远期|中期)目标|目标任务|^目标$")
@@ -1027,7 +1034,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if PREAMBLE.search(text) or CLOSING_PART.match(text):
         return "other", None, None
     kind, cue, pos = decide(text)
-    if cue is None and (ISSUED.search(text) or INSTITUTION.search(text)):
+    if cue is None and (ISSUED.search(text) or INSTITUTION.search(text) or
+                        STATE_OF_THINGS.search(text) and not FUTURE_MARK.search(text)):
         return "fact", None, None
     if RETROSPECT.match(text) and "了" in text:
         return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
