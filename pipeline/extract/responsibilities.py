@@ -45,10 +45,11 @@ def is_unit(text: str, people: bool = False) -> bool:
     """Whether text names an organisation (``people``: or a group of people, 受理人员, 项目经理)."""
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展|要求|或者|或|"
-                r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+                r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     kinds = ("org", "person") if people else ("org",)
-    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:]", t) and (is_org(t) or actor_kind(t) in kinds)
+    # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
+    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由", t) and (is_org(t) or actor_kind(t) in kinds)
 
 
 @lru_cache(maxsize=1)
@@ -210,6 +211,8 @@ def _part_subject(first: str) -> str | None:
         n = m.end()
         verb = head_at_end(first, n) and not head_goes_on(first, n) and actor_kind(first[:n]) == "org" and \
             _subject_verb().match(first[n:])
+        if verb and NAMED_BY_TASK.match(first, n):
+            return None            # 县级以上地方人民政府负责药品监督管理的部门: one body, named by its task
         if verb:
             prefix = first[:n]
             if first[n + verb.end():][:1] == "的":
@@ -222,6 +225,7 @@ def _part_subject(first: str) -> str | None:
     return None
 
 
+NAMED_BY_TASK = re.compile(r"负责[^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关)")
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
@@ -476,10 +480,14 @@ def prose_units(c) -> list[tuple[str, str]]:
             if ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
                 continue          # 申请单位应符合以下条件, X须一致: what a body must be, no task
             start = end - len(subject)
-            read = [a for a in actors if text.find(a, start, end) >= 0 or
-                    any(m.start() <= start and m.end() >= end for m in re.finditer(re.escape(a), text))]
-            if read and (any("、" in u for u in members) or any(a not in subject for a in read) or
-                         not any("、" in a and a not in members for a in read)):
+            spans = {a: next(((m.start(), m.end()) for m in re.finditer(re.escape(a), text)
+                              if m.start() < end and m.end() > start), None) for a in actors}
+            read = [a for a in actors if spans[a]]
+            if any(spans[a][0] < start for a in read):
+                continue          # 所在地的街道办事处、乡镇人民政府: the actor names more than the part's opening
+            runs_on = any(spans[a][1] > end for a in read)   # X受理业主委员会…: a subject cut past its verb
+            if read and not runs_on and (any("、" in u for u in members) or
+                                         not any("、" in a and a not in members for a in read)):
                 continue          # the clause's actors have read this subject: as they read it
             # 登记管理机关、业务主管部门和挂靠单位要…: the members, not a run of two read as one
             actors = [a for a in actors if a not in read] + members
@@ -506,6 +514,8 @@ def prose_units(c) -> list[tuple[str, str]]:
                         people = True
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
+        if "以及" in actor and not pieces:      # 红十字会以及市医疗急救指挥机构: two units
+            pieces = [u for u in list_members(actor) or [] if "、" not in u]
         for unit in (pieces if len(pieces) > 1 else [actor]):
             person = people and unit in duty_holders and actor_kind(unit) == "person"
             if not is_unit(unit, people=person) or person and not _names_people(unit):
@@ -541,8 +551,9 @@ def prose_units(c) -> list[tuple[str, str]]:
 
 
 
-# X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own)
-MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|应(?![用急对收付届])|要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])|有义务)"
+# X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own;
+# X负责药品监督管理的部门 names a body)
+MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|应(?![用急对收付届])|要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
 SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
@@ -585,8 +596,9 @@ def list_members(phrase: str, people: bool = False) -> list[str] | None:
         group += piece
         if k % 2 or piece in _bare_words() or PLACE_PIECE.match(piece) or head_kind(piece) in NAMED_ONLY:
             continue          # a separator, a bare word, a place level or 市财政: the group goes on
-        if is_unit(piece, people) and is_unit(group, people):
-            out.append(re.sub(r"^(?:、|以及|和|及|或者)", "", group))
+        member = re.sub(r"^(?:、|以及|和|及|或者)", "", group)
+        if is_unit(piece, people) and is_unit(member, people):
+            out.append(member)
             group = ""
     if group and out and len(group) <= 4:
         out[-1] += group          # 有关部门和单位: the bare word closes the last member
@@ -857,6 +869,9 @@ def _office_named(text: str) -> str | None:
     return first if is_unit(first) and actor_kind(first) == "org" and _is_noun_phrase(first) else None
 
 
+ITEM_BEFORE_UNIT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])\s*")
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -864,6 +879,9 @@ def extract(doc) -> None:
     clause_spans = [(c.span, c.id, c.section_id) for c in doc.clauses]
 
     def add(unit, role, s, e, sid, clause_ids, block=None):
+        number = ITEM_BEFORE_UNIT.match(unit)
+        if number:          # （三）公安机关…: the item's number is no part of the unit
+            unit, s = unit[number.end():], s + number.end()
         if block is None and head_kind(unit) == "fund" and not DUTY_AFTER.match(text, e):
             return     # 长护险基金按规定支付…, 由区级财政承担: money, not a body; 中央财政要… is one
         key = (canonical(unit), sid, role)
