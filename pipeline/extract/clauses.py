@@ -109,6 +109,8 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
             continue                       # 当项目…达到6050小时…，奖励结束: a condition, no goal
         if SLOGAN_LIST.match(text, m.end()):
             continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
+        if cue.kind in ("encouragement", "goal") and _in_copula_complement(text, m.start(), m.end()):
+            continue                       # …是引导网上舆论、构建清朗网络空间的重要阵地: what a thing is, no act
         if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
             continue                       # “建筑可阅读”, “政府牵头、部门联动”, 《关于加大激励支持力度的通知》: a name
         out.append((m.start(), cue))
@@ -117,6 +119,13 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
 
 CONDITION_OPENS = re.compile(r"(?:当|如果|若|一旦)(?!前|年|期|地|然|今)")
 SLOGAN_LIST = re.compile(r"(?:、[^、，,。；;的]{2,6})+的")
+
+
+def _in_copula_complement(text: str, start: int, end: int) -> bool:
+    """Whether a cue stands inside 是…的 (X是引导…的重要阵地, 是实现…的战略选择): it names the noun after 的."""
+    k = max(text.rfind(ch, 0, start) for ch in "，,；;。")
+    return bool(re.search(r"是[^，,；;。]{0,12}$", text[k + 1:start])) and \
+        re.match(r"[^，,；;。]{1,30}的[^，,；;。]{1,12}(?:[，,；;。]|$)", text[end:]) is not None
 
 
 def _in_title(text: str, pos: int) -> bool:
