@@ -210,9 +210,9 @@ _F = {
     # before, a rule's 全年 any year: neither is read)
     "goal_year": r"全年(?:(?<=力争全年)|(?<=确保全年)|(?<=争取全年)|(?<=全力全年))",
     # 全年, 开局之年 (lexicon/time_year_words.tsv): the year of a whole-year expression before it
-    "year_word": rf"(?<![可均都])(?:{_alt(words('time_year_words'))})",     # not 可全年申办: all year round
-    # 上年度 (lexicon/time_relative_years.tsv); not 以上年度
-    "rel_year": rf"(?<![以向]){_alt(_REL_YEARS)}",
+    "year_word": _alt(words("time_year_words")),
+    # 上年度 (lexicon/time_relative_years.tsv)
+    "rel_year": _alt(_REL_YEARS),
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
@@ -638,9 +638,13 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         for m in _RE["goal_year"].finditer(text):
             add("goal_year", m.start(), m.end(), "date", date(doc_year, 1, 1), date(doc_year, 12, 31))
     for m in _RE["year_word"].finditer(text):
+        if m.start() and text[m.start() - 1] in "可均都":
+            continue                       # 可全年申办: all year round
         add("year_word", m.start(), m.end(), "date", back=(12, "年"))
     rules = None                           # whether the text is a regulation's articles (asked lazily)
     for m in _RE["rel_year"].finditer(text):
+        if m.start() and text[m.start() - 1] in "以向":
+            continue                       # 三年以上年度…: not 上年度
         y = doc_date.year + _REL_YEARS[m.group()] if doc_date else None
         a = max(text.rfind(ch, 0, m.start()) for ch in "。；！？\n") + 1   # its sentence has a recurrence?
         b = _SENTENCE_START.search(text, m.end())
