@@ -553,7 +553,7 @@ def prose_units(c) -> list[tuple[str, str]]:
 
 # X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own;
 # X负责药品监督管理的部门 names a body)
-MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|应(?![用急对收付届])|要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
+MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回呼])应(?![用急对收付届])|(?<![重主需必只纲摘概])要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
 SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
@@ -869,6 +869,13 @@ def _office_named(text: str) -> str | None:
     return first if is_unit(first) and actor_kind(first) == "org" and _is_noun_phrase(first) else None
 
 
+def _charged_in_notice(text: str, unit: str) -> bool:
+    """Whether a notice's own words charge the unit: it opens a part (or a list there) right before a
+    modal (地方各级政府、各有关部门要…), or 由 names it (由所在单位向…提出)."""
+    return re.search(rf"(?:^|[，,；;。：:、和及]){re.escape(unit)}(?:[、和及][^，,。；;]{{0,30}}?)?{MODAL}", text) is not None or \
+        re.search(rf"由{re.escape(unit)}", text) is not None
+
+
 ITEM_BEFORE_UNIT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])\s*")
 
 
@@ -919,13 +926,16 @@ def extract(doc) -> None:
         top = be if top is None else max(top, be)
         reach.append(top)
     for c in doc.clauses:
-        if c.kind == "fact" or _in_notice(doc, c.span[0]):
+        notice = _in_notice(doc, c.span[0])
+        if c.kind == "fact" or notice and (c.kind not in ("obligation", "prohibition") or c.cue == "请"):
             continue   # 请认真贯彻落实 in the notice asks its recipients to act, it names no task
         j = bisect_right(block_starts, c.span[0])
         if j and c.span[1] <= reach[j - 1] + 1:
             continue   # （合肥海关牵头，省贸促会按职责分工配合）: read as a list above
         for unit, role in prose_units(c):
             k = c.text.find(unit)
+            if notice and not _charged_in_notice(c.text, unit):
+                continue   # the notice's addressees, 从督查情况看，各地区…: but 民政、公安等部门要积极配合 names its units
             s = c.span[0] + max(k, 0)
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
     for prev, c in zip(doc.clauses, doc.clauses[1:]):
