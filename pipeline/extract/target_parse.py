@@ -329,7 +329,8 @@ class _Tok(NamedTuple):
 _BRACKET_CHARS = re.compile(r"[《》〔〕【】\[\]［］（）()]")
 # a full-width comma grouping thousands (old plans: 13，240亿元) is part of the figure, not a clause break
 _THOUSANDS_COMMA = r"(?:(?<=(?<![\d.])\d)|(?<=(?<![\d.])\d\d)|(?<=(?<![\d.])\d\d\d)|(?<=\d，\d\d\d))，(?=\s?\d{3}(?!\d))"
-_PUNCT_RE = re.compile(f"(?!{_THOUSANDS_COMMA})[" + re.escape(_CLAUSE_PUNCT) + "]")
+_THOUSANDS_AT = re.compile(_THOUSANDS_COMMA)
+_PUNCT_RE = re.compile("[" + re.escape(_CLAUSE_PUNCT) + "]")
 
 
 def _bracket_regions(s: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -379,7 +380,8 @@ class _Sent:
             if (any(w in content for w in scope) or re.search(r"(?:19|20)\d\d年", content)) \
                     and not any(w in content for w in keep):
                 self.scope_parens.append((a, b))
-        self.bounds = [m.start() for m in _PUNCT_RE.finditer(s)]
+        self.bounds = [i for i in (m.start() for m in _PUNCT_RE.finditer(s))
+                       if not (s[i] == "，" and i and s[i - 1].isdigit() and _THOUSANDS_AT.match(s, i))]
 
     def clause(self, i: int) -> tuple[int, int]:
         """The clause around position i: between clause punctuation, inside its innermost bracket."""
@@ -1218,6 +1220,7 @@ _NOT_TARGET = {
     "name_circle": lambda f, b, a: f.kind in ("time", "duration") and f.follows(a),
     "condition_de": lambda f, b, a: bool(f.post or f.pre) and not f.limit and f.follows(a),
     "condition_when": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),   # the same test, after …时，
+    "who_may": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),          # …以上业主可以提议
     "eligibility": lambda f, b, a: bool(f.post or f.pre) and not f.limit
         and _eligibility_after(f.st.s[f.post_end:f.post_end + 14]),
     "scope_lead": lambda f, b, a: bool(f.post) and not f.pre and not f.limit
