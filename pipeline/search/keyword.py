@@ -314,21 +314,24 @@ class IndexWriter:
 
     def finish(self, ingested_at: float | None, title: str | None) -> None:
         """The last rows and the ``search_docs`` row, in one transaction (with rounds, the last one)."""
-        if self.rounds and self.in_round is None:
-            self._begin_round()
-        self._flush()
-        self.mark(ingested_at, title, check=False)
-        if self.rounds:
-            self.db.execute("COMMIT")
-            self.in_round = None
+        self._last_rows(then=lambda: self.mark(ingested_at, title, check=False))
 
     def write_rest(self) -> None:
         """With rounds: the last rows, committed, the document not yet marked indexed (``mark``)."""
-        if self.in_round is None:
+        assert self.rounds, "write_rest is for a writer with rounds"
+        self._last_rows()
+
+    def _last_rows(self, then=None) -> None:
+        """Flush what is batched (in the open round, or one begun for it), run ``then`` inside the
+        same transaction, and commit it."""
+        if self.rounds and self.in_round is None:
             self._begin_round()
         self._flush()
-        self.db.execute("COMMIT")
-        self.in_round = None
+        if then is not None:
+            then()
+        if self.rounds:
+            self.db.execute("COMMIT")
+            self.in_round = None
 
     def mark(self, ingested_at: float | None, title: str | None, check: bool = True) -> bool:
         """Mark the document indexed (its ``search_docs`` row, the claim dropped), inside the caller's
