@@ -557,7 +557,9 @@ MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
 SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
-SUBJECT_BEFORE_WHEN = re.compile(rf"(?P<s>[^，,。；;：:]{{2,50}}?){WHEN}$")
+# X发现…的，应当…; X因不可抗力不能…的，应当…: a condition of the subject's own before its modal
+OWN_CONDITION = r"(?:因|在|已|需要|拟|发现|对|确需|无法|申请|终止|变更|停止|收到|接到)[^，,。；;：:]{1,60}的"
+SUBJECT_BEFORE_WHEN = re.compile(rf"(?P<s>[^，,。；;：:]{{2,50}}?)(?:{WHEN}|{OWN_CONDITION})$")
 PLACE_PIECE = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|自治区|直辖市|自治州|自治县|县级市|街道|乡（镇）|县（市、区）|区（县）|县（市）)$")
 
 
