@@ -156,6 +156,39 @@ def _lead_in_deadline(doc, start: int, doc_day: date | None) -> str | None:
     return None
 
 
+RATE_WORD = re.compile(r"率|比例|比重|占")
+# the rate a list's lead-in names: 绿地率应当符合以下要求： / 月缴费费率按以下标准执行： / 个人缴费费率： /
+# 按以下比例支付： / 支付比例如下：
+LEAD_RATE = re.compile(r"按(?:以下|下列|如下)比例(?P<verb>[\u4e00-\u9fff]{1,4})[：:]\s*$"
+                       r"|(?P<rate>(?:(?!按|以下|下列)[\u4e00-\u9fff]){0,5}?(?:费率|[^，,、的按]率|比例|比重))"
+                       r"(?:应当|应|按|如下|为|是)?[^，,：:]{0,10}[：:]\s*$")
+
+
+def _lead_in_rate(doc, start: int) -> str | None:
+    """The rate named by the lead-in of the list the figure at start is an item of (…，绿地率应当符合以下要求：
+    （一）居住项目不低于百分之三十 -> 居住项目绿地率), else None."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if not LIST_ITEM.match(text[line_start:line_start + 8]) and not NUMBERED_ITEM.match(text[line_start:line_start + 8]):
+        return None
+    pos = line_start - 1
+    for _ in range(12):
+        if pos <= 0:
+            return None
+        prev = text.rfind("\n", 0, pos) + 1
+        line = text[prev:pos].strip()
+        pos = prev - 1
+        if line.endswith(("：", ":")):
+            m = LEAD_RATE.search(line.split("，")[-1])
+            if not m:
+                return None
+            rate = m["rate"] or (m["verb"] + "比例")
+            return re.sub(r"^(?:按|其|的)", "", rate)
+        if not (LIST_ITEM.match(line) or NUMBERED_ITEM.match(line)):
+            return None
+    return None
+
+
 BULLET = re.compile(r"^(?:——|—|－－|•|●|▪|◆)")
 LIST_ITEM = re.compile(r"^[ \t\u3000]*(?:——|—|－－|--|•|●|▪|◆|[一二三四五六七八九十]是|\d{1,2}[.．、)）](?!\d)|[（(]\d{1,2}[)）]|[①-⑳])")
 NUMBERED_ITEM = re.compile(r"^[ \t\u3000]*[（(][一二三四五六七八九十]{1,3}[)）]")
@@ -584,6 +617,11 @@ def extract(doc) -> None:
                 indicator = grant_topic(scope.by_id[c.section_id].heading) + indicator   # （一）加强应用性基础研究。…给予…经费支持
             if indicator and cand.unit and "/" in cand.unit and c.section_id in scope.by_id:
                 indicator = _standard_of_heading(indicator, scope.by_id[c.section_id].heading)
+            if indicator and cand.unit == "%" and indicator.endswith("比例") \
+                    and not RATE_WORD.search(indicator[:-2]):   # （2）满35周岁…参保人员为0.02% under 个人缴费费率：
+                rate = _lead_in_rate(doc, s)
+                if rate and not indicator[:-2].endswith(rate[:-2]):   # not 由申请人支付 + 支付比例
+                    indicator = indicator[:-2] + rate
             if indicator and actor is None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
             if indicator and actor and not indicator.startswith(actor):
