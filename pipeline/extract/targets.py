@@ -479,8 +479,8 @@ _INTRO_BINDING: list = []
 
 
 def intro_binding(text: str, start: int) -> str | None:
-    """The binding a list's lead-in gives the target at text[start] in the same sentence
-    (今年主要预期目标是：地区生产总值增长5%左右；… -> 预期性), as the 属性 column of a table would."""
+    """The binding a list's lead-in gives the target at text[start] in the same sentence or the paragraph it
+    opens (今年主要预期目标是：地区生产总值增长5%左右；… -> 预期性), as the 属性 column of a table would."""
     if not _INTRO_BINDING:
         from .target_parse import _alt, _lex
         for kind, binding in (("expected_intro", "预期性"), ("bound_intro", "约束性")):
@@ -490,9 +490,19 @@ def intro_binding(text: str, start: int) -> str | None:
     line = text.rfind("\n", 0, start) + 1
     sentence = max(line, text.rfind("。", line, start) + 1)
     for pattern, binding in _INTRO_BINDING:
-        if pattern.search(text, sentence, start):
-            return binding
+        m = pattern.search(text, line, start)            # in the sentence, or opening the paragraph whose later
+        if m and (m.start() >= sentence or ("。" not in text[line:m.start()] and _list_goes_on(text, m.end()))):
+            return binding                               # sentences go on with the list
     return None
+
+
+def _list_goes_on(text: str, k: int) -> bool:
+    """Whether the sentence after a lead-in's colon holds only the list's head and a remark (预期目标是：地区生产总值
+    增长5.5%—6%，在实际工作中努力争取更好结果。规模以上…增长7.5%左右…), the list going on after it; not a whole
+    list (…增长5%左右；城镇新增就业70万人。全年新建5G基站2万个: a task after it)."""
+    end = text.find("。", k)
+    head = text[k:end if end >= 0 else len(text)]
+    return "；" not in head and len(re.findall(r"\d+(?:\.\d+)?\s*[%％万亿]", re.sub(r"[—\-～~至到]\d", "", head))) <= 1
 
 
 def _standard_of_heading(indicator: str, heading: str) -> str:
