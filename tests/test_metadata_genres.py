@@ -257,6 +257,14 @@ CASES = [
      {"doc_type": "通知", "notice_title": None,
       "title": "国务院办公厅关于印发文化体制改革中经营性文化事业单位转制为企业和进一步支持文化企业发展两个规定的通知"}),
 
+    ("a date line under another document's title (a journal's next item) is not the plan's date",
+     "中华人民共和国\n国民经济和社会发展第六个五年计划\n第一章 基本任务\n"
+     + "第六个五年计划的基本任务，是继续贯彻执行调整、改革、整顿、提高的方针。" * 20 + "\n"
+     "国务院关于同意吉林省将延吉县更名为龙井县给吉林省人民政府的批复\n一九八三年三月二十四日\n"
+     "一九八三年二月二日请示收悉。同意你省将延吉县更名为龙井县。",
+     {},
+     {"title": "中华人民共和国国民经济和社会发展第六个五年计划", "signed_date": None}),
+
     ("a 印发 notice whose standards are its own body is the document: its title, no notice_title (gold F)",
      "广州市民政局 广州市财政局关于印发我市2025年最低生活保障及相关社会救助标准的通知\n穗民规字〔2025〕2号\n"
      "各区人民政府，市政府各部门、各直属机构：\n现将我市2025年最低生活保障及相关社会救助标准印发如下：\n"

@@ -201,3 +201,21 @@ def test_registry_reads_month_days_in_the_year_of_the_title():
     doc = Doc()
     extract(doc)
     assert {t.text: t.start for t in doc.time_expressions}["1月1日"] == "2026-01-01"
+
+
+# a plan without a date of its own is read as of the first day of the period its title names
+PLAN_STARTS = [
+    ("中华人民共和国国民经济和社会发展第六个五年计划", "1981-01-01"),
+    ("中华人民共和国国民经济和社会发展“九五”计划和二○一○年远景目标纲要", "1996-01-01"),
+    ("中华人民共和国于一九五三年开始伟大的发展国民经济的第一个五年计划", "1953-01-01"),
+    ("黄浦区历史风貌保护和利用“十四五”规划", "2021-01-01"),
+    ("关于2026年部分节假日安排的通知", None),
+    ("某市物业管理条例", None),
+]
+
+
+@pytest.mark.parametrize("title,start", PLAN_STARTS)
+def test_plan_start(title, start):
+    from zhengce.pipeline.extract.time import plan_start
+    got = plan_start(title)
+    assert (got.isoformat() if got else None) == start

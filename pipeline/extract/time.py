@@ -341,6 +341,16 @@ def _add_months(d: date, months: int) -> Optional[date]:
         return None
 
 
+def _forward_end(d: date, months: int) -> Optional[date]:
+    """The end of a span of months from d: the same day months later (用三年时间 from 2022-08-17 ->
+    2025-08-17), but whole years from a year's first day end on the last day of the last year
+    (未来十五年 of a plan read as of 1996-01-01 -> 2010-12-31)."""
+    end = _add_months(d, months)
+    if end is not None and (d.month, d.day) == (1, 1) and months % 12 == 0:
+        end -= timedelta(days=1)
+    return end
+
+
 def _add_days(d: date, days: int) -> Optional[date]:
     try:
         return d + timedelta(days=days)
@@ -736,7 +746,7 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
 
     def forward(name, start, end):
         if doc_date is not None and months:
-            add(name, start, end, "duration", doc_date, _add_months(doc_date, months))
+            add(name, start, end, "duration", doc_date, _forward_end(doc_date, months))
         elif doc_date is not None and u in ("周", "天"):
             add(name, start, end, "duration", doc_date, _add_days(doc_date, int(n * (7 if u == "周" else 1))))
         else:
@@ -764,7 +774,7 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
             add("past", head.start(), end, "duration")
     if hk == "future" and u in ("年", "个月"):
         if doc_date is not None and months:
-            add("future", head.start(), e, "duration", doc_date, _add_months(doc_date, months),
+            add("future", head.start(), e, "duration", doc_date, _forward_end(doc_date, months),
                 back=(months, "未来") if u == "年" else None)
         else:
             forward("future", head.start(), e)
@@ -1116,5 +1126,20 @@ def extract(doc) -> None:
         if doc_date:
             break
     title = doc.metadata.notice_title or doc.metadata.title
+    if doc_date is None:
+        doc_date = plan_start(title)
     doc.time_expressions = extract_time_expressions(doc.text, doc_date,
                                                     reference_year(title, doc.text, doc_date))
+
+
+def plan_start(title: str | None) -> date | None:
+    """The day a plan without a date of its own is read as of: the first day of the period its
+    title names (国民经济和社会发展第六个五年计划 -> 1981-01-01, …“九五”计划和二○一○年远景目标纲要 ->
+    1996-01-01), so that its 五年内/今后五年 are that period; None for any other title.  Only the
+    reading of relative expressions uses it, never the document's metadata."""
+    if not title or not re.search(r"(?:计划|规划|纲要)$", title):
+        return None
+    for t in extract_time_expressions(title):
+        if t.kind in ("named_period", "interval") and t.start and t.end and t.end[:4] > t.start[:4]:
+            return date.fromisoformat(t.start)
+    return None

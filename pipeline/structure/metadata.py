@@ -621,8 +621,18 @@ def _signature(lines: list[_Line], notice_line, title_line) -> tuple[str | None,
     for ln in dated:   # a decree signed by an official sits above the title: 总理 李克强 / 2018年11月6日
         if ln.index and SIGNING_OFFICIAL.match(lines[ln.index - 1].text.strip()):
             return parse_date(ln.text), [], True
-    last = dated[-1]
-    return parse_date(last.text), orgs_above(last), False
+    own = {ln.index + k for ln in (notice_line, title_line) if ln is not None for k in range(3)}   # a title over lines
+    titles = [ln.text.strip() for ln in (notice_line, title_line) if ln is not None]
+
+    def other_title(text: str) -> bool:
+        return is_title_like(text) and not any(text in t or t in text for t in titles)
+
+    for last in reversed(dated):
+        above = next((p for p in reversed(lines[max(0, last.index - 3):last.index]) if p.text.strip()), None)
+        if above is not None and above.index not in own and other_title(GARBLE.sub("", above.text).strip()):
+            continue   # the date under another document's title (a journal's next item: …的批复 / 一九八三年三月二十四日)
+        return parse_date(last.text), orgs_above(last), False
+    return None, [], False
 
 
 def _header_issuer(head: list[_Line]) -> list[str]:
