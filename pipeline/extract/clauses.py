@@ -916,6 +916,13 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
         left = _PART_BREAK.split(text[:cue_pos])[-1]
         actors = _leading_subjects(left) if left else []     # …，市总河长每年巡查不少于一次
     if not actors:
+        # 机关和单位都要从严把关，该取缔的必须取缔: the subject of an earlier modal in the sentence
+        for pos, c in find_cues(text[:cue_pos]):
+            if c.kind == kind and (c.word in LEGAL_MODALS or c.word == "要"):
+                actors = subject_actors(text, pos)
+                if actors:
+                    break
+    if not actors:
         # 电网规划应…，电力企业、研究机构应积极参与配合: the subject of a later cue of the same kind
         for pos, c in find_cues(text):
             if pos > cue_pos and c.kind == kind and kind in ("obligation", "prohibition", "permission") \
@@ -1014,6 +1021,8 @@ ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通
 # An office's seat or head, as a record of how things are set up (领导小组办公室设在生态环境部;
 # 办公室主任由生态环境部副部长兼任), and a document someone has drawn up (…编制了《…》).
 INSTITUTION = re.compile(r"^[^，,。；;]{2,24}设在[^，,。；;的]{2,30}[。；;]?$|由[^，,。；;]{2,40}(?:兼任|担任)[。；;]?$")
+# A definition (本条例所称河长制，是指…; 挂靠单位是指…): what follows 是指 names, it sets no rule.
+DEFINITION = re.compile(r"^[^，,。；;]{2,30}(?:[，,])?(?:是指|系指)")
 # What is or was, with no cue: a request acknowledged (你们《…的请示》收悉), an approval on record (《…》已经市政府
 # 同意), a result reached (取得了显著效果, 发生了重大变化), a stance held (党中央、国务院高度重视…), a problem
 # that remains (但融资担保行业还存在…等问题).
@@ -1043,6 +1052,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if PREAMBLE.search(text) or CLOSING_PART.match(text):
         return "other", None, None
     kind, cue, pos = decide(text)
+    if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
+        return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
     if cue is None and (ISSUED.search(text) or INSTITUTION.search(text) or
                         STATE_OF_THINGS.search(text) and not FUTURE_MARK.search(text)):
         return "fact", None, None
