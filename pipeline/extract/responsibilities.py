@@ -340,19 +340,19 @@ def _by_any_predicate(window: str) -> list[str]:
     登记, 由公安机关依法处理, 由县级人民政府根据本地实际…): X, the longest unit before it that ends where a
     word ends (由国家委托…: no 国家委; 由保管人交回街道办事处: no name with a verb inside)."""
     from .clauses import head_at_end, head_goes_on
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
     if re.search(r"(?:组成|构成|担任|兼任)$", window):
         return []            # 由X、Y和Z组成: who makes up a body, no task
-    segmenter()
-    words = pseg.lcut(window)
-    ends = {sum(len(w.word) for w in words[:n + 1]): n for n in range(len(words))}
-    for k in range(len(window), 2, -1):
-        if k not in ends or not head_at_end(window, k) or head_goes_on(window, k):
+    heads = [k for k in range(len(window), 2, -1) if head_at_end(window, k) and not head_goes_on(window, k)]
+    if not heads:
+        return []
+    words = _tagged(window)
+    ends = {sum(len(w) for w, _ in words[:n + 1]): n for n in range(len(words))}
+    for k in heads:
+        if k not in ends:
             continue
         name, rest = window[:k], window[k:]
         # 由区级财政部门与定点康复机构直接结算: both parties
-        if any(w.flag == "p" for w in words[:ends[k] + 1]):
+        if any(flag == "p" for _, flag in words[:ends[k] + 1]):
             continue         # 由X根据Y需求统筹…: X, before its adverbial
         units = [u for part in name.split("与") for u in _by_members(re.sub(r"等$", "", part))]
         # (an organisation: 由申请人签名确认 gives a person a step of a procedure, no task)
@@ -363,8 +363,17 @@ def _by_any_predicate(window: str) -> list[str]:
         if BY_ADVERBIAL.match(rest):
             return units
         nxt = words[ends[k] + 1] if ends[k] + 1 < len(words) else None
-        return units if nxt is not None and nxt.flag in ("v", "vn") else []
+        return units if nxt is not None and nxt[1] in ("v", "vn") else []
     return []
+
+
+@lru_cache(maxsize=4096)
+def _tagged(phrase: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words and tags of a short phrase (no HMM: the dictionary's words are what matter here)."""
+    from ..nlp import segmenter
+    import jieba.posseg as pseg
+    segmenter()
+    return tuple((w.word, w.flag) for w in pseg.lcut(phrase, HMM=False))
 
 
 @lru_cache(maxsize=4096)
@@ -476,7 +485,7 @@ def prose_units(c) -> list[tuple[str, str]]:
     subject_end: dict[str, int] = {}     # a member of a subject list: where the whole subject ends
     if c.kind in ("obligation", "prohibition"):
         for subject, members, end, at in modal_subjects(text):
-            rest = re.sub(rf"^{WHEN}?{MODAL}", "", text[at:])
+            rest = AFTER_SUBJECT.sub("", text[at:])
             if ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
                 continue          # 申请单位应符合以下条件, X须一致: what a body must be, no task
             start = end - len(subject)
@@ -557,6 +566,10 @@ MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
 SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
+MODAL_RE = re.compile(MODAL)
+MODAL_CHARS = re.compile("[应要须必不负有]")
+AFTER_SUBJECT = re.compile(rf"^{WHEN}?{MODAL}")        # what follows a subject up to its duty
+MANNER_MODAL = re.compile(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{0,16}}?)?{MODAL}")
 # X发现…的，应当…; X因不可抗力不能…的，应当…: a condition of the subject's own before its modal
 OWN_CONDITION = r"(?:因|在|已|需要|拟|发现|对|确需|无法|申请|终止|变更|停止|收到|接到)[^，,。；;：:]{1,60}的"
 SUBJECT_BEFORE_WHEN = re.compile(rf"(?P<s>[^，,。；;：:]{{2,50}}?)(?:{WHEN}|{OWN_CONDITION})$")
@@ -579,6 +592,12 @@ def _bare_words() -> frozenset:
 
 
 def list_members(phrase: str, people: bool = False) -> list[str] | None:
+    members = _list_members(phrase, people)
+    return list(members) if members is not None else None
+
+
+@lru_cache(maxsize=4096)      # subjects recur clause after clause
+def _list_members(phrase: str, people: bool = False) -> tuple[str, ...] | None:
     """The units of a subject list, each a unit on its own or with the pieces before it that share its
     head (市、区县卫生健康主管部门、红十字会 → 市、区县卫生健康主管部门 | 红十字会); None when the list does not
     end in a unit.  Kept whole, as written: a list that shares a head or modifies one (民政、公安等部门,
@@ -587,12 +606,12 @@ def list_members(phrase: str, people: bool = False) -> list[str] | None:
     from .clauses import NAMED_ONLY
     named = re.match(r"^(.+?)等[^、，,和及的等]{2,12}$", phrase)
     if named:          # 财政部等有关部门, 商会等社会组织: the units named (as split_members reads them)
-        members = list_members(named.group(1), people)
+        members = _list_members(named.group(1), people)
         if members and all("、" not in u and not GENERIC.match(u) for u in members):
             return members
     if "的" in phrase or _shared_suffix_list(phrase.split("、")) or "、" in phrase.split("等")[0] and "等" in phrase:
         # (机关、团体、学校、企业事业等单位: a list sharing 等单位, its members not all units)
-        return [phrase] if is_unit(phrase, people) else None
+        return (phrase,) if is_unit(phrase, people) else None
     out, group = [], ""
     for k, piece in enumerate(re.split(r"(、|以及|和|及|或者)", phrase)):
         group += piece
@@ -608,7 +627,7 @@ def list_members(phrase: str, people: bool = False) -> list[str] | None:
         out.append(group)
     elif group:
         return None
-    return out or None
+    return tuple(out) or None
 
 
 def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
@@ -619,11 +638,13 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
     out: list[tuple[str, int]] = []
     parts = [(m.group(), m.start()) for m in re.finditer(r"[^，,。；;：:]+", text)]
     for i, (part, ps) in enumerate(parts):
+        if not MODAL_CHARS.search(part) and not (i + 1 < len(parts) and MODAL_RE.match(parts[i + 1][0])):
+            continue          # no modal in the part nor opening the next: no subject to read
         body = strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])", "", part))
         body = ENTRUSTED.sub("", LEADING_ADVERBIAL.sub("", body))    # 委托X负责…: X does the task
         base = ps + len(part) - len(body)
         m = SUBJECT_MODAL.match(body)
-        if not m and i + 1 < len(parts) and re.match(MODAL, parts[i + 1][0]):
+        if not m and i + 1 < len(parts) and MODAL_RE.match(parts[i + 1][0]):
             m = SUBJECT_BEFORE_WHEN.match(body)
         if not m:
             continue
@@ -648,13 +669,13 @@ def subject_before(prev: str, text: str) -> list[tuple[str, str, int]]:
     教育、公安等部门和单位，/应当按照各自职责做好…; 综合行政执法、水利等主管部门按照各自职责，/负责做好…
     (SCHEMA: an organisation given a task by name).  Each member of a list of units, a conditioned
     organisation as written (实施职业教育的学校和培训机构，/应当…)."""
-    if not re.match(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{0,16}}?)?{MODAL}", text) or prev[-1:] not in "，,":
+    if prev[-1:] not in "，," or not MANNER_MODAL.match(text):
         return []
     k = max(prev.rfind(p, 0, len(prev) - 1) for p in "，,；;：:。") + 1
     part = strip_numbering(re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", prev[k:-1]))
     k = len(prev) - 1 - len(part)
     subject = MANNER_END.sub("", part)
-    rest = re.sub(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{0,16}}?)?{MODAL}", "", text)
+    rest = MANNER_MODAL.sub("", text)
     if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject) or \
             LEADING_ADVERBIAL.match(subject) or ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
         return []
