@@ -565,7 +565,7 @@ def prose_units(c) -> list[tuple[str, str]]:
 MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回呼])应(?![用急对收付届])|(?<![重主需必只纲摘概])要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
-SUBJECT_MODAL = re.compile(rf"(?P<s>[^，,。；;：:]{{2,60}}?){WHEN}?{MODAL}")
+WHEN_END = re.compile(rf"{WHEN}$")
 MODAL_RE = re.compile(MODAL)
 MODAL_CHARS = re.compile("[应要须必不负有]")
 AFTER_SUBJECT = re.compile(rf"^{WHEN}?{MODAL}")        # what follows a subject up to its duty
@@ -643,12 +643,23 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
         body = strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])", "", part))
         body = ENTRUSTED.sub("", LEADING_ADVERBIAL.sub("", body))    # 委托X负责…: X does the task
         base = ps + len(part) - len(body)
-        m = SUBJECT_MODAL.match(body)
-        if not m and i + 1 < len(parts) and MODAL_RE.match(parts[i + 1][0]):
+        # the subject: what stands before the part's first modal, less a time adverbial ending there
+        # (two searches, not a lazy match of subject + adverbial + modal at every position)
+        mm = MODAL_RE.search(body, 2, 92)
+        if mm:
+            when = WHEN_END.search(body, 0, mm.start())
+            s_end = when.start() if when and when.start() >= 2 else mm.start()
+            if s_end > 60:
+                mm = None
+        if not mm and i + 1 < len(parts) and MODAL_RE.match(parts[i + 1][0]):
             m = SUBJECT_BEFORE_WHEN.match(body)
-        if not m:
+            s_end = m.end("s") if m else 0
+        elif not mm:
             continue
-        subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", m["s"])
+        if not s_end:
+            continue
+        head = body[:s_end]
+        subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", head)
         # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
         subject = re.split(r"会同|联合|协同|[（(](?:以下简称|以下统称|以下称|简称)", subject)[0]
         if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject) or \
@@ -656,7 +667,7 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
             continue
         members = list_members(subject) or []
         if any(is_unit(u) for u in members) and all(_plain_name(u) for u in members):
-            out.append((subject, members, base + m.start("s") + m["s"].index(subject) + len(subject), base + m.end("s")))
+            out.append((subject, members, base + head.index(subject) + len(subject), base + s_end))
     return out
 
 
