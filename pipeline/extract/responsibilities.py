@@ -662,11 +662,13 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
         subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", head)
         # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
         subject = re.split(r"会同|联合|协同|[（(](?:以下简称|以下统称|以下称|简称)", subject)[0]
-        if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject) or \
-                _starts_with_verb(subject) or "的" in subject and not _is_noun_phrase(subject):
+        if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject):
             continue
         members = list_members(subject) or []
-        if any(is_unit(u) for u in members) and all(_plain_name(u) for u in members):
+        if not any(is_unit(u) for u in members) or _opens_with_verb(subject) or \
+                "的" in subject and not _is_noun_phrase(subject):
+            continue          # (the units first: tagging costs more than the lexicon)
+        if all(_plain_name(u) for u in members):
             out.append((subject, members, base + head.index(subject) + len(subject), base + s_end))
     return out
 
@@ -711,17 +713,28 @@ def subject_before(prev: str, text: str) -> list[tuple[str, str, int]]:
 def _plain_name(phrase: str) -> bool:
     """Whether a unit phrase is a name, not a clause cut as one: it opens with a noun, holds no
     preposition or adverb, and no unit inside it acts on what follows (县政府组织有关部门).  Verbs may
-    stand inside a name (登记管理机关, 市医疗急救指挥机构, 挂靠单位)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
+    stand inside a name (登记管理机关, 市医疗急救指挥机构, 挂靠单位).  One tagging of the phrase."""
     from .clauses import head_at_end
-    if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
+    if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _opens_with_verb(phrase[2:]):
         return False       # 本市设立…委员会: a clause
-    segmenter()
-    if any(w.flag in ("p", "d") and w.word != "各" for w in pseg.lcut(phrase)):
+    words = _tagged(phrase)
+    if any(flag in ("p", "d") and word != "各" for word, flag in words):
         return False
-    return not any(head_at_end(phrase, k) and is_unit(phrase[:k]) and _starts_with_verb(phrase[k:])
-                   for k in range(2, len(phrase) - 2))
+    pos = 0
+    for n, (word, flag) in enumerate(words[:-2]):
+        pos += len(word)
+        nxt, after = words[n + 1], words[n + 2]
+        if nxt[1].startswith("v") and after[1] != "c" and after[0] not in ("和", "与", "及", "或", "等") and \
+                head_at_end(phrase, pos) and is_unit(phrase[:pos]):
+            return False   # a unit, then a verb and its object
+    return True
+
+
+def _opens_with_verb(phrase: str) -> bool:
+    """_starts_with_verb on one cached tagging (no HMM)."""
+    words = _tagged(phrase[:12])
+    return len(words) >= 2 and words[0][1].startswith("v") and words[1][1] != "c" and \
+        words[1][0] not in ("和", "与", "及", "或", "等")
 
 
 @lru_cache(maxsize=8192)     # the same unit phrases recur across clauses and documents; tagging is costly
