@@ -84,8 +84,10 @@ def _cue_by_word() -> dict[str, Cue]:
     return {c.word: c for c in cues()}
 
 
-def find_cues(text: str) -> list[tuple[int, Cue]]:
-    """Cue occurrences (offset, cue), skipping cues that are part of another word."""
+@lru_cache(maxsize=4096)
+def find_cues(text: str) -> tuple[tuple[int, Cue], ...]:
+    """Cue occurrences (offset, cue), skipping cues that are part of another word.  Cached: the
+    segmenter, the classifier and the responsibility reader ask about the same parts."""
     out = []
     by_word = _cue_by_word()
     for m in _cue_regex().finditer(text):
@@ -114,7 +116,7 @@ def find_cues(text: str) -> list[tuple[int, Cue]]:
         if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
             continue                       # “建筑可阅读”, “政府牵头、部门联动”, 《关于加大激励支持力度的通知》: a name
         out.append((m.start(), cue))
-    return out
+    return tuple(out)
 
 
 CONDITION_OPENS = re.compile(r"(?:当|如果|若|一旦)(?!前|年|期|地|然|今)")
@@ -405,6 +407,18 @@ HEADING_ACTOR_MUST = re.compile(r"(.{2,20}?)要(?![求点素件闻害地])")
 CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(]")
 
 
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _bracketed_repeat_end(tail: str, heading: str) -> int:
+    """Where the body starts in tail: past white space and the heading repeated in brackets
+    (（加强组织领导）), and white space again (no pattern compiled per heading)."""
+    i = _LEADING_SPACE.match(tail).end()
+    if heading and tail[i:i + 1] in "（(" and tail.startswith(heading, i + 1) and \
+            tail[i + 1 + len(heading):i + 2 + len(heading)] in ("）", ")") and i + 2 + len(heading) <= len(tail):
+        i = _LEADING_SPACE.match(tail, i + 2 + len(heading)).end()
+    return i
+
 def _body_offset(line: str, sec, has_body: bool = True) -> int:
     """Where the clauses of a section's first line start.  An article (``第五条 市、区（县）人民政府
     应当…``) has an empty heading or a bracketed caption: its text starts right after the number
@@ -418,9 +432,7 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
                    or (not has_body and CLAUSE_INSIDE.search(sec.heading))
                    or _only_units_after(line, sec.heading)):
         rest = k + len(number)
-        m = re.match(r"\s*(?:[（(]" + re.escape(sec.heading) + r"[）)])?\s*", line[rest:]) if sec.heading else \
-            re.match(r"\s*", line[rest:])
-        return rest + (m.end() if m else 0)
+        return rest + _bracketed_repeat_end(line[rest:], sec.heading)
     k = line.find("。")
     return k + 1 if k >= 0 else len(line)
 
@@ -500,17 +512,36 @@ def head_end_chars() -> re.Pattern:
     return re.compile("[" + re.escape("".join(sorted(_head_last_chars()))) + "]")
 
 
+_HEADS_BY_LAST: dict[str, tuple[tuple[int, ...], dict[str, str]]] | None = None
+
+
+def _heads_by_last() -> dict[str, tuple[tuple[int, ...], dict[str, str]]]:
+    """Last character → (lengths of the heads ending with it, longest first; head → kind)."""
+    global _HEADS_BY_LAST
+    if _HEADS_BY_LAST is None:
+        kinds = _heads()[1]
+        lengths: dict[str, set[int]] = {}
+        for h in kinds:
+            lengths.setdefault(h[-1], set()).add(len(h))
+        _HEADS_BY_LAST = {ch: (tuple(sorted(ns, reverse=True)), kinds) for ch, ns in lengths.items()}
+    return _HEADS_BY_LAST
+
+
 def head_at_end(phrase: str, end: int | None = None) -> str | None:
     """The longest actor head word ending phrase[:end] (None when that word is listed as kind
     ``none``: 举办 ends with 办 but names no office)."""
-    lengths, kinds = _heads()
     end = len(phrase) if end is None else end
-    if end <= 0 or phrase[end - 1] not in _head_last_chars():    # most calls: no head ends here
+    if end <= 0:
         return None
+    found = (_HEADS_BY_LAST or _heads_by_last()).get(phrase[end - 1])
+    if found is None:                       # most calls: no head ends here
+        return None
+    lengths, kinds = found
     for n in lengths:
-        if n <= end and phrase[end - n:end] in kinds:
+        if n <= end:
             word = phrase[end - n:end]
-            return None if kinds[word] == "none" else word
+            if word in kinds:
+                return None if kinds[word] == "none" else word
     return None
 
 
@@ -538,6 +569,7 @@ def _shared_suffix_list(pieces: list[str]) -> bool:
     return any(head_kind(x) in NAMED_ONLY and head_at_end(TRAILING_BRACKET.sub("", x)) != last for x in pieces[:-1])
 
 
+@lru_cache(maxsize=8192)      # a pure function of the phrase; the same subjects recur across clauses
 def actor_kind(phrase: str) -> str | None:
     """'org' or 'person' when the phrase ends with an actor head word, else None
     (a trailing bracket is read past: 各县（市、区） ends with 县)."""
@@ -584,6 +616,7 @@ def strip_numbering(part: str) -> str:
     return ITEM_NUMBER.sub("", TABLE_CELLS.sub("", part))
 
 
+@lru_cache(maxsize=8192)      # a pure function of the phrase, asked again by several readers
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;\"")
     if p[:1] == "“" and "”" not in p:

@@ -445,6 +445,17 @@ def _cue_at(text: str, cue: str) -> int:
 PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
 
 
+def _overlapping_occurrence(text: str, word: str, start: int, end: int) -> tuple[int, int] | None:
+    """The first occurrence of word in text that overlaps [start, end) (str.find: no pattern to
+    compile per actor)."""
+    i = text.find(word)
+    while i >= 0 and word:
+        if i < end and i + len(word) > start:
+            return i, i + len(word)
+        i = text.find(word, i + 1)
+    return None
+
+
 def prose_units(c) -> list[tuple[str, str]]:
     """(unit, role) for the organisations a clause charges by name (SCHEMA "Responsibilities"):
     the subject of an obligation or prohibition (各级人民政府应当…, 国家发展改革委、国家能源局…进行),
@@ -489,8 +500,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             if ELIGIBILITY_AFTER.match(rest) or STATE_AFTER.match(rest):
                 continue          # 申请单位应符合以下条件, X须一致: what a body must be, no task
             start = end - len(subject)
-            spans = {a: next(((m.start(), m.end()) for m in re.finditer(re.escape(a), text)
-                              if m.start() < end and m.end() > start), None) for a in actors}
+            spans = {a: _overlapping_occurrence(text, a, start, end) for a in actors}
             read = [a for a in actors if spans[a]]
             if any(spans[a][0] < start for a in read):
                 continue          # 所在地的街道办事处、乡镇人民政府: the actor names more than the part's opening
