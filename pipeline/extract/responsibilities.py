@@ -189,12 +189,16 @@ ENTRUSTED = re.compile(r"^委托(?![人方单机])")
 LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年|建议)")
 
 
+PART_BREAK = re.compile(r"[，,。；;：:]")
+OPEN_ITEM_BRACKET = re.compile(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?")   # （一）… or a stray （
+
+
 def clause_subjects(text: str) -> list[str]:
     """The organisations that open a part of a clause with a verb after them: 市教研室每学期组织…,
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     out = []
-    for part in re.split(r"[，,。；;：:]", text):
-        part = strip_numbering(re.sub(r"^[（(](?:[一二三四五六七八九十\d]{1,3}[）)])?", "", part))
+    for part in PART_BREAK.split(text):
+        part = strip_numbering(OPEN_ITEM_BRACKET.sub("", part))
         # …，委托第三方机构对…进行审核: the body entrusted does the task
         subject = _part_subject(ENTRUSTED.sub("", part))
         if subject and subject not in out:

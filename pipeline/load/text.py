@@ -17,6 +17,15 @@ from .base import LoadError, read_bytes
 MAX_BYTES = 50 * 1024 * 1024
 
 
+# markdown marks stripped line by line (compiled once: every line of a text goes through them)
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+MD_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(?=\S)")
+MD_RULE_START = re.compile(r"^\s*[-*+]\s*[-*+]")
+MD_LINK = re.compile(r"\[([^\]]*)\]\((?:https?://|/)[^)]*\)")
+MD_RULE = re.compile(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*")
+
+
 def decode(data: bytes, name: str = "") -> tuple[str, str]:
     """(text, encoding name) of a byte string that should be text; LoadError otherwise."""
     if not data.strip():
@@ -71,12 +80,12 @@ def strip_markdown(text: str, meta: dict[str, str], notes: list[str]) -> str:
     out = []
     for line in text.split("\n"):
         s = line
-        s = re.sub(r"^\s{0,3}#{1,6}\s+", "", s)            # headings
-        s = re.sub(r"^\s{0,3}>\s?", "", s)                 # block quotes
-        s = re.sub(r"^\s{0,3}[-*+]\s+(?=\S)", "", s) if not re.match(r"^\s*[-*+]\s*[-*+]", s) else s
+        s = MD_HEADING.sub("", s)            # headings
+        s = MD_QUOTE.sub("", s)              # block quotes
+        s = MD_BULLET.sub("", s) if not MD_RULE_START.match(s) else s
         s = s.replace("**", "").replace("__", "")
-        s = re.sub(r"\[([^\]]*)\]\((?:https?://|/)[^)]*\)", r"\1", s)  # links keep their words
-        if re.fullmatch(r"\s*(?:-{3,}|\*{3,}|_{3,})\s*", s):
+        s = MD_LINK.sub(r"\1", s)  # links keep their words
+        if MD_RULE.fullmatch(s):
             s = ""
         out.append(s)
     return "\n".join(out)
