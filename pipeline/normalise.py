@@ -272,18 +272,26 @@ def _chrome():
             contains.append(pat)
         else:
             patterns.append(re.compile(pat))
-    return exact, tuple(contains), tuple(patterns), frozenset(words("nav_words"))
+    # one alternation each, scanned once per line (every line of every page is asked)
+    any_contained = re.compile("|".join(map(re.escape, contains))) if contains else None
+    any_pattern = re.compile("|".join(f"(?:{p.pattern})" for p in patterns)) if patterns else None
+    return exact, any_contained, any_pattern, frozenset(words("nav_words"))
+
+
+CELL_BAR = re.compile(r"[|｜]")
 
 
 def is_chrome(text: str) -> bool:
-    exact, contains, patterns, nav = _chrome()
+    exact, any_contained, any_pattern, nav = _chrome()
     if text in exact:
         return True
-    if len(text) <= 120 and any(c in text for c in contains):
+    if len(text) <= 120 and any_contained is not None and any_contained.search(text):
         return True
-    if any(p.match(text) for p in patterns):
+    if any_pattern is not None and any_pattern.match(text):
         return True
-    cells = [c.strip() for c in re.split(r"[|｜]", text)]
+    if "|" not in text and "｜" not in text:
+        return False
+    cells = [c.strip() for c in CELL_BAR.split(text)]
     if len(cells) >= 3 and all(len(c) <= 10 for c in cells) and any(c in nav for c in cells):
         return True
     return False
