@@ -965,21 +965,13 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
     result: list[TimeExpression] = []
     for i, c in enumerate(kept):
         first, last = c.first, c.last
-        if c.back == _YEARLESS and first is not None:
-            y = _narrative_year(text, kept, i)
-            if y is not None and y != first.year:
-                first, last = _shift_year(first, y - first.year), _shift_year(last, y - first.year)
-                if first is not None and last is not None:
-                    kept[i] = c._replace(first=first, last=last, back=(1, "日"))
-                else:
-                    first, last = c.first, c.last
-        elif c.back == _YEAR_PART and first is not None:
-            y = _year_anchor(text, kept, i, doc_date)      # a report's review: 2025年…一季度良好开局
-            if y is not None and y != first.year:
-                shifted = _shift_year(first, y - first.year), _shift_year(last, y - first.year)
-                if None not in shifted:
-                    first, last = shifted
-                    kept[i] = c._replace(first=first, last=last)
+        if c.back in (_YEARLESS, _YEAR_PART) and first is not None:
+            # 8月11日 in a narrative of 2003 / 一季度 in a report's review of 2025: moved to that year
+            y = _narrative_year(text, kept, i) if c.back == _YEARLESS else _year_anchor(text, kept, i, doc_date)
+            moved = _in_year(first, last, y)
+            if moved is not None:
+                first, last = moved
+                kept[i] = c._replace(first=first, last=last, back=(1, "日") if c.back == _YEARLESS else c.back)
         elif c.back is not None and c.back[1] == "年":
             anchor = _year_anchor(text, kept, i, doc_date)
             if anchor is None and c.end - c.start == 2:
@@ -1027,6 +1019,15 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
             text=original[c.start:c.end], span=(c.start, c.end), kind=c.kind,
             start=_iso(first), end=_iso(last), recurrence=c.recurrence))
     return result
+
+
+def _in_year(first: date, last: Optional[date], year: Optional[int]) -> Optional[tuple[date, Optional[date]]]:
+    """first and last moved by the years from first's year to year (None when year is none, already
+    first's, or a day does not exist there: 2月29日)."""
+    if year is None or year == first.year:
+        return None
+    moved = _shift_year(first, year - first.year), _shift_year(last, year - first.year)
+    return moved if None not in moved else None
 
 
 def _shift_year(d: date, years: int) -> Optional[date]:
