@@ -32,6 +32,15 @@ def segmenter():
     return jieba
 
 
+@lru_cache(maxsize=8192)
+def tagged(text: str, hmm: bool = True) -> tuple:
+    """jieba's (word, flag) pairs of a short phrase, cached: the extractors ask about the same subjects
+    and units clause after clause.  The pairs have ``.word`` and ``.flag``; read them, never change them."""
+    segmenter()
+    import jieba.posseg as pseg
+    return tuple(pseg.lcut(text, HMM=hmm))
+
+
 def cut(text: str, search: bool = False) -> list[str]:
     """jieba tokens of text (search mode gives the extra sub-words FTS needs for recall)."""
     jb = segmenter()

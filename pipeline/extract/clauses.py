@@ -262,10 +262,8 @@ def _topic_subject(before: str, after: str) -> bool:
     m = re.search(r"的([^的，,、]{2,8})$", before)
     if not m or not LEGAL_MODAL_OPEN.match(after) or decide(before)[1] is not None:
         return False
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    return all(w.flag.startswith("n") for w in pseg.lcut(m.group(1)))
+    from ..nlp import tagged
+    return all(w.flag.startswith("n") for w in tagged(m.group(1)))
 
 
 # A cue-less part that only conditions or frames the rule after the comma: a condition
@@ -748,10 +746,8 @@ def _condition_subject(first: str) -> str:
     第三方机构…的 -> 排污单位; 任何单位和个人发现…的 -> 任何单位和个人); none when the condition
     opens with no actor (残疾学生较多的, 处理敏感个人数据的, 给当事人造成损失的)."""
     from .responsibilities import _names_people, _starts_with_noun
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    words = pseg.lcut(first)
+    from ..nlp import tagged
+    words = tagged(first)
     k = 0
     for w, nxt in zip(words, words[1:]):
         k += len(w.word)
@@ -1018,10 +1014,8 @@ LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织(?!部)
 
 def _has_preposition(phrase: str) -> bool:
     """Whether jieba reads a preposition inside the phrase (以, 对, 在…): a clause, not a unit name."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    return any(w.flag == "p" for w in pseg.lcut(phrase))
+    from ..nlp import tagged
+    return any(w.flag == "p" for w in tagged(phrase))
 
 
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:

@@ -374,10 +374,8 @@ def _by_any_predicate(window: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _tagged(phrase: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and tags of a short phrase (no HMM: the dictionary's words are what matter here)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    return tuple((w.word, w.flag) for w in pseg.lcut(phrase, HMM=False))
+    from ..nlp import tagged
+    return tuple((w.word, w.flag) for w in tagged(phrase, hmm=False))
 
 
 @lru_cache(maxsize=4096)
@@ -385,16 +383,14 @@ def _acts_in_name(phrase: str) -> bool:
     """Whether a unit inside the phrase acts on what follows it (保管人交回街道办事处, 县政府组织有关部门):
     a clause cut as a name.  A verbal noun after a unit is part of a name (国务院教育行政部门)."""
     from .clauses import head_at_end
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
+    from ..nlp import tagged
     for k in range(2, len(phrase) - 1):
         if head_at_end(phrase, k) and actor_kind(phrase[:k]):
-            first = pseg.lcut(phrase[k:k + 6])[0]
+            first = tagged(phrase[k:k + 6])[0]
             if first.flag == "v" and first.word not in NOUN_LIKE_VERBS:
                 return True
     pos = 0
-    for w in pseg.lcut(phrase):      # 保管人交回街道办事处: a verb whose object is a unit of its own
+    for w in tagged(phrase):      # 保管人交回街道办事处: a verb whose object is a unit of its own
         pos += len(w.word)
         if w.flag == "v" and w.word not in NOUN_LIKE_VERBS and len(phrase) - pos >= 3 and is_unit(phrase[pos:]):
             return True
@@ -755,10 +751,8 @@ def _opens_with_verb(phrase: str) -> bool:
 def _starts_with_noun(phrase: str) -> bool:
     """Whether jieba tags the phrase's first word as a noun-like word (扩大学校, 每年对小学 and
     严格学校 open with a verb, an adverb or a quantity: not organisations)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    words = pseg.lcut(re.sub(r"^(?:各级|各)", "", phrase))
+    from ..nlp import tagged
+    words = tagged(re.sub(r"^(?:各级|各)", "", phrase))
     if not words:
         return False
     first = words[0]
@@ -849,10 +843,8 @@ def _units_before_role_noun(body: str) -> str | None:
 def _starts_with_verb(phrase: str) -> bool:
     """Whether the phrase is a verb and its object (公示行政处罚信息, 办理政务服务事项), not a verbal
     noun standing alone or joined to another (学校建设, 政府采购和招标投标等活动)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
-    words = pseg.lcut(phrase[:12])
+    from ..nlp import tagged
+    words = tagged(phrase[:12])
     return len(words) >= 2 and words[0].flag.startswith("v") and words[1].flag != "c" and \
         words[1].word not in ("和", "与", "及", "或", "等")
 
@@ -861,12 +853,10 @@ def _starts_with_verb(phrase: str) -> bool:
 def _is_noun_phrase(phrase: str) -> bool:
     """Whether jieba reads the phrase as nouns joined by 的/和/、 (非单一法人教育集团的各成员学校),
     not a clause of its own (学校按照预算管理有关规定和学校)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
+    from ..nlp import tagged
     if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
         return False       # 本市设立…委员会: a clause
-    segmenter()
-    for w in pseg.lcut(phrase):
+    for w in tagged(phrase):
         if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS:
             return False
         if w.flag in ("p", "d") and w.word not in ("各",):
@@ -882,14 +872,12 @@ def _names_people(phrase: str) -> bool:
     """Whether a person phrase names people, not a clause cut as one: a verb may only open it as a
     modifier (受理人员, 承办单位主要负责人, 任何组织和个人), never stand after its first word
     (区住建园林局通知申请人, 物业服务人不得强制业主, 民办学校招收学生)."""
-    from ..nlp import segmenter
-    import jieba.posseg as pseg
-    segmenter()
+    from ..nlp import tagged
     from .clauses import head_at_end
     if any(head_at_end(phrase, k) and actor_kind(phrase[:k]) == "org" and ACTS_ON_PEOPLE.match(phrase, k)
            for k in range(2, len(phrase) - 2)):
         return False       # 区住房城乡建设局通知申请人: an organisation acting on people
-    words = pseg.lcut(ALL_OF.sub("", phrase))
+    words = tagged(ALL_OF.sub("", phrase))
     if not words or words[0].flag.startswith(("p", "d", "r", "c", "u", "m")):
         return False
     # a verb may stand before 的 (民办学校聘任的教师: a relative clause inside the noun phrase)
