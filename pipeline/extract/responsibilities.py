@@ -64,7 +64,10 @@ def canonical(unit: str) -> str:
     (区建设和管理委员会 → 区建设管理委, from lexicon/unit_aliases.tsv)."""
     u = re.sub(r"\s+", "", unit).strip("，,、；;。")
     u = re.sub(r"^(?:各有关|有关)?(?:责任|牵头)?单位[:：]", "", u)
-    base = re.sub(r"[（(][^（）()]{2,}[）)]$", "", u)     # but 办公厅（室） names the office either way: kept
+    u = re.sub(r"[（(](?:以下简称|以下统称|以下称|下称|简称)[^（）()]*[）)]$", "", u)
+    # a second plate of the same bureau (市卫健委（市中医药局）) goes; an alternative body the duty falls to
+    # (镇人民政府（街道办事处）, 再担保基金（机构）) and 办公厅（室） stay as written
+    base = re.sub(r"[（(][^（）()]{1,10}(?:局|委|厅)[）)]$", "", u)
     u = base if len(base) >= 2 and is_org(base) else u
     for full, short in _aliases():
         if u.endswith(full) and len(u) > len(full):   # a place comes first: 市…, 区…, 上海市…
