@@ -477,7 +477,12 @@ def prose_units(c) -> list[tuple[str, str]]:
         # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X; but the unit
         # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
         you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
-        return [(a, "responsible") for a in you] + [(u, r) for u, r in by if u not in you]
+        # …出现下列情形的，区民政部门应当责令整改: the body the rule after the condition charges has the task
+        cond_end = re.search(r"的[，,]", text).end() if c.kind in ("obligation", "prohibition") else len(text)
+        after = [u for _, members, end, at in modal_subjects(text) if end - len(members[-1]) >= cond_end
+                 and not ELIGIBILITY_AFTER.match(AFTER_SUBJECT.sub("", text[at:])) for u in members]
+        return [(a, "responsible") for a in you] + [(u, "responsible") for u in after if u not in you] + \
+            [(u, r) for u, r in by if u not in you and u not in after]
     # 申请人所在企业需纳入…名录, X、Y及Z须一致, X应为…企业: what a body must be to qualify, no task
     # (only the bodies of the cue's own part: in 各区推进…，…标准应当一致 the state is the standards')
     cue_at = text.find(c.cue) if c.cue else -1
