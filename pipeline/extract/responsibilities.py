@@ -363,7 +363,9 @@ def _by_any_predicate(window: str) -> list[str]:
             continue         # 由X根据Y需求统筹…: X, before its adverbial
         units = [u for part in name.split("与") for u in _by_members(re.sub(r"等$", "", part))]
         # (an organisation: 由申请人签名确认 gives a person a step of a procedure, no task)
-        if not units or len(units) < name.count("与") + 1 or not all(is_unit(u) and not _acts_in_name(u) for u in units):
+        if units and all(is_unit(u) for u in units) and any(_acts_in_name(u) for u in units):
+            continue         # 由区民政部门列入年度部门预算: not 区民政部门列入年度部门, a verb inside; a shorter unit
+        if not units or len(units) < name.count("与") + 1 or not all(is_unit(u) for u in units):
             return []
         if not rest or BY_NOT_TASK.match(rest):
             return []
@@ -897,7 +899,7 @@ def _names_people(phrase: str) -> bool:
 # verbs by which an organisation acts on people (…局通知申请人, 学校招收学生): never inside a name
 ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组织|聘请|聘任|聘用|招收|招聘|委托|指派|邀请|安排|引导|鼓励|支持|"
                             r"协助|帮助|对|向|将|与)(?!的)")
-NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法")   # 执法人员, 管理人员: verbs jieba tags in names
+NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "相关", "有关")   # 执法人员, X相关部门: words jieba tags as verbs in names
 
 
 # the duty a fund or treasury is given by name: a modal right after it, or after the rest of its list
