@@ -216,8 +216,11 @@ def _part_subject(first: str) -> str | None:
         return None
     for m in head_end_chars().finditer(first, 1, min(len(first), 30)):   # only where a head word can end
         n = m.end()
-        verb = head_at_end(first, n) and not head_goes_on(first, n) and actor_kind(first[:n]) == "org" and \
-            _subject_verb().match(first[n:])
+        alternative = ALTERNATIVE_BODY.match(first, n)
+        if alternative and actor_kind(alternative["body"]) == "org":
+            n = alternative.end()      # 镇人民政府（街道办事处）每月审核…: the unit with its alternative
+        verb = head_at_end(first, m.end()) and not head_goes_on(first, m.end()) and actor_kind(first[:n]) == "org" \
+            and _subject_verb().match(first[n:])
         if verb and NAMED_BY_TASK.match(first, n):
             return None            # 县级以上地方人民政府负责药品监督管理的部门: one body, named by its task
         if verb:
@@ -233,6 +236,7 @@ def _part_subject(first: str) -> str | None:
 
 
 NAMED_BY_TASK = re.compile(r"负责[^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关)")
+ALTERNATIVE_BODY = re.compile(r"[（(](?P<body>[^（）()]{2,12})[）)]")
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
 
 
