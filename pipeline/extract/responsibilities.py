@@ -484,7 +484,8 @@ def prose_units(c) -> list[tuple[str, str]]:
         # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
         you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
         # …出现下列情形的，区民政部门应当责令整改: the body the rule after the condition charges has the task
-        cond_end = re.search(r"的[，,]", text).end() if c.kind in ("obligation", "prohibition") else len(text)
+        cond = re.search(r"的[，,]", text) if CONDITION.match(text) and c.kind in ("obligation", "prohibition") else None
+        cond_end = cond.end() if cond else len(text)
         after = [u for _, members, end, at in modal_subjects(text) if end - len(members[-1]) >= cond_end
                  and not ELIGIBILITY_AFTER.match(AFTER_SUBJECT.sub("", text[at:])) for u in members]
         return [(a, "responsible") for a in you] + [(u, "responsible") for u in after if u not in you] + \
