@@ -231,7 +231,7 @@ def _lex() -> _Lex:
 # --- numbers -----------------------------------------------------------------------------------
 
 _NUM_RE = re.compile(
-    r"(?P<pct>百分之|千分之)?"
+    r"(?P<pct>百分之|千分之|(?<![\d零〇○一二两三四五六七八九十百千万])[二三四五六七八九十]分之(?=[一二三四五六七八九]))?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d{1,3}(?:，\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
 _FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
@@ -287,6 +287,9 @@ def parse_number(s: str) -> Optional[float]:
     scale = 1.0
     if t.startswith("百分之") or t.startswith("千分之"):
         t = t[3:]
+    elif (fraction := re.match(r"([二三四五六七八九十])分之(?=.)", t)):     # 三分之一 -> 33.33 (percent)
+        value = parse_number(t[fraction.end():])
+        return round(value / _cn_number(fraction[1]) * 100, 2) if value is not None else None
     elif t.endswith("成") and len(t) > 1:
         t, scale = t[:-1], 10.0
     if not t:
@@ -524,7 +527,9 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         return None
     end = num_end
     if pct:
-        unit = "%" if pct == "百分之" else "‰"
+        if pct.endswith("分之") and pct not in ("百分之", "千分之"):
+            value = round(value / _cn_number(pct[:-2]) * 100, 2)    # 三分之一: a share, in percent like 百分之
+        unit = "‰" if pct == "千分之" else "%"
         return _Tok(start, end, end, value, None, unit, "percent", "比例", chinese, s[start:end])
     if end < len(s) and s[end] == "成" and value <= 10 and not s.startswith("成不", end):
         return _Tok(start, end + 1, end + 1, value * 10, None, "%", "percent", "比例", chinese, s[start:end + 1])
@@ -875,7 +880,15 @@ def _pre_cue(st: _Sent, lo: int, i: int):
             continue
         if best is None or m.end() > best[3] or (m.end() == best[3] and m.start() < best[2]):
             best = (m.group(), cmp_, m.start(), m.end())
+    neg = _NEGATION_BEFORE.search(s, max(lo, best[2] - 8), best[2]) if best and best[1] in _NEGATED else None
+    if neg and not lex.pre_re.match(s, neg.start()):          # (不低于…最低: a comparator word of its own)
+        best = (best[0], _NEGATED[best[1]], best[2], best[3])    # 不同时担任超过3个: at most 3
     return best
+
+
+# a negation a few words before 超过/多于 (不同时担任超过3个, 不能连续超过两届): the bound is a ceiling
+_NEGATED = {">": "<=", ">=": "<"}
+_NEGATION_BEFORE = re.compile(r"(?:不|不得|不能|不可|不宜|不应|不再|不准)(?![仅但断少])[^，,。；;不的]{0,6}$")
 
 
 _SCOPE_FIGURE = re.compile(r"\d[\d.]*[^\d%的，,]{0,4}?[及或]?(?:以上|以下|以内)的")
@@ -994,6 +1007,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         pre = None if pre and pre[2] >= subj_end else pre
     a = _strip_subject(st, lo, subj_end)
     subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
+    if pre and pre[1] in _NEGATED.values() and lex.pre[pre[0]][0] in _NEGATED and (neg := _NEGATION_BEFORE.search(subject)):
+        subject = subject[:neg.start()] + re.sub(r"^(?:不得|不能|不可|不宜|不应|不再|不准|不)", "", neg.group())
     if _BOUND_OPEN.fullmatch(subject):
         subject = ""                                      # …为准，最多不超过2个百分点: the clause before names it
     if subject.count("（") > subject.count("）") and s[subj_end - 1:subj_end] == "）":
@@ -1064,6 +1079,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if rate:                                           # 由长护险基金按90%的比例支付: a rate of paying
             who = re.sub(r"(?:按照|按)$", "", subject)
             indicator = (who + rate.group(1) + "比例") if who or rate.group(1) else indicator
+    elif kind in ("percent", "permille") and not pre and (share := _COPULA_SHARE.fullmatch(subject)):
+        indicator = f"{share['x']}（占{share['y']}）"          # 补贴标准为每人每次就餐费用的四分之一
     elif subject and _rate_head(subject):
         indicator = _share_name(subject, between0) if pre and kind == "percent" else subject
         if kind == "percent" and indicator == subject and re.search(r"占[^占]{2,}$", subject) \
@@ -1221,6 +1238,7 @@ _NOT_TARGET = {
     "condition_de": lambda f, b, a: bool(f.post or f.pre) and not f.limit and f.follows(a),
     "condition_when": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),   # the same test, after …时，
     "who_may": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),          # …以上业主可以提议
+    "quorum": lambda f, b, a: f.kind in ("percent", "permille") and f.follows(a),
     "eligibility": lambda f, b, a: bool(f.post or f.pre) and not f.limit
         and _eligibility_after(f.st.s[f.post_end:f.post_end + 14]),
     "scope_lead": lambda f, b, a: bool(f.post) and not f.pre and not f.limit
@@ -1276,6 +1294,7 @@ def _share_name(subject: str, between: str) -> str:
     return f"{subject}（占{base}）" if _RATIO_HEAD.search(subject) else f"{subject}占{base}比例"
 
 
+_COPULA_SHARE = re.compile(r"(?P<x>[^为，,的]{2,12}?(?:标准|比例|额度|金额|费用|补贴|补助))为(?P<y>[^为，,]{2,20}?)的?")   # X为Y的N%
 _SHARE_SUBJECT = re.compile(r"[^占]{2}占(?:(?!比重|比例|比率)[^占]){2,}$")   # A占B N%: the share of A in B
 _RATIO_HEAD = re.compile(r"(?:比|比例|比重|率)$")           # a subject that is a ratio already
 
