@@ -1305,7 +1305,7 @@ def _share_of(s: str, i: int, c_end: int):
     return (m.group(1), i + m.end()) if m else None
 _PERMIT_RE = re.compile(r"(?<![许认不宁])可(?:以)?(?![能靠持行爱观])|有权")
 _LIMIT_SUBJECT_CUT = (re.compile(r"应当|(?<![相对供反适响效理])应|必须|须|需要|需|(?<![主重只])要(?!求)"),   # not 主要农作物
-                      re.compile(r"自|从|在|于"))
+                      re.compile(r"(?<![所存现正实外内])在(?![地内])|自(?![然治主行愿])|从(?!事)|(?<![属等由处对关位])于"))   # not 所在地, 自然, 从事
 
 
 @lru_cache(maxsize=1)
@@ -1711,9 +1711,17 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
     k = s.rfind("将", e, act.start())
     obj = re.split(r"(?<=..)(?:通过|经由|按照|依照|在|向|到|于)", s[k + 1:act.start()])[0].strip() if k >= 0 else ""
     obj = obj if 1 <= len(obj) <= 12 else ""          # 将行政处罚信息通过…系统进行公示 -> 行政处罚信息
+    on = _ACTED_ON.match(s, e, act.start()) if not obj and act.group() in drop else None
+    if on:                                            # 内对本市户籍老年人的送餐补贴资格进行确认 -> 送餐补贴资格确认
+        pieces = on["obj"].split("的")              # 本市户籍老年人享受就餐补贴的资格 -> 享受就餐补贴资格
+        obj = on["obj"] if len(on["obj"]) <= 12 else "".join(pieces[-2:]) if len("".join(pieces[-2:])) <= 12 \
+            else pieces[-1]
+        obj = obj if len(obj) >= 2 else ""
     return act.start(), j, name, obj, has_obj
 
 
+# what a time limit's action is done to, written with 对 before a light verb (内对申请材料进行审查)
+_ACTED_ON = re.compile(r"[，,]?(?:依法|及时)?(?:对|就)(?P<obj>[^，,。；;对]{2,24}?)$")
 _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
 _PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
