@@ -623,7 +623,7 @@ _CHANGE_BASIS = re.compile(r"(?:按照?(?:可比价格?|不变价格?|现价|可
                            r"(?=(?:年均|年平均|平均每年)?(?:增长|增速|提高|下降|降低|减少))")
 
 
-_PRICE_BASIS = re.compile(r"按(?:照)?(?:(?:19|20)\d\d年)?(?:可比|不变|当年)?价格?计算的?")
+_PRICE_BASIS = re.compile(r"按(?:照)?(?:(?:19|20)\d\d年|[一二][九〇○零][〇○零一二三四五六七八九]{2}年)?(?:可比|不变|当年)?价格?计算的?")
 
 
 def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
@@ -636,7 +636,9 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
     doing before it (完成旧住房修缮更新面积 -> 旧住房修缮更新面积), unless the verb heads a 的 phrase that the
     measure belongs to (完成绿化的时间)."""
     if indicator:
-        bare = _lex().modal_re.sub("", indicator)           # 幼儿园应当每年组织面向家长… -> 幼儿园每年组织…
+        bare = _MANNER_AFTER_MODAL.sub("", indicator)        # 小区应当按照套内建筑面积… -> 小区套内建筑面积…
+        bare = _lex().modal_re.sub("", bare)                 # 幼儿园应当每年组织面向家长… -> 幼儿园每年组织…
+        bare = _balanced(bare if _PRICE_BASIS.match(bare) else _LEAD_MANNER.sub("", bare))   # 可按照在税前… -> 税前…
         indicator = bare if len(bare) >= 2 else indicator
     k = _WHOLE_AREA.match(indicator or "").end()           # 全区完成…: the area stays, the verb goes
     m = _lex().doing_re.match(indicator or "", k)
@@ -646,6 +648,29 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
 
 
 _WHOLE_AREA = re.compile(r"(?:[全各](?:省|市|区|县|镇|乡|街道))?")
+# how a rule is to be applied is no part of what it measures: a manner word opening the name or after a modal
+_LEAD_MANNER = re.compile(r"^(?:可以|可(?=按|依|根))?(?:(?:按照|依照|依据|根据|按(?![期时月季年日需劳比]))在?)?")
+_MANNER_AFTER_MODAL = re.compile(r"(?<=[\u4e00-\u9fff])(?:应当|应该|必须|须|可以)(?:按照|依照)(?!规定|有关|相关|国家|法律)")
+
+
+def _balanced(name: str) -> str:
+    """A name cut inside a bracket or quote made whole: a stray closing mark and what stands before it go
+    (下同）比1957年计划增长 -> 比1957年计划增长), a stray opening quote goes, an open bracket is closed."""
+    for open_, close in (("（", "）"), ("(", ")"), ("“", "”")):
+        depth, cut = 0, -1
+        for i, ch in enumerate(name):
+            if ch == open_:
+                depth += 1
+            elif ch == close:
+                if depth:
+                    depth -= 1
+                else:
+                    cut = i
+        if cut >= 0 and len(name) - cut - 1 >= 2:
+            name = name[cut + 1:]
+        if name.count(open_) > name.count(close):
+            name = name.replace(open_, "", 1) if open_ == "“" else name + close
+    return name
 
 
 def _strip_tail(subject: str) -> str:
