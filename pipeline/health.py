@@ -2,7 +2,8 @@
 
 For any set of records it measures what needs no annotation — metadata completeness, targets
 without an indicator or a deadline, targets whose evidence is not Chinese text (URLs, encoded
-strings, code), the clause-kind mix, responsibilities per document, load failures — and lists the
+strings, code), indicators that cannot be a name (a bracket or quote cut open, a modal or manner word
+left in), the clause-kind mix, responsibilities per document, load failures — and lists the
 worst documents with their problems.  It is how the next class of extraction failure is found:
 read the worst records beside their sources.
 
@@ -20,6 +21,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # what a target's surroundings look like when its number came from a URL, an encoded string or code
 NOT_TEXT = re.compile(r"%[0-9A-Fa-f]{2}|https?:|://|www\.|\.s?html?\b|[A-Za-z0-9+/=_\-]{24,}|[{};<>]\s*[{};<>]")
 METADATA_FIELDS = ("title", "doc_type", "date", "level", "issuer", "region")
+# an indicator that is no name of a measured thing: a bracket or quote cut open, a modal or a manner word
+# left in (应当按照套内建筑面积, 市）房产主管部门…时限, 各区按照“中心城区时间)
+MODAL_IN_NAME = re.compile(r"应当|应该|必须|可以|^(?:按照|依照|按)(?![期时月季年日需劳比])")
 KINDS = ("obligation", "prohibition", "encouragement", "permission", "goal", "fact", "other")
 
 
@@ -32,6 +36,23 @@ def _has(meta: dict, name: str) -> bool:
         region = meta.get("region") or {}
         return bool(region.get("province") or region.get("city") or region.get("county"))
     return bool(meta.get(name))
+
+
+def indicator_malformed(indicator: str | None) -> bool:
+    """True when an indicator cannot be the name of what a target measures (see MODAL_IN_NAME)."""
+    if not indicator:
+        return False
+    if MODAL_IN_NAME.search(indicator):
+        return True
+    for open_, close in (("（", "）"), ("(", ")"), ("“", "”")):
+        depth = 0
+        for ch in indicator:
+            depth += (ch == open_) - (ch == close)
+            if depth < 0:
+                return True
+        if depth:
+            return True
+    return False
 
 
 def target_not_text(target: dict, text: str) -> bool:
@@ -58,6 +79,7 @@ class DocHealth:
     targets_not_text: int
     targets_without_deadline: int
     targets_without_indicator: int
+    targets_malformed_indicator: int = 0
     kinds: collections.Counter = field(default_factory=collections.Counter)
     problems: list[str] = field(default_factory=list)
     weight: float = 0.0
@@ -78,6 +100,7 @@ def document_health(rec: dict) -> DocHealth:
         targets_not_text=sum(1 for t in targets if target_not_text(t, text)),
         targets_without_deadline=sum(1 for t in targets if not t.get("deadline")),
         targets_without_indicator=sum(1 for t in targets if not t.get("indicator")),
+        targets_malformed_indicator=sum(1 for t in targets if indicator_malformed(t.get("indicator"))),
         kinds=collections.Counter(c.get("kind") or "other" for c in clauses),
     )
     # problems, each weighted by how much a researcher loses through it
@@ -97,6 +120,9 @@ def document_health(rec: dict) -> DocHealth:
     if d.targets_without_indicator:
         d.problems.append(f"{d.targets_without_indicator} targets without indicator")
         d.weight += min(2.0, d.targets_without_indicator / 3)
+    if d.targets_malformed_indicator:
+        d.problems.append(f"{d.targets_malformed_indicator} targets with a malformed indicator")
+        d.weight += min(1.0, d.targets_malformed_indicator / 5)
     if d.n_clauses >= 10 and d.share_other > 0.6:
         d.problems.append(f"{d.share_other:.0%} of clauses other")
         d.weight += 2 * (d.share_other - 0.6) / 0.4
@@ -121,7 +147,7 @@ def health(records: Iterable[dict], failures: list[dict] | None = None, worst: i
     failures = failures or []
     n = len(docs)
     kinds: collections.Counter = collections.Counter()
-    n_clauses = n_targets = n_resp = not_text = no_deadline = no_indicator = 0
+    n_clauses = n_targets = n_resp = not_text = no_deadline = no_indicator = malformed = 0
     for d in docs:
         n_clauses += d.n_clauses
         kinds.update(d.kinds)
@@ -130,6 +156,7 @@ def health(records: Iterable[dict], failures: list[dict] | None = None, worst: i
         not_text += d.targets_not_text
         no_deadline += d.targets_without_deadline
         no_indicator += d.targets_without_indicator
+        malformed += d.targets_malformed_indicator
     return {
         "documents": n,
         "load_failures": len(failures),
@@ -141,6 +168,7 @@ def health(records: Iterable[dict], failures: list[dict] | None = None, worst: i
             "not_text": not_text,
             "with_deadline": _share(n_targets - no_deadline, n_targets),
             "with_indicator": _share(n_targets - no_indicator, n_targets),
+            "indicator_malformed": malformed,
         },
         "clauses": {"total": n_clauses, "other": _share(kinds["other"], n_clauses),
                     "kinds": {k: _share(kinds[k], n_clauses) for k in KINDS}},
@@ -181,9 +209,11 @@ def markdown(rep: dict, title: str) -> str:
              f"{rep['documents']} documents, {rep['load_failures']} load failures.", "",
              "| title | doc_type | date | level | issuer | region | all four |", "|---|---|---|---|---|---|---|",
              "| " + " | ".join(f"{m[f]:.1%}" for f in METADATA_FIELDS) + f" | {rep['all_four']:.1%} |", "",
-             "| targets | per doc | not Chinese text | with deadline | with indicator | clauses | other | responsibilities / doc |",
-             "|---|---|---|---|---|---|---|---|",
+             "| targets | per doc | not Chinese text | with deadline | with indicator | malformed indicator | clauses | other"
+             " | responsibilities / doc |",
+             "|---|---|---|---|---|---|---|---|---|",
              f"| {t['total']} | {t['per_document']} | {t['not_text']} | {t['with_deadline']:.1%} | {t['with_indicator']:.1%}"
+             f" | {t['indicator_malformed']}"
              f" | {c['total']} | {c['other']:.1%} | {r['per_document']} |", "",
              "Clause kinds: " + ", ".join(f"{k} {v:.1%}" for k, v in c["kinds"].items()), "",
              "| doc_type | documents | all four | clauses other | targets | responsibilities / doc |",

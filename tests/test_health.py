@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import SEEDS
-from zhengce.pipeline.health import document_health, health, markdown, target_not_text
+from zhengce.pipeline.health import document_health, health, indicator_malformed, markdown, target_not_text
 
 ENV = {**os.environ, "PYTHONIOENCODING": "utf-8"}
 
@@ -36,6 +36,21 @@ def target_in(text: str, evidence: str) -> tuple[dict, str]:
 def test_target_not_text(text, evidence, bad):
     t, txt = target_in(text, evidence)
     assert target_not_text(t, txt) is bad
+
+
+@pytest.mark.parametrize("indicator, bad", [
+    ("学前教育毛入园率", False),
+    ("交流比例（占符合交流条件人数）", False),
+    ("“双一流”建设高校数量", False),
+    ("按期完成率", False),
+    ("新建住宅小区应当按照套内建筑面积", True),       # a modal left in
+    ("按照每月金额", True),                            # a manner word opening it
+    ("市）房产主管部门作出决定时限", True),            # a bracket cut open
+    ("各区按照“中心城区时间", True),                   # a quote cut open
+    (None, False),
+])
+def test_indicator_malformed(indicator, bad):
+    assert indicator_malformed(indicator) is bad
 
 
 def record(**meta_over):
@@ -64,7 +79,8 @@ def test_health_figures_and_worst_order():
     rep = health([good, bad], failures=[{"path": "x.pdf", "error": "broken"}])
     assert rep["documents"] == 2 and rep["load_failures"] == 1
     assert rep["metadata"]["title"] == 0.5 and rep["all_four"] == 0.5
-    assert rep["targets"] == {"total": 2, "per_document": 1.0, "not_text": 0, "with_deadline": 1.0, "with_indicator": 1.0}
+    assert rep["targets"] == {"total": 2, "per_document": 1.0, "not_text": 0, "with_deadline": 1.0, "with_indicator": 1.0,
+                              "indicator_malformed": 0}
     assert rep["clauses"]["kinds"]["goal"] == round(2 / 24, 3) and rep["clauses"]["other"] == round(20 / 24, 3)
     assert rep["worst"][0]["doc_id"] == "d2"
     md = markdown(rep, "test")

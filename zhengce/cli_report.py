@@ -61,7 +61,8 @@ def _print(rep: dict, name: str, out) -> None:
     meta.add_row(*(f"{m[f]:.1%}" for f in METADATA_FIELDS), f"{rep['all_four']:.1%}")
     con.print(meta)
     con.print(f"targets {t['total']} ({t['per_document']}/doc): not Chinese text {t['not_text']}, "
-              f"with deadline {t['with_deadline']:.1%}, with indicator {t['with_indicator']:.1%}")
+              f"with deadline {t['with_deadline']:.1%}, with indicator {t['with_indicator']:.1%}, "
+              f"malformed indicator {t['indicator_malformed']}")
     con.print(f"clauses {c['total']}: " + ", ".join(f"{k} {v:.1%}" for k, v in c["kinds"].items()))
     con.print(f"responsibilities {r['total']} ({r['per_document']}/doc; "
               f"{r['documents_with_any']:.0%} of documents have any)")
