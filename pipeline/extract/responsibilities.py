@@ -42,9 +42,10 @@ def _verbs() -> tuple[re.Pattern, dict[str, str]]:
 
 @lru_cache(maxsize=8192)      # the same bureau names come back clause after clause, document after document
 def is_unit(text: str, people: bool = False) -> bool:
-    """Whether text names an organisation (``people``: or a group of people, 受理人员, 项目经理)."""
+    """Whether text names an organisation (``people``: or a group of people, 受理人员, 项目经理).  A verb
+    opening it makes it a clause cut as a name, except in a noun of its own (依托单位, 组织部门)."""
     t = canonical(text)
-    if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托|协助|组织|开展|要求|或者|或|"
+    if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托(?!单位)|协助|组织(?!部)|开展|要求|或者|或|"
                 r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     kinds = ("org", "person") if people else ("org",)
@@ -782,7 +783,8 @@ def _starts_with_noun(phrase: str) -> bool:
 ROLE_PHRASES = (
     (re.compile(r"协助(?P<units>[^，,。；;]{2,20}?)(?=推动|开展|做好|推进|完成|实施)"), "lead"),
     (re.compile(r"以(?P<units>[^，,。；;]{2,40}?)(?:等)?(?:院校|单位|机构)?[^，,。；;]{0,10}?为依托"), "support"),
-    (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进)"), "support"),
+    # (依托现有平台建设数据中心: what is built on X is no part of X's name)
+    (re.compile(r"依托(?P<units>[^，,。；;“”]{2,30}?)(?=[，,。；;]|形成|开展|建立|推进|建设|打造|搭建|构建|组建|设立)"), "support"),
     # X…，与Y、Z等相关部门形成工作合力: Y and Z work with X
     (re.compile(r"(?:^|[，,])与(?P<units>[^，,。；;]{2,60}?)(?:等(?:相关|有关)?(?:部门|单位))?"
                 r"(?=形成(?:工作)?合力|协同(?:推进|配合)|加强(?:协作|协同|配合)|密切配合)"), "support"),
