@@ -287,6 +287,11 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                     break
         if title:
             title = BRACKETED_TAIL.sub(lambda m: "" if DOC_NUMBER.search(m.group()) else m.group(), title)
+        wrapper = _clean_title(page_title) if page_title else None
+        if title and wrapper and wrapper != title and (issuing := _notice(wrapper)) and ISSUES.search(wrapper):
+            named = re.search(r"《(.+)》", issuing["inner"])
+            if _similar(title, named.group(1) if named else issuing["inner"]):
+                notice_title = wrapper   # the page is titled by the 印发 notice its text carries without a heading
 
     if notice_title is None and decree and any(
             DECREE_PROMULGATES.search(ln.text) for ln in lines[number_line + 1: number_line + 4]):
@@ -572,6 +577,9 @@ def _page_title(page: dict[str, str]) -> str | None:
         if value and (key in ("标题", "文件名称", "名称") or doc_type_of(_clean_title(value))):
             return value
     return None
+
+
+ISSUES = re.compile(r"关于(?:印发|转发|发布|颁布)")
 
 
 def _bare_genre(title: str) -> bool:
