@@ -114,11 +114,11 @@ CASES = [
      {"doc_type": "批复", "issuers": ["国务院"], "signed_date": "2018-11-20", "level": "national",
       "recipients": ["教育部"], "doc_number": "国函〔2018〕144号"}),
 
-    ("复函 is a 函",
+    ("复函 is its own 文种, as written (as 实施意见 is beside 意见)",
      "国务院办公厅关于科技节水建议的复函\n国办函〔2005〕21号\n水利部：\n你部关于科技节水建议的函收悉。经国务院同意，现函复如下。\n"
      "国务院办公厅\n二〇〇五年三月三日",
      {},
-     {"doc_type": "函", "title": "国务院办公厅关于科技节水建议的复函", "signed_date": "2005-03-03"}),
+     {"doc_type": "复函", "title": "国务院办公厅关于科技节水建议的复函", "signed_date": "2005-03-03"}),
 
     ("a 函 issuing a plan wraps it like a notice: the plan is the title and the 文种",
      "国务院办公厅关于印发国家粮食应急预案的函\n国办函〔2005〕57号\n各省、自治区、直辖市人民政府：\n"
