@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
+from .extract.target_parse import MARK_PAIRS, stray_marks
+
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # what a target's surroundings look like when its number came from a URL, an encoded string or code
 NOT_TEXT = re.compile(r"%[0-9A-Fa-f]{2}|https?:|://|www\.|\.s?html?\b|[A-Za-z0-9+/=_\-]{24,}|[{};<>]\s*[{};<>]")
@@ -42,17 +44,8 @@ def indicator_malformed(indicator: str | None) -> bool:
     """True when an indicator cannot be the name of what a target measures (see MODAL_IN_NAME)."""
     if not indicator:
         return False
-    if MODAL_IN_NAME.search(indicator):
-        return True
-    for open_, close in (("（", "）"), ("(", ")"), ("“", "”")):
-        depth = 0
-        for ch in indicator:
-            depth += (ch == open_) - (ch == close)
-            if depth < 0:
-                return True
-        if depth:
-            return True
-    return False
+    return bool(MODAL_IN_NAME.search(indicator)) or \
+        any(stray_marks(indicator, open_, close) != (-1, 0) for open_, close in MARK_PAIRS)
 
 
 def target_not_text(target: dict, text: str) -> bool:

@@ -271,6 +271,11 @@ def _cn_number(s: str) -> Optional[float]:
         return None
 
 
+def _fraction_percent(denominator: str, numerator: float) -> float:
+    """N分之M as a percentage (三, 1 -> 33.33): a share written as a fraction reads like 百分之."""
+    return round(numerator / _cn_number(denominator) * 100, 2)
+
+
 def parse_number(s: str) -> Optional[float]:
     """A number written in Arabic or Chinese numerals: '99' '1.5' '5,898' -> the value; a trailing
     magnitude is left to the unit ('1.5万' -> 1.5); percentages give the percent figure
@@ -289,7 +294,7 @@ def parse_number(s: str) -> Optional[float]:
         t = t[3:]
     elif (fraction := re.match(r"([二三四五六七八九十])分之(?=.)", t)):     # 三分之一 -> 33.33 (percent)
         value = parse_number(t[fraction.end():])
-        return round(value / _cn_number(fraction[1]) * 100, 2) if value is not None else None
+        return _fraction_percent(fraction[1], value) if value is not None else None
     elif t.endswith("成") and len(t) > 1:
         t, scale = t[:-1], 10.0
     if not t:
@@ -528,7 +533,7 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
     end = num_end
     if pct:
         if pct.endswith("分之") and pct not in ("百分之", "千分之"):
-            value = round(value / _cn_number(pct[:-2]) * 100, 2)    # 三分之一: a share, in percent like 百分之
+            value = _fraction_percent(pct[:-2], value)               # 三分之一: a share, in percent like 百分之
         unit = "‰" if pct == "千分之" else "%"
         return _Tok(start, end, end, value, None, unit, "percent", "比例", chinese, s[start:end])
     if end < len(s) and s[end] == "成" and value <= 10 and not s.startswith("成不", end):
@@ -653,19 +658,29 @@ _LEAD_MANNER = re.compile(r"^(?:可以|可(?=按|依|根))?(?:(?:按照|依照|�
 _MANNER_AFTER_MODAL = re.compile(r"(?<=[\u4e00-\u9fff])(?:应当|应该|必须|须|可以)(?:按照|依照)(?!规定|有关|相关|国家|法律)")
 
 
+MARK_PAIRS = (("（", "）"), ("(", ")"), ("“", "”"))
+
+
+def stray_marks(name: str, open_: str, close: str) -> tuple[int, int]:
+    """(where the last closing mark with no opening mark before it stands, or -1; how many opening marks
+    are left unclosed): how a name cut inside a bracket or quote shows (health.py counts such names)."""
+    depth, cut = 0, -1
+    for i, ch in enumerate(name):
+        if ch == open_:
+            depth += 1
+        elif ch == close:
+            if depth:
+                depth -= 1
+            else:
+                cut = i
+    return cut, depth
+
+
 def _balanced(name: str) -> str:
     """A name cut inside a bracket or quote made whole: a stray closing mark and what stands before it go
     (下同）比1957年计划增长 -> 比1957年计划增长), a stray opening quote goes, an open bracket is closed."""
-    for open_, close in (("（", "）"), ("(", ")"), ("“", "”")):
-        depth, cut = 0, -1
-        for i, ch in enumerate(name):
-            if ch == open_:
-                depth += 1
-            elif ch == close:
-                if depth:
-                    depth -= 1
-                else:
-                    cut = i
+    for open_, close in MARK_PAIRS:
+        cut, _ = stray_marks(name, open_, close)
         if cut >= 0 and len(name) - cut - 1 >= 2:
             name = name[cut + 1:]
         if name.count(open_) > name.count(close):
@@ -913,7 +928,8 @@ def _pre_cue(st: _Sent, lo: int, i: int):
 
 # a negation a few words before 超过/多于 (不同时担任超过3个, 不能连续超过两届): the bound is a ceiling
 _NEGATED = {">": "<=", ">=": "<"}
-_NEGATION_BEFORE = re.compile(r"(?:不|不得|不能|不可|不宜|不应|不再|不准)(?![仅但断少])[^，,。；;不的]{0,6}$")
+_NEGATION = r"不得|不能|不可|不宜|不应|不再|不准|不"
+_NEGATION_BEFORE = re.compile(rf"(?:{_NEGATION})(?![仅但断少])[^，,。；;不的]{{0,6}}$")
 
 
 _SCOPE_FIGURE = re.compile(r"\d[\d.]*[^\d%的，,]{0,4}?[及或]?(?:以上|以下|以内)的")
@@ -1033,7 +1049,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     a = _strip_subject(st, lo, subj_end)
     subject = _strip_tail(s[a:subj_end].strip(_STRIP_CHARS))
     if pre and pre[1] in _NEGATED.values() and lex.pre[pre[0]][0] in _NEGATED and (neg := _NEGATION_BEFORE.search(subject)):
-        subject = subject[:neg.start()] + re.sub(r"^(?:不得|不能|不可|不宜|不应|不再|不准|不)", "", neg.group())
+        subject = subject[:neg.start()] + re.sub(rf"^(?:{_NEGATION})", "", neg.group())
     if _BOUND_OPEN.fullmatch(subject):
         subject = ""                                      # …为准，最多不超过2个百分点: the clause before names it
     if subject.count("（") > subject.count("）") and s[subj_end - 1:subj_end] == "）":
