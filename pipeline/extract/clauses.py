@@ -614,6 +614,11 @@ def strip_numbering(part: str) -> str:
     return ITEM_NUMBER.sub("", TABLE_CELLS.sub("", part))
 
 
+# the note that names an alias after a name: X（以下简称Y）
+ALIAS_NOTE = r"[（(](?:以下简称|以下统称|以下称|下称|简称)"
+TRAILING_ALIAS = re.compile(ALIAS_NOTE + r"[^（）()]*[）)]$")
+
+
 @lru_cache(maxsize=8192)      # a pure function of the phrase, asked again by several readers
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;\"")
@@ -625,7 +630,7 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…: the subject, not 自行 or 一般
     p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|主要|具体|一般|原则上)+$", "", p)
-    p = re.sub(r"[（(](?:以下简称|以下统称|下称|简称)[^（）()]*[）)]$", "", p)   # X（以下简称Y）: X as first written
+    p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject

@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
+from .clauses import ALIAS_NOTE, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +65,7 @@ def canonical(unit: str) -> str:
     (区建设和管理委员会 → 区建设管理委, from lexicon/unit_aliases.tsv)."""
     u = re.sub(r"\s+", "", unit).strip("，,、；;。")
     u = re.sub(r"^(?:各有关|有关)?(?:责任|牵头)?单位[:：]", "", u)
-    u = re.sub(r"[（(](?:以下简称|以下统称|以下称|下称|简称)[^（）()]*[）)]$", "", u)
+    u = TRAILING_ALIAS.sub("", u)
     # a second plate of the same bureau (市卫健委（市中医药局）) goes; an alternative body the duty falls to
     # (镇人民政府（街道办事处）, 再担保基金（机构）) and 办公厅（室） stay as written
     base = re.sub(r"[（(][^（）()]{1,10}(?:局|委|厅)[）)]$", "", u)
@@ -687,7 +687,7 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
         head = body[:s_end]
         subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", head)
         # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
-        subject = re.split(r"会同|联合|协同|[（(](?:以下简称|以下统称|以下称|简称)", subject)[0]
+        subject = re.split(r"会同|联合|协同|" + ALIAS_NOTE, subject)[0]
         if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject):
             continue
         members = list_members(subject) or []
