@@ -167,6 +167,9 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
         m = YOU.search(text)
         if m:
             return "obligation", "由", m.start("you")   # 由教育行政部门按照规定统筹…: the unit is charged with it
+        by = assigned(text)
+        if by:
+            return "obligation", "由", by[0]            # 具体办法由市农业农村部门会同…制定
         return "other", None, None
     pos, cue = max(found, key=lambda pc: (pc[1].priority, -pc[0]))
     return cue.kind, cue.word, pos
@@ -350,8 +353,59 @@ def _bare_subject(part: str) -> bool:
     return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) is not None
 
 
+# 由X at the opening of a part, the act X is charged with after it (由教育行政部门按照规定统筹…); the
+# segmenter cuts a sentence before such a part
 YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"
                  r"进行|予以|协调|承担|办理|受理|核定|确定|提出|给予|作出|依法|会同)")
+# acts that 由X charges X with, besides lexicon/resp_by_verbs.tsv (由县人民政府列入财政预算, 差额部分由地方自行解决)
+ASSIGNED_ACTS = ("统筹", "集体", "研究", "列入", "纳入", "处理", "解决", "拨付", "拨补", "安排", "编制", "保障", "支付",
+                 "执行", "落实", "收取", "送达", "按照", "依照", "依据", "根据", "结合", "依法", "自行", "另行", "分别",
+                 "共同", "及时", "具体", "逐级")
+
+
+@lru_cache(maxsize=1)
+def _assigned_acts() -> re.Pattern:
+    acts = {r["verb"] for r in table("resp_by_verbs")} | set(ASSIGNED_ACTS)
+    return re.compile("|".join(map(re.escape, sorted(acts, key=len, reverse=True))))
+
+
+BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")
+ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
+# a verb of procedure after X: X acts by it (由X报同级人民政府批准, 由X在Y指导下制定, 由X委托Y审批)
+BY_STOP = re.compile(r"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])")
+# kinds of administrative division in a list (由市或县（市）、区人民政府: 市 is one; 省、自治区、直辖市发展改革部门)
+DIVISION_LIST = re.compile(r"(?:各|有关|相关)?(?:省|市|县|区|乡|镇|自治区|直辖市|自治州|盟|旗|[、（）()])+")
+_KIND = r"(?:省|市|县|区|自治区|直辖市|自治州|盟|旗)"
+# such a list as a subject: the governments of those divisions (有关省、市、自治区应…; 各省、自治区、直辖市要…)
+# (a whole provincial-level list: 各县、市 in 各县、市、区政府和管委会 and 各省、自治区 in 各省、自治区、直辖市人民政府
+# are no subjects of their own)
+GOVERNED_DIVISIONS = re.compile(rf"(?=.*(?:自治区|直辖市))(?:(?:各|有关|相关){_KIND}(?:[、（(]+{_KIND}[）)]?){{2,}}|省、自治区、直辖市)")
+
+
+def assigned(text: str) -> tuple[int, str] | None:
+    """(offset of 由, X) for 由X + an act, X an organisation (由县人民政府列入财政预算, 具体办法由市农业农村部门
+    会同…制定, …的，由综合行政执法部门责令恢复原状): the clause charges X with the act, an obligation
+    (SCHEMA).  Not a passive of a thing (由前沿技术驱动), an act inside a name (由本单位审核机构进行审核:
+    the first act word is part of the unit), a body's members (副主任由…负责人担任), nor a relative clause
+    naming a body (成立由分管市领导牵头…的工作组)."""
+    if "由" not in text:
+        return None
+    for by in BY.finditer(text):
+        window = re.split(r"[，,。；;：:由“”《》]", text[by.end():by.end() + 40])[0]
+        for act in _assigned_acts().finditer(window, 2):
+            if ACT_IN_NAME.match(window, act.end()):
+                continue
+            x = window[:act.start()]
+            stop = BY_STOP.search(x, 2)
+            x = _clean_actor(x[:stop.start()] if stop else x)   # 由区民政部门委托镇人民政府审批: 区民政部门
+            members = re.split(r"或者|或|与|和", x or "")
+            if x and actor_kind(x) == "org" and all(actor_kind(m) == "org" or DIVISION_LIST.fullmatch(m) for m in members) \
+                    and not re.match(r"[^，,。；;]{0,10}?的", window[act.end():]):
+                return by.start(), x
+            break
+    return None
+
+
 INTRODUCTORY = re.compile(r"^(?:对于|对|在|按照|按|根据|依据|结合|围绕|针对|通过|为了|为|经|凡|如|若|其中|同时)")
 INTRO_END = re.compile(r"(?:时|后|前|中|下|上|里|方面|期间|以来|基础上|过程中|情况下)$")
 RESP_LABEL = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|责任部门|负责部门|牵头部门|配合单位|支撑单位|推进单位)")
@@ -583,7 +637,10 @@ def actor_kind(phrase: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _division(name: str) -> bool:
-    """A place named in full as an actor (北京市、天津市等各地区要…; 黄浦区要…): its government."""
+    """A place named in full as an actor (北京市、天津市等各地区要…; 黄浦区要…), or kinds of division
+    listed as one (各省、自治区、直辖市): its government."""
+    if GOVERNED_DIVISIONS.fullmatch(name):
+        return True
     if not (3 <= len(name) <= 12 and name[-1] in "省市县区州盟旗"):
         return False
     from ..structure.region import lookup
@@ -941,7 +998,8 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     if (entry := _cue_by_word().get(cue)) and entry.counted:
         # 新引进和培育10家企业，培育5家…: what a plan yields; only a subject written in the cue's own part acts
         return subject_actors(text, cue_pos) if _PART_BREAK.split(text[:cue_pos])[-1].strip() else []
-    actors = subject_actors(text, cue_pos)
+    # 学术委员会委员由依托单位聘任: what stands before 由 is acted on; X after it acts
+    actors = _you_actor(text, cue_pos) if cue == "由" else subject_actors(text, cue_pos)
     if not actors:
         actors = _you_actor(text, cue_pos)
     if not actors and not _part_has_subject(text, cue_pos):
@@ -976,6 +1034,8 @@ def _you_actor(text: str, cue_pos: int) -> list[str]:
     m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人|同志)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
                  r"会同|对|向|在|依照|根据|代|为|报请|提请|报送)", text[part_start:])
     a = _clean_actor(m.group(1)) if m else None
+    if not a and text[cue_pos:cue_pos + 1] == "由" and (by := assigned(text[cue_pos:])) and by[0] == 0:
+        a = by[1]                           # 具体办法由市农业农村部门会同市科技、财政等部门制定
     return split_members(a) if a else []
 
 

@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import ALIAS_NOTE, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
+from .clauses import ALIAS_NOTE, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -751,8 +751,8 @@ def _plain_name(phrase: str) -> bool:
         pos += len(word)
         nxt, after = words[n + 1], words[n + 2]
         if nxt[1].startswith("v") and after[1] != "c" and after[0] not in ("和", "与", "及", "或", "等") and \
-                head_at_end(phrase, pos) and is_unit(phrase[:pos]):
-            return False   # a unit, then a verb and its object
+                head_at_end(phrase, pos) and is_unit(phrase[:pos]) and not DIVISION_LIST.fullmatch(phrase[:pos]):
+            return False   # a unit, then a verb and its object (not 省、自治区、直辖市 before 发展改革部门: they share it)
     return True
 
 

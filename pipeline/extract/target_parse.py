@@ -474,6 +474,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
 
 _COUNTER_NEXT = re.compile(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*[%％]|百分之")   # 3个100%: a counter of targets
 _BARE_RE = re.compile(r"(?<![\d零〇○一二两三四五六七八九十百千万亿])([百千])")
+_BARE_BOUND = re.compile(r"以上|以下|以内|左右")
 
 
 def _bare_hundreds(st: "_Sent", toks: list) -> list:
@@ -486,6 +487,14 @@ def _bare_hundreds(st: "_Sent", toks: list) -> list:
     for m in _BARE_RE.finditer(s):
         i = m.start()
         if any(a <= i < b for a, b in taken) or st.masked_at(i, i + 1):
+            continue
+        mag = lex.magnitude_re.match(s, i + 1)
+        um = lex.unit_re.match(s, mag.end()) if mag else None
+        if um and _BARE_BOUND.match(s, um.end()):
+            # 产量稳定在百万吨以上: 百/千 before a magnitude, bounded by the word after its unit
+            u = lex.units[um.group()]
+            out.append(_Tok(i, mag.end(), um.end(), 100.0 if m.group(1) == "百" else 1000.0, None, s[i + 1:um.end()],
+                            u.kind, u.measure, True, s[i:um.end()]))
             continue
         um = lex.unit_re.match(s, i + 1)
         if not um or lex.units[um.group()].kind != "count" or \
@@ -993,7 +1002,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     period = kind == "duration" and not limit and pre is None and _period_re().search(s, c_start, num_start)
     # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
     count = None
-    if kind in ("count", "size") and an is None and t.value_max is None and t.unit not in _NOT_COUNTED \
+    if (kind in ("count", "size") or kind == "money" and _SPENT.search(s, max(lo, num_start - 4), num_start)) \
+            and an is None and t.value_max is None and t.unit not in _NOT_COUNTED \
             and (pre is None or pre[0] in lex.count_verbs):
         count = _count_cue(st, lo, num_start, post_end, c_end)
         if count and pre is not None and not count[5]:
@@ -1323,6 +1333,8 @@ _COPULA_PER = re.compile(r"(?:为|是)(?:每人|每户|每家|每个|每年|每�
 _PER_HEAD = re.compile(r"(?:每人|每户|每家|每个|每年|每月)*")   # 每人仅可申请一次: per head of the grant before
 _BOUND_OPEN = re.compile(r"\s*(?:但|并且|并)?(?:最高|最多|最低|最少|最长|最短|不超过|不得超过|不低于)")
 _EACH_UNIT = re.compile(r"每(?![年月日天周季次期届隔半])")       # 每个省…培育一家: a quota for each, not a frequency
+# money a plan will put in (完成固定资产投资220亿元, 安排资金136亿元): counted as a count verb's object
+_SPENT = re.compile(r"(?:投资|资金)$")
 _NOT_COUNTED = frozenset({"期"})                     # 灌溉二期, 一期工程: a phase of a project, not a count
 
 
@@ -2191,6 +2203,9 @@ def _share_words(parts: list[str]) -> list[str]:
         if len(rest) >= 2 and head and (len(last) >= max(map(len, others_last)) + 4 or len(head) == need) \
                 and (len(rest) >= 3 or _rate_head(rest)):        # 水果、蔬菜、茶叶产量: 产量 is what each measures
             return [p + rest for p in others_last] + [last]
+    toks = cut(last)
+    if len(toks) >= 2 and len(toks[-1]) >= 2 and _rate_head(toks[-1]) and not any(map(_rate_head, others_last)):
+        return [p + toks[-1] for p in others_last] + [last]   # 粮食、肉蛋奶、蔬菜产量: the measure of each
     return parts
 
 
