@@ -685,8 +685,8 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[:-1]                    # “120”急救网络医院 keeps its quotes
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
-    # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…: the subject, not 自行 or 一般
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|主要|具体|一般|原则上)+$", "", p)
+    # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…, X分级负责: the subject, not 自行, 一般 or 分级
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|分级|主要|具体|一般|原则上)+$", "", p)
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:

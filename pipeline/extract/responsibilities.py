@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import ALIAS_NOTE, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
+from .clauses import ALIAS_NOTE, BY_STOP, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -319,7 +319,13 @@ def by_units(text: str) -> list[tuple[str, str]]:
         units, role = [], "responsible"
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
             continue            # 依照职责应当由上级河长处理的，提请…: 由X inside a condition
-        for m in verb_re.finditer(window, 2):
+        stop = BY_STOP.search(window, 2)
+        if stop and not any(_by_members(window[:v.start()]) for v in verb_re.finditer(window, 2, stop.start())) \
+                and not any(_acts_in_name(x) for x in re.split(r"或者|或|、|和|与", window[:stop.start()])):
+            # 由本级人民政府提请同级人民代表大会常务委员会批准: X acts by referring it (not 由X牵头会同Y通过…:
+            # X leads; not 由X督促Y在…: a unit acting inside the phrase)
+            units = _by_members(re.sub(r"等$", "", window[:stop.start()]))
+        for m in verb_re.finditer(window, 2) if not units else ():
             name = BY_VERB_IN_NAME.match(window, m.end())
             if name and (m.start("v") == m.start() or verb_re.match(window, name.end())):
                 continue        # 由起草部门审核机构进行审核, 由县人民政府按照…确定的单位负责: the verb is inside the unit
@@ -417,6 +423,10 @@ def _by_members(body: str) -> list[str]:
     """The units of 由X…: X itself, or each of X或者Y / X、Y when every member is one."""
     pieces = [p for p in re.split(r"或者|或|、|和", body)]
     units: list[str] = []
+    sides = re.split(r"或者|或", body)
+    if len(sides) > 1 and not any(re.match(r"其(?![他它])", x) for x in sides) and all(_by_unit_ok(x) for x in sides):
+        # 由自然资源和规划部门或城市管理行政执法机关: two bodies, each a name as written (和 inside one)
+        return [u for x in sides for u in _by_members(x)]
     if len(pieces) > 1 and _shared_suffix_list(body.split("、")):
         return [body] if _by_unit_ok(body) else []     # 国务院财政、价格主管部门: sectors sharing 主管部门
     if len(pieces) > 1:

@@ -308,7 +308,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             if DOC_NUMBER_ONLY.match(t) or is_title_like(t) or ANNEX_LABEL_ONLY.match(t):
                 continue                     # 附件： heads the list of annexes, no 主送机关
             if t.endswith(("：", ":")) and len(t) <= 300 and "。" not in t and not t.startswith(("现将", "根据")):
-                recipients = [r.strip() for r in re.split(r"[，,]", t.rstrip("：:")) if r.strip()]
+                recipients = recipient_parts(t)
             break
 
     if not recipients:
@@ -547,6 +547,22 @@ def _addressee_end() -> re.Pattern:
 
 
 RECIPIENTS_LOOKAHEAD = 8
+# X及各Y / X及有关Y: a second addressee of its own after 及 (各街道办事处及各有关单位); 各省、自治区、直辖市及
+# 计划单列市…主管部门 shares its sectors and stays one
+RECIPIENT_AND = re.compile(r"及(?=(?:各|有关|相关)[^、，,及]{1,12}$)")
+
+
+def recipient_parts(line: str) -> list[str]:
+    """The addressees of a 主送机关 line: split on commas, and at 及 before a generic addressee."""
+    out = []
+    for part in re.split(r"[，,]", line.strip().rstrip("：:")):
+        part = part.strip()
+        m = RECIPIENT_AND.search(part)
+        if m and (is_org(part[:m.start()]) or _addressee_end().search(part[:m.start()])):
+            out += [part[:m.start()], part[m.end():]]
+        elif part:
+            out.append(part)
+    return out
 
 
 def _addressees(lines: list[_Line], anchor: _Line | None) -> list[str]:
@@ -559,7 +575,7 @@ def _addressees(lines: list[_Line], anchor: _Line | None) -> list[str]:
         t = ln.text.strip()
         if not t.endswith(("：", ":")) or len(t) > 300 or "。" in t or NUMBERING.match(t):
             continue
-        parts = [p.strip() for p in re.split(r"[，,]", t.rstrip("：:")) if p.strip()]
+        parts = recipient_parts(t)
         if parts and all(is_org(p) or _addressee_end().search(p) for p in parts):
             following = next((x.text for x in lines[ln.index + 1: ln.index + 3] if x.text.strip()), "")
             if "。" in following:
