@@ -967,7 +967,7 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
         first, last = c.first, c.last
         if c.back in (_YEARLESS, _YEAR_PART) and first is not None:
             # 8月11日 in a narrative of 2003 / 一季度 in a report's review of 2025: moved to that year
-            y = _narrative_year(text, kept, i) if c.back == _YEARLESS else _year_anchor(text, kept, i, doc_date)
+            y = _narrative_year(text, kept, i, doc_date) if c.back == _YEARLESS else _year_anchor(text, kept, i, doc_date)
             moved = _in_year(first, last, y)
             if moved is not None:
                 first, last = moved
@@ -1037,12 +1037,17 @@ def _shift_year(d: date, years: int) -> Optional[date]:
         return None
 
 
-def _narrative_year(text: str, kept: list[_Cand], i: int) -> Optional[int]:
+# a deadline the text sets: 应于六月底前, 在3月31日之前
+SET_DEADLINE = re.compile(r"\s*(?:前|以前|之前)")
+
+
+def _narrative_year(text: str, kept: list[_Cand], i: int, doc_date: Optional[date] = None) -> Optional[int]:
     """The year a date without one (8月11日) is read in where its paragraph tells of another year:
     that of the nearest dated expression before it, at most 200 characters back in the same
     paragraph and not in brackets (2003年5月13日，…发生…事故。8月11日至18日 -> 2003), one year later
     when the month and day come before the anchor's (1995年7月12日…强震后，相隔仅半年多…2月3日 ->
-    1996); a date read so anchors the next one.  None: the document's year stands."""
+    1996); a date read so anchors the next one.  None: the document's year stands, also for a
+    deadline the text sets (应于六月底前) that the anchor would put before the document."""
     c = kept[i]
     ps = text.rfind("\n", 0, c.start)
     for p in reversed(kept[max(0, i - 12):i]):
@@ -1056,7 +1061,10 @@ def _narrative_year(text: str, kept: list[_Cand], i: int) -> Optional[int]:
                 or text.count("(", ps + 1, p.start) > text.count(")", ps + 1, p.start):
             return None                      # （2019年5月1日起施行）: a citation's date
         cf = kept[i].first
-        return p.first.year + (1 if (cf.month, cf.day) < (p.first.month, p.first.day) else 0)
+        year = p.first.year + (1 if (cf.month, cf.day) < (p.first.month, p.first.day) else 0)
+        if doc_date and year < doc_date.year and text[c.start - 1:c.start] in ("于", "在") and SET_DEADLINE.match(text, c.end):
+            return None                      # 一九八〇年…决定。…各地应于六月底前…: a deadline the notice sets, its own year
+        return year
     return None
 
 
