@@ -1053,7 +1053,8 @@ def task_verbs(partner_ends: bool = False) -> str:
 def _partner() -> re.Pattern:
     """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv) or the part's end."""
     verbs = task_verbs(partner_ends=True)
-    return re.compile(rf"(?:会同|联合|协同)(?P<units>[^，,。；;]{{2,40}}?)(?=等?(?:{verbs})|[，,。；;])")
+    # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
+    return re.compile(rf"(?:会同|联合|协同)(?P<units>[^，,。；;]{{2,40}}?)(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])")
 
 
 def partners(text: str) -> list[str]:
@@ -1063,7 +1064,7 @@ def partners(text: str) -> list[str]:
         m = _partner().match(text, k.start())
         if not m:
             continue
-        before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责)+$", "", text[:m.start()])
+        before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头)+$", "", text[:m.start()])
         if not head_at_end(before):
             continue                      # 产业协同创新领导小组: 协同 inside a name
         a = _clean_actor(m["units"])
