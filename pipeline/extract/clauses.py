@@ -357,15 +357,10 @@ def _bare_subject(part: str) -> bool:
 # segmenter cuts a sentence before such a part
 YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"
                  r"进行|予以|协调|承担|办理|受理|核定|确定|提出|给予|作出|依法|会同)")
-# acts that 由X charges X with, besides lexicon/resp_by_verbs.tsv (由县人民政府列入财政预算, 差额部分由地方自行解决)
-ASSIGNED_ACTS = ("统筹", "集体", "研究", "列入", "纳入", "处理", "解决", "拨付", "拨补", "安排", "编制", "保障", "支付",
-                 "执行", "落实", "收取", "送达", "按照", "依照", "依据", "根据", "结合", "依法", "自行", "另行", "分别",
-                 "共同", "及时", "具体", "逐级")
-
-
 @lru_cache(maxsize=1)
 def _assigned_acts() -> re.Pattern:
-    acts = {r["verb"] for r in table("resp_by_verbs")} | set(ASSIGNED_ACTS)
+    """The acts 由X charges X with: lexicon/resp_by_verbs.tsv and lexicon/by_acts.tsv."""
+    acts = {r["verb"] for r in table("resp_by_verbs")} | {r["word"] for r in table("by_acts")}
     return re.compile("|".join(map(re.escape, sorted(acts, key=len, reverse=True))))
 
 
