@@ -368,8 +368,10 @@ BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")
 ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
 # a verb of procedure after X: X acts by it (由X报同级人民政府批准, 由X在Y指导下制定, 由X委托Y审批)
 BY_STOP = re.compile(r"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])")
-# kinds of administrative division in a list (由市或县（市）、区人民政府: 市 is one; 省、自治区、直辖市发展改革部门)
-DIVISION_LIST = re.compile(r"(?:各|有关|相关)?(?:省|市|县|区|乡|镇|自治区|直辖市|自治州|盟|旗|[、（）()])+")
+# the kinds of administrative division, written alone (市, 自治区) or listed (由市或县（市）、区人民政府: 市 is one;
+# 省、自治区、直辖市发展改革部门)
+DIVISION_KINDS = "自治区|直辖市|自治州|自治县|县级市|省|市|县|区|州|盟|旗|乡|镇"
+DIVISION_LIST = re.compile(rf"(?:各|有关|相关)?(?:{DIVISION_KINDS}|[、（）()])+")
 _KIND = r"(?:省|市|县|区|自治区|直辖市|自治州|盟|旗)"
 # such a list as a subject: the governments of those divisions (有关省、市、自治区应…; 各省、自治区、直辖市要…)
 # (a whole provincial-level list: 各县、市 in 各县、市、区政府和管委会 and 各省、自治区 in 各省、自治区、直辖市人民政府

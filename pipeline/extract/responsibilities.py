@@ -23,7 +23,7 @@ from ..lexicon import table
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import ALIAS_NOTE, BY_STOP, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
+from .clauses import ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
 
 
 @lru_cache(maxsize=1)
@@ -304,6 +304,10 @@ def _by_unit() -> tuple[re.Pattern, dict[str, str]]:
                       rf"(?P<v>{verbs})"), roles
 
 
+# 由 opening 由X (clauses.BY), not in a ban on who may act (不得由…, 禁止由…)
+BY_CHARGES = re.compile(r"(?<!不得)(?<!禁止)" + BY.pattern)
+
+
 def by_units(text: str) -> list[tuple[str, str]]:
     """(unit, role) for 由X给予/负责/进行/责令/确定/聘任… (SCHEMA: the unit a clause charges by name), also
     after a sanction's condition (…的，由X责令改正: X is given the task); 由X或者Y给予… gives X and Y
@@ -314,7 +318,7 @@ def by_units(text: str) -> list[tuple[str, str]]:
     if "由" not in text:
         return out
     verb_re, roles = _by_unit()
-    for by in re.finditer(r"(?<![理自经缘来因不转])(?<!不得)(?<!禁止)由", text):
+    for by in BY_CHARGES.finditer(text):
         window = re.split(r"[，,。；;：:由“”]", text[by.end():by.end() + 48])[0]
         units, role = [], "responsible"
         if re.match(r"[^，,。；;]*的[，,]", text[by.end():]):
@@ -609,7 +613,7 @@ MANNER_MODAL = re.compile(rf"^(?:(?:按照|根据|依照|依据)[^，,。；;]{{
 # X发现…的，应当…; X因不可抗力不能…的，应当…: a condition of the subject's own before its modal
 OWN_CONDITION = r"(?:因|在|已|需要|拟|发现|对|确需|无法|申请|终止|变更|停止|收到|接到)[^，,。；;：:]{1,60}的"
 SUBJECT_BEFORE_WHEN = re.compile(rf"(?P<s>[^，,。；;：:]{{2,50}}?)(?:{WHEN}|{OWN_CONDITION})$")
-PLACE_PIECE = re.compile(r"^(?:省|市|县|区|州|盟|旗|乡|镇|自治区|直辖市|自治州|自治县|县级市|街道|乡（镇）|县（市、区）|区（县）|县（市）)$")
+PLACE_PIECE = re.compile(rf"^(?:{DIVISION_KINDS}|街道|乡（镇）|县（市、区）|区（县）|县（市）)$")
 
 
 def _long_list(phrase: str) -> bool:

@@ -488,13 +488,13 @@ def _bare_hundreds(st: "_Sent", toks: list) -> list:
         i = m.start()
         if any(a <= i < b for a, b in taken) or st.masked_at(i, i + 1):
             continue
+        value = 100.0 if m.group(1) == "百" else 1000.0
         mag = lex.magnitude_re.match(s, i + 1)
         um = lex.unit_re.match(s, mag.end()) if mag else None
         if um and _BARE_BOUND.match(s, um.end()):
             # 产量稳定在百万吨以上: 百/千 before a magnitude, bounded by the word after its unit
             u = lex.units[um.group()]
-            out.append(_Tok(i, mag.end(), um.end(), 100.0 if m.group(1) == "百" else 1000.0, None, s[i + 1:um.end()],
-                            u.kind, u.measure, True, s[i:um.end()]))
+            out.append(_Tok(i, mag.end(), um.end(), value, None, s[i + 1:um.end()], u.kind, u.measure, True, s[i:um.end()]))
             continue
         um = lex.unit_re.match(s, i + 1)
         if not um or lex.units[um.group()].kind != "count" or \
@@ -503,7 +503,6 @@ def _bare_hundreds(st: "_Sent", toks: list) -> list:
         if not lex.count_chain_re.search(s, max(0, i - 12), i):
             continue
         u = lex.units[um.group()]
-        value = 100.0 if m.group(1) == "百" else 1000.0
         out.append(_Tok(i, i + 1, um.end(), value, None, um.group(), u.kind, u.measure, True, s[i:um.end()]))
     return out
 
@@ -2192,8 +2191,9 @@ def _share_words(parts: list[str]) -> list[str]:
         k = last.index(next(iter(ends))) + 1
         return [p + last[k:] for p in others_last] + [last]
     same = len(set(map(len, others_last))) == 1 and len(others_last[0]) <= 3   # 一产、二产、三产增加值: short heads
+    last_words = cut(last)
     if len(last) >= max(map(len, others_last)) + (2 if same else 4):
-        toks, head = cut(last), ""
+        toks, head = list(last_words), ""
         need = min(map(len, others_last))
         if same and toks and len(toks[0]) > need and toks[0][need:] in _lex().cues.get("shared_noun", ()):
             toks[0:1] = [toks[0][:need], toks[0][need:]]  # 城镇、农村居民…: 农村居民 is 农村 + 居民
@@ -2203,9 +2203,9 @@ def _share_words(parts: list[str]) -> list[str]:
         if len(rest) >= 2 and head and (len(last) >= max(map(len, others_last)) + 4 or len(head) == need) \
                 and (len(rest) >= 3 or _rate_head(rest)):        # 水果、蔬菜、茶叶产量: 产量 is what each measures
             return [p + rest for p in others_last] + [last]
-    toks = cut(last)
-    if len(toks) >= 2 and len(toks[-1]) >= 2 and _rate_head(toks[-1]) and not any(map(_rate_head, others_last)):
-        return [p + toks[-1] for p in others_last] + [last]   # 粮食、肉蛋奶、蔬菜产量: the measure of each
+    measure = last_words[-1] if len(last_words) >= 2 else ""
+    if len(measure) >= 2 and _rate_head(measure) and not any(map(_rate_head, others_last)):
+        return [p + measure for p in others_last] + [last]   # 粮食、肉蛋奶、蔬菜产量: the measure of each
     return parts
 
 
