@@ -33,6 +33,16 @@ OPEN, CLOSE = "（(《“‘〔【[", "）)》”’〕】]"
 TERMINATORS = "。！？；"
 PAST_MARKERS = re.compile(r"已经|已(?!于)|累计|共有|现有|建成了|取得了|实现了|达到了|完成了|得到|显著|明显|成效|先后|荣获|获评|被评为|被确立为|以来|期间.*(?:达|增|提高|完成)")
 REVIEW_HEADING = re.compile(r"(?:十[一二三四五]五|过去|以来).*(?:情况|回顾|成就|成效|基础|进展)|发展基础|发展现状|工作回顾|主要成效|取得成效")
+
+
+def in_review(heading_path: str) -> bool:
+    """Whether a section path (headings joined by " / ") lies in a review of past work; a heading that
+    also announces what comes (“十四五”时期发展成就和“十五五”时期主要目标任务) reviews nothing by itself."""
+    return any((m := REVIEW_HEADING.search(h)) and not ANNOUNCES.match(h, m.end()) for h in heading_path.split(" / "))
+
+
+# what a review heading goes on to announce (…发展成就和“十五五”时期主要目标任务)
+ANNOUNCES = re.compile(r"[^，,。；;]{0,6}?(?:和|及|与|暨)[^，,。；;]{0,20}?(?:目标|任务|安排|重点工作|打算)")
 FUTURE_GOAL = re.compile(r"^(?:到|至|力争到|预计到)(?:20\d{2}|“?十[四五六]五”?)(?:年)?(?:底|末)?")
 
 
@@ -232,14 +242,17 @@ def _split_at_new_cue(text: str, start: int, end: int):
         last_part = re.split(r"[，,]", before)[-1]
         further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
         if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
-                (last_part == before and (_bare_subject(before) or _topic_subject(before, after) or
+                (last_part == before and (_bare_subject(before) or
                                           _acting_subject(before, after) and decide(before)[1] is None)) or \
+                _topic_subject(last_part, after) and decide(before)[1] is None or \
                 _subject_adverbial(last_part) or REPORTED.search(last_part) or _subject_list(before):
             continue
         kind_before, cue_before, _ = decide(before)
         if cue_before is None and not FUTURE_GOAL.match(before) and \
-                (CONDITION_PART.search(last_part) or len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before)):
-            continue        # 当事人对处罚决定不服的，可以…; 未经批准，不得…; 出示检查证件，有权…: one rule
+                (CONDITION_PART.search(last_part) or CONDITION_OPENS_PART.match(before) or PURPOSE_OPEN.match(after) or
+                 len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before)):
+            continue        # 当事人对处罚决定不服的，可以…; 未经批准，不得…; 出示检查证件，有权…; 发现…隐患，应…上报;
+                            # 优化…机制，力争完成…: one rule
         if kind_before == "other" and FUTURE_GOAL.match(before):
             kind_before = "goal"
         if kind_before == decide(after)[0]:
@@ -260,24 +273,31 @@ REPORTED = re.compile(r"(?:提出|指出|强调|表示)$")
 
 
 def _topic_subject(before: str, after: str) -> bool:
-    """A noun phrase with its modifier (进入国内销售、使用的医疗器械) that a legal modal follows after the
-    comma: the subject of that rule, not a clause of its own."""
-    m = re.search(r"的([^的，,、]{2,8})$", before)
-    if not m or not LEGAL_MODAL_OPEN.match(after) or decide(before)[1] is not None:
+    """A noun phrase with its modifier (进入国内销售、使用的医疗器械, 新建、改建…居住区等建设项目) that a
+    modal follows after the comma: the subject of that rule, not a clause of its own."""
+    m = re.search(r"[的等]([^的等，,、]{2,8})$", before)
+    if not m or before.startswith("是") or not TOPIC_MODAL.match(after) or decide(before)[1] is not None:
         return False
     from ..nlp import tagged
     return all(w.flag.startswith("n") for w in tagged(m.group(1)))
 
 
+TOPIC_MODAL = re.compile(r"(?:应当|应|必须|须|不得|可以|可(?!持续)|要(?![求点素件]))")
+
+
 # A cue-less part that only conditions or frames the rule after the comma: a condition
 # (…的, 未经…批准), or a short topic or manner phrase (移植所需费用，由…承担; 出示检查证件，有权…).
-CONDITION_PART = re.compile(r"的$|(?:未经|非经|未依法|未按规定|未按照)[^，,]*$")
+CONDITION_PART = re.compile(r"的$|(?:未经|非经|未依法|未按规定|未按照)[^，,]*$|(?:^|并)经[^，,]{1,20}(?:批准|同意)$")
+CONDITION_OPENS_PART = re.compile(r"^(?:发现|遇到|遇有|出现)|^[^，,]{1,6}中遇到")
 SHORT_LEAD = 10
 # …but a short part that is a task of its own stays one (推进政务公开，实行…; 积极拓展合作空间，落实…).
 ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加快|持续|全面|深入|不断|坚决|努力)*"
                          r"(?:推动|推进|推行|支持|鼓励|引导|加强|加快|加大|建设|培育|打造|发展|完善|建立|健全|组织|开展|"
                          r"实施|做好|落实|深化|扩大|拓展|提升|促进|优化|强化|依托|发挥|创建|提高|坚持|构建|保障|维护|"
-                         r"巩固|稳定|激发|增强|降低|减少|防范|化解|统筹|协调|保证|确保|规范|严格|严肃)")
+                         r"巩固|稳定|激发|增强|降低|减少|防范|化解|统筹|协调|保证|确保|规范|严格|严肃)(?![中时后])")
+# What a task's purpose opens with after a comma (加大…力度，确保…; 优化…机制，力争完成…): the kind of the whole
+# sentence, not a clause of its own.
+PURPOSE_OPEN = re.compile(r"^(?:力争|确保|实现)")
 
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
@@ -404,7 +424,7 @@ def assigned(text: str) -> tuple[int, str] | None:
 
 
 INTRODUCTORY = re.compile(r"^(?:对于|对|在|按照|按|根据|依据|结合|围绕|针对|通过|为了|为|经|凡|如|若|其中|同时)")
-INTRO_END = re.compile(r"(?:时|后|前|中|下|上|里|方面|期间|以来|基础上|过程中|情况下)$")
+INTRO_END = re.compile(r"(?:时|后|前|中|下|上|里|方面|期间|以来|基础上|过程中|情况下|(?:[年月日天周]|小时)内)$")
 RESP_LABEL = re.compile(r"^[（(](?:责任单位|牵头单位|负责单位|责任部门|负责部门|牵头部门|配合单位|支撑单位|推进单位)")
 
 
@@ -1154,7 +1174,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     future = FUTURE_GOAL.match(text)
     future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
     if cue is not None:
-        if kind == "goal" and (REVIEW_HEADING.search(section_heading_path) or review_context or
+        if kind == "goal" and (in_review(section_heading_path) or review_context or
                                _starts_in_past(text, doc_year)):
             return "fact", None, None
         if future_ok and kind != "goal" and _cue_priority(cue) < WEAK_PRIORITY:
@@ -1163,7 +1183,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
             return "other", None, None     # 指导思想: 认真贯彻落实…精神 states a stance, not a task
         return kind, cue, pos
     in_goals = goal_context or GOAL_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1])
-    if in_goals and not REVIEW_HEADING.search(section_heading_path) and not _starts_in_past(text, doc_year) \
+    if in_goals and not in_review(section_heading_path) and not _starts_in_past(text, doc_year) \
             and not _names_past_year(text, doc_year):
         return "goal", None, None      # 发展目标: …资源得到充分盘活利用，完成改造面积11.4万平方米 is the plan's goal
     if _is_past(text, section_heading_path, doc_year):
@@ -1209,7 +1229,7 @@ def _names_past_year(text: str, doc_year: int | None) -> bool:
 
 
 def _is_past(text: str, headings: str, doc_year: int | None) -> bool:
-    if REVIEW_HEADING.search(headings) or _starts_in_past(text, doc_year):
+    if in_review(headings) or _starts_in_past(text, doc_year):
         return True
     if re.match(r"^[“\"]?十[一二三]五[”\"]?(?:时期|期间|以来)", text):
         return True

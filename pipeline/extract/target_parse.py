@@ -522,6 +522,8 @@ def _first_chars() -> frozenset:
 
 
 _PER_PERIOD = {"年": "每年", "月": "每月", "日": "每天", "天": "每天", "周": "每周"}
+# the denominator of a rate that is not money (人/百亿元, 吨/万元, 人/万人), magnitude included
+PER_QUANTITY = re.compile(r"/[百千万亿]{0,2}(?:元|人|户|吨|平方米|平方公里|公顷|亩|千瓦时)")
 
 
 def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str], chinese: bool) -> Optional[_Tok]:
@@ -579,6 +581,9 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
                         end += 2
                         return _Tok(start, num_end, end, value, None, mag + unit, kind, measure, chinese,
                                     s[start:end], _PER_PERIOD[again.group(1)])
+            elif per := PER_QUANTITY.match(s, end):
+                unit += per.group()                       # 0.6人/百亿元, 1.2吨/万元: a rate per an amount
+                end = per.end()
     if unit is None and mag:
         unit, kind = "", "count"
     if unit is not None:
@@ -2269,6 +2274,11 @@ def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
 def has_goal_word(sentence: str) -> bool:
     """Whether a sentence holds a goal word of ``target_cues.tsv`` (力争, 确保, 不低于, 应当 …)."""
     return bool(isinstance(sentence, str) and _lex().goal_re.search(sentence))
+
+
+# A heading that names what comes (主要目标, 2026年重点工作, “十五五”时期主要目标任务): no review, even when it
+# names a past period's results beside it.
+GOAL_WORDS = re.compile(r"目标|任务|安排|重点工作|主要工作|计划|打算|思路|考虑|展望|举措|部署")
 
 
 def is_review_heading(heading: str) -> bool:

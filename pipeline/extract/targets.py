@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 from ..lexicon import table
 from ..model import Baseline, Target
-from .target_parse import (bare_grant, grant_topic, has_goal_word, is_past_fact, is_review_heading, parse_number,
+from .target_parse import (GOAL_WORDS, bare_grant, grant_topic, has_goal_word, is_past_fact, is_review_heading, parse_number,
                            parse_targets)
 from .time import extract_time_expressions, period_end, reference_year
 
@@ -241,21 +241,21 @@ class _Scope:
         self.approval = bool(self.title_period and APPROVAL_TITLE.search(doc.metadata.title or ""))
 
     def past_paragraph(self, pos: int) -> bool:
-        """Whether the sentence at pos belongs to a paragraph that reviews a past period: its first
-        sentence opens with one (“十四五”时期，… / 这五年，… / 2025年，… in a 2026 report) and no
-        sentence between opens with a future one (今后五年，… / 到2030年，…)."""
+        """Whether the sentence at pos belongs to a paragraph's review of a past period: a sentence
+        up to it opens with one (“十四五”时期，… / 这五年，… / 2025年，… in a 2026 report) and no
+        sentence after that opens with a future one (今后五年，… / 到2030年，…)."""
         text = self.doc.text
         line_start = text.rfind("\n", 0, pos) + 1
         if line_start in self._past_para:
             past = self._past_para[line_start]
         else:
             past = self._past_para[line_start] = self._opens_past(text[line_start:line_start + 40])
-        if not past:
-            return False
         for m in SENTENCE_END.finditer(text, line_start, pos):
             if FUTURE_OPENING.match(text, m.end()) or OPENING_DEADLINE.match(text[m.end():m.end() + 40]):
-                return False
-        return True
+                past = False
+            elif not past:
+                past = self._opens_past(text[m.end():m.end() + 40])   # …。过去五年，我们…: the review starts here
+        return past
 
     def _opens_past(self, opening: str) -> bool:
         m = PAST_OPENING.match(opening)
@@ -345,6 +345,8 @@ class _Scope:
         goal = bool(GOAL_HEADING.search(sec.heading))
         spans = {(t.start, t.end) for t in extract_time_expressions(sec.heading, self.day, self.ref)
                  if t.kind in ("interval", "named_period", "date") and t.end}
+        if len(spans) > 1 and len(ahead := {sp for sp in spans if self._future(sp[1])}) == 1:
+            spans = ahead                                  # “十四五”时期发展成就和“十五五”时期主要目标任务
         if len(spans) == 1:
             start, end = spans.pop()
             if goal or _one_year(start, end):              # 主要目标（2023—2025年）; 三、2026年工作安排
@@ -399,9 +401,8 @@ def _first_line_after(text: str, k: int) -> str:
 
 # a paragraph opening with a past period reviews it: “十四五”时期，… 这五年，… 过去一年，… 2025年，…
 PAST_OPENING = re.compile(r"^[ \t\u3000]*(?:(?:过去|这|近)[一两三四五六七八九十]?年|[一两三四五六七八九十]年来|近年来"
-                          r"|(?P<plan>[“\"]?十[一二三四五]五[”\"]?)(?:时期|期间|以来)|(?P<year>(?:19|20)\d\d)年(?:以来)?)[，,]")
+                          r"|(?P<plan>[“\"]?十[一二三四五]五[”\"]?)(?:时期|期间|以来)|(?P<year>(?:19|20)\d\d)年(?:以来)?)(?:[，,]|是)")
 FUTURE_OPENING = re.compile(r"[ \t\u3000]*(?:今后|未来|下一步|接下来|展望|今年|明年)")
-GOAL_WORDS = re.compile(r"目标|任务|安排|重点工作|主要工作|计划|打算|思路|考虑|展望|举措|部署")
 _HEADING_LINE = re.compile(r"^[ \t\u3000]*(?P<h>[^。；;！？\n]{4,40})[ \t\u3000]*$")
 
 
