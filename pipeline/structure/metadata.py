@@ -40,7 +40,8 @@ DOC_NUMBER_ONLY = DOC_NUMBER_LINE   # a line that is only a 发文字号 (in bra
 DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
 DECREE_PROMULGATES = re.compile(r"(?:现予|现将[^。]{0,40}|现)公布")
-NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布)(?P<inner>.+?)的(?:通知|函)$")   # 国办函 印发…预案的函
+# 国办函 印发…预案的函; 关于延长《…》有效期的通知 carries the rules whose term it extends
+NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布|延长|继续(?:执行|实施))(?P<inner>.+?)(?:有效期)?的(?:通知|函)$")
 # 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
 NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
 # 附件：…, 附件2：…, 附件 3. …, 附件一、…: an attachment's own label before its name
