@@ -651,7 +651,9 @@ def extract(doc) -> None:
     for k, c in enumerate(doc.clauses):
         before, prev = prev, c
         after = doc.clauses[k + 1] if k + 1 < len(doc.clauses) else None
-        goal_here = c.kind == "goal" and scope.goal_section(c.section_id)   # 累计实现… in 发展目标 is a goal
+        # 累计实现… in 发展目标, 新增…、累计达8000处 under 2026年重点工作: a goal
+        goal_here = c.kind == "goal" and (scope.goal_section(c.section_id) or
+                                          scope.section_deadline(c.section_id) is not None)
         if not skipped(c, goal_here):
             read(c, _clause_candidates(doc, c, before, after))
     for h in _bare_headings(doc):                       # （一）全市城乡最低生活保障标准为每人每月1309元。
