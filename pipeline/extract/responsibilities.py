@@ -190,6 +190,9 @@ NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济�
 
 
 ENTRUSTED = re.compile(r"^委托(?![人方单机])")
+# a list of bodies closed by 等…部门 and a comma, then how they share the task (按照各自职责, 根据…确定的职责)
+DUTY_SHARED_BY_LIST = re.compile(r"(?P<list>[^，,。；;：:]{2,240}?、[^，,。；;：:]{1,40}?等(?:有关|相关)?(?:部门|单位|机构|机关))[，,]"
+                                 r"(?:根据|按照|依照|依据|按)[^，,。；;]{0,20}?(?:职责|职能|分工)")
 LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年|建议)")
 
 
@@ -200,7 +203,10 @@ OPEN_ITEM_BRACKET = re.compile(r"^[（(](?:[一二三四五六七八九十\d]{1,
 def clause_subjects(text: str) -> list[str]:
     """The organisations that open a part of a clause with a verb after them: 市教研室每学期组织…,
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
+    from .clauses import split_members
     out = []
+    if (m := DUTY_SHARED_BY_LIST.match(strip_numbering(text))) and all(is_unit(u) for u in split_members(m["list"])):
+        out.append(m["list"])      # 财政、…、畜牧等有关部门，根据本级人民政府确定的职责，依法做好…: the list does it
     for part in PART_BREAK.split(text):
         part = strip_numbering(OPEN_ITEM_BRACKET.sub("", part))
         # …，委托第三方机构对…进行审核: the body entrusted does the task
