@@ -714,9 +714,9 @@ def _clean_actor(phrase: str) -> str | None:
     by = [m.end() for m in BY_WORD.finditer(p, 1)]
     if by:
         p = p[by[-1]:]                 # 公共绿地由园林行政主管部门（负责）: the unit is after 由 (not 自由贸易)
-    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是|所称", p):
+    if re.fullmatch(r"(?:一个|多个|几个|某个)(?:部门|单位|机关|机构)", p) or re.search(r"(?<![凡别其])是|所称|适用于", p):
         return None                   # 由一个部门牵头: no one in particular; 参加…活动是每个公民(的义务): a copula;
-                                      # 前款所称村庄不包括…: a definition
+                                      # 前款所称村庄不包括…: a definition; 上述政策适用于所有文化企业: a scope
     if not (2 <= len(p) <= (ENUMERATION_MAX if "、" in p else 32)) or re.search(r"[。；！？]|应当|必须|不得", p):
         return None
     if actor_kind(p) is None:
