@@ -473,7 +473,7 @@ HEADING_ACTOR_MUST = re.compile(r"(.{2,20}?)要(?![求点素件闻害地])")
 
 # a comma inside a heading that labels nothing (no text and no items under it) parts a sentence, not a
 # label: 二、对新落户的港澳青年，给予5万元的就业补贴。 is the item itself
-CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(]")
+CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(“0-9]")
 
 
 _LEADING_SPACE = re.compile(r"\s*")
@@ -711,6 +711,7 @@ def _clean_actor(phrase: str) -> str | None:
     if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经(?![营济销办费纪理])|本[^，,、]{1,6}?由)", "", p)
+    p = LEADING_TIME.sub("", p)       # 2020年年底前省属重点文化企业可…: the body, not the deadline
     by = [m.end() for m in BY_WORD.finditer(p, 1)]
     if by:
         p = p[by[-1]:]                 # 公共绿地由园林行政主管部门（负责）: the unit is after 由 (not 自由贸易)
@@ -722,6 +723,9 @@ def _clean_actor(phrase: str) -> str | None:
     if actor_kind(p) is None:
         return None
     return p
+
+
+LEADING_TIME = re.compile(r"^(?:到|至|在|自)?(?:19|20)\d\d年(?![度级])(?:年底|年末|底|末|[一二三四1-4]季度|上半年|下半年)?(?:前|以前|起|后|内)?")
 
 
 # an enumerated subject may run longer than one name (市、县（区）人民政府交通运输、水利、农业农村、林业等部门
