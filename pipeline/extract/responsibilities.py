@@ -206,7 +206,7 @@ def clause_subjects(text: str) -> list[str]:
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
     from .clauses import split_members
     out = []
-    if (m := DUTY_SHARED_BY_LIST.match(strip_numbering(text))) and all(is_unit(u) for u in split_members(m["list"])):
+    if "等" in text and (m := DUTY_SHARED_BY_LIST.match(strip_numbering(text))) and all(is_unit(u) for u in split_members(m["list"])):
         out.append(m["list"])      # 财政、…、畜牧等有关部门，根据本级人民政府确定的职责，依法做好…: the list does it
     for part in PART_BREAK.split(text):
         part = strip_numbering(OPEN_ITEM_BRACKET.sub("", part))
