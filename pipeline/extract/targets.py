@@ -234,7 +234,7 @@ class _Scope:
         self.plan_zones = self._plan_zones()
         self._plan_starts = [a for a, _, _ in self.plan_zones]   # disjoint, in text order
         self._sec: dict[str, str | None] = {}
-        self._past_para: dict[int, bool] = {}
+        self._past_para: dict[int, tuple[list[int], list[bool]]] = {}
         self.annual = False
         self.title_period = self._title_period()
         # an approval of a plan named with its period restates the plan's goals
@@ -246,16 +246,27 @@ class _Scope:
         sentence after that opens with a future one (今后五年，… / 到2030年，…)."""
         text = self.doc.text
         line_start = text.rfind("\n", 0, pos) + 1
-        if line_start in self._past_para:
-            past = self._past_para[line_start]
-        else:
-            past = self._past_para[line_start] = self._opens_past(text[line_start:line_start + 40])
-        for m in SENTENCE_END.finditer(text, line_start, pos):
+        if line_start not in self._past_para:
+            self._past_para[line_start] = self._paragraph_states(line_start)
+        starts, states = self._past_para[line_start]
+        return states[bisect_right(starts, pos) - 1]
+
+    def _paragraph_states(self, line_start: int) -> tuple[list[int], list[bool]]:
+        """For each sentence start of the paragraph at line_start, whether a review holds there
+        (computed once per paragraph: a long report paragraph has many targets)."""
+        text = self.doc.text
+        end = text.find("\n", line_start)
+        end = len(text) if end < 0 else end
+        past = self._opens_past(text[line_start:line_start + 40])
+        starts, states = [line_start], [past]
+        for m in SENTENCE_END.finditer(text, line_start, end):
             if FUTURE_OPENING.match(text, m.end()) or OPENING_DEADLINE.match(text[m.end():m.end() + 40]):
                 past = False
             elif not past:
                 past = self._opens_past(text[m.end():m.end() + 40])   # …。过去五年，我们…: the review starts here
-        return past
+            starts.append(m.end())
+            states.append(past)
+        return starts, states
 
     def _opens_past(self, opening: str) -> bool:
         m = PAST_OPENING.match(opening)
