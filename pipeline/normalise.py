@@ -373,7 +373,9 @@ DOC_NUMBER_LINE = re.compile(
 
 
 def _unbalanced(text: str) -> bool:
-    return any(text.count(a) > text.count(b) for a, b in ("《》", "“”", "（）", "〔〕"))
+    # half-width brackets count with full-width ones: folding (…) to （…） must not change the answer
+    return any(sum(text.count(x) for x in a) > sum(text.count(x) for x in b)
+               for a, b in (("《", "》"), ("“", "”"), ("（(", "）)"), ("〔", "〕")))
 
 
 SIGNING_OFFICIAL_LINE = re.compile(
@@ -382,6 +384,9 @@ RECORD_START = re.compile(r"^(?:根据)?(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
 RECORD_END = re.compile(r"(?:通过|批准|修正|修订|公布|发布|施行)[）)]?$")
 SALUTATION = re.compile(r"^(?:各位|尊敬的|同志们|亲爱的)[^，。]{0,10}[：:]$")
 DELIVERY_LINE = re.compile(r"^[—–\-－]{0,2}\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日\s*在.{2,40}?会议上$")
+
+
+CLOSING_OPENERS = "，。、；：！？）》”’,;:)"      # no line starts with these: a break fell inside a sentence
 
 
 def _should_join(a: str, b: str, blank_between: bool) -> bool:
@@ -397,8 +402,9 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
         return False
     if RECORD_START.match(b) and RECORD_END.search(a):
         return False   # a law's dated record, one event a line: …会议通过 / 2023年1月9日 …会议批准）
-    if b[0] in "，。、；：！？）》”’" and a[-1] not in "。！？；" and " | " not in a:
-        return True   # a line never starts with closing punctuation: the break fell inside a sentence
+    if b[0] in CLOSING_OPENERS and a[-1] not in "。！？；" and " | " not in a:
+        return True   # a line never starts with closing punctuation (half-width too, or normalising twice
+                      # would join what once did not): the break fell inside a sentence
     if a[-1] in TERMINAL or DOC_NUMBER_LINE.match(b) or DOC_NUMBER_LINE.match(a):
         return False
     if _unbalanced(a) and not DATE_LINE.match(a) and len(a) + len(b) < 200:
@@ -521,7 +527,7 @@ _CELL_SHORT, _CELL_LONG = 20, 60
 
 def _cell_like(text: str, limit: int) -> bool:
     """A line that can be one cell of a table: short, no sentence punctuation, not a heading."""
-    return (0 < len(text) <= limit and not any(p in text for p in "，。；！？")
+    return (0 < len(text) <= limit and not any(p in text for p in "，。；！？,;!?")   # half-width: folded later
             and not NUMBERING.match(text))
 
 
@@ -537,6 +543,11 @@ def _number_cell(lines: list[_Line], i: int) -> bool:
         return False
     prev = lines[i - 1].text.translate(_FOLD_TABLE).strip() if i else ""    # the next line is not folded yet
     nxt = lines[i + 1].text.translate(_FOLD_TABLE).strip() if i + 1 < len(lines) else ""
+    k = i + 2
+    while nxt and k < len(lines) and lines[k].text.strip()[:1] in CLOSING_OPENERS:
+        nxt += lines[k].text.translate(_FOLD_TABLE).strip()   # the lines joining it later (…: / ；文): judged as
+        k += 1                                                # one, so a second pass decides the same
+    prev, nxt = ("" if _PIPES.match(x) else x for x in (prev, nxt))   # a lone | is dropped: no cell
     if _NUMERIC_CELL.match(prev) or _NUMERIC_CELL.match(nxt):
         return True
     if _cell_like(prev, _CELL_SHORT) and _cell_like(nxt, _CELL_SHORT):
@@ -681,7 +692,10 @@ def normalise(raw: str) -> Normalised:
         if marker and (head_zone or _label_at(text, marker.end())) and _label_at(text, marker.end()):
             _edit(line, 0, marker.end())   # - 文件名称：… (a markdown list of the page's metadata)
             text = line.text
-        in_table = any(0 <= k < len(lines) and _PIPES.match(lines[k].text) for k in (i - 1, i + 1))
+        # a cell beside the pipes of a table flattened one cell per line (more than one pipe line
+        # around it: a lone | is dropped, and what it stood beside is judged without it)
+        in_table = any(0 <= k < len(lines) and _PIPES.match(lines[k].text) for k in (i - 1, i + 1)) and \
+            sum(1 for k in range(max(0, i - 4), min(len(lines), i + 5)) if _PIPES.match(lines[k].text)) >= 2
         if i in breadcrumb or (not in_table and is_chrome(text) and not _number_cell(lines, i)):
             flags.add("boilerplate_removed")
             widget = bool(re.search(r"【\s*字[体号]", text)) and "】" not in text

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from conftest import read_cases
 from zhengce.pipeline.normalise import normalise, parse_label_line, to_source
@@ -52,6 +52,14 @@ chinese = st.text(alphabet=st.sampled_from(list("一二三、（）()，,：:；
 
 @settings(max_examples=300, deadline=None)
 @given(chinese)
+# cases Hypothesis and a fuzzer found: a line opening with a half-width bracket, a half-width
+# bracket left open, a bare number beside a line that joins or a lone | that is dropped later
+@example(":\r)\r”")
+@example("(\n。、中\r(")
+@example("育\r1\r(通]》;关月")
+@example("”\r２\r;]”县市）\n,")
+@example("》）日\r13\n|")
+@example("２\r|")
 def test_never_raises_and_is_idempotent(raw):
     once = normalise(raw)
     twice = normalise(once.text)
