@@ -35,6 +35,7 @@ PAST_MARKERS = re.compile(r"已经|已(?!于)|累计|共有|现有|建成了|取
 REVIEW_HEADING = re.compile(r"(?:十[一二三四五]五|过去|以来).*(?:情况|回顾|成就|成效|基础|进展)|发展基础|发展现状|工作回顾|主要成效|取得成效")
 
 
+@lru_cache(maxsize=1024)
 def in_review(heading_path: str) -> bool:
     """Whether a section path (headings joined by " / ") lies in a review of past work; a heading that
     also announces what comes (“十四五”时期发展成就和“十五五”时期主要目标任务) reviews nothing by itself."""
@@ -282,7 +283,10 @@ def _topic_subject(before: str, after: str) -> bool:
     return all(w.flag.startswith("n") for w in tagged(m.group(1)))
 
 
-TOPIC_MODAL = re.compile(r"(?:应当|应|必须|须|不得|可以|可(?!持续)|要(?![求点素件]))")
+LEGAL_MODAL_WORDS = "应当|应|必须|须|不得"
+LEGAL_MODAL_OPEN = re.compile(f"(?:{LEGAL_MODAL_WORDS})")
+# what a topic noun phrase before a comma is the subject of: a legal modal, 可 or 要
+TOPIC_MODAL = re.compile(rf"(?:{LEGAL_MODAL_WORDS}|可以|可(?!持续)|要(?![求点素件]))")
 
 
 # A cue-less part that only conditions or frames the rule after the comma: a condition
@@ -805,7 +809,6 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
 
 
 BY_WORD = re.compile(r"(?<!自)由")     # 自由贸易 is no 由
-LEGAL_MODAL_OPEN = re.compile(r"(?:应当|应|必须|须|不得)")
 
 
 def _acting_subject(first: str, after: str) -> str:

@@ -171,6 +171,11 @@ def explicit_lists(text: str):
 MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|根据职责|分别|共同|积极|做好)+$")
 
 
+# by a body's share of the duty: 按照各自职责, 根据职能分工, 按分工
+BY_RULE = r"(?:按照|按|根据|依照|依据)"
+DUTY_SHARE = r"(?:职责|职能|分工)(?:分工)?"
+
+
 @lru_cache(maxsize=1)
 def _subject_verb() -> re.Pattern:
     """What follows a unit that opens a part with a task: adverbs, then a verb of
@@ -178,7 +183,7 @@ def _subject_verb() -> re.Pattern:
     from .clauses import task_verbs
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
-                      r"(?:按照|按|根据|依照|依据)(?:各自|有关|相关)?(?:职责|职能|分工)(?:分工)?|共同|分别|协同)*"
+                      rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
                       rf"(?:(?:{verbs})(?!部)|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")   # 区委组织部: a name
 
 
@@ -193,7 +198,7 @@ NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济�
 ENTRUSTED = re.compile(r"^委托(?![人方单机])")
 # a list of bodies closed by 等…部门 and a comma, then how they share the task (按照各自职责, 根据…确定的职责)
 DUTY_SHARED_BY_LIST = re.compile(r"(?P<list>[^，,。；;：:]{2,240}?、[^，,。；;：:]{1,40}?等(?:有关|相关)?(?:部门|单位|机构|机关))[，,]"
-                                 r"(?:根据|按照|依照|依据|按)[^，,。；;]{0,20}?(?:职责|职能|分工)")
+                                 rf"{BY_RULE}[^，,。；;]{{0,20}}?{DUTY_SHARE}")
 LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年|建议)")
 
 

@@ -1847,8 +1847,11 @@ _BASE_ONLY = re.compile(r"(?:比[^，,、的]{1,10}?(?:年|期间|时期|末)|�
 _BASE_CUT = re.compile(r"比[^，,、的]{1,10}?(?:年|期间|时期|末)|平均每年|年均")
 
 
-# a bracket of the units that carry the item (…7000张（牵头单位：民政厅）): the figure still ends its clause
-_UNITS_NOTE = re.compile(r"[（(][^（）()：:，,]{2,8}[：:]")
+@lru_cache(maxsize=1)
+def _units_note() -> re.Pattern:
+    """A bracket of the units that carry the item (…7000张（牵头单位：民政厅）), labels from
+    lexicon/resp_labels.tsv: the figure before it still ends its clause."""
+    return re.compile(r"[（(](?:" + "|".join(map(re.escape, words("resp_labels", "label"))) + r")[：:]")
 
 
 def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
@@ -1870,7 +1873,7 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             if kind == "count":
                 return ("verb", v.start(), kind, measure, rec, follows)
-    if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、" or _UNITS_NOTE.match(s, post_end):
+    if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、" or _units_note().match(s, post_end):
         a = _strip_subject(st, lo, num_start)
         v = lex.count_verb_re.search(s, a, min(num_start, a + 8))
         if v and num_start - v.end() >= 2:
@@ -1911,7 +1914,7 @@ def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
     None when nothing follows the figure, False when it counts the policy's own tasks (五项工作)."""
     lex, s = _lex(), st.s
     own = lex.cues.get("own_task", ())
-    if s[c_end:c_end + 1] and s[c_end] in "：:" and not _UNITS_NOTE.match(s, post_end):
+    if s[c_end:c_end + 1] and s[c_end] in "：:" and not _units_note().match(s, post_end):
         return False, post_end                            # 建立三项机制：… (a list of the policy's own items)
     if count[0] != "verb":                               # 培育…企业10家: the subject names it
         return None, post_end
