@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..lexicon import table
+from ..nlp import tagged
 from ..model import Clause
 from ..normalise import CJK
 from ..structure.metadata import is_org
@@ -188,17 +189,20 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
 
 # --- segmentation ---------------------------------------------------------------------------
 
+_SENTENCE_MARKS = re.compile("[" + re.escape(OPEN + CLOSE + TERMINATORS) + "]")
+_COMMA_MARKS = re.compile("[" + re.escape(OPEN + CLOSE) + "，,]")
+
 def _sentences(text: str, start: int, end: int):
     """(start, end) spans of sentences in text[start:end], splitting outside brackets."""
     depth = 0
     s = start
-    for i in range(start, end):
-        ch = text[i]
+    for m in _SENTENCE_MARKS.finditer(text, start, end):    # only the marks, not every character
+        ch, i = m.group(), m.start()
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
             depth = max(0, depth - 1)
-        elif ch in TERMINATORS and depth == 0:
+        elif depth == 0:
             yield s, i + 1
             s = i + 1
     if s < end:
@@ -213,13 +217,14 @@ def _split_at_new_cue(text: str, start: int, end: int):
     seg = text[start:end]
     cuts = []
     depth = 0
-    for i, ch in enumerate(seg):
+    for m in _COMMA_MARKS.finditer(seg):
+        ch = m.group()
         if ch in OPEN:
             depth += 1
         elif ch in CLOSE:
             depth = max(0, depth - 1)
-        elif ch in "，," and depth == 0:
-            cuts.append(i)
+        elif depth == 0:
+            cuts.append(m.start())
     piece = 0
     for c in cuts:
         before = seg[piece:c]
@@ -279,7 +284,6 @@ def _topic_subject(before: str, after: str) -> bool:
     m = re.search(r"[的等]([^的等，,、]{2,8})$", before)
     if not m or before.startswith("是") or not TOPIC_MODAL.match(after) or decide(before)[1] is not None:
         return False
-    from ..nlp import tagged
     return all(w.flag.startswith("n") for w in tagged(m.group(1)))
 
 
@@ -833,7 +837,6 @@ def _condition_subject(first: str) -> str:
     第三方机构…的 -> 排污单位; 任何单位和个人发现…的 -> 任何单位和个人); none when the condition
     opens with no actor (残疾学生较多的, 处理敏感个人数据的, 给当事人造成损失的)."""
     from .responsibilities import _names_people, _starts_with_noun
-    from ..nlp import tagged
     words = tagged(first)
     k = 0
     for w, nxt in zip(words, words[1:]):
@@ -1105,7 +1108,6 @@ LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织(?!部)
 
 def _has_preposition(phrase: str) -> bool:
     """Whether jieba reads a preposition inside the phrase (以, 对, 在…): a clause, not a unit name."""
-    from ..nlp import tagged
     return any(w.flag == "p" for w in tagged(phrase))
 
 

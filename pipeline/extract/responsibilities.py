@@ -20,10 +20,14 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
 from ..lexicon import table
+from ..nlp import tagged
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
-from .clauses import ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, TRAILING_ALIAS, _in_notice, _shared_suffix_list, actor_kind, head_kind, strip_numbering
+from .clauses import (
+    actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, find_cues, head_at_end,
+    head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
+    _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +184,6 @@ DUTY_SHARE = r"(?:职责|职能|分工)(?:分工)?"
 def _subject_verb() -> re.Pattern:
     """What follows a unit that opens a part with a task: adverbs, then a verb of
     lexicon/task_verbs.tsv or an adverbial of time (在…时/中/内/上/前/后/下)."""
-    from .clauses import task_verbs
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
                       rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
@@ -209,7 +212,6 @@ OPEN_ITEM_BRACKET = re.compile(r"^[（(](?:[一二三四五六七八九十\d]{1,
 def clause_subjects(text: str) -> list[str]:
     """The organisations that open a part of a clause with a verb after them: 市教研室每学期组织…,
     …，机构编制部门会同…确定…, 县政府将…列入… (SCHEMA: an organisation given a task by name)."""
-    from .clauses import split_members
     out = []
     if "等" in text and (m := DUTY_SHARED_BY_LIST.match(strip_numbering(text))) and all(is_unit(u) for u in split_members(m["list"])):
         out.append(m["list"])      # 财政、…、畜牧等有关部门，根据本级人民政府确定的职责，依法做好…: the list does it
@@ -223,7 +225,6 @@ def clause_subjects(text: str) -> list[str]:
 
 
 def _part_subject(first: str) -> str | None:
-    from .clauses import head_at_end, head_end_chars, head_goes_on
     first = LEADING_ADVERBIAL.sub("", first)
     if NOT_SUBJECT_START.match(first):
         return None
@@ -240,7 +241,6 @@ def _part_subject(first: str) -> str | None:
             prefix = first[:n]
             if first[n + verb.end():][:1] == "的":
                 return None        # 居民委员会设立的人民调解委员会: a noun phrase, not subject + verb
-            from .clauses import split_members
             members = split_members(prefix)
             if len(members) > 1 and all(is_unit(m) and _is_noun_phrase(m) for m in members):
                 return prefix      # 电力企业、研究机构及其它行业相关单位应…: each member a unit
@@ -293,7 +293,6 @@ def generic_subjects(text: str) -> list[str]:
     left = left.rstrip("，, ")
     if not (2 <= len(left) <= 40) or re.search(r"[，,。；;：:“”]", left) or GENERIC_NOT.search(left):
         return []
-    from .clauses import split_members
     members = [p for p in left.split("、")]
     if len(members) > 1 and split_members(left) == [left] and GENERIC.match(left):
         members = [left]                     # 有关部门、单位和工作人员: one group, as written
@@ -373,7 +372,6 @@ def _by_any_predicate(window: str) -> list[str]:
     """由X + a predicate that no verb of lexicon/resp_by_verbs.tsv opens (由桥梁权属单位设置, 由原登记机关注销
     登记, 由公安机关依法处理, 由县级人民政府根据本地实际…): X, the longest unit before it that ends where a
     word ends (由国家委托…: no 国家委; 由保管人交回街道办事处: no name with a verb inside)."""
-    from .clauses import head_at_end, head_goes_on
     if re.search(r"(?:组成|构成|担任|兼任)$", window):
         return []            # 由X、Y和Z组成: who makes up a body, no task
     heads = [k for k in range(len(window), 2, -1) if head_at_end(window, k) and not head_goes_on(window, k)]
@@ -406,7 +404,6 @@ def _by_any_predicate(window: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def _tagged(phrase: str) -> tuple[tuple[str, str], ...]:
     """jieba's words and tags of a short phrase (no HMM: the dictionary's words are what matter here)."""
-    from ..nlp import tagged
     return tuple((w.word, w.flag) for w in tagged(phrase, hmm=False))
 
 
@@ -414,8 +411,6 @@ def _tagged(phrase: str) -> tuple[tuple[str, str], ...]:
 def _acts_in_name(phrase: str) -> bool:
     """Whether a unit inside the phrase acts on what follows it (保管人交回街道办事处, 县政府组织有关部门):
     a clause cut as a name.  A verbal noun after a unit is part of a name (国务院教育行政部门)."""
-    from .clauses import head_at_end
-    from ..nlp import tagged
     for k in range(2, len(phrase) - 1):
         if head_at_end(phrase, k) and actor_kind(phrase[:k]):
             first = tagged(phrase[k:k + 6])[0]
@@ -474,7 +469,6 @@ RESPONSIBLE_FOR = re.compile(r"^[^，,。；;的]{0,16}(?:负责|作出|受理|�
 
 def _cue_at(text: str, cue: str) -> int:
     """Where the clause's cue stands (可 of 可以处…, not of 认可)."""
-    from .clauses import find_cues
     return next((pos for pos, found in find_cues(text) if found.word == cue), len(text))
 
 
@@ -499,7 +493,6 @@ def prose_units(c) -> list[tuple[str, str]]:
     请X… (responsible), X会同Y… (X lead, Y support), X…，协同/配合… (also support), and the
     organisations that open a part with a task verb (市教研室每学期组织…).  One entry per member of an
     enumeration (区发展改革委、区投促办、区财政局 → three)."""
-    from .clauses import partners, split_members
     text = c.text
     actors: list[str] = []
     if DEFINITION.match(text) or c.kind == "encouragement" or c.kind == "permission" and not c.cue:
@@ -564,7 +557,6 @@ def prose_units(c) -> list[tuple[str, str]]:
         not ELIGIBILITY_AFTER.match(text, text.find(c.cue) + len(c.cue))   # 享受补贴的人员应符合以下条件
     if c.kind in ("obligation", "prohibition"):
         # 中标人应加强…，项目经理对…负主要责任: the subject of each later duty in the sentence too
-        from .clauses import find_cues, subject_actors
         for pos, cue in find_cues(text):
             if pos > (text.find(c.cue) if c.cue else -1) and PERSON_DUTY.fullmatch(cue.word) and \
                     not ELIGIBILITY_AFTER.match(text, pos + len(cue.word)):
@@ -598,7 +590,6 @@ def prose_units(c) -> list[tuple[str, str]]:
     out += [(u, r) for u, r in by if all(u != o for o, _ in out)]
     if "请" in text and c.cue != "请":
         # 请财政部在…中明确，中央高校…要…: the unit asked by 请 beside another cue's subject
-        from .clauses import find_cues, object_actor
         for pos, cue in find_cues(text):
             obj = object_actor(text, pos + 1) if cue.word == "请" else None
             out += [(u, "responsible") for u in (split_members(obj) if obj else [])
@@ -655,7 +646,6 @@ def _list_members(phrase: str, people: bool = False) -> tuple[str, ...] | None:
     end in a unit.  Kept whole, as written: a list that shares a head or modifies one (民政、公安等部门,
     市财政、地方金融部门, 各级人民政府的计划、财政等部门), and a bare generic word closing a list
     (单位和个人, 有关部门和单位, 海关、海事、边检等单位)."""
-    from .clauses import NAMED_ONLY
     named = re.match(r"^(.+?)等[^、，,和及的等]{2,12}$", phrase)
     if named:          # 财政部等有关部门, 商会等社会组织: the units named (as split_members reads them)
         members = _list_members(named.group(1), people)
@@ -766,7 +756,6 @@ def _plain_name(phrase: str) -> bool:
     """Whether a unit phrase is a name, not a clause cut as one: it opens with a noun, holds no
     preposition or adverb, and no unit inside it acts on what follows (县政府组织有关部门).  Verbs may
     stand inside a name (登记管理机关, 市医疗急救指挥机构, 挂靠单位).  One tagging of the phrase."""
-    from .clauses import head_at_end
     if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _opens_with_verb(phrase[2:]):
         return False       # 本市设立…委员会: a clause
     words = _tagged(phrase)
@@ -793,7 +782,6 @@ def _opens_with_verb(phrase: str) -> bool:
 def _starts_with_noun(phrase: str) -> bool:
     """Whether jieba tags the phrase's first word as a noun-like word (扩大学校, 每年对小学 and
     严格学校 open with a verb, an adverb or a quantity: not organisations)."""
-    from ..nlp import tagged
     words = tagged(re.sub(r"^(?:各级|各)", "", phrase))
     if not words:
         return False
@@ -833,7 +821,6 @@ def _designation() -> tuple[re.Pattern, dict[str, str]]:
 
 def _listed_units(body: str) -> list[str]:
     """The units a phrase names as written: each member when each is a unit, else the whole."""
-    from .clauses import split_members
     body = re.sub(r"^(?:第[一二三四五六七八九十百零〇\d]+条\s*)", "", body.strip())
     members = split_members(body)
     if len(members) > 1 and all(is_unit(u) for u in members):
@@ -886,7 +873,6 @@ def _units_before_role_noun(body: str) -> str | None:
 def _starts_with_verb(phrase: str) -> bool:
     """Whether the phrase is a verb and its object (公示行政处罚信息, 办理政务服务事项), not a verbal
     noun standing alone or joined to another (学校建设, 政府采购和招标投标等活动)."""
-    from ..nlp import tagged
     words = tagged(phrase[:12])
     return len(words) >= 2 and words[0].flag.startswith("v") and words[1].flag != "c" and \
         words[1].word not in ("和", "与", "及", "或", "等")
@@ -896,7 +882,6 @@ def _starts_with_verb(phrase: str) -> bool:
 def _is_noun_phrase(phrase: str) -> bool:
     """Whether jieba reads the phrase as nouns joined by 的/和/、 (非单一法人教育集团的各成员学校),
     not a clause of its own (学校按照预算管理有关规定和学校)."""
-    from ..nlp import tagged
     if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
         return False       # 本市设立…委员会: a clause
     for w in tagged(phrase):
@@ -915,8 +900,6 @@ def _names_people(phrase: str) -> bool:
     """Whether a person phrase names people, not a clause cut as one: a verb may only open it as a
     modifier (受理人员, 承办单位主要负责人, 任何组织和个人), never stand after its first word
     (区住建园林局通知申请人, 物业服务人不得强制业主, 民办学校招收学生)."""
-    from ..nlp import tagged
-    from .clauses import head_at_end
     if any(head_at_end(phrase, k) and actor_kind(phrase[:k]) == "org" and ACTS_ON_PEOPLE.match(phrase, k)
            for k in range(2, len(phrase) - 2)):
         return False       # 区住房城乡建设局通知申请人: an organisation acting on people

@@ -82,6 +82,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from ..lexicon import table, words
+from ..nlp import cut
 
 __all__ = ["TargetCandidate", "parse_targets", "parse_number", "is_past_fact", "is_review_heading", "has_goal_word"]
 
@@ -1753,7 +1754,6 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
     stop = _ACTION_STOP.search(s, act.end(), region_end)
     j = stop.start() if stop else region_end
     name = ""
-    from ..nlp import cut
     for w in cut(s[act.start():j]):
         if len(name) + len(w) > 14:
             break
@@ -2186,7 +2186,6 @@ def _share_words(parts: list[str]) -> list[str]:
     longer than the rest, or a little longer than short items of one length (一产、二产、三产增加值)."""
     if len(parts) < 2:
         return parts
-    from ..nlp import cut
     first, last = parts[0], parts[-1]
     others_first, others_last = parts[1:], parts[:-1]
     if len(first) >= max(map(len, others_first)) + 4:

@@ -31,10 +31,10 @@ from bisect import bisect_left, bisect_right
 from datetime import date
 from typing import NamedTuple
 
-from ..lexicon import table
+from ..lexicon import table, words
 from ..model import Baseline, Target
-from .target_parse import (GOAL_WORDS, bare_grant, grant_topic, has_goal_word, is_past_fact, is_review_heading, parse_number,
-                           parse_targets)
+from .target_parse import (GOAL_WORDS, _alt, _lex, bare_grant, grant_topic, has_goal_word, is_past_fact,
+                           is_review_heading, parse_number, parse_targets)
 from .time import extract_time_expressions, period_end, reference_year
 
 SENTENCE_END = re.compile(r"[。！？]\s*")
@@ -451,7 +451,6 @@ def _review_zones(doc) -> list[tuple[int, int]]:
 
 
 def _review_words():
-    from ..lexicon import words
     return words("target_cues", "word", kind="review_heading")
 
 
@@ -471,7 +470,6 @@ def in_definition(text: str, start: int) -> bool:
     """Whether the sentence holding text[start] defines a term before it (SCHEMA: a scope threshold
     that decides which cases a rule covers is not a target): 工业园区是指…的园区，零碳工业园区的年综合能耗
     原则上应不小于5万吨标准煤."""
-    from .target_parse import _lex
     line = text.rfind("\n", 0, start) + 1            # bounded: never scan back past the line
     sentence_start = max([line] + [text.rfind(ch, line, start) + 1 for ch in "。；;"])
     before = re.sub(r"[（(][^（）()]*[）)]", "", text[sentence_start:start])   # not a note （系指…，下同）
@@ -480,7 +478,6 @@ def in_definition(text: str, start: int) -> bool:
 
 def defines_term(cand) -> bool:
     """Whether a candidate's own subject defines a term (规模养殖场，是指常年存栏…二百头以上的)."""
-    from .target_parse import _lex
     if cand.comparator == "=":
         return False                                  # “双千”计划是指…实施千项合作项目: what the plan does
     head = re.split(r"[\d零〇○一二两三四五六七八九十百千]", cand.text.split("，")[0], maxsplit=1)[0]
@@ -494,7 +491,6 @@ def intro_binding(text: str, start: int) -> str | None:
     """The binding a list's lead-in gives the target at text[start] in the same sentence or the paragraph it
     opens (今年主要预期目标是：地区生产总值增长5%左右；… -> 预期性), as the 属性 column of a table would."""
     if not _INTRO_BINDING:
-        from .target_parse import _alt, _lex
         for kind, binding in (("expected_intro", "预期性"), ("bound_intro", "约束性")):
             words = _lex().cues.get(kind, ())
             if words:
@@ -520,7 +516,6 @@ def _list_goes_on(text: str, k: int) -> bool:
 def _standard_of_heading(indicator: str, heading: str) -> str:
     """A price per unit named only by where it applies (富力大厦32.5元/平方米/月 -> 富力大厦金额) under a
     heading naming the standard ((一)租金标准) is that place's standard: 富力大厦租金标准."""
-    from .target_parse import _lex
     heading = re.sub(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]?\s*", "", heading.strip())
     if not indicator.endswith("金额") or len(heading) > 10 or \
             not any(heading.endswith(w) for w in _lex().cues.get("standard_heading", ())):
