@@ -194,11 +194,12 @@ def _edits(line: _Line, edits: list[tuple[int, int, str]]) -> None:
 
 
 _FOLD_TABLE = str.maketrans({**_FOLD, **{c: " " for c in SPACES}})
+_NEEDS_FOLD = re.compile("[" + re.escape("".join(_FOLD) + SPACES) + "]")   # translate is slow on CJK: ask first
 _NEEDS_WIDEN = re.compile(r"[(),:;]")
 
 
 def _fold(line: _Line) -> None:
-    text = line.text.translate(_FOLD_TABLE)   # 1:1, so source offsets are untouched
+    text = line.text.translate(_FOLD_TABLE) if _NEEDS_FOLD.search(line.text) else line.text   # 1:1: offsets kept
     if _NEEDS_WIDEN.search(text):
         chars = list(text)
         # half-width punctuation beside Chinese → full-width (but not inside numbers such as 1,000
@@ -307,8 +308,15 @@ def _labels() -> tuple[tuple[re.Pattern, str, str], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1)
+def _label_first_chars() -> frozenset[str]:
+    return frozenset(label[0] for _, label, _ in _labels())
+
+
 def _label_at(text: str, pos: int = 0) -> tuple[str, int] | None:
     """The page-table label starting at text[pos:], and where its value starts."""
+    if pos >= len(text) or text[pos] not in _label_first_chars():
+        return None            # most lines: no label can start here, no pattern need be tried
     for pattern, label, _ in _labels():
         m = pattern.match(text, pos)
         if m:

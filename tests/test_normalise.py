@@ -78,3 +78,19 @@ def test_source_index_is_monotone_and_cjk_maps_back(raw):
             assert raw[out.source_index[i]] == ch
     for i in range(0, len(out.text), 7):
         assert to_source(out.offset_map(), i) == out.source_index[i]
+
+
+# ideographs, and what sits beside them that NFKC rewrites, decomposes, reorders or composes: combining
+# marks, Hangul jamo, full-width forms, circled numbers, compatibility ideographs
+nfkc_mix = st.text(alphabet=st.sampled_from(list("政策一丁\u9fff\u4e00\u0301\u0323\u0308e\u1100\u1161\u11a8가"
+                                                 "ＡａＡ１，。①㈠ﬁ\uf900\uf901〔】 \u3000")), max_size=60)
+
+
+@settings(max_examples=500, deadline=None)
+@given(nfkc_mix)
+@example("e\u0301政\u0323")
+@example("\u1100政\u1161")
+def test_document_id_nfkc_by_runs_equals_nfkc_of_the_whole(text):
+    import unicodedata
+    from zhengce.pipeline.document import _nfkc
+    assert _nfkc(text) == unicodedata.normalize("NFKC", text)

@@ -223,6 +223,7 @@ class _Scope:
 
     def __init__(self, doc, doc_day: date | None, ref_year: int | None = None):
         self.doc, self.day, self.ref = doc, doc_day, ref_year
+        self._times: dict[str, list] = {}
         self.by_id = {s.id: s for s in doc.sections}
         self.zones = _review_zones(doc)
         # review zones may overlap: by start, with the furthest end reached so far (bisect per offset)
@@ -251,6 +252,13 @@ class _Scope:
         starts, states = self._past_para[line_start]
         return states[bisect_right(starts, pos) - 1]
 
+    def times(self, text: str) -> list:
+        """The time expressions of a heading or phrase, read once per document (a heading is asked
+        about for every clause under it)."""
+        if text not in self._times:
+            self._times[text] = extract_time_expressions(text, self.day, self.ref)
+        return self._times[text]
+
     def _paragraph_states(self, line_start: int) -> tuple[list[int], list[bool]]:
         """For each sentence start of the paragraph at line_start, whether a review holds there
         (computed once per paragraph: a long report paragraph has many targets)."""
@@ -275,7 +283,7 @@ class _Scope:
         if m["year"]:
             return int(m["year"]) < self.day.year
         if m["plan"]:
-            spans = [t.end for t in extract_time_expressions(m["plan"], self.day, self.ref) if t.end]
+            spans = [t.end for t in self.times(m["plan"]) if t.end]
             return bool(spans) and spans[0][:4] < str(self.day.year)
         return True
 
@@ -308,7 +316,7 @@ class _Scope:
             if not m or a in numbered or "，" in m["h"] or "|" in m["h"] \
                     or not re.search(r"\d{4}|十[一二三四五六]?五", m["h"]):
                 continue
-            spans = {(t.start, t.end) for t in extract_time_expressions(m["h"], self.day, self.ref)
+            spans = {(t.start, t.end) for t in self.times(m["h"])
                      if t.kind in ("interval", "named_period", "date") and t.end}
             if out and out[-1][1] > a:
                 out[-1] = (out[-1][0], a, out[-1][2])
@@ -330,7 +338,7 @@ class _Scope:
         title = self.doc.metadata.title or ""
         if not PLAN_TITLE.search(title):
             return None
-        spans = {(t.start, t.end) for t in extract_time_expressions(title, self.day, self.ref)
+        spans = {(t.start, t.end) for t in self.times(title)
                  if t.kind in ("interval", "named_period", "date") and t.end}
         if len(spans) != 1:
             return None
@@ -354,7 +362,7 @@ class _Scope:
         if is_review_heading(sec.heading) and not GOAL_WORDS.search(sec.heading):
             return None
         goal = bool(GOAL_HEADING.search(sec.heading))
-        spans = {(t.start, t.end) for t in extract_time_expressions(sec.heading, self.day, self.ref)
+        spans = {(t.start, t.end) for t in self.times(sec.heading)
                  if t.kind in ("interval", "named_period", "date") and t.end}
         if len(spans) > 1 and len(ahead := {sp for sp in spans if self._future(sp[1])}) == 1:
             spans = ahead                                  # “十四五”时期发展成就和“十五五”时期主要目标任务
@@ -379,7 +387,7 @@ class _Scope:
         while sec is not None:
             if re.search(r"\d{4}|十[一二三四五六]?五", sec.heading) and any(
                     t.kind in ("interval", "named_period", "date")
-                    for t in extract_time_expressions(sec.heading, self.day, self.ref)):
+                    for t in self.times(sec.heading)):
                 return True
             sec = self.by_id.get(sec.parent)
         return False
@@ -679,17 +687,18 @@ def extract(doc) -> None:
         if c.deadline is None and c.section_id is not None:
             if c.section_id not in heading_memo:
                 heading_memo[c.section_id] = _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref) \
-                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
+                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id, ref, scope.times)
             c.deadline = heading_memo[c.section_id]
 
 
 def _phase_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None,
-                    ref_year: int | None = None) -> str | None:
+                    ref_year: int | None = None, times=None) -> str | None:
     """A phase named in a heading: 具体实施阶段（2017年3月—2017年9月） → 2017-09-30."""
     by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
+    times = times or (lambda text: extract_time_expressions(text, doc_day, ref_year))
     sec = by_id.get(section_id)
     while sec is not None:
-        for t in extract_time_expressions(sec.heading, doc_day, ref_year):
+        for t in times(sec.heading):
             if t.kind in ("interval", "date") and t.end:
                 return t.end
         sec = by_id.get(sec.parent)
