@@ -142,3 +142,20 @@ def test_a_part_cut_off_a_rule_keeps_the_rules_subject():
     assert _clause_for(doc, "并可以根据本规定制定实施细则").actors == ["省级市场监督管理部门"]
     doc = _doc("中小学生是否参加课后服务，由学生和家长自愿选择，严禁以课后服务名义乱收费。")
     assert _clause_for(doc, "严禁以课后服务名义乱收费").actors == []
+
+
+def test_task_table_unit_columns_give_each_row_its_units_under_the_item_it_names():
+    doc = _doc("一、主要任务\n（一）扩大服务供给\n各区要扩大服务供给。\n（二）完善服务标准\n完善标准体系。\n"
+               "附件 重点任务分工表\n序号 | 工作事项 | 主要内容 | 牵头单位 | 配合单位 | 局内牵头处室\n"
+               "1 | 扩大服务供给 | 到2025年，建成社区养老服务中心20个。 | 各区政府 | 市民政局、市财政局 | 基层处\n"
+               "行动二：提升服务质量\n"
+               "2 | 完善服务标准 | 完善标准体系。 | 市市场监管局 | / | 法规处\n"
+               "完善评价制度。 | 市民政局 | 市统计局 | 规划处", prefix="")
+    heading = {s.id: s.heading for s in doc.sections}
+    got = [(r.unit, r.role, heading.get(r.section_id)) for r in doc.responsibilities]
+    assert got == [("各区", "responsible", "扩大服务供给"),
+                   ("各区政府", "lead", "扩大服务供给"), ("市民政局", "support", "扩大服务供给"),
+                   ("市财政局", "support", "扩大服务供给"), ("基层处", "lead", "扩大服务供给"),
+                   ("市市场监管局", "lead", "完善服务标准"), ("法规处", "lead", "完善服务标准"),
+                   ("市民政局", "lead", "完善服务标准"), ("市统计局", "support", "完善服务标准"),
+                   ("规划处", "lead", "完善服务标准")]

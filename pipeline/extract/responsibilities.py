@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..lexicon import table
 from ..nlp import tagged
@@ -954,6 +955,86 @@ def _charged_in_notice(text: str, unit: str) -> bool:
 ITEM_BEFORE_UNIT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])\s*")
 
 
+@lru_cache(maxsize=1)
+def _column_roles() -> re.Pattern:
+    """A table column of units and its role (牵头单位 lead, 配合部门 support, 市卫健委内牵头处室 lead): the
+    verb of a resp_labels.tsv label, then a word for bodies."""
+    verbs = {}
+    for r in table("resp_labels"):
+        verb = re.sub(r"(?:单位|部门|主体)$", "", r["label"])
+        verbs.setdefault(verb, r["role"])
+    alternation = "|".join(sorted(map(re.escape, verbs), key=len, reverse=True))
+    return re.compile(rf"^[^|]{{0,8}}?(?P<verb>{alternation})(?:单位|部门|处室|科室|机构|主体)$"), verbs
+
+
+class _RowUnits(NamedTuple):
+    row_start: int
+    task: str | None               # the row's task name (工作事项, 重点任务): the item the units answer for
+    units: list                    # (unit, role, start, end)
+
+
+def table_units(doc) -> list[_RowUnits]:
+    """The units of a task table's unit columns (序号 | 工作事项 | 主要内容 | 牵头单位 | 配合单位), row by
+    row.  A row shorter than its header lost its leading merged cells (序号, 工作事项 spanning rows): it
+    is aligned to the right and keeps the task above."""
+    pattern, roles = _column_roles()
+    out = []
+    for t in doc.tables:
+        header = [re.sub(r"\s+", "", c) for c in t.rows[0]]
+        cols = {i: roles[m["verb"]] for i, c in enumerate(header) if (m := pattern.match(c))}
+        if not cols:
+            continue
+        first_text = next((i for i, c in enumerate(header) if i not in cols and not SERIAL_CELL.match(c)), None)
+        line_start, task = t.span[0], None
+        for r, row in enumerate(t.rows):
+            row_start = line_start
+            line_start += len(" | ".join(row)) + 1
+            if r == 0 or len(row) < 2:
+                continue           # the header; a line spanning the table (行动二：…) names a group, no units
+            shift = max(0, len(header) - len(row))
+            if shift == 0 and first_text is not None and first_text < len(row):
+                task = row[first_text].strip().rstrip("。") or task
+            units, pos = [], row_start
+            for k, cell in enumerate(row):
+                role = cols.get(k + shift)
+                if role:
+                    units += [(u, role, a, b) for u, a, b in _column_units(cell, pos)]
+                pos += len(cell) + 3
+            if units:
+                out.append(_RowUnits(row_start, task, units))
+    return out
+
+
+SERIAL_CELL = re.compile(r"^(?:序号|编号|序)$")
+COLUMN_UNIT = re.compile(r"[^、，,；;\s/]+")
+
+
+def _column_units(cell: str, base: int) -> list[tuple[str, int, int]]:
+    """The units of a unit column's cell: the column says they are units, so every name counts
+    (基层处, 医政处: a bureau's own divisions), a trailing 等 dropped; / and — are none."""
+    out = []
+    if len(cell) > 120 or re.search(r"[。：:]", cell):
+        return out                 # a sentence or a titled line, not a column of names
+    for m in COLUMN_UNIT.finditer(cell):
+        unit = m.group().removesuffix("等")
+        if 2 <= len(unit) <= 40 and CJK_RUN.search(unit):
+            out.append((unit, base + m.start(), base + m.start() + len(unit)))
+    return out
+
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
+
+
+def _section_named(doc, name: str | None, fallback: str | None) -> str | None:
+    """The section whose heading is a row's task name (the table assigns units to the document's
+    numbered items by name), else the table's own section."""
+    if name:
+        for sec in doc.sections:
+            if sec.heading and sec.heading.rstrip("。") == name:
+                return sec.id
+    return fallback
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -993,6 +1074,14 @@ def extract(doc) -> None:
         add(unit, role, s, e, sid, ids, block=bs)
         lists.add((bs, be))
 
+    rows_with_units = set()
+    for row in table_units(doc):
+        sid = _section_named(doc, row.task, section_at(doc.sections, row.row_start))
+        ids = [cid for (cs, _), cid, _ in clause_spans if cs == row.row_start]
+        for unit, role, s, e in row.units:
+            add(unit, role, s, e, sid, ids, block=row.row_start)
+        rows_with_units.add(row.row_start)
+
     # a clause inside a list's block [bs, be + 1]: the blocks by start with a running max of ends
     blocks = sorted(lists)
     block_starts = [bs for bs, _ in blocks]
@@ -1005,8 +1094,8 @@ def extract(doc) -> None:
         if c.kind == "fact" or notice and (c.kind not in ("obligation", "prohibition") or c.cue == "请"):
             continue   # 请认真贯彻落实 in the notice asks its recipients to act, it names no task
         j = bisect_right(block_starts, c.span[0])
-        if j and c.span[1] <= reach[j - 1] + 1:
-            continue   # （合肥海关牵头，省贸促会按职责分工配合）: read as a list above
+        if j and c.span[1] <= reach[j - 1] + 1 or c.span[0] in rows_with_units:
+            continue   # （合肥海关牵头，省贸促会按职责分工配合）, a task table's unit columns: read above
         for unit, role in prose_units(c):
             k = c.text.find(unit)
             if notice and not _charged_in_notice(c.text, unit):

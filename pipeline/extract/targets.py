@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from datetime import date
 from typing import NamedTuple
 
@@ -37,6 +38,7 @@ from .target_parse import (GOAL_WORDS, _alt, _lex, bare_grant, grant_topic, has_
                            is_review_heading, parse_number, parse_targets)
 from .time import extract_time_expressions, period_end, reference_year
 
+CELL_SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 SENTENCE_END = re.compile(r"[。！？]\s*")
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?"
                               r"|(?:今|明)年(?:年底|底|末)?|用(?:\d{1,2}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间)[，,]")
@@ -60,6 +62,55 @@ def _unit_from_indicator(name: str) -> str | None:
         if name.endswith(row["suffix"]):
             return row["unit"]
     return None
+
+
+# the column of an indicator table that names what each row measures (二级指标 | 评价标准 | …)
+INDICATOR_HEADER = re.compile(r"^(?:[一二三四]级)?(?:指标名称|指标|主要指标|指标项)$")
+# what explains a row rather than sets it (指标含义: 覆盖率=…/…; 就诊人数指…; 数据来源, 备注)
+NOTE_HEADER = re.compile(r"(?:含义|解释|说明|定义|计算方法|计算公式|公式|来源|备注|考核方法|评分方法|依据|口径)$")
+# a scoring scheme's column (指标内容及分值: 6万元以上（12分）): conditions that earn points, not targets
+SCORE_HEADER = re.compile(r"分值|分数|得分|评分|赋分|计分")
+CELL_NUMBER = re.compile(r"^\s*(?:\d{1,3}[.、．]|[（(]\d{1,3}[）)])\s*")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+FORMULA = re.compile(r"[=＝][^，,。；;]*[/÷／]|[*×]\s*100\s*[%％]")   # 覆盖率=签约人数/常住人口数*100%: a definition
+
+
+class _Cell(NamedTuple):
+    start: int
+    text: str
+    indicator: str | None         # the row's indicator name, when the table has such a column
+
+
+def prose_cells(doc) -> dict[int, list[_Cell]]:
+    """Row start → the cells of that row that hold prose with a figure, in tables other than
+    year-column indicator tables (which table_targets reads): a criterion column (重点人群签约服务覆盖率 |
+    较上一年增加。2023年达到80%…) or a task column (工作任务 | …到2025年建成…) states targets as prose.
+    A row shorter than its header lost its leading merged cells: it is aligned to the right."""
+    out: dict[int, list[_Cell]] = {}
+    for t in doc.tables:
+        header = [c.strip() for c in t.rows[0]]
+        if any(YEAR_HEADER.match(c) for c in header):
+            continue
+        name_cols = [i for i, c in enumerate(header) if INDICATOR_HEADER.match(c)]
+        note_cols = {i for i, c in enumerate(header) if NOTE_HEADER.search(c) or SCORE_HEADER.search(c)}
+        line_start = t.span[0]
+        for r, row in enumerate(t.rows):
+            row_start = line_start
+            line_start += len(" | ".join(row)) + 1
+            if r == 0:
+                continue
+            shift = max(0, len(header) - len(row))
+            names = [CELL_NUMBER.sub("", row[i - shift]).strip() for i in name_cols if 0 <= i - shift < len(row)]
+            name = next((n for n in reversed(names) if n), None)
+            cells, pos = [], row_start
+            for k, cell in enumerate(row):
+                if k + shift not in name_cols and k + shift not in note_cols and re.search(r"\d", cell) \
+                        and len(CJK_CHAR.findall(cell)) >= 4:
+                    cells.append(_Cell(pos, cell, name))
+                pos += len(cell) + 3
+            if cells:
+                out[row_start] = cells
+    return out
 
 
 def table_targets(doc, doc_day: date | None) -> list[Target]:
@@ -661,6 +712,7 @@ def extract(doc) -> None:
         return " | " in c.text or c.kind == "fact" or (is_past_fact(c.text, year) and not goal_here) \
             or scope.in_review(c.span[0]) or (scope.past_paragraph(c.span[0]) and not has_goal_word(c.text))
 
+    cells_of_row = prose_cells(doc)
     prev = None
     for k, c in enumerate(doc.clauses):
         before, prev = prev, c
@@ -670,6 +722,15 @@ def extract(doc) -> None:
                                           scope.section_deadline(c.section_id) is not None)
         if not skipped(c, goal_here):
             read(c, _clause_candidates(doc, c, before, after))
+        elif c.span[0] in cells_of_row:
+            for cell in cells_of_row[c.span[0]]:
+                for m in CELL_SENTENCE.finditer(cell.text):
+                    sentence = m.group()
+                    if is_past_fact(sentence, year) and not has_goal_word(sentence) or scope.in_review(cell.start) \
+                            or FORMULA.search(sentence):
+                        continue
+                    cands = parse_targets(sentence, cell.start + m.start())
+                    read(c, [replace(x, indicator=cell.indicator) for x in cands] if cell.indicator else cands)
     for h in _bare_headings(doc):                       # （一）全市城乡最低生活保障标准为每人每月1309元。
         if not skipped(h):
             read(h, parse_targets(h.text, h.span[0]))

@@ -214,6 +214,8 @@ def find_sections(text: str) -> list[Section]:
                 raw.append((level + shift, m["num"], heading_of(m["rest"]), ln, ln.start + m.start("rest")))
                 break
 
+    if shift:
+        raw = _numbered_articles(raw, shift)
     if shift:   # below the plan's parts the outline levels in use follow on without gaps ((一) under 第一节)
         below = {lv: shift + i + 1 for i, lv in enumerate(sorted({r[0] for r in raw if r[0] > shift}))}
         raw = [(below.get(r[0], r[0]),) + r[1:] for r in raw]
@@ -238,6 +240,40 @@ def find_sections(text: str) -> list[Section]:
             sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
         open_.append(later)
     return sections
+
+
+PART_IN_LINE = re.compile(rf"第[{CN_NUM}\d]{{1,4}}[篇章节]")
+
+
+def _numbered_articles(raw: list, shift: int) -> list:
+    """Items numbered 一、二、… that run on across the chapters of a 章 document (国务院工作规则: 第二章's
+    first item is 五、, not 一、) are its articles: numbered through the whole text like 第X条, each a
+    rule of its own with no heading (SCHEMA: an article's heading is empty).  Items that start again
+    at 一、 in each chapter are an outline, with headings."""
+    top = shift + 1
+    items = [k for k, r in enumerate(raw) if r[0] == top and r[1].endswith("、")]
+    chapters_with_items, restarts, last = 0, 0, 0
+    in_chapter = False
+    for k, r in enumerate(raw):
+        if r[0] <= shift:
+            in_chapter = False
+        elif k in items:
+            n = _numeral(r[1][:-1])
+            if not in_chapter:
+                chapters_with_items += 1
+                restarts += n == 1 and last > 0
+                in_chapter = True
+            if n != last + 1 and not (n == 1 and last > 0):
+                return raw            # not one running sequence
+            last = n
+    if len(items) < 5 or chapters_with_items < 2 or restarts or len(items) < 2 * chapters_with_items \
+            or any(PART_IN_LINE.search(raw[k][2]) for k in items):
+        return raw                    # parts above the chapters (一、主要任务 第一章 …), one per chapter
+    out = list(raw)
+    for k in items:
+        level, number, _, ln, hstart = raw[k]
+        out[k] = (level, number, "", ln, hstart)
+    return out
 
 
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
