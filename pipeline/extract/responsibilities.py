@@ -188,7 +188,8 @@ def _subject_verb() -> re.Pattern:
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
                       rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
-                      rf"(?:(?:{verbs})(?!部)|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下))")   # 区委组织部: a name
+                      rf"(?:(?:{verbs})(?!部)|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
+                      r"对[^，,。；;]{1,40}?(?:进行|实施|开展|实行)(?=[^，,。；;]))")   # X依法对…进行审计监督
 
 
 NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|由|与|从|向|和|及|加强|提高|强化|推进|推动|支持|鼓励|"
@@ -201,7 +202,7 @@ NOT_SUBJECT_START = re.compile(r"^(?:对|在|按|以|将|把|为|经(?![营济�
 
 ENTRUSTED = re.compile(r"^委托(?![人方单机])")
 # a list of bodies closed by 等…部门 and a comma, then how they share the task (按照各自职责, 根据…确定的职责)
-DUTY_SHARED_BY_LIST = re.compile(r"(?P<list>[^，,。；;：:]{2,240}?、[^，,。；;：:]{1,40}?等(?:有关|相关)?(?:部门|单位|机构|机关))[，,]"
+DUTY_SHARED_BY_LIST = re.compile(r"(?P<list>[^，,。；;：:]{2,240}?、[^，,。；;：:]{1,40}?等(?:有关|相关)?(?:部门|单位|机构|机关))[，,]?"
                                  rf"{BY_RULE}[^，,。；;]{{0,20}}?{DUTY_SHARE}")
 LEADING_ADVERBIAL = re.compile(r"^(?:原则上|同时|此外|另外|其中|并|还|也|今后|每年|当年|建议)")
 
@@ -916,7 +917,7 @@ def _names_people(phrase: str) -> bool:
 # verbs by which an organisation acts on people (…局通知申请人, 学校招收学生): never inside a name
 ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组织|聘请|聘任|聘用|招收|招聘|委托|指派|邀请|安排|引导|鼓励|支持|"
                             r"协助|帮助|对|向|将|与)(?!的)")
-NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "相关", "有关")   # 执法人员, X相关部门: words jieba tags as verbs in names
+NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "审计", "相关", "有关")   # 执法人员, X相关部门: words jieba tags as verbs in names
 
 
 # the duty a fund or treasury is given by name: a modal right after it, or after the rest of its list

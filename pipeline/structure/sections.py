@@ -248,7 +248,8 @@ PART_IN_LINE = re.compile(rf"第[{CN_NUM}\d]{{1,4}}[篇章节]")
 def _numbered_articles(raw: list, shift: int) -> list:
     """Items numbered 一、二、… that run on across the chapters of a 章 document (国务院工作规则: 第二章's
     first item is 五、, not 一、) are its articles: numbered through the whole text like 第X条, each a
-    rule of its own with no heading (SCHEMA: an article's heading is empty).  Items that start again
+    rule of its own with no heading (SCHEMA: an article's heading is empty), its enumerations (（一）…)
+    a list, not sections.  Items that start again
     at 一、 in each chapter are an outline, with headings."""
     top = shift + 1
     items = [k for k, r in enumerate(raw) if r[0] == top and r[1].endswith("、")]
@@ -269,10 +270,16 @@ def _numbered_articles(raw: list, shift: int) -> list:
     if len(items) < 5 or chapters_with_items < 2 or restarts or len(items) < 2 * chapters_with_items \
             or any(PART_IN_LINE.search(raw[k][2]) for k in items):
         return raw                    # parts above the chapters (一、主要任务 第一章 …), one per chapter
-    out = list(raw)
-    for k in items:
-        level, number, _, ln, hstart = raw[k]
-        out[k] = (level, number, "", ln, hstart)
+    out, in_article = [], False
+    for k, r in enumerate(raw):
+        if k in items:
+            out.append((r[0], r[1], "", r[3], r[4]))
+            in_article = True
+        elif r[0] <= top:
+            out.append(r)
+            in_article = False
+        elif not in_article:
+            out.append(r)             # an enumeration inside an article is a list, not a section
     return out
 
 
