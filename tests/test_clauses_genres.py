@@ -159,3 +159,10 @@ def test_task_table_unit_columns_give_each_row_its_units_under_the_item_it_names
                    ("市市场监管局", "lead", "完善服务标准"), ("法规处", "lead", "完善服务标准"),
                    ("市民政局", "lead", "完善服务标准"), ("市统计局", "support", "完善服务标准"),
                    ("规划处", "lead", "完善服务标准")]
+
+
+def test_a_unit_column_named_in_the_column_table_gives_responsible_units():
+    doc = _doc("附件 活动安排表\n序号 | 活动名称 | 主办单位 | 时间安排\n1 | 科技活动周 | 市科委、市科协 | 5月\n"
+               "2 | 创新创业大赛 | 市人社局 | 9月", prefix="")
+    assert [(r.unit, r.role) for r in doc.responsibilities] == [
+        ("市科委", "responsible"), ("市科协", "responsible"), ("市人社局", "responsible")]

@@ -25,6 +25,7 @@ from ..nlp import tagged
 from ..model import Responsibility
 from ..structure.metadata import is_org
 from ..structure.sections import section_at
+from ..structure.tables import column_of
 from .clauses import (
     actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, find_cues, head_at_end,
     head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
@@ -982,7 +983,8 @@ def table_units(doc) -> list[_RowUnits]:
     out = []
     for t in doc.tables:
         header = [re.sub(r"\s+", "", c) for c in t.rows[0]]
-        cols = {i: roles[m["verb"]] for i, c in enumerate(header) if (m := pattern.match(c))}
+        cols = {i: roles[m["verb"]] if (m := pattern.match(c)) else "responsible" for i, c in enumerate(header)
+                if pattern.match(c) or _is_unit_column(c)}
         if not cols:
             continue
         first_text = next((i for i, c in enumerate(header) if i not in cols and not SERIAL_CELL.match(c)), None)
@@ -1007,6 +1009,12 @@ def table_units(doc) -> list[_RowUnits]:
 
 
 SERIAL_CELL = re.compile(r"^(?:序号|编号|序)$")
+
+
+def _is_unit_column(header: str) -> bool:
+    """A column lexicon/table_columns.tsv names as one of units (主办单位, 承办单位, 实施主体)."""
+    col = column_of(header)
+    return col is not None and col.role == "resp"
 COLUMN_UNIT = re.compile(r"[^、，,；;\s/]+")
 
 

@@ -198,7 +198,7 @@ def _lex() -> _Lex:
         rf"|(?P<date>(?:{y4})\s*年(?![级龄轻纪均限薪])(?:{month}|{ypart})?)"
         rf"|(?P<month>(?<![\d年月日第])(?<![一二三四五六七八九十]){month})"
         rf"|(?P<named>[“\"](?:{_alt(periods)})[”\"]|(?:{_alt(periods)})(?=规划|计划|时期|期间|期末|末|普法))"
-        rf"|(?P<rel>(?:今|明)年(?:年底|年末|底|末)?|用(?:\d{{1,2}}|[一二两三四五六七八九十])年(?:左右)?(?:的)?时间"
+        rf"|(?P<rel>(?:今|明)年(?:年底|年末|底|末)?|利?用(?:(?:\d{{1,2}}|[一二两三四五六七八九十])(?:[—–\-－~～至到])?){{1,2}}年(?:左右)?(?:的)?时间"
         # 争取三年内实现…: a goal's period from the document's date (not 自…之日起三年内, a time limit)
         rf"|(?:(?<=争取)|(?<=力争)|(?<=确保)|(?<=未来)|(?<=今后))(?:\d{{1,2}}|[一二两三四五六七八九十])年(?:内|之内))"
         rf"|(?P<rec>每隔?(?:\d{{1,2}}|[一二两三四五六七八九十]{{1,3}}|半)?个?(?:{_alt(rec_units)})(?!岁))")
@@ -902,7 +902,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         before, after = s[max(0, a - 2):a], s[b:b + 4]
         if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after):
             continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算
-        if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到"):
+        alone = (a == 0 or s[a - 1] in "，,；;") and s[b:b + 1] in ("，", ",")   # …，利用3-5年时间，力争…: a frame
+        if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到") and not alone:
             continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
         best = (text, a)
     if best is None:

@@ -36,7 +36,7 @@ from ..lexicon import table, words
 from ..model import Baseline, Target
 from .target_parse import (GOAL_WORDS, _alt, _lex, bare_grant, grant_topic, has_goal_word, is_past_fact,
                            is_review_heading, parse_number, parse_targets)
-from .time import extract_time_expressions, period_end, reference_year
+from .time import extract_time_expressions, own_act_deadline, period_end, reference_year
 
 CELL_SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 SENTENCE_END = re.compile(r"[。！？]\s*")
@@ -680,6 +680,8 @@ def extract(doc) -> None:
                 deadline = (_paragraph_deadline(doc, c.span[0], doc_day, scope.goal_section(c.section_id), ref)
                             or _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref)
                             or _lead_in_deadline(doc, c.span[0], doc_day))
+            if deadline is None and cand.what == "limit":       # 于本文印发后3个月内出台…: a day of its own
+                deadline = own_act_deadline(doc.text[max(0, s - 20):e], doc_day)
             if deadline is None and cand.what != "limit" and not rule:
                 deadline = scope.section_deadline(c.section_id) or scope.zone_deadline(s)
             if deadline is None and cand.what != "limit" and not cand.recurrence and scope.annual \

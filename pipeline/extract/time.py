@@ -244,6 +244,7 @@ _ISSUE_HEAD = re.compile(rf"[自从](?:本[{CJK}]{{1,6}})?$")
 # a count of time right after the event it is counted from (之日起一年内, 届满后六个月内, 验收后3年内)
 _EVENT_BEFORE = re.compile(r"(?:之日起|日起|起|之后|以后|后)$")
 _OWN_EVENT = re.compile(rf"本[{CJK}]{{1,4}}?(?P<act>印发|发布|公布|施行|实施)(?:之日起|后)$")
+_OWN_EVENT_IN = re.compile(rf"本[{CJK}]{{1,4}}?(?:印发|发布|公布|施行|实施)(?:之日起|后)")
 _OWN_EFFECTIVE = re.compile(rf"本[{CJK}]{{1,4}}?自(?P<when>[^，。；\n]{{6,20}}?)起(?:施行|实施)")
 _SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
 # a count + 内 runs from the document's date only where the text sets itself a goal by it
@@ -639,11 +640,14 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if n1 is not None and n2 is not None and 0 < n1 < n2 <= 100:
             s, e = m.start(), m.end()
             tail = _COUNT_TAIL.match(text, e)
-            if tail and tail.lastgroup == "time":          # 利用3-5年时间: the whole phrase, as 用三年时间
-                e = tail.end()
+            span = None
+            if tail and tail.lastgroup == "time":          # 利用3-5年时间: the whole phrase, as 用三年时间,
+                e = tail.end()                             # from the document's date to the longer term
                 head = _COUNT_HEAD.search(text, max(0, s - 2), s)
                 s = head.start() if head and head.lastgroup == "use" else s
-            add("count_range", s, e, "duration")
+                months = _span_of_duration(n2, m["u"].strip())
+                span = (doc_date, _forward_end(doc_date, months)) if doc_date is not None and months else None
+            add("count_range", s, e, "duration", *(span or ()))
     if doc_year is not None:
         for m in _RE["goal_year"].finditer(text):
             add("goal_year", m.start(), m.end(), "date", date(doc_year, 1, 1), date(doc_year, 12, 31))
@@ -685,6 +689,17 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             start = _last_start_day(text, m.start(), doc_date)
         add("valid", m.start(), m.end(), "duration", start, _add_months(start, months) if start and months else None)
     return out
+
+
+def own_act_deadline(text: str, doc_date: Optional[date]) -> Optional[str]:
+    """The day a time limit counted from the document's own issue or effect ends (于本文印发后3个月内出台…
+    → three months after the document's date), or None: a limit counted from an event (自收到申请之日起
+    20日内) has no day of its own."""
+    for m in _OWN_EVENT_IN.finditer(text):
+        for t in extract_time_expressions(text[m.start():], doc_date):
+            if t.kind == "duration" and t.end and t.span[0] <= m.end() - m.start() + 2:
+                return t.end
+    return None
 
 
 def _own_effective_date(text: str, doc_date: Optional[date]) -> Optional[date]:
