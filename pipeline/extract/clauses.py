@@ -282,9 +282,12 @@ def _topic_subject(before: str, after: str) -> bool:
     """A noun phrase with its modifier (进入国内销售、使用的医疗器械, 新建、改建…居住区等建设项目) that a
     modal follows after the comma: the subject of that rule, not a clause of its own."""
     m = re.search(r"[的等]([^的等，,、]{2,8})$", before)
-    if not m or before.startswith("是") or not TOPIC_MODAL.match(after) or decide(before)[1] is not None:
-        return False
-    return all(w.flag.startswith("n") for w in tagged(m.group(1)))
+    if not m or before.startswith("是") or COPULA.match(before) or not TOPIC_MODAL.match(after) \
+            or decide(before)[1] is not None:
+        return False          # X是…的重要战略，应当…: a statement, then a rule
+    words = tagged(m.group(1))       # 重大事项: an attribute (重大, 主要) before the noun is still a noun phrase
+    return bool(words) and words[-1].flag.startswith("n") and all(w.flag.startswith("n") or w.flag in ("a", "b")
+                                                                   for w in words)
 
 
 LEGAL_MODAL_WORDS = "应当|应|必须|须|不得"
