@@ -1096,8 +1096,8 @@ def partners(text: str) -> list[str]:
         if not m:
             continue
         before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头)+$", "", text[:m.start()])
-        if not head_at_end(before):
-            continue                      # 产业协同创新领导小组: 协同 inside a name
+        if not head_at_end(before) and not before.endswith(("，", ",")):
+            continue                      # 产业协同创新领导小组: 协同 inside a name (…，会同Y…: the subject's partner)
         a = _clean_actor(m["units"])
         if a:
             out += [x for x in split_members(a) if x not in out]

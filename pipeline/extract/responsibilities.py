@@ -127,9 +127,11 @@ def explicit_lists(text: str):
     """(unit, role, start, end, block_start, block_end) from bracketed lists."""
     label_re, label_roles = _labels()
     verb_re, verb_roles = _verbs()
+    first_leads = FIRST_LEADS.search(text) is not None    # 排在第一位的部门为牵头部门: the document's own rule
     for bs, be, inner in _brackets(text):
         if len(inner) > 400 or inner.startswith(("以下简称", "简称", "下称")):
             continue
+        inner = LIST_NOTE.sub("", inner)        # the rule stated at a list's end, 下同: no unit (offsets kept)
         labelled = list(label_re.finditer(inner))
         if labelled and labelled[0].start() == 0:
             for k, m in enumerate(labelled):
@@ -140,7 +142,7 @@ def explicit_lists(text: str):
                     yield unit, label_roles[m.group(1)], s, e, bs, be
             continue
         # （X负责） / （X牵头，Y配合） / a bare unit list closing a task
-        parts = [(m.group(), m.start()) for m in re.finditer(r"[^，,；;]+", inner)]
+        parts = [(m.group(), m.start()) for m in re.finditer(r"[^，,；;]+", inner) if m.group().strip()]
         parsed = []
         for part, ps in parts:
             vm = verb_re.search(part)
@@ -169,10 +171,18 @@ def explicit_lists(text: str):
             continue   # 市教育局（市体育局） inside a sentence is an alias, not a list
         if not has_verb and not strip_numbering(text[text.rfind("\n", 0, bs) + 1:bs]).strip():
             continue   # 第五条（管理机构）: an article's caption, no task before it
-        for units, role in parsed:
-            for unit, s, e in units:
-                yield unit, role or "responsible", s, e, bs, be
+        for k, (units, role) in enumerate(parsed):
+            for n, (unit, s, e) in enumerate(units):
+                if first_leads and k == 0 and n == 0 and len(units) > 1 and role in (None, "responsible"):
+                    yield unit, "lead", s, e, bs, be     # （税务总局、财政部负责）: the first listed leads
+                else:
+                    yield unit, role or "responsible", s, e, bs, be
 
+
+# a document that says the first body of each list leads (国发: 排在第一位的部门为牵头部门), and the note
+# that says so, or that a list holds for what follows (下同), inside a list
+FIRST_LEADS = re.compile(r"(?:排在|排|列在|列)第一位的(?:部门|单位)?为牵头(?:部门|单位)")
+LIST_NOTE = re.compile(r"(?:[，,]\s*(?:(?:排在|排|列在|列)第一位的(?:部门|单位)?为牵头(?:部门|单位)|下同))+$")
 
 MANNER_BEFORE_VERB = re.compile(r"(?:按照?(?:各自)?职[责能](?:分工)?|根据职责|分别|共同|积极|做好)+$")
 
@@ -228,7 +238,7 @@ def clause_subjects(text: str) -> list[str]:
 
 
 def _part_subject(first: str) -> str | None:
-    first = LEADING_ADVERBIAL.sub("", first)
+    first = ENTRUSTED.sub("", LEADING_ADVERBIAL.sub("", first))    # 并委托专门机构进行…: the body entrusted
     if NOT_SUBJECT_START.match(first):
         return None
     for m in head_end_chars().finditer(first, 1, min(len(first), 30)):   # only where a head word can end
@@ -581,10 +591,11 @@ def prose_units(c) -> list[tuple[str, str]]:
             after = text[end:end + 12] if k >= 0 else ""
             if unit in together or SUPPORT_TASK.match(text[end:] if k >= 0 else ""):
                 role = "support"      # 相关部门、金融机构应当予以配合
-            elif "牵头" in after or (together and re.match(r"^(?:应|要|须|必须|将)?(?:会同|联合)", after)):
-                role = "lead"
-            elif re.match(r"^(?:要|应|应当|应该)?(?:配合|协助|协同|参与)", after):
-                role = "support"
+            elif "牵头" in after or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
+                                                   and LEADS_LATER.match(text, end)):
+                role = "lead"          # X应当会同Y…; X要加强…，会同有关部门进行…: X leads, Y supports
+            elif SUPPORTS.match(after):
+                role = "support"       # 市财政局按照职责，协同实施…; 村（居）民委员会依法协助做好…
             else:
                 role = "responsible"
             out.append((unit, role))
@@ -604,6 +615,11 @@ def prose_units(c) -> list[tuple[str, str]]:
                             else "responsible"))
     return out
 
+
+
+LEADS_WITH = re.compile(r"(?:[、和及与][^，,。；;、]{2,20}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合)")   # X、Y会同Z: both lead
+LEADS_LATER = re.compile(r"[^。；;]*?[，,](?:并|同时)?(?:会同|联合)")
+SUPPORTS = re.compile(rf"^(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
 
 
 # X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own;
