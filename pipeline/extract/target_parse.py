@@ -1010,7 +1010,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     count = None
     if (kind in ("count", "size") or kind == "money" and _SPENT.search(s, max(lo, num_start - 4), num_start)) \
             and an is None and t.value_max is None and t.unit not in _NOT_COUNTED \
-            and (pre is None or pre[0] in lex.count_verbs):
+            and (pre is None or pre[0] in lex.count_verbs or _inside_count_verb(st, lo, num_start, pre)):
         count = _count_cue(st, lo, num_start, post_end, c_end)
         if count and pre is not None and not count[5]:
             count = None                                  # 经营主体突破300万户: a level (>), not a count
@@ -1855,6 +1855,13 @@ def _units_note() -> re.Pattern:
     return re.compile(r"[（(](?:" + "|".join(map(re.escape, words("resp_labels", "label"))) + r")[：:]")
 
 
+def _inside_count_verb(st: _Sent, lo: int, num_start: int, pre) -> bool:
+    """Whether a comparator word is the end of a count verb right before the figure (完善提升20个…网络,
+    改造提升24个服务区: a count of things to improve, not a rise of 20)."""
+    m = _lex().count_chain_re.search(st.s, max(lo, num_start - 16), num_start)
+    return bool(m) and m.start() <= pre[2] < m.end()
+
+
 def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
     """A count verb governing the figure: (how, start, kind, measure, recurrence, object_follows).
     how "verb": the verb (chain) stands right before the figure (打造8个, 新引进和培育10家, 形成年产50发);
@@ -2082,10 +2089,14 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         last = found[ks[-1]]
         u = s.find(last.unit or "", last.start, last.end) if _unit_kind(last.unit) == "money" else -1
         noun = _award_noun(s, u + len(last.unit), st.clause(last.end - 1)[1])[0] if u >= 0 else ""
+        # 水果、蔬菜产量分别达2050万吨、4200万吨以上: the 以上/左右 closing the list holds for every figure in it
+        closing = last.comparator if last.comparator in (">=", "<=", "approx") else None
         for p, k in zip(parts, ks):
             ind = _PER_HEAD_TAIL.sub("", p + mid.strip())      # …设施每年每个分别不少于60万元、…5万元运营经费
             ind = ind if ind.endswith(change) else ind + change
             found[k] = found[k]._replace(indicator=ind + (noun if noun and noun != "金额" else ""))
+            if closing and found[k].comparator == "=" and found[k].value_max is None:
+                found[k] = found[k]._replace(comparator=closing)
     for k in sorted(copies, reverse=True):
         found[k:k + 1] = copies[k]
 
