@@ -259,6 +259,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
                  len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before)):
             continue        # 当事人对处罚决定不服的，可以…; 未经批准，不得…; 出示检查证件，有权…; 发现…隐患，应…上报;
                             # 优化…机制，力争完成…: one rule
+        if kind_before in ("obligation", "prohibition") and PURPOSE_AIM.match(after) and not AIM_MEASURED.search(after):
+            continue        # 市人民政府应当建立…机制，实现…共享: what the duty is for, one rule (实现…全覆盖 is a goal)
         if kind_before == "other" and FUTURE_GOAL.match(before):
             kind_before = "goal"
         if kind_before == decide(after)[0]:
@@ -310,6 +312,8 @@ ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加�
 # sentence, not a clause of its own.  (…，确保… stays a clause of its own: annotators sample it alone, and
 # comparing two implementations pairs it alone.)
 PURPOSE_OPEN = re.compile(r"^(?:力争|实现)")
+PURPOSE_AIM = re.compile(r"^实现(?![\d一二三四五六七八九十百千])")   # …，实现…: an aim (not 实现2810亿元, a figure)
+AIM_MEASURED = re.compile(r"全覆盖|全面|基本|达到|\d")          # …，实现…全覆盖 / 基本… / …80%: a goal of its own
 
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
