@@ -26,7 +26,8 @@ def _parse_expected(spec: str) -> list[dict]:
                 "unit": None if unit == "-" else unit}
         for extra in parts[3:]:
             key, _, val = extra.partition("=")
-            want[{"rec": "recurrence", "by": "deadline_text", "ind": "indicator", "text": "text"}[key]] = val
+            want[{"rec": "recurrence", "by": "deadline_text", "ind": "indicator", "text": "text"}[key]] = \
+                None if key == "by" and val == "-" else val
         out.append(want)
     return out
 

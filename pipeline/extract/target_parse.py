@@ -890,6 +890,9 @@ def _share_cue(st: _Sent, found: list, bare: list) -> None:
             found[k + 1] = f._replace(start=t.end + 1, indicator=f.indicator[cut + 1:])
 
 
+ORIGIN_AFTER = re.compile(r"[”\"]?(?:期间|时期)?(?:批复|批准|确定|规划|部署|认定|命名|启动|建成)的")
+
+
 def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
     """The nearest date / interval / named period before position i, and its start (-1)."""
     s = st.s
@@ -902,6 +905,8 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         before, after = s[max(0, a - 2):a], s[b:b + 4]
         if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after):
             continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算
+        if ORIGIN_AFTER.match(s, b):
+            continue                                      # “十四五”批复的6个基地: when it was approved, not a deadline
         alone = (a == 0 or s[a - 1] in "，,；;") and s[b:b + 1] in ("，", ",")   # …，利用3-5年时间，力争…: a frame
         if kind == "rel" and _PUNCT_RE.search(s, b, i) and s[:a].strip(_STRIP_CHARS + "力争要计划预计到") and not alone:
             continue                                      # …,用三年时间基本消除薄弱学校,实现…全覆盖: another action's
