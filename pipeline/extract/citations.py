@@ -285,6 +285,9 @@ def extract_citations(text: str) -> list[Citation]:
             out.extend(_nested(text, i + 1, title_end))
             if alias:
                 aliases[alias] = (title, number)
+                inner = re.search(r"《([^《》]{1,30})》", alias)
+                if inner:                  # 以下简称省《办法》: every later 《办法》 is this document
+                    aliases.setdefault(inner.group(1), (title, number))
             end = new_end
         elif close < 0:
             end = i + 1                # nothing found: look for a 《 inside the unclosed text
