@@ -669,22 +669,23 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if rules:                          # 按照本市上一年度职工月平均工资 in a regulation: the year before
             y = None                       # the case it is applied to (SCHEMA: counted from an event)
         add("rel_year", m.start(), m.end(), "date", *((date(y, 1, 1), date(y, 12, 31)) if y else ()))
+    issued = printed_issue_date(text) or doc_date     # 印发之日: the day the document was printed, if it says
     for m in _RE["issue_day"].finditer(text):
         if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
             continue                       # 自批准公布之日起: another act's date, not the document's
-        add("issue_day", m.start(), m.end(), "date", doc_date, doc_date)
+        add("issue_day", m.start(), m.end(), "date", issued, issued)
         t = _AFTER_ISSUE.match(text, m.end())
         if t:
             n, u = _num(t["n"]), t["u"]
             end = None
-            if doc_date is not None and n:
-                end = (_add_days(doc_date, n) if u in ("日", "天") else
-                       _add_months(doc_date, n * (12 if u == "年" else 1)) if u in ("年", "个月") else None)
-            add("use", t.start() + 1, t.end(), "duration", doc_date if end else None, end)
+            if issued is not None and n:
+                end = (_add_days(issued, n) if u in ("日", "天") else
+                       _add_months(issued, n * (12 if u == "年" else 1)) if u in ("年", "个月") else None)
+            add("use", t.start() + 1, t.end(), "duration", issued if end else None, end)
     for m in _RE["valid"].finditer(text):
         n = _num(m["n"])
         months = n * (12 if m["u"] == "年" else 1) if n else None
-        start = _effective_date(text, m.start(), doc_date)
+        start = _effective_date(text, m.start(), issued)
         if start is None and _OWN_SUBJECT.search(text, max(0, m.start() - 8), m.start()):
             start = _last_start_day(text, m.start(), doc_date)
         add("valid", m.start(), m.end(), "duration", start, _add_months(start, months) if start and months else None)
@@ -700,6 +701,23 @@ def own_act_deadline(text: str, doc_date: Optional[date]) -> Optional[str]:
             if t.kind == "duration" and t.end and t.span[0] <= m.end() - m.start() + 2:
                 return t.end
     return None
+
+
+_PRINTED = re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日\s*印发\s*$", re.M)
+
+
+def printed_issue_date(text: str) -> Optional[date]:
+    """The day the document's colophon says it was printed (广州市人民政府办公厅秘书处 2021年12月6日印发),
+    which is the day of its 印发之日; None without such a line."""
+    found = None
+    for found in _PRINTED.finditer(text):
+        pass
+    if found is None:
+        return None
+    try:
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return None
 
 
 def _own_effective_date(text: str, doc_date: Optional[date]) -> Optional[date]:
