@@ -74,6 +74,23 @@ class Table(_Model):
     rows: list[list[str]]
     caption: Optional[str] = None
 
+    def located_rows(self):
+        """(row index, offset of the row's line in the text, cells, shift) per row; the text holds each
+        row as its cells joined by " | ".  A row shorter than the first (header) row lost its leading
+        merged cells, so its cell k stands in header column k + shift."""
+        width = len(self.rows[0]) if self.rows else 0
+        start = self.span[0]
+        for r, cells in enumerate(self.rows):
+            yield r, start, cells, max(0, width - len(cells))
+            start += len(" | ".join(cells)) + 1
+
+    @staticmethod
+    def cell_starts(row_start: int, cells: list[str]):
+        """(offset, cell) for the cells of a row whose line starts at row_start."""
+        for cell in cells:
+            yield row_start, cell
+            row_start += len(cell) + 3
+
 
 class Clause(_Model):
     id: str

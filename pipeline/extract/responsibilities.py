@@ -974,7 +974,7 @@ ITEM_BEFORE_UNIT = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3
 
 
 @lru_cache(maxsize=1)
-def _column_roles() -> re.Pattern:
+def _column_roles() -> tuple[re.Pattern, dict[str, str]]:
     """A table column of units and its role (牵头单位 lead, 配合部门 support, 市卫健委内牵头处室 lead): the
     verb of a resp_labels.tsv label, then a word for bodies."""
     verbs = {}
@@ -1000,37 +1000,29 @@ def table_units(doc) -> list[_RowUnits]:
     for t in doc.tables:
         header = [re.sub(r"\s+", "", c) for c in t.rows[0]]
         cols = {i: roles[m["verb"]] if (m := pattern.match(c)) else "responsible" for i, c in enumerate(header)
-                if pattern.match(c) or _is_unit_column(c)}
+                if pattern.match(c) or _is_column(c, "resp")}
         if not cols:
             continue
-        first_text = next((i for i, c in enumerate(header) if i not in cols and not SERIAL_CELL.match(c)), None)
-        line_start, task = t.span[0], None
-        for r, row in enumerate(t.rows):
-            row_start = line_start
-            line_start += len(" | ".join(row)) + 1
+        first_text = next((i for i, c in enumerate(header) if i not in cols and not _is_column(c, "seq")), None)
+        task = None
+        for r, row_start, row, shift in t.located_rows():
             if r == 0 or len(row) < 2:
                 continue           # the header; a line spanning the table (行动二：…) names a group, no units
-            shift = max(0, len(header) - len(row))
             if shift == 0 and first_text is not None and first_text < len(row):
                 task = row[first_text].strip().rstrip("。") or task
-            units, pos = [], row_start
-            for k, cell in enumerate(row):
-                role = cols.get(k + shift)
-                if role:
-                    units += [(u, role, a, b) for u, a, b in _column_units(cell, pos)]
-                pos += len(cell) + 3
+            units = [(u, cols[k + shift], a, b) for k, (pos, cell) in enumerate(t.cell_starts(row_start, row))
+                     if k + shift in cols for u, a, b in _column_units(cell, pos)]
             if units:
                 out.append(_RowUnits(row_start, task, units))
     return out
 
 
-SERIAL_CELL = re.compile(r"^(?:序号|编号|序)$")
-
-
-def _is_unit_column(header: str) -> bool:
-    """A column lexicon/table_columns.tsv names as one of units (主办单位, 承办单位, 实施主体)."""
+def _is_column(header: str, role: str) -> bool:
+    """Whether lexicon/table_columns.tsv gives a header cell that role (序号 seq; 主办单位, 实施主体 resp)."""
     col = column_of(header)
-    return col is not None and col.role == "resp"
+    return col is not None and col.role == role
+
+
 COLUMN_UNIT = re.compile(r"[^、，,；;\s/]+")
 
 
@@ -1048,16 +1040,6 @@ def _column_units(cell: str, base: int) -> list[tuple[str, int, int]]:
 
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
-
-
-def _section_named(doc, name: str | None, fallback: str | None) -> str | None:
-    """The section whose heading is a row's task name (the table assigns units to the document's
-    numbered items by name), else the table's own section."""
-    if name:
-        for sec in doc.sections:
-            if sec.heading and sec.heading.rstrip("。") == name:
-                return sec.id
-    return fallback
 
 
 def extract(doc) -> None:
@@ -1100,9 +1082,18 @@ def extract(doc) -> None:
         lists.add((bs, be))
 
     rows_with_units = set()
-    for row in table_units(doc):
-        sid = _section_named(doc, row.task, section_at(doc.sections, row.row_start))
-        ids = [cid for (cs, _), cid, _ in clause_spans if cs == row.row_start]
+    task_rows = table_units(doc)
+    if task_rows:
+        # the table assigns units to the document's numbered items by name: a row goes under the section
+        # its task names, else the table's own; the row's clause starts where the row does
+        named = {}
+        for sec in doc.sections:
+            named.setdefault(sec.heading.rstrip("。"), sec.id)
+        clause_at = {cs: cid for (cs, _), cid, _ in clause_spans}
+    for row in task_rows:
+        sid = named.get(row.task) if row.task else None
+        sid = sid or section_at(doc.sections, row.row_start)
+        ids = [clause_at[row.row_start]] if row.row_start in clause_at else []
         for unit, role, s, e in row.units:
             add(unit, role, s, e, sid, ids, block=row.row_start)
         rows_with_units.add(row.row_start)

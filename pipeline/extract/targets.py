@@ -93,21 +93,14 @@ def prose_cells(doc) -> dict[int, list[_Cell]]:
             continue
         name_cols = [i for i, c in enumerate(header) if INDICATOR_HEADER.match(c)]
         note_cols = {i for i, c in enumerate(header) if NOTE_HEADER.search(c) or SCORE_HEADER.search(c)}
-        line_start = t.span[0]
-        for r, row in enumerate(t.rows):
-            row_start = line_start
-            line_start += len(" | ".join(row)) + 1
+        for r, row_start, row, shift in t.located_rows():
             if r == 0:
                 continue
-            shift = max(0, len(header) - len(row))
             names = [CELL_NUMBER.sub("", row[i - shift]).strip() for i in name_cols if 0 <= i - shift < len(row)]
             name = next((n for n in reversed(names) if n), None)
-            cells, pos = [], row_start
-            for k, cell in enumerate(row):
-                if k + shift not in name_cols and k + shift not in note_cols and re.search(r"\d", cell) \
-                        and len(CJK_CHAR.findall(cell)) >= 4:
-                    cells.append(_Cell(pos, cell, name))
-                pos += len(cell) + 3
+            cells = [_Cell(pos, cell, name) for k, (pos, cell) in enumerate(t.cell_starts(row_start, row))
+                     if k + shift not in name_cols and k + shift not in note_cols and re.search(r"\d", cell)
+                     and len(CJK_CHAR.findall(cell)) >= 4]
             if cells:
                 out[row_start] = cells
     return out
@@ -130,10 +123,7 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
         target_col, target_year = max(years, key=lambda x: x[1])
         base = [(i, y) for i, y in years if y < target_year]
         base_col, base_year = max(base, key=lambda x: x[1]) if base else (None, None)
-        line_start = t.span[0]
-        for r, row in enumerate(t.rows):
-            row_start = line_start
-            line_start += len(" | ".join(row)) + 1
+        for r, row_start, row, _ in t.located_rows():
             if r == 0 or target_col >= len(row):
                 continue
             name = row[name_col].strip() if name_col < len(row) else ""
@@ -750,15 +740,13 @@ def extract(doc) -> None:
         if c.deadline is None and c.section_id is not None:
             if c.section_id not in heading_memo:
                 heading_memo[c.section_id] = _heading_deadline(doc, c.section_id, doc_day, scope.by_id, ref) \
-                    or _phase_deadline(doc, c.section_id, doc_day, scope.by_id, ref, scope.times)
+                    or _phase_deadline(c.section_id, scope.by_id, scope.times)
             c.deadline = heading_memo[c.section_id]
 
 
-def _phase_deadline(doc, section_id: str | None, doc_day: date | None, by_id: dict | None = None,
-                    ref_year: int | None = None, times=None) -> str | None:
-    """A phase named in a heading: 具体实施阶段（2017年3月—2017年9月） → 2017-09-30."""
-    by_id = by_id if by_id is not None else {s.id: s for s in doc.sections}
-    times = times or (lambda text: extract_time_expressions(text, doc_day, ref_year))
+def _phase_deadline(section_id: str | None, by_id: dict, times) -> str | None:
+    """A phase named in a heading: 具体实施阶段（2017年3月—2017年9月） → 2017-09-30 (times: the scope's
+    reading of a heading, once per document)."""
     sec = by_id.get(section_id)
     while sec is not None:
         for t in times(sec.heading):

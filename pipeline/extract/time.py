@@ -243,8 +243,8 @@ _FROM_DAY = re.compile(r"[自从](?P<when>[^，。；\n起]{6,12})起")
 _ISSUE_HEAD = re.compile(rf"[自从](?:本[{CJK}]{{1,6}})?$")
 # a count of time right after the event it is counted from (之日起一年内, 届满后六个月内, 验收后3年内)
 _EVENT_BEFORE = re.compile(r"(?:之日起|日起|起|之后|以后|后)$")
-_OWN_EVENT = re.compile(rf"本[{CJK}]{{1,4}}?(?P<act>印发|发布|公布|施行|实施)(?:之日起|后)$")
-_OWN_EVENT_IN = re.compile(rf"本[{CJK}]{{1,4}}?(?:印发|发布|公布|施行|实施)(?:之日起|后)")
+_OWN_EVENT_IN = re.compile(rf"本[{CJK}]{{1,4}}?(?P<act>印发|发布|公布|施行|实施)(?:之日起|后)")   # the document's own act
+_OWN_EVENT = re.compile(_OWN_EVENT_IN.pattern + "$")
 _OWN_EFFECTIVE = re.compile(rf"本[{CJK}]{{1,4}}?自(?P<when>[^，。；\n]{{6,20}}?)起(?:施行|实施)")
 _SCHOOL_YEARS = re.compile(r"(?:制|小学|初中|高中|义务|教育)")
 # a count + 内 runs from the document's date only where the text sets itself a goal by it
