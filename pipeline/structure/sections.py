@@ -249,25 +249,19 @@ def _numbered_articles(raw: list, shift: int) -> list:
     """Items numbered 一、二、… that run on across the chapters of a 章 document (国务院工作规则: 第二章's
     first item is 五、, not 一、) are its articles: numbered through the whole text like 第X条, each a
     rule of its own with no heading (SCHEMA: an article's heading is empty), its enumerations (（一）…)
-    a list, not sections.  Items that start again
-    at 一、 in each chapter are an outline, with headings."""
+    a list, not sections.  Items that start again at 一、 in each chapter are an outline, with headings."""
     top = shift + 1
-    items = [k for k, r in enumerate(raw) if r[0] == top and r[1].endswith("、")]
-    chapters_with_items, restarts, last = 0, 0, 0
-    in_chapter = False
+    items = {k for k, r in enumerate(raw) if r[0] == top and r[1].endswith("、")}
+    chapters_with_items, last, in_chapter = 0, 0, False
     for k, r in enumerate(raw):
         if r[0] <= shift:
             in_chapter = False
         elif k in items:
-            n = _numeral(r[1][:-1])
-            if not in_chapter:
-                chapters_with_items += 1
-                restarts += n == 1 and last > 0
-                in_chapter = True
-            if n != last + 1 and not (n == 1 and last > 0):
-                return raw            # not one running sequence
-            last = n
-    if len(items) < 5 or chapters_with_items < 2 or restarts or len(items) < 2 * chapters_with_items \
+            if _numeral(r[1][:-1]) != last + 1:
+                return raw            # numbering starts again (an outline) or is no sequence at all
+            chapters_with_items += not in_chapter
+            in_chapter, last = True, last + 1
+    if len(items) < 5 or chapters_with_items < 2 or len(items) < 2 * chapters_with_items \
             or any(PART_IN_LINE.search(raw[k][2]) for k in items):
         return raw                    # parts above the chapters (一、主要任务 第一章 …), one per chapter
     out, in_article = [], False
