@@ -166,3 +166,31 @@ def test_a_unit_column_named_in_the_column_table_gives_responsible_units():
                "2 | 创新创业大赛 | 市人社局 | 9月", prefix="")
     assert [(r.unit, r.role) for r in doc.responsibilities] == [
         ("市科委", "responsible"), ("市科协", "responsible"), ("市人社局", "responsible")]
+
+
+def test_a_table_split_by_group_headings_keeps_its_header_and_each_row_its_group():
+    # 序号 | 改革举措 | 指导部门, then 一、… / 二、… group headings between the rows: one table, and each row's
+    # 指导部门 answers for the group heading above it
+    doc = _doc("附件\n第二批改革举措推广清单\n序号 | 改革举措 | 主要内容 | 指导部门 | 推广范围\n"
+               "一、知识产权保护方面（共2项）\n"
+               "1 | 专利保险机制 | 开发专利保险产品。 | 国家知识产权局、中国银保监会 | 全国\n"
+               "2 | 技术调查官制度 | 法院可以引入技术调查官。 | 最高人民法院 | 全国\n"
+               "二、科技金融创新方面（共1项）\n"
+               "3 | 科技创新专板 | 推出科技创新板。 | 中国证监会 | 全国", prefix="")
+    assert len(doc.tables) == 1 and doc.tables[0].rows[0][3] == "指导部门"
+    heading = {s.id: s.heading for s in doc.sections}
+    assert [(r.unit, heading.get(r.section_id)) for r in doc.responsibilities] == [
+        ("国家知识产权局", "知识产权保护方面（共2项）"), ("中国银保监会", "知识产权保护方面（共2项）"),
+        ("最高人民法院", "知识产权保护方面（共2项）"), ("中国证监会", "科技金融创新方面（共1项）")]
+
+
+def test_a_heading_after_rows_of_another_width_ends_the_table():
+    doc = _doc("序号 | 指标 | 目标值\n1 | 覆盖率 | 90%\n二、保障措施\n项目 | 单位\n资金 | 万元", prefix="")
+    assert [len(t.rows) for t in doc.tables] == [2, 2]
+
+
+def test_a_cueless_clause_that_sets_a_dated_figure_is_a_goal():
+    doc = _doc("三、2026年重点工作\n举办促消费活动2000场以上，发放政府消费券8亿元以上。\n"
+               "四、补贴标准\n自2026年1月1日起，护理补贴标准为每人每月200元。")
+    assert _clause_for(doc, "举办促消费活动2000场以上").kind == "goal"
+    assert _clause_for(doc, "护理补贴标准为每人每月200元").kind != "goal"

@@ -810,6 +810,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     found = _merge_bounds(s, found)
     _deal_out_lists(st, found)
     _deal_out_awards(st, found)
+    _borrow_counted(st, found)
     out = []
     seen = set()
     for f in found:
@@ -1193,6 +1194,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
     indicator = _tidy_indicator(indicator)
+    if cmp_ == "=" and not (pre or post or cont) and indicator and _cap_noun_re().search(indicator):
+        cmp_ = "<="                                       # 费用限额标准为每人每天120元: a ceiling
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
                   count, "limit" if limit else ("count" if count else ("grant" if grant and cmp_ not in (">=", ">")
@@ -1911,6 +1914,13 @@ def _modifier_re() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _cap_noun_re() -> re.Pattern:
+    """An indicator naming a ceiling (基金最高支付限额, 费用限额标准)."""
+    caps = _lex().cues.get("cap_noun", ())
+    return re.compile(rf"(?:{_alt(caps)})(?:标准)?$") if caps else re.compile(r"(?!)")
+
+
+@lru_cache(maxsize=1)
 def _lead_figure_re() -> re.Pattern:
     """A subject opening with another figure and its unit (3万平方米节能率 -> 节能率 is what is bound)."""
     lex = _lex()
@@ -2066,6 +2076,8 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         lo, cue = first.region[0], first.cue_start
         region = s[lo:cue]
         each = _EACH.search(region) if len(ks) == 1 and "分别" not in region else None
+        if not each and len(ks) == 1 and "分别" not in region and _shared_change(region, first):
+            each = re.compile("$").search(region)         # 社会消费品零售总额、固定资产投资增长4%左右: each grows
         if "分别" not in region and not each:
             continue
         head, _, mid = region.partition("分别") if not each else (region[:each.start()], "", region[each.end():])
@@ -2074,6 +2086,9 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         if len(ks) == 1:
             parts = _list_parts(subject)
             ind = first.indicator or ""
+            rate = _RATE_WORD.search(parts[-1]) if len(parts) >= 2 else None
+            if rate and len(parts[-1]) - len(rate.group()) >= 2:
+                parts[-1] = parts[-1][:rate.start()]         # …增加值年均: 年均 is how each one grows
             at = ind.rfind(parts[-1]) if len(parts) >= 2 else -1
             if at >= 0:                                   # A、B分别达到200个以上: the figure is each one's
                 tail = ind[at + len(parts[-1]):].replace("分别", "")
@@ -2106,7 +2121,41 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         found[k:k + 1] = copies[k]
 
 
+_INVESTED = ("总投资", "计划投资", "完成投资", "投资")
+
+
+def _borrow_counted(st: _Sent, found: list) -> None:
+    """A figure that names only a verb takes what the count in the clause before counts: 续建安置房7550套，
+    新开工1000套以上 -> 新开工安置房; 建设…产业项目3800个，总投资1万亿元以上 -> …产业项目总投资."""
+    lex = _lex()
+    for k in range(1, len(found)):
+        f, prev = found[k], found[k - 1]
+        if prev.what != "count" or not f.indicator or not prev.indicator \
+                or not re.fullmatch(r"\s*[，,]\s*", st.s[prev.end:f.start]):
+            continue
+        own = re.sub(r"(?:数量|金额)$", "", f.indicator)
+        invested = own in _INVESTED
+        if not (invested or (f.unit == prev.unit and (lex.count_chain_re.fullmatch(own) or len(own) <= 3))):
+            continue
+        noun = re.sub(r"数量$", "", prev.indicator)
+        while (m := lex.count_verb_re.match(noun)) and len(noun) - m.end() >= 2:
+            noun = noun[m.end():].lstrip("和及与、并新")
+        if len(noun) >= 2 and noun != own:
+            found[k] = f._replace(indicator=noun + own if invested else own + noun)
+
+
 _EACH = re.compile(r"(?<![年人平日户生月])(?:均|都)\s*$")   # 游客人次、旅游花费均增长10%以上: right before the cue
+_RATE_WORD = re.compile(r"(?:年均|平均|同比)$")
+
+
+def _shared_change(region: str, f: _Found) -> bool:
+    """A list of names right before one change figure (全社会研发经费投入、高技术制造业增加值年均增长10%左右):
+    each of them changes by it.  Only names of four characters or more joined by 、 alone: 文化、教育和卫生
+    系统 or …机关、团体的存款 share words the split cannot tell."""
+    clause = re.split(r"[，,；;：:]", region)[-1]
+    parts = clause.split("、")
+    return len(parts) >= 2 and all(len(p.strip()) >= 4 for p in parts) and not re.search(r"[的和及与等]", clause) \
+        and f.what is None and f.value_max is None and any((f.indicator or "").endswith(w) for w in _lex().changes)
 
 
 def _list_parts(subject: str) -> list[str]:

@@ -731,11 +731,16 @@ def extract(doc) -> None:
     doc.targets = targets
     # a clause's deadline: the earliest of its targets' deadlines, else its paragraph's or heading's
     by_clause: dict[str, str] = {}
+    goals = set()
     for t in targets:
         if t.clause_id and t.deadline:
             by_clause.setdefault(t.clause_id, t.deadline)
+            if t.recurrence is None:
+                goals.add(t.clause_id)                    # (标准为每人每月1309元 from a date is a rule, not a goal)
     heading_memo: dict = {}
     for c in doc.clauses:
+        if c.kind == "other" and c.cue is None and c.id in goals:
+            c.kind = "goal"                               # 举办促消费活动2000场以上: a figure set for a date
         c.deadline = by_clause.get(c.id) or _paragraph_deadline(doc, c.span[0], doc_day, ref_year=ref)
         if c.deadline is None and c.section_id is not None:
             if c.section_id not in heading_memo:

@@ -488,10 +488,16 @@ def find_tables(text: str, sections: list[Section]) -> list[Table]:
             i += 1
             continue
         if run:
+            # a section heading between rows (一、知识产权保护方面) stays in a table whose header it follows
+            # when the rows after it have the header's width: the export split one table by its groups
+            width = len(run[0].text.split(" | ")) if _header_like(run[0].text) else 0
             j = i
             while j < len(lines) and j - i < MAX_SPANNING_LINES and " | " not in lines[j].text \
-                    and _spanning(lines[j].text) and lines[j].start not in heading_starts:
+                    and _spanning(lines[j].text) and (lines[j].start not in heading_starts or width):
                 j += 1
+            if j < len(lines) and width and any(lines[k].start in heading_starts for k in range(i, j)) \
+                    and len(lines[j].text.split(" | ")) != width:
+                j = i
             if j > i and j < len(lines) and " | " in lines[j].text and not _header_like(lines[j].text):
                 run.extend(lines[i:j])
                 i = j
