@@ -56,7 +56,8 @@ def is_unit(text: str, people: bool = False) -> bool:
         return False
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
-    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由", t) and (is_org(t) or actor_kind(t) in kinds)
+    # 国务院实行总理(负责制): a clause cut before its object, not a post
+    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)|(?:^|或者?)受(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
 
 
 @lru_cache(maxsize=1)
@@ -322,7 +323,7 @@ def generic_subjects(text: str) -> list[str]:
 def _by_unit() -> tuple[re.Pattern, dict[str, str]]:
     """A verb of lexicon/resp_by_verbs.tsv, after at most a manner phrase (依法, 按照…)."""
     roles = {r["verb"]: r["role"] for r in table("resp_by_verbs")}
-    verbs = "|".join(re.escape(v) + ("(?!人)" if v == "负责" else "") for v in sorted(roles, key=len, reverse=True))
+    verbs = "|".join(re.escape(v) + ("(?![人制])" if v == "负责" else "") for v in sorted(roles, key=len, reverse=True))
     return re.compile(r"(?:依法|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|结合[^，,。；;]{0,12}?|"
                       r"通过[^，,。；;]{0,20}?)?"
                       rf"(?P<v>{verbs})"), roles
@@ -485,7 +486,7 @@ def _cue_at(text: str, cue: str) -> int:
     return next((pos for pos, found in find_cues(text) if found.word == cue), len(text))
 
 
-PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责|负总责|负[主全直首][要面接]责任|有义务|由")
+PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责(?!制)|负总责|负[主全直首][要面接]责任|有义务|由")
 
 
 def _overlapping_occurrence(text: str, word: str, start: int, end: int) -> tuple[int, int] | None:
@@ -594,8 +595,8 @@ def prose_units(c) -> list[tuple[str, str]]:
             elif "牵头" in after or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
                                                    and LEADS_LATER.match(text, end)):
                 role = "lead"          # X应当会同Y…; X要加强…，会同有关部门进行…: X leads, Y supports
-            elif SUPPORTS.match(after):
-                role = "support"       # 市财政局按照职责，协同实施…; 村（居）民委员会依法协助做好…
+            elif SUPPORTS.match(after) or SUPPORTS.match(text[_list_end(text, end, actors):]):
+                role = "support"       # 市财政局按照职责，协同实施…; 村（居）民委员会依法协助做好…; X、Y协助Z
             else:
                 role = "responsible"
             out.append((unit, role))
@@ -617,6 +618,17 @@ def prose_units(c) -> list[tuple[str, str]]:
 
 
 
+def _list_end(text: str, end: int, actors: list[str]) -> int:
+    """Where the list of actors that a unit opens at ``end`` ends (市财政局|、市教育局|协助…)."""
+    moved = True
+    while moved:
+        moved = False
+        for other in actors:
+            if text.startswith(other, end + 1) and text[end] in "、和及与":
+                end, moved = end + 1 + len(other), True
+    return end
+
+
 LEADS_WITH = re.compile(r"(?:[、和及与][^，,。；;、]{2,20}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合)")   # X、Y会同Z: both lead
 LEADS_LATER = re.compile(r"[^。；;]*?[，,](?:并|同时)?(?:会同|联合)")
 SUPPORTS = re.compile(rf"^(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
@@ -624,7 +636,7 @@ SUPPORTS = re.compile(rf"^(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:
 
 # X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own;
 # X负责药品监督管理的部门 names a body)
-MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回呼])应(?![用急对收付届])|(?<![重主需必只纲摘概])要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
+MODAL = r"(?:都|均|也|还|亦)?(?:应当|应该|(?<![相适供响对反效回呼])应(?![用急对收付届])|(?<![重主需必只纲摘概])要(?![求素点件闻])|须(?!知)|必须|不得|严禁|负责(?![人同制])(?![^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关))|有义务)"
 # X接到报告后(，)应当…: a time adverbial between the subject and its modal
 WHEN = r"(?:在[^，,。；;：:]{1,30}?(?:时|中|后|前|内)|(?:接到|收到|发现|受理|完成|办理)[^，,。；;：:]{0,30}?(?:后|时))"
 WHEN_END = re.compile(rf"{WHEN}$")
