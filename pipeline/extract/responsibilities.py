@@ -57,7 +57,9 @@ def is_unit(text: str, people: bool = False) -> bool:
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
     # 国务院实行总理(负责制): a clause cut before its object, not a post
-    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)|(?:^|或者?)受(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
+    if (cut := re.search(r"(?:^|或者?)受([^的]{2,})$", t)) and is_unit(cut.group(1)):
+        return False       # 受主任(委托的副主任): a clause cut before its verb
+    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
 
 
 @lru_cache(maxsize=1)
