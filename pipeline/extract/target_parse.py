@@ -76,6 +76,7 @@ when both measure the same kind) or the previous clause.  A granted sum is named
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -234,7 +235,7 @@ def _lex() -> _Lex:
 _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之|(?<![\d零〇○一二两三四五六七八九十百千万])[二三四五六七八九十]分之(?=[一二三四五六七八九]))?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d{1,3}(?:，\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
-    rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:点[零〇○一二三四五六七八九]+)?)")
+    rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:[点·][零〇○一二三四五六七八九]+)?)")   # 一八·六: an old text's 点
 _FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
 
 
@@ -312,6 +313,7 @@ def parse_number(s: str) -> Optional[float]:
 
 
 def _value_cn(t: str) -> Optional[float]:
+    t = t.replace("·", "点")
     if not re.fullmatch(rf"[{_CN_ALL}]+(?:点[零〇○一二三四五六七八九]+)?", t) or not any(c in _CN_DIGITS for c in t):
         return None
     return _cn_number(t)
@@ -389,6 +391,8 @@ class _Sent:
             if (any(w in content for w in scope) or re.search(r"(?:19|20)\d\d年", content)) \
                     and not any(w in content for w in keep):
                 self.scope_parens.append((a, b))
+        # a short quoted name with a figure in it (“最多跑一次”, “双千”计划) names a slogan or a programme
+        self.scope_parens += [m.span() for m in _QUOTED_NAME.finditer(s) if not self.time_at(m.start() + 1)]
         self.bounds = [i for i in (m.start() for m in _PUNCT_RE.finditer(s))
                        if not (s[i] == "，" and i and s[i - 1].isdigit() and _THOUSANDS_AT.match(s, i))]
 
@@ -427,7 +431,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
             break
         pos = m.end()
         nxt = s[pos:pos + 2].lstrip(" ")[:1]
-        if not m.group("pct") and (not nxt or nxt not in first):   # cheap test: nothing unit-like follows
+        if not m.group("pct") and (not nxt or nxt not in first) and not _OCR_DASH.match(s, pos):   # cheap test
             continue
         start, ntext, pct = m.start(), m.group("n"), m.group("pct")
         chinese = not ntext[0].isdigit()
@@ -445,14 +449,16 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
         if tok is None:
             continue
         # a range: N<sep>M with one unit
-        r = lex.range_re.match(s, tok.end if tok.unit else tok.num_end)
+        at = tok.end if tok.unit else tok.num_end
+        r = lex.range_re.match(s, at) or _OCR_DASH.match(s, at)
         if r:
             m2 = _NUM_RE.match(s, r.end())
             if m2 and m2.group("n") and (not m2.group("pct") or m2.group("pct") == pct) \
                     and not st.masked_at(m2.start(), m2.end()):          # 千分之三至千分之五: one range
                 t2 = _read_unit(s, m2.start(), m2.end(), m2.group("n"), m2.group("pct"),
                                 not m2.group("n")[0].isdigit())
-                if t2 is not None and t2.unit and (tok.unit is None or tok.unit == t2.unit) \
+                if t2 is not None and t2.unit and (tok.unit is None or tok.unit == t2.unit
+                                                   or tok.unit in _MAGNITUDES and t2.unit.startswith(tok.unit)) \
                         and t2.value >= tok.value:
                     tok = tok._replace(end=t2.end, value_max=t2.value, unit=t2.unit, kind=t2.kind,
                                        measure=t2.measure)
@@ -473,6 +479,10 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
     return toks, counters
 
 
+_INCLUSIVE = re.compile(r"\s*[（(]含(?:本数|[^）)]{0,8}?\d[^）)]{0,4})[）)]")
+_QUOTED_NAME = re.compile(rf"“(?=[^“”]{{0,11}}[\d{_CN_DIGITS}百千])[^“”%％‰]{{1,12}}”")   # (“四个100%”: a goal)
+_OCR_DASH = re.compile(r"(?<=[\d万亿])一(?=\d)")    # 25一30%, 1，390万一1，480万吨: an OCR'd dash between figures
+_MAGNITUDES = ("万", "亿", "万亿", "千", "百万", "千万")  # 600万到700万人: the first figure's unit is its magnitude
 _COUNTER_NEXT = re.compile(rf"[\d{_CN_DIGITS}]+(?:\.\d+)?\s*[%％]|百分之")   # 3个100%: a counter of targets
 _BARE_RE = re.compile(r"(?<![\d零〇○一二两三四五六七八九十百千万亿])([百千])")
 _BARE_BOUND = re.compile(r"以上|以下|以内|左右")
@@ -550,8 +560,9 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
     if end < len(s) and s[end] == "成" and value <= 10 and not s.startswith("成不", end):
         return _Tok(start, end + 1, end + 1, value * 10, None, "%", "percent", "比例", chinese, s[start:end + 1])
     if not chinese:
-        mm = lex.magnitude_re.match(s, end)
-        um0 = lex.unit_re.match(s, end)
+        gap = 1 if s[end:end + 1] == " " else 0           # 136000 万人: a PDF's space before the magnitude
+        mm = lex.magnitude_re.match(s, end + gap)
+        um0 = lex.unit_re.match(s, end + gap)
         if mm and not (um0 and len(um0.group()) > len(mm.group())):   # 50千瓦时: a unit, not 千
             mag, end = mm.group(), mm.end()
     p = end
@@ -1009,7 +1020,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if limit is False:
             return None
         if limit:
-            post, post_end = ("内", "<=", limit[0]) if limit[0] > t.end else ("前", ">=", limit[0]), limit[0]
+            within = limit[0] > t.end and not s.startswith("前", t.end)
+            post, post_end = ("内", "<=", limit[0]) if within else ("前", ">=", limit[0]), limit[0]
     # a period a rule sets by name: 建设周期一般为3至5年, 公示期为7个工作日
     period = kind == "duration" and not limit and pre is None and _period_re().search(s, c_start, num_start)
     # a count of things the policy will build: 打造8个…园区, 培育百家…企业, 培育专精特新企业10家
@@ -1048,6 +1060,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         return None                                       # 从77%提高到80%: 77% is where it starts
     if t.more and cmp_ == "=":
         cmp_ = ">"                                        # 新增文物保护员50余人 -> > 50 人
+    if cmp_ in (">", "<") and _INCLUSIVE.match(s, post_end):
+        cmp_ += "="                                       # 超过50人（含50人）: the bound itself counts
     has_cue = bool(pre or post or t.value_max is not None or rec_text or an or cont or count or period)
     # --- is it a target?
     quota = count is not None and not rec_text and _EACH_UNIT.search(s, c_start, num_start)
@@ -1190,10 +1204,14 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         starts.append(d_start)
     start = min(starts)
     end = max(post_end, obj_end)
+    if limit and _LIMIT_LIST.match(s, t.end):
+        end = t.end                                       # 五个工作日、七个工作日…内办结: a list item, the action after the last
     if not _HAS_CJK.search(s, start, end) and cont is not None:
         start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
     indicator = _tidy_indicator(indicator)
+    if period and indicator and indicator.endswith(lex.limit.get("lasting", ())):
+        indicator += "期限"                               # 记录应当保存2年以上 -> 记录保存期限
     if cmp_ == "=" and not (pre or post or cont) and indicator and _cap_noun_re().search(indicator):
         cmp_ = "<="                                       # 费用限额标准为每人每天120元: a ceiling
     return _Found(start, end, cmp_, t.value, t.value_max, t.unit, rec_text, deadline, indicator, g,
@@ -1377,8 +1395,11 @@ _LIMIT_SUBJECT_CUT = (re.compile(r"应当|(?<![相对供反适响效理])应|必
 
 @lru_cache(maxsize=1)
 def _period_re() -> re.Pattern:
-    """A period named by the rule right before its figure: 建设周期一般为 | 公示期为 | 有效期原则上为."""
-    return re.compile(rf"(?:{_alt(_lex().limit.get('period', ()))})(?:一般|原则上|暂定|统一|均)?为$")
+    """A period named by the rule right before its figure: 建设周期一般为 | 公示期为 | 有效期原则上为, or
+    an act that lasts it: 公示(十五日以上) | 保存(2年以上)."""
+    lim = _lex().limit
+    return re.compile(rf"(?:{_alt(lim.get('period', ()))})(?:一般|原则上|暂定|统一|均)?为$"
+                      rf"|(?:{_alt(lim.get('lasting', ()))})$")
 
 
 _AWARD_OBJECT = re.compile(rf"的?(?P<obj>[{CJK}“”\"]{{1,24}})(?=[，,。；;、（(]|$)")
@@ -1688,10 +1709,13 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     if t.unit not in lex.limit.get("unit", ()) and not (
             t.unit in lex.limit.get("anchored_unit", ()) and _EVENT_ANCHOR.search(s[max(c_start, num_start - 4):num_start])):
         return None                                       # 三年内建成…: a plan horizon; 投产后一年以内提交…: a rule's
-    m = re.match(r"以内|之内|内", s[t.end:t.end + 2])
-    if not m and not _BEFORE_EVENT.search(s, max(c_start, num_start - 6), num_start):
+    m = _WITHIN.match(s, t.end) or _LIMIT_LIST.match(s, t.end)   # 五个工作日、七个工作日、八个工作日内
+    if not m and s.startswith("前", t.end) and _EVENT_BEFORE_FIGURE.search(s, max(c_start, num_start - 8), num_start):
+        m = _BEFORE.match(s, t.end)                       # 会议召开十五日前通知全体业主: a lead time before an event
+    elif not m and not (_BEFORE_EVENT.search(s, max(c_start, num_start - 6), num_start)
+                        or _AHEAD.search(s, max(c_start, num_start - 4), num_start)):
         return None
-    e = t.end + m.end() if m else t.end                   # 合同期满前3个月提出续租申请: at least that long before
+    e = m.end() if m else t.end                           # 合同期满前3个月提出续租申请: at least that long before
     if not m and s[e:e + 1] in "，,":
         return None                                       # 任期届满前三十日，尚未召开…的: a condition, no action
     if any(s.startswith(w, e) for w in lex.limit.get("stop", ())):
@@ -1797,6 +1821,11 @@ _RULED_LIMIT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用�
 _MODALS = ("应当", "应", "必须", "须", "要")
 _DUTY_AFTER = re.compile(r"(?:应当|应|必须|须)(?:及时|依法|立即)?")
 _BEFORE_EVENT = re.compile(r"(?:期满|届满|到期|截止|结束|终止)前$")   # a lead time before an event
+_WITHIN = re.compile(r"以内|之内|内")
+_BEFORE = re.compile("前")
+_LIMIT_LIST = re.compile(r"(?:[、和或及][\d一二三四五六七八九十两百]+个?(?:工作日|日|天|小时|分钟|个月|周))+(?:以内|之内|内)")
+_AHEAD = re.compile(r"提前(?:至少)?$")                   # 应当提前十五日向…书面申请: a notice period
+_EVENT_BEFORE_FIGURE = re.compile(r"(?:期满|届满|到期|截止|结束|终止|召开|举行|开始|开工|实施|施行)$")   # 召开十五日前
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
@@ -2111,6 +2140,9 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         noun = _award_noun(s, u + len(last.unit), st.clause(last.end - 1)[1])[0] if u >= 0 else ""
         # 水果、蔬菜产量分别达2050万吨、4200万吨以上: the 以上/左右 closing the list holds for every figure in it
         closing = last.comparator if last.comparator in (">=", "<=", "approx") else None
+        if all(found[k].what == "limit" for k in ks):     # 分别于五个工作日、七个工作日…内办结: each one's time limit
+            act = os.path.commonprefix([(found[k].indicator or "")[::-1] for k in ks])[::-1]
+            mid = act if act.endswith("时限") else mid
         for p, k in zip(parts, ks):
             ind = _PER_HEAD_TAIL.sub("", p + mid.strip())      # …设施每年每个分别不少于60万元、…5万元运营经费
             ind = ind if ind.endswith(change) else ind + change
