@@ -282,6 +282,12 @@ class _Scope:
         # an approval of a plan named with its period restates the plan's goals
         self.approval = bool(self.title_period and APPROVAL_TITLE.search(doc.metadata.title or ""))
 
+    def heading_of(self, section_id: str | None) -> str:
+        """A section's heading and its parent's (（二）申请条件 under 三、认定)."""
+        sec = self.by_id.get(section_id)
+        parent = self.by_id.get(sec.parent) if sec is not None else None
+        return " ".join(x.heading for x in (sec, parent) if x is not None)
+
     def past_paragraph(self, pos: int) -> bool:
         """Whether the sentence at pos belongs to a paragraph's review of a past period: a sentence
         up to it opens with one (“十四五”时期，… / 这五年，… / 2025年，… in a 2026 report) and no
@@ -525,6 +531,32 @@ def in_definition(text: str, start: int) -> bool:
     return any(w in before for w in _lex().cues.get("definition", ()))
 
 
+_ITEM_LINE = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.、．](?!\d)|[①-⑳㈠-㈩])")
+MAX_ITEMS_BACK = 12
+
+
+def in_condition_list(text: str, start: int, heading: str = "") -> bool:
+    """Whether text[start] states a condition, not a target (SCHEMA: eligibility conditions are not
+    targets): its section's heading ends naming conditions or criteria (申请条件, 诊断标准), or its line is an
+    item of a list whose lead-in does (申请建设重点实验室必须满足以下条件：…（三）固定人员须在四十人以上)."""
+    words = _lex().cues.get("condition_intro", ())
+    if any(h.endswith(words) for h in heading.split()):
+        return True                                  # （二）申请条件 (not 申请资格及学位情况: more than conditions)
+    line = text.rfind("\n", 0, start) + 1
+    if not _ITEM_LINE.match(text, line) and not _ITEM_LINE.match(text, text.rfind("\n", 0, start) + 1):
+        return False
+    for _ in range(MAX_ITEMS_BACK):                  # back over the list's items to its lead-in
+        if line <= 0:
+            return False
+        prev = text.rfind("\n", 0, line - 1) + 1
+        lead = text[prev:line - 1].strip()
+        if not _ITEM_LINE.match(lead):               # …应符合以下条件： / …诊断标准： (not …符合条件的企业…如下：)
+            return bool(re.search(rf"(?:(?:以下|下列)[^，,。；;：:]{{0,4}}(?:{'|'.join(words)})|(?:{'|'.join(words)})(?:如下)?)[：:]$",
+                                  lead)) if words else False
+        line = prev
+    return False
+
+
 def defines_term(cand) -> bool:
     """Whether a candidate's own subject defines a term (规模养殖场，是指常年存栏…二百头以上的)."""
     if cand.comparator == "=":
@@ -662,7 +694,8 @@ def extract(doc) -> None:
                 continue
             s, e = cand.span
             if not is_text_evidence(cand.text, doc.text[max(0, s - 30):e + 30]) or in_definition(doc.text, s) \
-                    or defines_term(cand):
+                    or defines_term(cand) or cand.what not in ("limit", "grant") \
+                    and in_condition_list(doc.text, s, scope.heading_of(c.section_id)):
                 continue
             deadline = period_end(cand.deadline_text, doc_day, ref) if cand.deadline_text else None
             rule = cand.what == "grant" and not scope.annual      # a standing grant rule (not a year's pledge):
