@@ -822,6 +822,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     _deal_out_lists(st, found)
     _deal_out_awards(st, found)
     _borrow_counted(st, found)
+    _share_topic(st, found)
     out = []
     seen = set()
     for f in found:
@@ -2154,6 +2155,35 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
 
 
 _INVESTED = ("总投资", "计划投资", "完成投资", "投资")
+
+
+@lru_cache(maxsize=1)
+def _bare_measure_re() -> re.Pattern:
+    """An indicator that names only a measure (产量, 产值, 累计数量, 利润增长): bare_measure in target_cues.tsv."""
+    measures = _lex().cues.get("bare_measure", ())
+    changes = _alt(_lex().changes)
+    return re.compile(rf"(?:累计|新增|全年)?(?:{_alt(measures)})(?:年均|平均)?(?:{changes})?") if measures else re.compile(r"(?!)")
+
+
+def _share_topic(st: _Sent, found: list) -> None:
+    """A measure alone after 、 takes the topic of the figure before it: the item before without its last
+    word (林下经济面积达260万亩、产值达130亿元 -> 林下经济产值; 规上工业增加值增长6%、利润增长5% -> 规上工业利润
+    增长), or after a count the whole count (新增1000处信号灯联网、累计达8000处 -> 信号灯联网累计数量).  Not in a
+    分别 list, whose subjects are dealt out."""
+    for k in range(1, len(found)):
+        f, prev = found[k], found[k - 1]
+        own, before = f.indicator or "", prev.indicator or ""
+        if not own or f.what == "count" or not _bare_measure_re().fullmatch(own) or len(before) < 3 \
+                or before.endswith(own) \
+                or st.s[prev.end:f.start].strip() not in ("、", "，", ",") or "分别" in st.s:
+            continue
+        if prev.what == "count":
+            topic = re.sub(r"数量$", "", before)
+        else:
+            words = cut(re.sub(r"(?:年均|平均)?(?:增长|提高|下降|降低|增加|减少)$", "", before))
+            topic = "".join(words[:-1]) if len(words) >= 2 else ""
+        if len(topic) >= 2 and not own.startswith(topic):
+            found[k] = f._replace(indicator=topic + own)
 
 
 def _borrow_counted(st: _Sent, found: list) -> None:
