@@ -670,6 +670,9 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
         bare = _lex().modal_re.sub("", bare)                 # 幼儿园应当每年组织面向家长… -> 幼儿园每年组织…
         bare = _balanced(bare if _PRICE_BASIS.match(bare) else _LEAD_MANNER.sub("", bare))   # 可按照在税前… -> 税前…
         indicator = bare if len(bare) >= 2 else indicator
+    if indicator:                                         # 或人均居住面积, 提供不低于本市工资标准: no connective, no bound
+        bare = _INNER_BOUND.sub("", _LEAD_CONNECTIVE.sub("", indicator))
+        indicator = bare if len(bare) >= 2 else indicator
     k = _WHOLE_AREA.match(indicator or "").end()           # 全区完成…: the area stays, the verb goes
     m = _lex().doing_re.match(indicator or "", k)
     if m and "的" not in indicator and len(indicator) - m.end() >= 2:
@@ -677,6 +680,10 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
     return indicator or None
 
 
+_SHARE_OF = re.compile(r"[\u4e00-\u9fff（）]{2,30}的")
+_SHARE_FIGURE = re.compile(r"百分之|千分之|\d+(?:\.\d+)?\s*[%％‰]")
+_LEAD_CONNECTIVE = re.compile(r"^(?:的|或者|或|且|即|其中)")
+_INNER_BOUND = re.compile(r"(?:不得|不应)?(?:不低于|不少于|不超过|不高于)(?=[\u4e00-\u9fff]{2})")
 _WHOLE_AREA = re.compile(r"(?:[全各](?:省|市|区|县|镇|乡|街道))?")
 # how a rule is to be applied is no part of what it measures: a manner word opening the name or after a modal
 _LEAD_MANNER = re.compile(r"^(?:可以|可(?=按|依|根))?(?:(?:按照|依照|依据|根据|按(?![期时月季年日需劳比]))在?)?")
@@ -944,6 +951,9 @@ def _pre_cue(st: _Sent, lo: int, i: int):
     best = None
     for m in lex.pre_re.finditer(s, lo, i):
         cmp_, gap = lex.pre[m.group()]
+        if m.group().startswith(("不", "低于", "高于", "超过")) and _SHARE_OF.fullmatch(s, m.end(), i) \
+                and _SHARE_FIGURE.match(s, i):
+            gap = i - m.end()                             # 不少于物业总建筑面积的千分之三: a share of a base
         if i - m.end() > gap or st.masked_at(m.start(), m.end()) \
                 or any(s.startswith(w, m.end()) for w in lex.pre_block.get(m.group(), ())) \
                 or (len(m.group()) == 1 and m.start() and s[m.start() - 1] in _NUMBER_CHARS):
@@ -990,7 +1000,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if b == t.start:
             num_start = a
     # comparator
-    pre = _pre_cue(st, max(lo, num_start - 24), num_start)
+    pre = _pre_cue(st, max(lo, num_start - 36), num_start)
     pm = lex.post_re.match(s, t.end)
     post = None
     if pm:
