@@ -401,9 +401,10 @@ def _assigned_acts() -> re.Pattern:
 
 
 BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")
+_NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部门|机关|机构|单位|委员会|局|中心)")
 ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
 # a verb of procedure after X: X acts by it (由X报同级人民政府批准, 由X在Y指导下制定, 由X委托Y审批)
-BY_STOP = re.compile(r"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])")
+BY_STOP = re.compile(r"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|为(?![主准限])")
 # the kinds of administrative division, written alone (市, 自治区) or listed (由市或县（市）、区人民政府: 市 is one;
 # 省、自治区、直辖市发展改革部门)
 DIVISION_KINDS = "自治区|直辖市|自治州|自治县|县级市|省|市|县|区|州|盟|旗|乡|镇"
@@ -433,9 +434,11 @@ def assigned(text: str) -> tuple[int, str] | None:
             x = _clean_actor(x[:stop.start()] if stop else x)   # 由区民政部门委托镇人民政府审批: 区民政部门
             members = re.split(r"或者|或|与|和", x or "")
             if x and actor_kind(x) == "org" and all(actor_kind(m) == "org" or DIVISION_LIST.fullmatch(m) for m in members) \
-                    and not re.match(r"[^，,。；;]{0,10}?的", window[act.end():]):
+                    and not re.match(r"[^，,。；;]{0,10}?的[^，,。；;]{0,12}?(?:组|机构|委员会|机制|队伍|平台|办公室|单位|企业|项目|人员|部门|机关)",
+                                     window[act.end():]):
                 return by.start(), x
-            break
+            if not _NAME_GOES_ON.match(window, act.end()):
+                break       # (由市医疗保障行政部门责令…: 保障 is inside the name, the act comes later)
     return None
 
 
