@@ -194,3 +194,13 @@ def test_a_cueless_clause_that_sets_a_dated_figure_is_a_goal():
                "四、补贴标准\n自2026年1月1日起，护理补贴标准为每人每月200元。")
     assert _clause_for(doc, "举办促消费活动2000场以上").kind == "goal"
     assert _clause_for(doc, "护理补贴标准为每人每月200元").kind != "goal"
+
+
+@pytest.mark.parametrize("text, doc_year, kind", [
+    ("光缆线路长度从2012年的1479万公里增加到2021年的5481万公里，增长2.7倍。", 2022, "fact"),
+    ("互联网普及率从2012年的42.1%提高到2021年的73%。", 2022, "fact"),
+    ("到2025年，新建学校10所。", 2022, "goal"),
+    ("力争2021年新建学校10所。", 2021, "goal"),
+])
+def test_a_cueless_sentence_of_past_years_figures_is_a_fact(text, doc_year, kind):
+    assert clauses.classify(text, "", doc_year)[0] == kind

@@ -1248,11 +1248,19 @@ def _names_past_year(text: str, doc_year: int | None) -> bool:
     return bool(doc_year and any(y < doc_year for y in years)) or bool(re.search(r"十[一二三]五[”\"]?(?:时期|期间|以来)", text))
 
 
+_YEAR_IN = re.compile(r"(?<![\d〔\[【])((?:19|20)\d\d)\s*年(?![级龄轻纪均限薪度])")
+_PAST_FIGURE = re.compile(r"\d(?:\.\d+)?\s*(?:%|万|亿|个|家|件|项|人|公里|倍|吨|元)")
+
+
 def _is_past(text: str, headings: str, doc_year: int | None) -> bool:
     if in_review(headings) or _starts_in_past(text, doc_year):
         return True
     if re.match(r"^[“\"]?十[一二三]五[”\"]?(?:时期|期间|以来)", text):
         return True
+    if doc_year and _PAST_FIGURE.search(text) and not re.search(r"力争|目标|预计|将", text):
+        years = [int(y) for y in _YEAR_IN.findall(text)]
+        if years and max(years) < doc_year:
+            return True             # 光缆线路长度从2012年的1479万公里增加到2021年的5481万公里: figures of past years
     # 对…成效明显的县（市、区），给予…50万元: the markers describe whom a rule rewards, not the past
     text = re.sub(r"^(?:对于|对)[^，,。；;]*?的[^，,。；;]{0,12}[，,]", "", text)
     # 给予累计不超过2000万元的经费支持: a cap a rule sets, not a past total
