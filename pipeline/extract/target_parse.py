@@ -923,8 +923,9 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
         if _inside(st.scope_parens, a, b):
             continue
         before, after = s[max(0, a - 2):a], s[b:b + 4]
-        if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after):
-            continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算
+        if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after) \
+                or before.endswith("为") and after.startswith("的"):
+            continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算; 将为1952年的368%
         if ORIGIN_AFTER.match(s, b):
             continue                                      # “十四五”批复的6个基地: when it was approved, not a deadline
         alone = (a == 0 or s[a - 1] in "，,；;") and s[b:b + 1] in ("，", ",")   # …，利用3-5年时间，力争…: a frame
