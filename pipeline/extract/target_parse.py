@@ -680,6 +680,7 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
     return indicator or None
 
 
+_CHANGED_TO = re.compile(r"(?:上升|下降|提高|增加|减少|增长|降低|扩大|缩小)为$")   # 下降为1957年的18.2%: that year's level
 _SHARE_OF = re.compile(r"[\u4e00-\u9fff（）]{2,30}的")
 _SHARE_FIGURE = re.compile(r"百分之|千分之|\d+(?:\.\d+)?\s*[%％‰]")
 _LEAD_CONNECTIVE = re.compile(r"^(?:的|或者|或|且|即|其中)")
@@ -924,7 +925,7 @@ def _deadline(st: _Sent, i: int) -> tuple[Optional[str], int]:
             continue
         before, after = s[max(0, a - 2):a], s[b:b + 4]
         if re.search(r"[比较与同由从]\s*$", before) or re.match(r"(?:的?基础上|相比|同期|水平|远景|价格|不变价|可比价)", after) \
-                or before.endswith("为") and after.startswith("的"):
+                or before.endswith("为") and after.startswith("的") and not _CHANGED_TO.search(s, max(0, a - 4), a):
             continue                                      # 比2020年; 由1985年的…; 2035年远景目标; 按2000年价格计算; 将为1952年的368%
         if ORIGIN_AFTER.match(s, b):
             continue                                      # “十四五”批复的6个基地: when it was approved, not a deadline
