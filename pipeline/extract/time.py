@@ -190,7 +190,7 @@ _F = {
     "named_q": rf"(?P<q>[“\"‘「『])(?P<name>{_alt(n for n, _ in _PERIODS)})(?P<q2>[”\"’」』])",
     "named_u": rf"(?P<name>{_alt(n for n, _ in _PERIODS)})",
     "named_ord": rf"第(?P<n>[{_CN_NUM}]{{1,3}})个五年",
-    "every": (rf"每隔?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})?"
+    "every": (rf"每隔?(?P<n>(?:\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?:[～~—–\-至到](?:\d{{1,2}}|[{_CN_NUM}]{{1,3}}))?)?"   # 每3～5年
               rf"(?P<u>{_alt(u for u in _UNITS if u != '年' and u != '周')}|周(?!岁)|年(?![级龄轻纪均限薪]))"),
     "cycle": rf"一(?P<u>学年|学期|季度|个月|年|季|月|周|星期)一(?:{_alt(_CYCLES)})",
     # 按月发放, 按季度开展, 按年度划转, 按日加收: done every such period (not 按月计算, 按月份, 按日期: a unit)
