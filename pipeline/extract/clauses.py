@@ -1013,7 +1013,7 @@ _PART_BREAK = re.compile(r"[，,。；;：:]")
 OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|通过|以|为|向|与|同|对(?!外)|在|从(?!事)|把|将)")
 
 
-VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
+VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革)|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
 
 
 OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许")
@@ -1092,7 +1092,10 @@ def _partner() -> re.Pattern:
     """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv) or the part's end."""
     verbs = task_verbs(partner_ends=True)
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
-    return re.compile(rf"(?:会同|联合|协同)(?P<units>[^，,。；;]{{2,40}}?)(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])")
+    # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
+    return re.compile(rf"(?:会同|联合|协同)(?P<units>(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"
+                      rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])"
+                      rf"|(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])))")
 
 
 def partners(text: str) -> list[str]:
@@ -1121,6 +1124,9 @@ def _has_preposition(phrase: str) -> bool:
     return any(w.flag == "p" for w in tagged(phrase))
 
 
+_MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|必须|负责)")   # X、Y等部门，应当…: X and Y
+
+
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     """A cue-less clause (or the part before a cue) that opens with an organisation acting on its
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
@@ -1128,16 +1134,20 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
     for m in head_end_chars().finditer(part, 1, min(len(part), 40)):   # only where a head word can end
         n = m.end()
-        if head_at_end(part, n) and not head_goes_on(part, n) and LEAD_SUBJECT.match(part[n:]) and \
-                (copula or part[n] != "是") and _heads()[1][head_at_end(part, n)] != "group":
+        if head_at_end(part, n) and not head_goes_on(part, n) and \
+                (LEAD_SUBJECT.match(part[n:]) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
+                                                                     or text[n:] in ("，", ","))) and \
+                (copula or part[n:n + 1] != "是") and _heads()[1][head_at_end(part, n)] != "group":
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
                                                              r"引进|招引|扶持|培育|监督|协助|督促|指导|举办)", a):
-                from .responsibilities import _starts_with_noun
+                from .responsibilities import _plain_name, _starts_with_noun
                 if _has_preposition(a) or not _starts_with_noun(a):
                     return []          # 本市推动形成以企业为主体…, 围绕布局…: no organisation opens it
                 members = split_members(a)
+                if n == len(part) and ("的" in a or not all(_plain_name(x) for x in members)) or "已" in a:
+                    return []          # …要求送往其指定的医疗机构，应当…; 发展改革委已委托…公司对…: a clause, not a subject
                 return members + [p for p in partners(text) if p not in members]
             return []
     return []

@@ -581,6 +581,7 @@ def prose_units(c) -> list[tuple[str, str]]:
                         actors.append(a)
                         duty_holders.add(a)
                         people = True
+    first_comma = min((i for i in (text.find("，"), text.find(",")) if i >= 0), default=-1)
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
         if "以及" in actor and not pieces:      # 红十字会以及市医疗急救指挥机构: two units
@@ -597,7 +598,8 @@ def prose_units(c) -> list[tuple[str, str]]:
             elif "牵头" in after or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
                                                    and LEADS_LATER.match(text, end)):
                 role = "lead"          # X应当会同Y…; X要加强…，会同有关部门进行…: X leads, Y supports
-            elif SUPPORTS.match(after) or SUPPORTS.match(text[_list_end(text, end, actors):]):
+            elif SUPPORTS.match(after.lstrip("，,")) or SUPPORTS.match(text[_list_end(text, end, actors):]) \
+                    or 0 <= k < first_comma and SUPPORTS.match(text[first_comma + 1:]):   # X等部门以及Y等单位，应当…配合
                 role = "support"       # 市财政局按照职责，协同实施…; 村（居）民委员会依法协助做好…; X、Y协助Z
             else:
                 role = "responsible"
@@ -633,7 +635,7 @@ def _list_end(text: str, end: int, actors: list[str]) -> int:
 
 LEADS_WITH = re.compile(r"(?:[、和及与][^，,。；;、]{2,20}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合)")   # X、Y会同Z: both lead
 LEADS_LATER = re.compile(r"[^。；;]*?[，,](?:并|同时)?(?:会同|联合)")
-SUPPORTS = re.compile(rf"^(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
+SUPPORTS = re.compile(rf"^(?:要|应当|应该|应)?(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
 
 
 # X应当/要/须/不得… opening a part: the modal after a subject (应急, 要求, 负责人 are words of their own;
