@@ -1017,6 +1017,7 @@ VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革
 
 
 OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许")
+_JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
 
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
@@ -1029,7 +1030,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
         # 鼓励企业…，支持高校和科研院所…: the groups each encouragement names, in order
         out: list[str] = []
         for pos, c in find_cues(text):
-            if c.word in OBJECT_CUES:
+            if c.word in OBJECT_CUES and not _JOINED_CUE.match(text, pos + len(c.word)):   # (鼓励和支持高校: 支持's)
                 obj = object_actor(text, pos + len(c.word))
                 out += [a for a in (split_members(obj) if obj else []) if a not in out]
         return out or subject_actors(text, cue_pos)
