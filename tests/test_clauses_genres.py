@@ -204,3 +204,14 @@ def test_a_cueless_clause_that_sets_a_dated_figure_is_a_goal():
 ])
 def test_a_cueless_sentence_of_past_years_figures_is_a_fact(text, doc_year, kind):
     assert clauses.classify(text, "", doc_year)[0] == kind
+
+
+def test_a_look_back_under_a_heading_of_goals_is_a_review():
+    # a work report joins the last plan's achievements and the next plan's goals under one heading
+    doc = _doc("二、“十四五”时期发展成就和“十五五”时期主要目标任务\n"
+               "这五年，我们牢记嘱托、锚定蓝图，功能建设不断加强。成功举办冬奥盛会。\n"
+               "“十五五”时期是关键时期。过去五年，我们实现地区生产总值年均增长5.2%。\n"
+               "到2030年，地区生产总值年均增长5%左右。", prefix="")
+    assert _clause_for(doc, "成功举办冬奥盛会").kind == "fact"
+    assert _clause_for(doc, "过去五年，我们实现地区生产总值年均增长5.2%").kind == "fact"
+    assert _clause_for(doc, "到2030年，地区生产总值年均增长5%左右").kind == "goal"

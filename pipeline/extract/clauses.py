@@ -1179,7 +1179,7 @@ WEAK_PRIORITY = 50
 
 # A paragraph opened by a look back over the past year(s) (a work report's 过去的一年，…): its
 # figures are results, not goals (…全省地区生产总值达到5.53万亿元、增长4.8%).
-LOOK_BACK = re.compile(r"(?:过去的?(?:一|[二三四五]|几)年|一年来|[二三四五]年来|去年)[，,]")
+LOOK_BACK = re.compile(r"(?:过去的?(?:一|[二三四五]|几)年|这(?:一|[二三四五]|几)年|一年来|[二三四五]年来|去年)[，,]")
 
 
 def classify(text: str, section_heading_path: str, doc_year: int | None,
@@ -1202,6 +1202,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
     if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
         return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
+    review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
     future = FUTURE_GOAL.match(text)
     future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
     if cue is not None:
@@ -1213,6 +1214,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         if _cue_is_opening(cue) and GUIDING_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
             return "other", None, None     # 指导思想: 认真贯彻落实…精神 states a stance, not a task
         return kind, cue, pos
+    if review_context:
+        return "fact", None, None      # 这五年，…: a paragraph looking back, even under 主要目标任务
     in_goals = goal_context or GOAL_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1])
     if in_goals and not in_review(section_heading_path) and not _starts_in_past(text, doc_year) \
             and not _names_past_year(text, doc_year):
