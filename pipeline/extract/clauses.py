@@ -116,7 +116,7 @@ def find_cues(text: str) -> tuple[tuple[int, Cue], ...]:
             continue
         if cue.opening and not _opens_part(text, m.start()) or cue.counted and not COUNT_AFTER.match(text, m.end()):
             continue
-        if cue.after_actor and not (head_at_end(text, m.start()) and WILL_DO.match(text, m.end())
+        if cue.after_actor and not (head_at_end(text, m.start()) and (cue.word != "将" or WILL_DO.match(text, m.end()))
                                     and actor_kind(text[max(0, m.start() - 30):m.start()]) == "org"):
             continue      # 国务院办公厅将加强…: a commitment; 自然资源部将四川确定为… (将 = 把): none
         if cue.kind == "goal" and CONDITION_OPENS.match(text, max(text.rfind("，", 0, m.start()), text.rfind("；", 0, m.start()), -1) + 1):
