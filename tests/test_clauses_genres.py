@@ -215,3 +215,9 @@ def test_a_look_back_under_a_heading_of_goals_is_a_review():
     assert _clause_for(doc, "成功举办冬奥盛会").kind == "fact"
     assert _clause_for(doc, "过去五年，我们实现地区生产总值年均增长5.2%").kind == "fact"
     assert _clause_for(doc, "到2030年，地区生产总值年均增长5%左右").kind == "goal"
+
+
+def test_a_unit_charged_twice_in_a_section_is_one_entry_naming_both_clauses():
+    doc = _doc("第十条 市人民政府应当设立科技成果转化基金。市人民政府应当建立风险补偿机制。", prefix="")
+    entries = [r for r in doc.responsibilities if r.unit == "市人民政府"]
+    assert len(entries) == 1 and len(entries[0].clause_ids) == 2

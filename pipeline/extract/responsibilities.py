@@ -52,7 +52,7 @@ def is_unit(text: str, people: bool = False) -> bool:
     opening it makes it a clause cut as a name, except in a noun of its own (依托单位, 组织部门)."""
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托(?!单位)|协助|组织(?!部)|开展|要求|或者|或|"
-                r"以及|未|不|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+                r"以及|未|不(?!动产)|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
@@ -1062,6 +1062,7 @@ def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
     seen: set = set()
+    entry_of: dict = {}                # (unit, section, role) -> its entry
     clause_spans = [(c.span, c.id, c.section_id) for c in doc.clauses]
 
     def add(unit, role, s, e, sid, clause_ids, block=None):
@@ -1072,12 +1073,16 @@ def extract(doc) -> None:
             return     # 长护险基金按规定支付…, 由区级财政承担: money, not a body; 中央财政要… is one
         key = (canonical(unit), sid, role)
         if (key, block) in seen or (block is None and key in seen):
+            first = entry_of.get(key)
+            if first is not None:          # the same unit charged again in its section: one entry, every clause
+                first.clause_ids.extend(c for c in clause_ids if c not in first.clause_ids)
             return
         seen.add((key, block))
         seen.add(key)      # an item with two annotations lists a unit twice; prose adds it once
         canon = canonical(unit)
         out.append(Responsibility(unit=canon, surface=unit if unit != canon else None, role=role, section_id=sid,
-                                  clause_ids=clause_ids, span=(s, e)))
+                                  clause_ids=list(clause_ids), span=(s, e)))
+        entry_of.setdefault(key, out[-1])
 
     by_section: dict = {}          # section id -> (clause starts, clause ids), in clause order
     for (cs, ce), cid, csid in clause_spans:
