@@ -218,6 +218,6 @@ def test_a_look_back_under_a_heading_of_goals_is_a_review():
 
 
 def test_a_unit_charged_twice_in_a_section_is_one_entry_naming_both_clauses():
-    doc = _doc("第十条 市人民政府应当设立科技成果转化基金。市人民政府应当建立风险补偿机制。", prefix="")
+    doc = _doc("市人民政府应当设立科技成果转化基金。市人民政府应当建立风险补偿机制。")
     entries = [r for r in doc.responsibilities if r.unit == "市人民政府"]
     assert len(entries) == 1 and len(entries[0].clause_ids) == 2
