@@ -1309,7 +1309,7 @@ _NOT_TARGET = {
     "penalty": lambda f, b, a: any(w in f.st.s[f.c_start:f.c_end] for w in f.cues("penalty")),
     "penalty_cap": lambda f, b, a: _penalty_cap(f),
     "vague": lambda f, b, a: any(f.st.s.startswith(w, f.t.start) for w in f.cues("vague")),
-    "one_as_frequency": lambda f, b, a: f.t.value == 1 and f.cmp_ == "=" and f.kind not in ("percent", "permille")
+    "one_as_frequency": lambda f, b, a: f.t.value == 1 and f.cmp_ == "=" and f.kind not in ("percent", "permille", "money")
         and not (f.pre or f.post) and bool(f.t.chinese or f.rec_text) and not f.quota,
     "chinese_one": lambda f, b, a: f.t.chinese and f.t.value == 1 and f.cmp_ == "="
         and f.kind not in ("percent", "permille") and not f.rec_text and not f.quota,
@@ -2372,7 +2372,9 @@ def _plan_ends() -> dict[str, int]:
     return {r["name"]: int(r["end"]) for r in table("time_periods") if r["series"] == "plan"}
 
 
-_AWARD_CONDITION = re.compile(r"(?:对于|对)[^。；;！]{1,60}?的[^，,。；;、]{0,20}[，,]?(?=(?:[^，,。；;]{0,8}?)(?:分别)?(?:给予|奖励|补贴|资助|补助|奖补))")
+_AWARD_CONDITION = re.compile(r"(?:对于|对)[^。；;！]{1,60}?的[^，,。；;、]{0,20}[，,]?(?=(?:[^，,。；;]{0,8}?)(?:分别)?(?:给予|奖励|补贴|资助|补助|奖补))"
+                              r"|(?:被评为|获评|荣获|获得)[^。；;！，,]{1,30}?的[，,]?(?=(?:分别)?(?:给予|奖励|补贴|资助|补助|奖补))")
+# (被评为五星级的给予10万元: whom a rule rewards, without 对)
 
 
 def is_past_fact(sentence: str, doc_year: Optional[int] = None) -> bool:
