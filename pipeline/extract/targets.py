@@ -521,6 +521,28 @@ def is_text_evidence(text: str, context: str) -> bool:
     return not NOT_TEXT.search(context)
 
 
+# a grant named only by the tier that gets it (四星级金额, 被评为五星级金额), under a heading naming the grant
+_TIER_SUM = re.compile(r"(?:被评为|获评|评为)?(?P<tier>[\u4e00-\u9fff]{1,6}?)金额")
+_GRANT_NAME = r"[\u4e00-\u9fff]{2,12}?(?:补贴|奖励|资助|补助|奖补)"
+_GRANT_HEADING = re.compile(rf"{_GRANT_NAME}$")
+_GRANT_ITEM = re.compile(rf"[（(][一二三四五六七八九十\d]{{1,3}}[)）]\s*(?P<name>{_GRANT_NAME})[。：:]?\s*$")
+GRANT_LABEL_REACH = 300
+
+
+def _grant_label(text: str, start: int, heading: str) -> str | None:
+    """The grant a tier's sum belongs to: the item label that opens the lines before it in its article
+    (（二）星级评定补贴。), else its section's heading."""
+    line = text.rfind("\n", 0, start) + 1
+    before = text[max(0, line - GRANT_LABEL_REACH):start]
+    for piece in reversed(re.split(r"(?<=[。\n])", before)):
+        if m := _GRANT_ITEM.search(piece.strip()):
+            return m["name"]
+    for h in heading.split():
+        if m := _GRANT_HEADING.search(h):
+            return m.group()
+    return None
+
+
 def in_definition(text: str, start: int) -> bool:
     """Whether the sentence holding text[start] defines a term before it (SCHEMA: a scope threshold
     that decides which cases a rule covers is not a target): 工业园区是指…的园区，零碳工业园区的年综合能耗
@@ -716,6 +738,9 @@ def extract(doc) -> None:
             indicator = cand.indicator
             if cand.what == "grant" and bare_grant(indicator) and c.section_id in scope.by_id:
                 indicator = grant_topic(scope.by_id[c.section_id].heading) + indicator   # （一）加强应用性基础研究。…给予…经费支持
+            elif cand.what == "grant" and (tier := _TIER_SUM.fullmatch(indicator or "")) \
+                    and (named := _grant_label(doc.text, s, scope.heading_of(c.section_id))):
+                indicator = f"{named}（{tier['tier']}）"   # （二）星级评定补贴。四星级的给予5万元 -> 星级评定补贴（四星级）
             if indicator and cand.unit and "/" in cand.unit and c.section_id in scope.by_id:
                 indicator = _standard_of_heading(indicator, scope.by_id[c.section_id].heading)
             if indicator and cand.unit == "%" and indicator.endswith("比例") \
