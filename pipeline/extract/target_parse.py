@@ -1216,6 +1216,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if deadline and d_start >= lo:
         starts.append(d_start)
     start = min(starts)
+    q = s.rfind("“", max(c_start, start - 6), start)
+    if q >= 0 and s.find("”", q, start) < 0:
+        start = q                                         # (…专精特新“小巨人”企业…: the evidence keeps the quote whole)
     end = max(post_end, obj_end)
     if limit and _LIMIT_LIST.match(s, t.end):
         end = t.end                                       # 五个工作日、七个工作日…内办结: a list item, the action after the last
