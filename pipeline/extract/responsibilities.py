@@ -582,6 +582,8 @@ def prose_units(c) -> list[tuple[str, str]]:
                         duty_holders.add(a)
                         people = True
     first_comma = min((i for i in (text.find("，"), text.find(",")) if i >= 0), default=-1)
+    if first_comma >= 0 and MODAL_RE.search(text, 0, first_comma):
+        first_comma = -1               # the part before the comma holds its own duty: no bare subject list
     for actor in actors:
         pieces = [u for u, _, _ in split_units(actor, 0)] if "、" in actor and text[:1] in "（(" else []
         if "以及" in actor and not pieces:      # 红十字会以及市医疗急救指挥机构: two units
