@@ -1934,6 +1934,11 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             if kind == "count":
                 return ("verb", v.start(), kind, measure, rec, follows)
+    if follows and s[num_start - 1:num_start] in ("在", "为") and (num_start - 1 == lo or s[num_start - 2] in "，,；;"
+                                                                  or _PLACE_OPEN.match(s, lo, num_start - 1)):
+        v = lex.count_verb_re.search(s, post_end + 1, min(c_end, post_end + 12))
+        if v and lex.count_verbs[v.group()][0] == "count":   # 在3000个小区设置智能回收机: so many places get it
+            return ("verb", num_start - 1, "count", "", None, follows)
     if post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、" or _units_note().match(s, post_end):
         a = _strip_subject(st, lo, num_start)
         v = lex.count_verb_re.search(s, a, min(num_start, a + 8))
@@ -1941,6 +1946,9 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             return ("tail", v.start(), kind, measure, rec, False)
     return None
+
+
+_PLACE_OPEN = re.compile(r"\s*(?:[全各](?:省|市|区|县)|今年|年内)?$")   # (全市)在3000个小区…: the clause opens with it
 
 
 def _not_measured(noun: str) -> bool:
