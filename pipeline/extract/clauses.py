@@ -1094,9 +1094,9 @@ def _partner() -> re.Pattern:
     verbs = task_verbs(partner_ends=True)
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
-    return re.compile(rf"(?:会同|联合|协同)(?P<units>(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"
-                      rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])"
-                      rf"|(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])))")
+    generic = r"(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"   # (…等)有关部门 + a verb: their end
+    return re.compile(rf"(?:会同|联合|协同)(?P<units>{generic}"
+                      rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])|{generic}))")
 
 
 def partners(text: str) -> list[str]:

@@ -671,7 +671,7 @@ def _measured(indicator: Optional[str]) -> Optional[str]:
         bare = _balanced(bare if _PRICE_BASIS.match(bare) else _LEAD_MANNER.sub("", bare))   # 可按照在税前… -> 税前…
         indicator = bare if len(bare) >= 2 else indicator
     if indicator:                                         # 或人均居住面积, 提供不低于本市工资标准: no connective, no bound
-        bare = _INNER_BOUND.sub("", _LEAD_CONNECTIVE.sub("", indicator))
+        bare = _inner_bound_re().sub("", _LEAD_CONNECTIVE.sub("", indicator))
         indicator = bare if len(bare) >= 2 else indicator
     k = _WHOLE_AREA.match(indicator or "").end()           # 全区完成…: the area stays, the verb goes
     m = _lex().doing_re.match(indicator or "", k)
@@ -684,8 +684,14 @@ _CHANGED_TO = re.compile(r"(?:上升|下降|提高|增加|减少|增长|降低|�
 _SHARE_OF = re.compile(r"[\u4e00-\u9fff（）]{2,30}的")
 _SHARE_FIGURE = re.compile(r"百分之|千分之|\d+(?:\.\d+)?\s*[%％‰]")
 _LEAD_CONNECTIVE = re.compile(r"^(?:的|或者|或|且|即|其中)")
-_INNER_BOUND = re.compile(r"(?:不得|不应)?(?:不低于|不少于|不超过|不高于)(?=[\u4e00-\u9fff]{2})")
 _WHOLE_AREA = re.compile(r"(?:[全各](?:省|市|区|县|镇|乡|街道))?")
+
+
+@lru_cache(maxsize=1)
+def _inner_bound_re() -> re.Pattern:
+    """A floor or ceiling word of target_comparators.tsv left inside a name (提供不低于本市工资标准)."""
+    words = [w for w, (cmp_, _) in _lex().pre.items() if w.startswith("不") and cmp_ in (">=", "<=")]
+    return re.compile(rf"(?:{_alt(words)})(?=[\u4e00-\u9fff]{{2}})")
 # how a rule is to be applied is no part of what it measures: a manner word opening the name or after a modal
 _LEAD_MANNER = re.compile(r"^(?:可以|可(?=按|依|根))?(?:(?:按照|依照|依据|根据|按(?![期时月季年日需劳比]))在?)?")
 _MANNER_AFTER_MODAL = re.compile(r"(?<=[\u4e00-\u9fff])(?:应当|应该|必须|须|可以)(?:按照|依照)(?!规定|有关|相关|国家|法律)")
@@ -1836,12 +1842,13 @@ _RULED_LIMIT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用�
                           r"[^，,。；;]*$|(?:之日|次日)起$")
 _MODALS = ("应当", "应", "必须", "须", "要")
 _DUTY_AFTER = re.compile(r"(?:应当|应|必须|须)(?:及时|依法|立即)?")
-_BEFORE_EVENT = re.compile(r"(?:期满|届满|到期|截止|结束|终止)前$")   # a lead time before an event
+_EVENT_ENDS = "期满|届满|到期|截止|结束|终止"
+_BEFORE_EVENT = re.compile(rf"(?:{_EVENT_ENDS})前$")   # a lead time before an event
 _WITHIN = re.compile(r"以内|之内|内")
 _BEFORE = re.compile("前")
 _LIMIT_LIST = re.compile(r"(?:[、和或及][\d一二三四五六七八九十两百]+个?(?:工作日|日|天|小时|分钟|个月|周))+(?:以内|之内|内)")
 _AHEAD = re.compile(r"提前(?:至少)?$")                   # 应当提前十五日向…书面申请: a notice period
-_EVENT_BEFORE_FIGURE = re.compile(r"(?:期满|届满|到期|截止|结束|终止|召开|举行|开始|开工|实施|施行)$")   # 召开十五日前
+_EVENT_BEFORE_FIGURE = re.compile(rf"(?:{_EVENT_ENDS}|召开|举行|开始|开工|实施|施行)$")   # 召开十五日前
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
@@ -2130,7 +2137,7 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         region = s[lo:cue]
         each = _EACH.search(region) if len(ks) == 1 and "分别" not in region else None
         if not each and len(ks) == 1 and "分别" not in region and _shared_change(region, first):
-            each = re.compile("$").search(region)         # 社会消费品零售总额、固定资产投资增长4%左右: each grows
+            each = _END.search(region)                    # 社会消费品零售总额、固定资产投资增长4%左右: each grows
         if "分别" not in region and not each:
             continue
         head, _, mid = region.partition("分别") if not each else (region[:each.start()], "", region[each.end():])
@@ -2181,11 +2188,18 @@ _INVESTED = ("总投资", "计划投资", "完成投资", "投资")
 
 
 @lru_cache(maxsize=1)
+def _change_tail_re() -> re.Pattern:
+    """A change word closing an indicator, with the rate word before it (…增加值年均增长)."""
+    return re.compile(rf"(?:{_RATE_WORDS})?(?:{_alt(_lex().changes)})$")
+
+
+@lru_cache(maxsize=1)
 def _bare_measure_re() -> re.Pattern:
     """An indicator that names only a measure (产量, 产值, 累计数量, 利润增长): bare_measure in target_cues.tsv."""
     measures = _lex().cues.get("bare_measure", ())
     changes = _alt(_lex().changes)
-    return re.compile(rf"(?:累计|新增|全年)?(?:{_alt(measures)})(?:年均|平均)?(?:{changes})?") if measures else re.compile(r"(?!)")
+    return re.compile(rf"(?:累计|新增|全年)?(?:{_alt(measures)})(?:{_RATE_WORDS})?(?:{changes})?") \
+        if measures else re.compile(r"(?!)")
 
 
 def _share_topic(st: _Sent, found: list) -> None:
@@ -2203,7 +2217,7 @@ def _share_topic(st: _Sent, found: list) -> None:
         if prev.what == "count":
             topic = re.sub(r"数量$", "", before)
         else:
-            words = cut(re.sub(r"(?:年均|平均)?(?:增长|提高|下降|降低|增加|减少)$", "", before))
+            words = cut(_change_tail_re().sub("", before))
             topic = "".join(words[:-1]) if len(words) >= 2 else ""
         if len(topic) >= 2 and not own.startswith(topic):
             found[k] = f._replace(indicator=topic + own)
@@ -2230,7 +2244,9 @@ def _borrow_counted(st: _Sent, found: list) -> None:
 
 
 _EACH = re.compile(r"(?<![年人平日户生月])(?:均|都)\s*$")   # 游客人次、旅游花费均增长10%以上: right before the cue
-_RATE_WORD = re.compile(r"(?:年均|平均|同比)$")
+_RATE_WORDS = "年均|平均|同比"
+_RATE_WORD = re.compile(rf"(?:{_RATE_WORDS})$")
+_END = re.compile("$")
 
 
 def _shared_change(region: str, f: _Found) -> bool:

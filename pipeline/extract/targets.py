@@ -27,6 +27,7 @@ for baseline and target, 指标名称 / 单位 / 属性 columns) are read as wel
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from datetime import date
@@ -557,6 +558,13 @@ _ITEM_LINE = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)�
 MAX_ITEMS_BACK = 12
 
 
+@lru_cache(maxsize=1)
+def _condition_lead_re() -> re.Pattern:
+    """A list's lead-in naming conditions or criteria (…满足以下条件：, …诊断标准：)."""
+    words = "|".join(map(re.escape, _lex().cues.get("condition_intro", ())))
+    return re.compile(rf"(?:(?:以下|下列)[^，,。；;：:]{{0,4}}(?:{words})|(?:{words})(?:如下)?)[：:]$")
+
+
 def in_condition_list(text: str, start: int, heading: str = "") -> bool:
     """Whether text[start] states a condition, not a target (SCHEMA: eligibility conditions are not
     targets): its section's heading ends naming conditions or criteria (申请条件, 诊断标准), or its line is an
@@ -565,7 +573,7 @@ def in_condition_list(text: str, start: int, heading: str = "") -> bool:
     if any(h.endswith(words) for h in heading.split()):
         return True                                  # （二）申请条件 (not 申请资格及学位情况: more than conditions)
     line = text.rfind("\n", 0, start) + 1
-    if not _ITEM_LINE.match(text, line) and not _ITEM_LINE.match(text, text.rfind("\n", 0, start) + 1):
+    if not words or not _ITEM_LINE.match(text, line):
         return False
     for _ in range(MAX_ITEMS_BACK):                  # back over the list's items to its lead-in
         if line <= 0:
@@ -573,8 +581,7 @@ def in_condition_list(text: str, start: int, heading: str = "") -> bool:
         prev = text.rfind("\n", 0, line - 1) + 1
         lead = text[prev:line - 1].strip()
         if not _ITEM_LINE.match(lead):               # …应符合以下条件： / …诊断标准： (not …符合条件的企业…如下：)
-            return bool(re.search(rf"(?:(?:以下|下列)[^，,。；;：:]{{0,4}}(?:{'|'.join(words)})|(?:{'|'.join(words)})(?:如下)?)[：:]$",
-                                  lead)) if words else False
+            return bool(_condition_lead_re().search(lead))
         line = prev
     return False
 
