@@ -606,6 +606,8 @@ def prose_units(c) -> list[tuple[str, str]]:
             else:
                 role = "responsible"
             out.append((unit, role))
+            if role == "lead" and "牵头" not in after and not LEADS_WITH.match(text, end):
+                out.append((unit, "responsible"))    # X负责A，会同Y做B: A is X's own task, B one X leads
             if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
     out += [(u, r) for u, r in by if all(u != o for o, _ in out)]

@@ -2139,6 +2139,9 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
         if not each and len(ks) == 1 and "分别" not in region and _shared_change(region, first):
             each = _END.search(region)                    # 社会消费品零售总额、固定资产投资增长4%左右: each grows
         if "分别" not in region and not each:
+            twins = _twin_names(first) if len(ks) == 1 else None
+            if twins:                                     # A标准和B标准为每人每月2976元: the figure is each one's
+                copies[ks[0]] = [first._replace(indicator=t) for t in twins]
             continue
         head, _, mid = region.partition("分别") if not each else (region[:each.start()], "", region[each.end():])
         a = _strip_subject(st, lo, lo + len(head))
@@ -2257,6 +2260,16 @@ def _shared_change(region: str, f: _Found) -> bool:
     parts = clause.split("、")
     return len(parts) >= 2 and all(len(p.strip()) >= 4 for p in parts) and not re.search(r"[的和及与等]", clause) \
         and f.what is None and f.value_max is None and any((f.indicator or "").endswith(w) for w in _lex().changes)
+
+
+def _twin_names(f: _Found) -> list[str] | None:
+    """Two names of four characters or more, joined by 和/及/与 and ending in the same measure word
+    (孤儿养育标准和事实无人抚养儿童基本生活补贴标准, 城镇登记失业率和调查失业率): one level set for both."""
+    m = re.fullmatch(r"([^、和及与的]{4,})[和及与]([^、和及与的]{4,})", f.indicator or "")
+    if not m or f.value_max is not None or _unit_kind(f.unit) == "duration":
+        return None                  # 符合病症标准和严重标准至少已持续1个月: one condition on both, not two levels
+    head = next((w for w in sorted(_lex().cues.get("rate_head", ()), key=len, reverse=True) if m[2].endswith(w)), None)
+    return [m[1], m[2]] if head and m[1].endswith(head) else None
 
 
 def _list_parts(subject: str) -> list[str]:

@@ -206,6 +206,8 @@ _F = {
     "valid": rf"有效期(?:为|是)?(?P<n>\d{{1,2}}|[{_CN_NUM}]{{1,3}})(?P<u>个月|年)",
     # 自印发之日起 / 自本通知发布之日起: the document's own date
     "issue_day": r"(?:印发|发布|公布|颁布|下发|发文)之日(?=起)",
+    # 本通知印发当月: the month of the document's own date
+    "issue_month": rf"本[{CJK}]{{1,4}}?(?P<act>(?:印发|发布|公布|下发)当月)",
     # 力争全年…, 确保全年…: the document's year it sets a goal for (a review's 全年实现… is the year
     # before, a rule's 全年 any year: neither is read)
     "goal_year": r"全年(?:(?<=力争全年)|(?<=确保全年)|(?<=争取全年)|(?<=全力全年))",
@@ -682,6 +684,10 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
                 end = (_add_days(issued, n) if u in ("日", "天") else
                        _add_months(issued, n * (12 if u == "年" else 1)) if u in ("年", "个月") else None)
             add("use", t.start() + 1, t.end(), "duration", issued if end else None, end)
+    if issued is not None:
+        for m in _RE["issue_month"].finditer(text):
+            first = issued.replace(day=1)
+            add("issue_day", m.start("act"), m.end(), "date", first, _add_months(first, 1) - timedelta(days=1))
     for m in _RE["valid"].finditer(text):
         n = _num(m["n"])
         months = n * (12 if m["u"] == "年" else 1) if n else None
