@@ -52,7 +52,7 @@ def is_unit(text: str, people: bool = False) -> bool:
     opening it makes it a clause cut as a name, except in a noun of its own (依托单位, 组织部门)."""
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托(?!单位)|协助|组织(?!部)|开展|要求|或者|或|"
-                r"以及|未|不(?!动产)|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+                r"以及|未|不(?!动产)|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|报(?:经|请|送)?(?![社刊业告纸])|汇总|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
@@ -374,6 +374,8 @@ def by_units(text: str) -> list[tuple[str, str]]:
         if not units:
             units = _by_any_predicate(window)
         out += [(unit, role) for unit in units if all(u != unit for u, _ in out)]
+        if units and role == "lead" and "会同" in window:     # 由X会同Y提出方案: Y supports
+            out += [(p, "support") for p in partners(window) if all(u != p for u, _ in out)]
     return out
 
 
@@ -448,7 +450,7 @@ _BY_NEXT_PART = re.compile(r"(?:根据|按照|依照|依据|依法|按)[^，,。
 
 def _by_members(body: str) -> list[str]:
     """The units of 由X…: X itself, or each of X或者Y / X、Y when every member is one."""
-    pieces = [p for p in re.split(r"或者|或|、|和", body)]
+    pieces = [p for p in re.split(r"或者|或|、|和|以及|(?<!以)及(?![其它他])", body)]
     units: list[str] = []
     sides = re.split(r"或者|或", body)
     if len(sides) > 1 and not any(re.match(r"其(?![他它])", x) for x in sides) and all(_by_unit_ok(x) for x in sides):
