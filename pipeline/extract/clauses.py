@@ -60,6 +60,7 @@ class Cue:
     counted: bool = False                # a verb of results: a cue only where it opens a part and counts
                                          # what it yields (完成旧住房修缮更新60万平方米)
     after_actor: bool = False            # a cue only right after an organisation (国务院办公厅将…: a commitment)
+    purpose: bool = False                # after a comma that follows a duty, its aim: a part of its own (…应当处理，|防止污染水体)
 
 
 # What may stand between a part's start and an opening cue: a manner adverb (审慎防范, 切实落实).
@@ -71,7 +72,7 @@ OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|
 def cues() -> tuple[Cue, ...]:
     return tuple(Cue(r["cue"], r["kind"], int(r["priority"]), r.get("negated_by", ""), r.get("not_before", ""),
                      re.compile(r["not_in"]) if r.get("not_in") else None, r.get("where", "") in ("opening", "counted"),
-                     r.get("where", "") == "counted", r.get("where", "") == "after_actor")
+                     r.get("where", "") == "counted", r.get("where", "") == "after_actor", r.get("where", "") == "purpose")
                  for r in table("clause_cues"))
 
 
@@ -245,6 +246,10 @@ def _split_at_new_cue(text: str, start: int, end: int):
             continue
         if not _new_part_cue(before, after):
             continue
+        if _aim_of_duty(before, after):
+            yield start + piece, start + c + 1      # 畜禽养殖场应当对…进行处理，|防止污染水体: the duty, then its aim
+            piece = c + 1
+            continue
         last_part = re.split(r"[，,]", before)[-1]
         further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
         if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
@@ -323,6 +328,12 @@ CLOSING_PART = re.compile(r"^(?:(?:特|现)?(?:就[^，,。；]{1,30})?(?:制定
 MANNER = r"(?:大力|积极|进一步|着力|切实|全力|加快|优先|重点|充分|继续|深入|坚决|严格|依法|审慎)"
 CONTRAST = re.compile(r"^(?:但|但是|而|然而)[^，,。；]{0,8}?$")
 COPULA = re.compile(r"^[^，,。；]{2,20}是[^，,。；]{2,40}的[^，,。；]{1,12}$")
+
+
+def _aim_of_duty(before: str, after: str) -> bool:
+    """A purpose cue (防止/避免, where = purpose) opening the part after a duty: a clause of its own."""
+    found = find_cues(after[:4])
+    return bool(found) and found[0][0] == 0 and found[0][1].purpose and decide(before)[0] == "obligation"
 
 
 def _new_part_cue(before: str, after: str) -> bool:
