@@ -621,7 +621,7 @@ def prose_units(c) -> list[tuple[str, str]]:
                     if is_unit(u) and _starts_with_noun(u) and all(u != o for o, _ in out)]
     if c.kind == "obligation":
         for unit in generic_subjects(text):
-            if all(u != unit for u, _ in out):
+            if all(u not in unit and unit not in u for u, _ in out):   # not X和Y again when X and Y are read
                 out.append((unit, "support" if SUPPORT_TASK.match(text[text.find(unit) + len(unit):].lstrip("，,"))
                             else "responsible"))
     return out
@@ -873,6 +873,9 @@ def _listed_units(body: str) -> list[str]:
 BARE_DESCRIBED = re.compile(r"的(?:部门|单位|机构|机关)$")
 
 
+_ASSISTED_BY = re.compile(r"(?:应当|应该|应|要|须|必须|依法|积极|主动|负责|按照职责)+$")
+
+
 def role_phrases(text: str):
     """(unit, role, offset in text) for units named by ROLE_PHRASES, WITH_MECHANISM and designations."""
     designation, roles = _designation()
@@ -887,6 +890,8 @@ def role_phrases(text: str):
     for pattern, role in ROLE_PHRASES:
         for m in pattern.finditer(text):
             body, base = m["units"], m.start("units")
+            if role == "lead" and head_at_end(_ASSISTED_BY.sub("", text[:m.start()])):
+                continue        # 村（居）民委员会应当协助乡镇人民政府…: the subject supports, the one it helps has no entry here
             if role == "responsible":   # 发挥X（专家）的…作用: X is the longest unit list before the 的-phrase
                 body = _units_before_role_noun(body)
                 if not body:
