@@ -760,7 +760,7 @@ LEADING_TIME = re.compile(r"^(?:到|至|在|自)?(?:19|20)\d\d年(?![度级])(?:
 
 # an enumerated subject may run longer than one name (市、县（区）人民政府交通运输、水利、农业农村、林业等部门
 # 和有关群团组织应当…): split into its members afterwards
-ENUMERATION_MAX = 60
+ENUMERATION_MAX = 90
 
 
 # words that show the phrase before a head is an act, not an actor (规范性文件提交司法行政部门…时)
@@ -1136,7 +1136,8 @@ def _has_preposition(phrase: str) -> bool:
     return any(w.flag == "p" for w in tagged(phrase))
 
 
-_MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|必须|负责)")   # X、Y等部门，应当…: X and Y
+# X、Y等部门，应当…: X and Y; also before a regulation's declarative duty (X、Y等部门，依法在各自职责范围内…监督管理)
+_MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|必须|负责|依法|按照各自(?:的)?职责|在各自(?:的)?职责范围内|根据各自(?:的)?职责)")
 
 
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
@@ -1144,8 +1145,10 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
     part = _PART_BREAK.split(text)[0]
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
-    for m in head_end_chars().finditer(part, 1, min(len(part), 40)):   # only where a head word can end
+    for m in head_end_chars().finditer(part, 1, min(len(part), ENUMERATION_MAX)):   # only where a head word can end
         n = m.end()
+        if n > 40 and "、" not in part[:n]:
+            break                      # a subject this long is a list of sectors (发展改革、…、气象等部门)
         if head_at_end(part, n) and not head_goes_on(part, n) and \
                 (LEAD_SUBJECT.match(part[n:]) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
                                                                      or text[n:] in ("，", ","))) and \

@@ -27,7 +27,7 @@ from ..structure.metadata import is_org
 from ..structure.sections import section_at
 from ..structure.tables import column_of
 from .clauses import (
-    actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, find_cues, head_at_end,
+    actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, ENUMERATION_MAX, find_cues, head_at_end,
     head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
     _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
 
@@ -59,7 +59,8 @@ def is_unit(text: str, people: bool = False) -> bool:
     # 国务院实行总理(负责制): a clause cut before its object, not a post
     if (cut := re.search(r"(?:^|或者?)受([^的]{2,})$", t)) and is_unit(cut.group(1)):
         return False       # 受主任(委托的副主任): a clause cut before its verb
-    return 2 <= len(t) <= 40 and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
+    long_list = "、" in t and all(len(x) <= 16 for x in t.split("、"))     # 发展改革、…、气象等部门
+    return 2 <= len(t) <= (ENUMERATION_MAX if long_list else 40) and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
 
 
 @lru_cache(maxsize=1)
