@@ -1728,11 +1728,15 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
     False for a time limit that is not the rule's (可在六十日内申请行政复议, 十个工作日内不能办结的);
     None when the figure is not followed by 内 and an action."""
     lex, s = _lex(), st.s
+    # 应当在拆除或者闲置三十日前, 应在项目并网投产一年以内: a duty's limit counted from the event it names
+    duty_event = _DUTY_EVENT.search(s, max(c_start, num_start - 30), num_start)
     if t.unit not in lex.limit.get("unit", ()) and not (
-            t.unit in lex.limit.get("anchored_unit", ()) and _EVENT_ANCHOR.search(s[max(c_start, num_start - 4):num_start])):
+            t.unit in lex.limit.get("anchored_unit", ()) and (_EVENT_ANCHOR.search(s[max(c_start, num_start - 4):num_start])
+                                                              or duty_event)):
         return None                                       # 三年内建成…: a plan horizon; 投产后一年以内提交…: a rule's
     m = _WITHIN.match(s, t.end) or _LIMIT_LIST.match(s, t.end)   # 五个工作日、七个工作日、八个工作日内
-    if not m and s.startswith("前", t.end) and _EVENT_BEFORE_FIGURE.search(s, max(c_start, num_start - 8), num_start):
+    if not m and s.startswith("前", t.end) and (_EVENT_BEFORE_FIGURE.search(s, max(c_start, num_start - 8), num_start)
+                                               or duty_event):
         m = _BEFORE.match(s, t.end)                       # 会议召开十五日前通知全体业主: a lead time before an event
     elif not m and not (_BEFORE_EVENT.search(s, max(c_start, num_start - 6), num_start)
                         or _AHEAD.search(s, max(c_start, num_start - 4), num_start)):
@@ -1848,7 +1852,8 @@ _WITHIN = re.compile(r"以内|之内|内")
 _BEFORE = re.compile("前")
 _LIMIT_LIST = re.compile(r"(?:[、和或及][\d一二三四五六七八九十两百]+个?(?:工作日|日|天|小时|分钟|个月|周))+(?:以内|之内|内)")
 _AHEAD = re.compile(r"提前(?:至少)?$")                   # 应当提前十五日向…书面申请: a notice period
-_EVENT_BEFORE_FIGURE = re.compile(rf"(?:{_EVENT_ENDS}|召开|举行|开始|开工|实施|施行)$")   # 召开十五日前
+_EVENT_BEFORE_FIGURE = re.compile(rf"(?:{_EVENT_ENDS}|召开|举行|开始|开工|实施|施行)的?$")   # 召开十五日前, 任期届满的五个月前
+_DUTY_EVENT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须)(?:在|于)[^，,。；;\d一二三四五六七八九十两]{2,24}$")
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
