@@ -233,7 +233,7 @@ def _lex() -> _Lex:
 # --- numbers -----------------------------------------------------------------------------------
 
 _NUM_RE = re.compile(
-    r"(?P<pct>百分之|千分之|(?<![\d零〇○一二两三四五六七八九十百千万])[二三四五六七八九十]分之(?=[一二三四五六七八九]))?"
+    r"(?P<pct>百分之|千分之|(?<![百千十])万分之|(?<![\d零〇○一二两三四五六七八九十百千万])[二三四五六七八九十]分之(?=[一二三四五六七八九]))?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d{1,3}(?:，\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:[点·][零〇○一二三四五六七八九]+)?)")   # 一八·六: an old text's 点
 _FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
@@ -431,7 +431,7 @@ def _tokens(st: _Sent) -> tuple[list[_Tok], list[tuple[int, int]]]:
             break
         pos = m.end()
         nxt = s[pos:pos + 2].lstrip(" ")[:1]
-        if not m.group("pct") and (not nxt or nxt not in first) and not _OCR_DASH.match(s, pos):   # cheap test
+        if not m.group("pct") and (not nxt or nxt not in first and nxt != "/") and not _OCR_DASH.match(s, pos):   # cheap test
             continue
         start, ntext, pct = m.start(), m.group("n"), m.group("pct")
         chinese = not ntext[0].isdigit()
@@ -537,6 +537,9 @@ _PER_PERIOD = {"年": "每年", "月": "每月", "日": "每天", "天": "每天
 PER_QUANTITY = re.compile(r"/[百千万亿]{0,2}(?:元|人|户|吨|平方米|平方公里|公顷|亩|千瓦时)")
 
 
+_SLASH_SHARE = re.compile(r"/(\d{1,2})(?![\d/.\-年月日])")
+
+
 def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str], chinese: bool) -> Optional[_Tok]:
     lex = _lex()
     mag = ""
@@ -553,10 +556,16 @@ def _read_unit(s: str, start: int, num_end: int, ntext: str, pct: Optional[str],
         return None
     end = num_end
     if pct:
-        if pct.endswith("分之") and pct not in ("百分之", "千分之"):
+        if pct == "万分之":
+            value = round(value / 100, 4)                           # 每日利率万分之五: 0.05 %
+        elif pct.endswith("分之") and pct not in ("百分之", "千分之"):
             value = _fraction_percent(pct[:-2], value)               # 三分之一: a share, in percent like 百分之
         unit = "‰" if pct == "千分之" else "%"
         return _Tok(start, end, end, value, None, unit, "percent", "比例", chinese, s[start:end])
+    slash = None if chinese or s[start - 1:start] in "/.-" or s[start - 1:start].isdigit() else _SLASH_SHARE.match(s, end)
+    if slash and 0 < value < int(slash[1]):                  # 专家占1/3: a share written with a slash, in percent
+        return _Tok(start, slash.end(), slash.end(), round(value / int(slash[1]) * 100, 2), None, "%", "percent",
+                    "比例", chinese, s[start:slash.end()])
     if end < len(s) and s[end] == "成" and value <= 10 and not s.startswith("成不", end):
         return _Tok(start, end + 1, end + 1, value * 10, None, "%", "percent", "比例", chinese, s[start:end + 1])
     if not chinese:
