@@ -397,7 +397,7 @@ DELIVERY_LINE = re.compile(r"^[—–\-－]{0,2}\s*(?:19|20)\d{2}年\d{1,2}月\d
 CLOSING_OPENERS = "，。、；：！？）》”’,;:)"      # no line starts with these: a break fell inside a sentence
 
 
-def _should_join(a: str, b: str, blank_between: bool) -> bool:
+def _should_join(a: str, b: str, blank_between: bool, unpunctuated: bool = False) -> bool:
     if not a or not b or NUMBERING.match(b) or DATE_LINE.match(b) or " | " in a or " | " in b:
         return False
     if (len(b) <= 3 and b.isdigit()) or (len(a) <= 3 and a.isdigit()):
@@ -431,7 +431,7 @@ def _should_join(a: str, b: str, blank_between: bool) -> bool:
     if a[-1] in "，、" and len(a) >= 8:
         return True
     # (blank lines between are ignored so that normalising twice changes nothing)
-    return len(a) >= 30 and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
+    return not unpunctuated and len(a) >= 30 and bool(re.match(rf"[{CJK}\w“《（]", b)) and not _looks_like_heading(a)
 
 
 @lru_cache(maxsize=1)
@@ -746,10 +746,13 @@ def normalise(raw: str) -> Normalised:
         kept = _rebuild_flattened_tables(kept)
         flags.add("reflowed_lines")
 
-    # join lines broken inside a sentence
+    # join lines broken inside a sentence; in a text whose long lines never end a sentence with 。 (old
+    # plans saved one sentence a line, their full stops lost), a line is a sentence and stays one
+    long_lines = [ln.text for ln in kept if len(ln.text) >= 30]
+    unpunctuated = len(long_lines) >= 20 and sum(t[-1] in TERMINAL for t in long_lines) < len(long_lines) / 50
     merged: list[_Line] = []
     for line in kept:
-        if merged and _should_join(merged[-1].text, line.text, line.blank_before):
+        if merged and _should_join(merged[-1].text, line.text, line.blank_before, unpunctuated):
             prev = merged[-1]
             if prev.text and prev.text[-1] == " ":
                 _edit(prev, len(prev.text) - 1, len(prev.text))

@@ -94,3 +94,13 @@ def test_document_id_nfkc_by_runs_equals_nfkc_of_the_whole(text):
     import unicodedata
     from zhengce.pipeline.document import _nfkc
     assert _nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+def test_a_text_without_full_stops_keeps_one_sentence_a_line():
+    # old plans saved one sentence a line with their 。 lost: joining the lines ran sentences together
+    lines = [f"第{i}项工作的主要指标是城镇新增就业人数达到{i}00万人并保持稳定增长态势" for i in range(1, 25)]
+    out = normalise("\n".join(lines))
+    assert out.text.split("\n") == lines
+    # the same lines in a text whose sentences end in 。 are a paragraph broken by layout, and join
+    broken = ["城镇新增就业人数达到1000万人以上，城镇调查失业率控制在百分之五点五左右，居民收入增长", "和经济增长基本同步。"]
+    assert normalise("\n".join(broken * 12)).text.count("\n") < 23
