@@ -167,7 +167,7 @@ def _opens_part(text: str, pos: int) -> bool:
 
 def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
     """Whether text[start:end] lies inside a match of words (可 in 可再生, 应 in 应装尽装)."""
-    for m in words.finditer(text, max(0, start - 6), min(len(text), end + 12)):   # 负责…工作的机构 runs on
+    for m in words.finditer(text, max(0, start - 16), min(len(text), end + 12)):   # 负责…工作的机构 runs on
         if m.start() <= start and end <= m.end():
             return True
     return False
