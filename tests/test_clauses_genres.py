@@ -221,3 +221,19 @@ def test_a_unit_charged_twice_in_a_section_is_one_entry_naming_both_clauses():
     doc = _doc("市人民政府应当设立科技成果转化基金。市人民政府应当建立风险补偿机制。")
     entries = [r for r in doc.responsibilities if r.unit == "市人民政府"]
     assert len(entries) == 1 and len(entries[0].clause_ids) == 2
+
+
+def test_the_items_of_a_duty_list_are_the_lead_ins_subject():
+    doc = _doc("第一条 为了规范院前医疗急救，制定本条例。\n第二条 本条例适用于本市行政区域。\n"
+               "第三条 急救医疗指挥机构应当履行下列职责：\n（一）设置呼救专线电话，二十四小时受理呼救；\n"
+               "（二）统一调度急救资源。\n第四条 医院应当配合。", prefix="第一章 总则\n")
+    assert _clause_for(doc, "统一调度急救资源").actors == ["急救医疗指挥机构"]
+    assert _clause_for(doc, "医院应当配合").actors == ["医院"]      # the list ends with its article
+
+
+def test_a_section_headed_as_a_bodys_duties_charges_it():
+    doc = _doc("（一）国家粮食应急工作指挥部职责\n掌握粮食市场动态，了解有关情况。研究制定调控措施。\n"
+               "（二）国家粮食应急工作指挥部办公室及其职责\n办公室设在国家粮食局。办公室承担以下职责：\n1．收集、汇总情况。",
+               prefix="一、组织机构\n")
+    got = {(r.unit, r.surface) for r in doc.responsibilities}
+    assert got == {("国家粮食应急工作指挥部", None), ("国家粮食应急工作指挥部办公室", "办公室")}

@@ -1313,6 +1313,7 @@ def extract(doc) -> None:
         return path_cache[sid]
 
     recipients = [p for r in recipients for p in (r.split("、") if all(is_org(x) for x in r.split("、")) else [r])]
+    duty_list = None                   # (section, actors) of an open 应当履行下列职责： list
     clauses = []
     goal_lines: dict[int, bool] = {}
     review_lines: dict[int, bool] = {}
@@ -1338,10 +1339,29 @@ def extract(doc) -> None:
             # and the part a new cue cut off the sentence (…负责…工作，并可以…制定实施细则), unless the
             # actors before were whom 由 charges (由学生和家长自愿选择，严禁…乱收费)
             actors = list(clauses[-1].actors)
+        if duty_list and (duty_list[0] != sid or text[s - 1:s] == "\n" and not LIST_ITEM.match(clause_text)):
+            duty_list = None
+        if not actors and kind != "fact" and duty_list:
+            actors = list(duty_list[1])          # the items of X应当履行下列职责： are X's
+        if actors and DUTY_LIST_LEAD.search(clause_text):
+            duty_list = (sid, actors)
         clauses.append(Clause(id=f"c{len(clauses) + 1}", section_id=sid, text=clause_text, span=(s, e),
                               kind=kind, cue=cue, actors=actors))
     _consult_model(clauses)
     doc.clauses = clauses
+
+
+# X应当履行下列职责： / X承担以下职责： opening a list of X's duties, and the item that goes on it
+DUTY_LIST_LEAD = re.compile(r"(?:履行|承担|负责|行使)(?:下列|以下|如下)(?:主要)?(?:职责|职权|工作|任务|义务)[：:]\s*$")
+LIST_ITEM = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．)]|[一二三四五六七八九十]{1,3}、)")
+# a section headed by a body's duties (国家粮食应急工作指挥部职责, 见习单位职责, …办公室及其职责)
+DUTY_HEADING = re.compile(r"^(?P<who>[^，,。；;：:、]{3,30}?)(?:及其|的)?(?:主要)?职责$")
+
+
+def duty_holder(heading: str) -> str | None:
+    """The body a section is headed as the duties of: X for X职责, X及其职责."""
+    m = DUTY_HEADING.match(heading or "")
+    return m["who"] if m and actor_kind(m["who"]) == "org" and _clean_actor(m["who"]) == m["who"] else None
 
 
 LEGAL_MODALS = ("应当", "应", "必须", "须", "不得", "可以", "可", "有权")

@@ -28,7 +28,7 @@ from ..structure.sections import section_at
 from ..structure.tables import column_of
 from .clauses import (
     actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, ENUMERATION_MAX, find_cues, head_at_end,
-    head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
+    duty_holder, head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
     _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
 
 
@@ -1167,5 +1167,19 @@ def extract(doc) -> None:
         for unit, role, offset in role_phrases(c.text):
             s = c.span[0] + offset
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
+    for sec in doc.sections:
+        # a section headed X职责 lists X's duties: 办公室 there is X (…指挥部办公室及其职责); with no one
+        # else charged in it, X is its unit (国家粮食应急工作指挥部职责: （1）掌握…；（2）研究…)
+        who = duty_holder(sec.heading)
+        ids = by_section.get(sec.id, ((), ()))[1]
+        if not who or not ids:
+            continue
+        mine = [r for r in out if r.section_id == sec.id]
+        for r in mine:
+            if r.unit != who and who.endswith(r.unit):
+                r.surface, r.unit = r.surface or r.unit, who
+        charged = mine or any(r.section_id and sec.extent[0] <= r.span[0] < sec.extent[1] for r in out)
+        if not charged and (k := text.find(who, sec.span[0])) >= 0:
+            add(who, "responsible", k, k + len(who), sec.id, list(ids))
     out.sort(key=lambda r: r.span[0])
     doc.responsibilities = out
