@@ -261,9 +261,11 @@ def _split_at_new_cue(text: str, start: int, end: int):
         kind_before, cue_before, _ = decide(before)
         if cue_before is None and not FUTURE_GOAL.match(before) and \
                 (CONDITION_PART.search(last_part) or CONDITION_OPENS_PART.match(before) or PURPOSE_OPEN.match(after) or
-                 len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before)):
+                 len(before) <= SHORT_LEAD and not ACTION_LEAD.match(before) or
+                 RULE_AFTER_FRAME.match(after) and "是" not in last_part and
+                 (last_part == before or not ACTION_LEAD.match(last_part))):
             continue        # 当事人对处罚决定不服的，可以…; 未经批准，不得…; 出示检查证件，有权…; 发现…隐患，应…上报;
-                            # 优化…机制，力争完成…: one rule
+                            # 优化…机制，力争完成…; 各部门主要负责人离京外出，应事先…报告: one rule
         if kind_before in ("obligation", "prohibition") and PURPOSE_AIM.match(after) and not AIM_MEASURED.search(after):
             continue        # 市人民政府应当建立…机制，实现…共享: what the duty is for, one rule (实现…全覆盖 is a goal)
         if kind_before == "other" and FUTURE_GOAL.match(before):
@@ -319,6 +321,12 @@ ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加�
 PURPOSE_OPEN = re.compile(r"^(?:力争|实现)")
 PURPOSE_AIM = re.compile(r"^实现(?![\d一二三四五六七八九十百千])")   # …，实现…: an aim (not 实现2810亿元, a figure)
 AIM_MEASURED = re.compile(r"全覆盖|全面|基本|达到|\d")          # …，实现…全覆盖 / 基本… / …80%: a goal of its own
+
+
+# A rule's modal opening the part after a cue-less one (参保人员申请享受待遇，应按规定…; 开展森林景观利用活动，
+# 不得擅自…; 实现上述目标，要坚持…): the part before frames that rule, one clause with it (not a series of
+# tasks before a ban: 推进…建设，实施…工程，|不得重复建设).
+RULE_AFTER_FRAME = re.compile(r"(?:都|均|也|还|则)?(?:应当|应(?![用急对收付])|必须|须|不得|要(?![求点素件])|可以)")
 
 
 # A closing formula after a comma: the purpose preamble's 制定本方案 / 提出如下意见, and 自…起施行.
@@ -1057,6 +1065,11 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     if not actors:
         left = _PART_BREAK.split(text[:cue_pos])[-1]
         actors = _leading_subjects(left) if left else []     # …，市总河长每年巡查不少于一次
+    if not actors and re.search(r"[，,]\s*(?:都|均|也)?$", text[:cue_pos]):
+        # 有下列情形之一的，X、Y等部门，应当…: a bare subject between the frame and the modal
+        parts = _PART_BREAK.split(text[:cue_pos].rstrip("，, 都均也"))
+        if len(parts) > 1 and _bare_subject(parts[-1]):
+            actors = split_members(_clean_actor(parts[-1]) or parts[-1])
     if not actors:
         # 机关和单位都要从严把关，该取缔的必须取缔: the subject of an earlier modal in the sentence
         for pos, c in find_cues(text[:cue_pos]):
