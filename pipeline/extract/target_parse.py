@@ -1805,6 +1805,8 @@ def _limit_words() -> tuple[re.Pattern, frozenset, frozenset, re.Pattern, frozen
 
 
 _ACTION_STOP = re.compile(r"[的，,、；;。：:（(\n]|并|和|及|或|与|以及")
+_DETERMINER = re.compile(r"相应|有关|相关|必要|规定")          # 核发相应的操作证件 names 核发操作证件
+_DETERMINER_IN = re.compile(r"(?<=.)(?:相应|有关|相关|必要|规定)的|(?<=.)(?:下列|以下)")
 
 
 def _limit_action(s: str, e: int, end: int, region_end: int):
@@ -1820,6 +1822,8 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
         return None
     act = next((m for m in acts if m.group() in light), acts[0])
     stop = _ACTION_STOP.search(s, act.end(), region_end)
+    while stop and stop.group() == "的" and _DETERMINER.fullmatch(s, act.end(), stop.start()):
+        stop = _ACTION_STOP.search(s, stop.end(), region_end)   # 核发相应的操作证件: past 相应的
     j = stop.start() if stop else region_end
     name = ""
     for w in cut(s[act.start():j]):
@@ -1827,7 +1831,7 @@ def _limit_action(s: str, e: int, end: int, region_end: int):
             break
         name += w
     j = act.start() + len(name)
-    name = name.replace("《", "").replace("》", "")
+    name = _DETERMINER_IN.sub("", name.replace("《", "").replace("》", ""))
     rest = name[len(act.group()):]
     has_obj = len(rest) >= 2 and not action_re.match(rest) and act.group() not in decide   # 补办审批手续, 告知残疾人
     if act.group() in drop and len(rest) >= 2:
