@@ -846,6 +846,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     _deal_out_awards(st, found)
     _borrow_counted(st, found)
     _share_topic(st, found)
+    _adjusted_topic(st, found)
     out = []
     seen = set()
     for f in found:
@@ -2242,6 +2243,25 @@ def _share_topic(st: _Sent, found: list) -> None:
             topic = "".join(words[:-1]) if len(words) >= 2 else ""
         if len(topic) >= 2 and not own.startswith(topic):
             found[k] = f._replace(indicator=topic + own)
+
+
+_ADJUSTED = re.compile(r"^(?:调整|上调|下调|浮动)幅度$")
+_ADJUSTED_SUBJECT = re.compile(r"(?P<x>[^，,。；;]{2,16}?)(?:原则上|一般)?(?:每[^，,。；;]{1,5}?)?(?:调整|上调|下调)(?:一次)?$")
+_ADJUSTED_WHAT = re.compile(r"对(?P<x>[^，,。；;对]{2,24}?)(?:进行|作|予以)?(?:适当|相应)?(?:的)?(?:调整|上调|下调|浮动)[^，,。；;]{0,4}[，,]\s*$")
+
+
+def _adjusted_topic(st: _Sent, found: list) -> None:
+    """A bound on how far a level may be changed names that level: 可对年度新申请项目奖励标准进行适当调整，
+    调整幅度不超过15% -> 年度新申请项目奖励标准调整幅度."""
+    for k, f in enumerate(found):
+        if f.indicator and _ADJUSTED.match(f.indicator):
+            at = st.s.rfind(f.indicator, 0, f.end)
+            m = _ADJUSTED_WHAT.search(st.s, 0, at)
+            part = re.split(r"[，,。；;]", st.s[:at].rstrip("，, "))[-1]
+            m2 = None if m else _ADJUSTED_SUBJECT.match(part)
+            own = m["x"] if m else m2["x"] if m2 else None
+            if own and (m or _rate_head(own)):      # 补贴标准每两年调整一次，调整幅度…: the standard adjusted
+                found[k] = f._replace(indicator=own + f.indicator)
 
 
 def _borrow_counted(st: _Sent, found: list) -> None:
