@@ -847,6 +847,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     _borrow_counted(st, found)
     _share_topic(st, found)
     _adjusted_topic(st, found)
+    _compared_topic(st, found)
     out = []
     seen = set()
     for f in found:
@@ -2246,6 +2247,27 @@ def _share_topic(st: _Sent, found: list) -> None:
 
 
 _ADJUSTED = re.compile(r"^(?:调整|上调|下调|浮动)幅度$")
+_COMPARED = re.compile(r"^(?:比|较)(?:上年|[^，,。；;]{2,12}?年)|^(?:平均)?每年(?:平均)?(?:增长|增加|递增|提高)|^年均")
+_LEVEL_PART = re.compile(rf"^(?:其中[，,：:]?)?(?:[\d{_CN_DIGITS}]{{4}}年(?:底|末)?的?)?(?P<x>[^\d{_CN_DIGITS}，,。；;：:]{{1,16}}?)"
+                         rf"(?:将|要|计划|预计|可)?(?:达到|增加到|提高到|增至|为)?[\d{_CN_DIGITS}]")
+
+
+def _compared_topic(st: _Sent, found: list) -> None:
+    """A change that opens its part, named only by its comparison, takes what the level before it measures:
+    工业总产值6，050亿元，比1980年增长22%，平均每年增长4% -> 工业总产值比1980年增长, 工业总产值平均每年增长."""
+    for k, f in enumerate(found):
+        ind = f.indicator or ""
+        if not _COMPARED.match(ind):
+            continue
+        at = st.s.rfind(ind[:2], 0, f.end)
+        parts = re.split(r"[，,；;]", st.s[:at].rstrip())
+        if at < 0 or st.s[:at].rstrip()[-1:] not in "，,；;" or len(parts) < 2:
+            continue
+        m = next((m for p in reversed(parts[:-1]) if (m := _LEVEL_PART.match(p.strip()))), None)
+        if m and not _COMPARED.match(m["x"]):
+            found[k] = f._replace(indicator=m["x"] + ind)
+
+
 _ADJUSTED_SUBJECT = re.compile(r"(?P<x>[^，,。；;]{2,16}?)(?:原则上|一般)?(?:每[^，,。；;]{1,5}?)?(?:调整|上调|下调)(?:一次)?$")
 _ADJUSTED_WHAT = re.compile(r"对(?P<x>[^，,。；;对]{2,24}?)(?:进行|作|予以)?(?:适当|相应)?(?:的)?(?:调整|上调|下调|浮动)[^，,。；;]{0,4}[，,]\s*$")
 
