@@ -2263,8 +2263,9 @@ def _compared_topic(st: _Sent, found: list) -> None:
         parts = re.split(r"[，,；;]", st.s[:at].rstrip())
         if at < 0 or st.s[:at].rstrip()[-1:] not in "，,；;" or len(parts) < 2:
             continue
-        m = next((m for p in reversed(parts[:-1]) if (m := _LEVEL_PART.match(p.strip()))), None)
-        if m and not _COMPARED.match(m["x"]):
+        m = next((m for p in reversed(parts[:-1])
+                  if not _COMPARED.match(p.strip()) and (m := _LEVEL_PART.match(p.strip()))), None)
+        if m:
             found[k] = f._replace(indicator=m["x"] + ind)
 
 
