@@ -427,6 +427,10 @@ class _Scope:
         m = OPENING_DEADLINE.match(intro.lstrip(" \t\u3000"))
         if m:
             return self._future(period_end(m["when"], self.day, self.ref))
+        lead = re.split(r"[：:，,。]", intro, maxsplit=1)[0]
+        named = {(t.start, t.end) for t in self.times(lead) if t.kind in ("interval", "named_period") and t.end}
+        if len(named) == 1 and GOAL_HEADING.search(lead):   # “十五”期间…的主要目标是：, the plan's own period
+            return self._future(named.pop()[1])
         return self.title_period                           # 发展目标 in a …规划（2023—2025年）
 
     def under_dated_heading(self, section_id: str | None) -> bool:
