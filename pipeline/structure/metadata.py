@@ -279,8 +279,9 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
             first = re.sub(r"（[^（）]*\d{4}[^（）]*）", "", first)
             if is_title_like(first):
                 title = first
-        if title is None:
+        if title is None or title.startswith("《") or "是" in title:
             # a text that names itself as it opens: 制定《…“九五”计划和二○一○年远景目标纲要》（以下简称《纲要》）
+            # (before a sentence taken for a title: 《纲要》是…的第一个中长期规划)
             for ln in head[:8]:
                 m = SELF_NAMED.search(ln.text)
                 if m and doc_type_of(m["name"]):
