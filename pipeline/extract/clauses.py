@@ -965,6 +965,8 @@ def split_members(phrase: str) -> list[str]:
             left, _, right = p.rpartition(sep)
             if sep == "及" and right[:1] == "其" and right[1:2] not in ("它", "他"):
                 continue                   # X及其有关部门: split at 及其
+            if sep == "及其" and right[:1] in ("它", "他"):
+                continue                   # X及其他…单位: 及 + 其他, split at 及
             head = head_at_end(TRAILING_BRACKET.sub("", right))    # 再担保基金（机构）: the head before the bracket
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
                 # …林业等部门和乡镇人民政府、街道办事处: the list after the joiner splits on its own

@@ -52,7 +52,7 @@ def is_unit(text: str, people: bool = False) -> bool:
     opening it makes it a clause cut as a name, except in a noun of its own (依托单位, 组织部门)."""
     t = canonical(text)
     if re.match(r"^(?:将|把|对|在|按|以|由|为|从|引导|鼓励|支持|推动|推进|加强|发挥|依托(?!单位)|协助|组织(?!部)|开展|要求|或者|或|"
-                r"以及|未|不(?!动产)|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|报(?:经|请|送)?(?![社刊业告纸])|汇总|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
+                r"以及|未|不(?!动产)|没有|违反|擅自|拒绝|拒不|监督|督促|指导|举办|参与|吸引|引进|通知|告知|会同|责令|报(?:经|请|送)?(?![社刊业告纸])|汇总|联系|咨询|承诺|批转|其(?![它他]))", t) or t.count("（") + t.count("(") != t.count("）") + t.count(")"):
         return False
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
