@@ -1038,6 +1038,7 @@ VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革
 
 
 OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许")
+REPORT_TO = re.compile(r"(?:径|直接|及时|迅速|立即|主动)*向")   # 请(及时)向X反映: X is whom they report to
 _JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
 
@@ -1045,6 +1046,8 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
     if cue is None or cue_pos is None:
         return _leading_subjects(text)
     if cue == "请":
+        if REPORT_TO.match(text, cue_pos + len(cue)):
+            return []                                    # 请径向市民政局反映: X is whom to tell, no actor
         obj = object_actor(text, cue_pos + len(cue))    # 请国家能源局派出机构对…加强监管
         return split_members(obj) if obj else list(recipients)
     if cue in OBJECT_CUES:
