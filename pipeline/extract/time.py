@@ -135,7 +135,7 @@ _NOT_YEAR_WORD = r"(?![级轻龄纪均限薪])"                      # 2021年�
 
 # characters after which 今年/明年/去年 is a relative year and not the end of a word (如今年轻人, 说明年度):
 # prepositions and the verbs that announce a plan (预计今年, 建议今年, 力争明年, 确保今年)
-_REL_AFTER = "于在到至从自和及与较比同是为即、计议争保望"
+_REL_AFTER = "于在到至从自和及与较比同是为即、计议争保望成好"     # 完成今年目标任务, 做好今年工作
 _YP = (rf"(?:(?P<y>{_Y4}){_S}|(?P<yc>(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{4}})"
        rf"|(?P<rel>(?:(?<![{CJK}])|(?<=[{_REL_AFTER}]))[今明去本次翌]))年{_NOT_YEAR_WORD}")
 _bare_year_parts = [w for w, r in _YEAR_PARTS.items() if r["bare"] == "yes"]
@@ -257,6 +257,8 @@ _CLAUSE_OPEN = re.compile(r"(?:^|[，,。；;：:！？\n])[ \u3000]*$")
 _GOAL_AFTER = re.compile(r"[，,]?(?:要|将)?(?:基本|全面|初步|逐步|率先|全部)?(?:完成|实现|建成|达到|形成|消除|覆盖)")
 # 五年内不得申请, 五年内免征: what a rule forbids or grants for a span counted from an event
 _RULE_AFTER = re.compile(r"[，,]?(?:不得|不予|不再|不准|禁止|不受理|免|停止|暂停|限制|取消|有效)")
+# 近5年内未受过刑事处罚, 最近两年内有两次复发: a criterion looked back on from each application, no dates
+_LOOK_BACK_CONDITION = re.compile(r"(?:之)?内?(?:未|无|没有|没|不曾|有[\d一二两三四五六七八九十]+次)")
 # 30年来首次, 近七年最高: the record a figure sets within a span, not a period that starts on a day;
 # 成立70年来: counted from the event, not from the document's date
 _RECORD_AFTER = re.compile(r"(?:的)?(?:首次|第一次|最|新高|新低|罕见|未有|仅见|之最)")
@@ -597,6 +599,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if len(name) >= 3:
             if e < n_text and text[e] in "年万亿个%倍":
                 continue
+        elif text[e:e + 1] in "”\"" and text.startswith(("规划", "计划", "时期", "期间", "末"), e + 1):
+            e += 1                         # 六五”时期: an OCR'd text lost the opening quote
         elif not text.startswith(("规划", "计划", "时期", "期间", "普法", "末"), e):
             continue
         named(s, e, name)
@@ -795,8 +799,8 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         add("cont", head.start(), e, "duration")
     if hk == "past" and u in ("年", "个月"):
         end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
-        if _RECORD_AFTER.match(text, end):
-            add("past", head.start(), end, "duration")     # 近七年最高: a record, no start day
+        if _RECORD_AFTER.match(text, end) or _LOOK_BACK_CONDITION.match(text, end):
+            add("past", head.start(), end, "duration")     # 近七年最高: a record; 近5年内未受过…: each applicant's
         elif head.group().startswith(("过去", "近")) and u == "年" and n == int(n):
             # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before), 近五年 (gold F:
             # a 2026 report's 近五年 is 2021…2025): whole years before the document's year, or a plan
