@@ -214,6 +214,8 @@ def find_sections(text: str) -> list[Section]:
                 raw.append((level + shift, m["num"], heading_of(m["rest"]), ln, ln.start + m.start("rest")))
                 break
 
+    if articles and "节" in rank:
+        raw = _articles_under_their_part(raw, rank)
     if shift:
         raw = _numbered_articles(raw, shift)
     if shift:   # below the plan's parts the outline levels in use follow on without gaps ((一) under 第一节)
@@ -240,6 +242,20 @@ def find_sections(text: str) -> list[Section]:
             sec.extent = (sec.span[0], max(sec.span[0], later.span[0] - 1))
         open_.append(later)
     return sections
+
+
+def _articles_under_their_part(raw: list, rank: dict) -> list:
+    """A 条 sits one level below the 章 or 节 it is in: in a regulation whose chapters have 节 only in
+    places, the articles of a chapter without them are the chapter's children, not one level deeper."""
+    out, part = [], None
+    for entry in raw:
+        level, number = entry[0], entry[1]
+        if number.endswith(("篇", "章", "节")) or number in ("", "附件") or number.startswith("附件"):
+            part = level
+        elif number.endswith("条") and part is not None and level > part + 1:
+            entry = (part + 1,) + entry[1:]
+        out.append(entry)
+    return out
 
 
 PART_IN_LINE = re.compile(rf"第[{CN_NUM}\d]{{1,4}}[篇章节]")
