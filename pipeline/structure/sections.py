@@ -75,9 +75,16 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+# an old plan's line: a short heading, a run of spaces, then its first sentence (（一）工农业总产值　　1990年…)
+HEADING_THEN_TEXT = re.compile(r"^([\u4e00-\u9fff“”、]{2,30}?)(?<![在为于的和与及对])\s+(?=[\u4e00-\u9fff（第“]|\d{4}年)\S.{5,}")
+
+
 def heading_of(rest: str) -> str:
-    """The heading of a numbered line: up to its first 。 (SCHEMA), trailing punctuation dropped."""
+    """The heading of a numbered line: up to its first 。 (SCHEMA), or up to the spaces that end a short
+    heading its body runs on from; trailing punctuation dropped."""
     head = rest.split("。", 1)[0]
+    if (m := HEADING_THEN_TEXT.match(head.strip())):
+        head = m.group(1)
     return head.strip().rstrip("：:；;，,").strip()
 
 
