@@ -18,7 +18,7 @@ CN_NUM = "一二三四五六七八九十百零〇两"
 OUTLINE = (
     (1, re.compile(rf"^(?P<num>[{CN_NUM}]{{1,4}}、)\s*(?P<rest>.*)$")),
     (2, re.compile(rf"^(?P<num>（[{CN_NUM}]{{1,4}}）)\s*(?P<rest>.*)$")),
-    (3, re.compile(r"^(?P<num>\d{1,2}(?:[.．](?!\d)|、))\s*(?P<rest>.*)$")),
+    (3, re.compile(r"^(?P<num>\d{1,3}(?:[.．](?!\d)|、))\s*(?P<rest>.*)$")),
     (4, re.compile(r"^(?P<num>（\d{1,2}）)\s*(?P<rest>.*)$")),
 )
 OUTLINE_AT = tuple((level, re.compile(p.pattern[1:])) for level, p in OUTLINE)   # within a line
