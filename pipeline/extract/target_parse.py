@@ -665,9 +665,16 @@ _CHANGE_BASIS = re.compile(r"(?:按照?(?:可比价格?|不变价格?|现价|可
 _PRICE_BASIS = re.compile(r"按(?:照)?(?:(?:19|20)\d\d年|[一二][九〇○零][〇○零一二三四五六七八九]{2}年)?(?:可比|不变|当年)?价格?计算的?")
 
 
+# 经家庭医生评估可将处方用药量…: the approval a figure waits on and the modal before what it measures
+_APPROVED_FIRST = re.compile(r"^经[^，,。；;]{1,16}?(?:评估|批准|同意|审核|认定|确认)(?:后)?(?:可以|可)?(?:将|把)?(?=.{2})")
+
+
 def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
-    """Without how a figure is measured (按2000年价格计算的国内生产总值 -> 国内生产总值)."""
-    return _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator)) or indicator if indicator else indicator
+    """Without how a figure is measured (按2000年价格计算的国内生产总值 -> 国内生产总值) or the approval it
+    waits on (经家庭医生评估可将处方用药量 -> 处方用药量)."""
+    if not indicator:
+        return indicator
+    return _APPROVED_FIRST.sub("", _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator))) or indicator
 
 
 def _measured(indicator: Optional[str]) -> Optional[str]:
