@@ -1145,7 +1145,7 @@ def partners(text: str) -> list[str]:
 
 
 # 组织部 after 区委 is the party's department going on (天河区委组织部人才工作科), not 组织 as a verb
-LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织(?!部)|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|"
+LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织(?!部)|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|通过|"
                           r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
 
 
@@ -1158,10 +1158,15 @@ def _has_preposition(phrase: str) -> bool:
 _MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|必须|负责|依法|按照各自(?:的)?职责|在各自(?:的)?职责范围内|根据各自(?:的)?职责)")
 
 
+# a date opening a schedule's line (7月2日，区教育局通过…公布录取情况): the subject follows it
+DATE_PART = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:前|起|后|至\d{1,2}日)?|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|前|起)?")
+
+
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     """A cue-less clause (or the part before a cue) that opens with an organisation acting on its
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
-    part = _PART_BREAK.split(text)[0]
+    parts = _PART_BREAK.split(text)
+    part = parts[1] if len(parts) > 1 and DATE_PART.fullmatch(parts[0].strip()) else parts[0]   # 7月2日，区教育局…
     part = re.sub(r"^(?:同时|此外|另外|并|由)", "", part)
     for m in head_end_chars().finditer(part, 1, min(len(part), ENUMERATION_MAX)):   # only where a head word can end
         n = m.end()
