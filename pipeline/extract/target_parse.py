@@ -1814,8 +1814,9 @@ def _limit_words() -> tuple[re.Pattern, frozenset, frozenset, re.Pattern, frozen
 
 
 _ACTION_STOP = re.compile(r"[的，,、；;。：:（(\n]|并|和|及|或|与|以及")
-_DETERMINER = re.compile(r"相应|有关|相关|必要|规定")          # 核发相应的操作证件 names 核发操作证件
-_DETERMINER_IN = re.compile(r"(?<=.)(?:相应|有关|相关|必要|规定)的|(?<=.)(?:下列|以下)")
+_DETERMINERS = "相应|有关|相关|必要|规定"
+_DETERMINER = re.compile(_DETERMINERS)          # 核发相应的操作证件 names 核发操作证件
+_DETERMINER_IN = re.compile(rf"(?<=.)(?:{_DETERMINERS})的|(?<=.)(?:下列|以下)")
 
 
 def _limit_action(s: str, e: int, end: int, region_end: int):
@@ -1864,7 +1865,8 @@ _MODAL_OPEN = re.compile(r"应当|应|必须|须|需|可以|可")
 _PREV_ACTOR = re.compile(r"(?P<who>(?!应|须|要|在|自|对|从|向|可|但|并)[^，,的]{2,16}?)(?:应当|应|须|要|组织|负责|会同|牵头|依法|对(?![比照外])|从|向|自|在|认为|发现|收到|接到|受理)")
 _LIMIT_VERBS = frozenset({"实行", "实施", "执行", "推行", "落实", "做到", "确保"})
 # a time limit of a duty: a modal before it (应当自…之日起, 须在…后) or counted from the day of an event (在受理之日起)
-_RULED_LIMIT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须|(?<![主重需只])要(?=在|于|自|从))"
+_DUTY_MODAL = r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须)"
+_RULED_LIMIT = re.compile(rf"(?:{_DUTY_MODAL}|(?<![主重需只])要(?=在|于|自|从))"
                           r"[^，,。；;]*$|(?:之日|次日)起$")
 _MODALS = ("应当", "应", "必须", "须", "要")
 _DUTY_AFTER = re.compile(r"(?:应当|应|必须|须)(?:及时|依法|立即)?")
@@ -1875,7 +1877,7 @@ _BEFORE = re.compile("前")
 _LIMIT_LIST = re.compile(r"(?:[、和或及][\d一二三四五六七八九十两百]+个?(?:工作日|日|天|小时|分钟|个月|周))+(?:以内|之内|内)")
 _AHEAD = re.compile(r"提前(?:至少)?$")                   # 应当提前十五日向…书面申请: a notice period
 _EVENT_BEFORE_FIGURE = re.compile(rf"(?:{_EVENT_ENDS}|召开|举行|开始|开工|实施|施行)的?$")   # 召开十五日前, 任期届满的五个月前
-_DUTY_EVENT = re.compile(r"(?:应当|(?<![相对供反适响效理])应(?![用急对收付])|必须|(?<![无需])须)(?:在|于)[^，,。；;\d一二三四五六七八九十两]{2,24}$")
+_DUTY_EVENT = re.compile(rf"{_DUTY_MODAL}(?:在|于)[^，,。；;\d一二三四五六七八九十两]{{2,24}}$")
 _EVENT_ANCHOR = re.compile(r"(?:之日起|之日后|之后|以后|后|起)$")   # a duration counted from an event
 _LIMIT_FROM = re.compile(r"(?:自|从|在|于)?[^，,]*?(?:之日起|之日后|之日|之后|以后|后的?|起)$")
 
@@ -2253,7 +2255,8 @@ def _share_topic(st: _Sent, found: list) -> None:
             found[k] = f._replace(indicator=topic + own)
 
 
-_ADJUSTED = re.compile(r"^(?:调整|上调|下调|浮动)幅度$")
+_ADJUST = "调整|上调|下调|浮动"
+_ADJUSTED = re.compile(rf"^(?:{_ADJUST})幅度$")
 _COMPARED = re.compile(r"^(?:比|较)(?:上年|[^，,。；;]{2,12}?年)|^(?:平均)?每年(?:平均)?(?:增长|增加|递增|提高)|^年均")
 _LEVEL_PART = re.compile(rf"^(?:其中[，,：:]?)?(?:[\d{_CN_DIGITS}]{{4}}年(?:底|末)?的?)?(?P<x>[^\d{_CN_DIGITS}，,。；;：:]{{1,16}}?)"
                          rf"(?:将|要|计划|预计|可)?(?:达到|增加到|提高到|增至|为)?[\d{_CN_DIGITS}]")
@@ -2276,8 +2279,8 @@ def _compared_topic(st: _Sent, found: list) -> None:
             found[k] = f._replace(indicator=m["x"] + ind)
 
 
-_ADJUSTED_SUBJECT = re.compile(r"(?P<x>[^，,。；;]{2,16}?)(?:原则上|一般)?(?:每[^，,。；;]{1,5}?)?(?:调整|上调|下调)(?:一次)?$")
-_ADJUSTED_WHAT = re.compile(r"对(?P<x>[^，,。；;对]{2,24}?)(?:进行|作|予以)?(?:适当|相应)?(?:的)?(?:调整|上调|下调|浮动)[^，,。；;]{0,4}[，,]\s*$")
+_ADJUSTED_SUBJECT = re.compile(rf"(?P<x>[^，,。；;]{{2,16}}?)(?:原则上|一般)?(?:每[^，,。；;]{{1,5}}?)?(?:{_ADJUST})(?:一次)?$")
+_ADJUSTED_WHAT = re.compile(rf"对(?P<x>[^，,。；;对]{{2,24}}?)(?:进行|作|予以)?(?:适当|相应)?(?:的)?(?:{_ADJUST})[^，,。；;]{{0,4}}[，,]\s*$")
 
 
 def _adjusted_topic(st: _Sent, found: list) -> None:

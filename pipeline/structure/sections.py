@@ -257,7 +257,7 @@ def _articles_under_their_part(raw: list, rank: dict) -> list:
     out, part = [], None
     for entry in raw:
         level, number = entry[0], entry[1]
-        if number.endswith(("篇", "章", "节")) or number in ("", "附件") or number.startswith("附件"):
+        if number.endswith(("篇", "章", "节")) or number == "" or number.startswith("附件"):
             part = level
         elif number.endswith("条") and part is not None and level > part + 1:
             entry = (part + 1,) + entry[1:]
