@@ -849,6 +849,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         group, prev_end = max(group, f.group), f.end
     _share_cue(st, found, bare)
     found = _merge_bounds(s, found)
+    _shared_unit(st, found)
     _deal_out_lists(st, found)
     _deal_out_awards(st, found)
     _borrow_counted(st, found)
@@ -2152,6 +2153,15 @@ def _merge_bounds(s: str, found: list) -> list:
     return out
 
 
+def _shared_unit(st: _Sent, found: list) -> None:
+    """分别提高3个和4个百分点: the unit the last figure writes out is each one's (3 个 -> 3 个百分点)."""
+    for k in range(len(found) - 1, 0, -1):
+        f, prev = found[k], found[k - 1]
+        if prev.unit and f.unit and f.unit != prev.unit and f.unit.startswith(prev.unit) \
+                and st.s[prev.end:f.start].strip() in ("和", "、", "及", "与", "或"):
+            found[k - 1] = prev._replace(unit=f.unit, comparator=prev.comparator)
+
+
 def _deal_out_lists(st: _Sent, found: list) -> None:
     """A、B和C分别占比达30%、20%和10%: give each figure of a list its own subject.  城乡居民…分别增长7%和8%
     deals 城镇 and 农村; one figure after 分别 (A、B分别达到200个以上) is a target of each subject."""
@@ -2196,8 +2206,11 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
             else:
                 continue
             parts = _share_words(parts)
+            if parts[0].startswith("第") and all(re.fullmatch(rf"[{_CN_DIGITS}]+.*", p) for p in parts[1:]):
+                parts = [parts[0]] + ["第" + p for p in parts[1:]]   # 第一、二、三产业: 第二产业, 第三产业
         change = next((w for w in _lex().changes if (first.indicator or "").endswith(w)), "")
         mid = _FROM_TO.sub("", mid)                        # 分别从每人每月209元、280元提高到217元、290元
+        mid = re.sub(r"^\s*(?:为|是)\s*$", "", mid)         # 分别为13%、51%和36%: the copula names nothing
         last = found[ks[-1]]
         u = s.find(last.unit or "", last.start, last.end) if _unit_kind(last.unit) == "money" else -1
         noun = _award_noun(s, u + len(last.unit), st.clause(last.end - 1)[1])[0] if u >= 0 else ""
@@ -2335,12 +2348,16 @@ def _shared_change(region: str, f: _Found) -> bool:
 
 def _twin_names(f: _Found) -> list[str] | None:
     """Two names of four characters or more, joined by 和/及/与 and ending in the same measure word
-    (孤儿养育标准和事实无人抚养儿童基本生活补贴标准, 城镇登记失业率和调查失业率): one level set for both."""
-    m = re.fullmatch(r"([^、和及与的]{4,})[和及与]([^、和及与的]{4,})", f.indicator or "")
+    (孤儿养育标准和事实无人抚养儿童基本生活补贴标准, 城镇登记失业率和调查失业率): one level set for both, or one
+    change (城镇居民人均可支配收入和农村居民人均纯收入年均增长5%左右)."""
+    ind = f.indicator or ""
+    tail = _change_tail_re().search(ind)                  # …人均纯收入年均增长: each name grows by it
+    tail = tail.group() if tail else ""
+    m = re.fullmatch(r"([^、和及与的]{4,})[和及与]([^、和及与的]{4,})", ind[:len(ind) - len(tail)])
     if not m or f.value_max is not None or _unit_kind(f.unit) == "duration":
         return None                  # 符合病症标准和严重标准至少已持续1个月: one condition on both, not two levels
     head = next((w for w in sorted(_lex().cues.get("rate_head", ()), key=len, reverse=True) if m[2].endswith(w)), None)
-    return [m[1], m[2]] if head and m[1].endswith(head) else None
+    return [m[1] + tail, m[2] + tail] if head and m[1].endswith(head) else None
 
 
 def _list_parts(subject: str) -> list[str]:
