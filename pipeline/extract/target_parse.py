@@ -862,9 +862,12 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
         if (f.start, f.end, f.value, f.indicator) in seen:
             continue
         seen.add((f.start, f.end, f.value, f.indicator))
+        end = f.end
+        while end - f.start > 2 and s[end - 1] in "和及与、":
+            end -= 1                 # 建设4个国家级渔港经济区和|10个…: the list's joiner is no part of the item
         out.append(TargetCandidate(indicator=_measured(f.indicator), comparator=f.comparator, value=f.value,
                                    value_max=f.value_max, unit=f.unit, recurrence=f.recurrence,
-                                   text=s[f.start:f.end], span=(base + f.start, base + f.end),
+                                   text=s[f.start:end], span=(base + f.start, base + end),
                                    deadline_text=f.deadline, what=f.what, baseline=f.baseline))
     return out
 
