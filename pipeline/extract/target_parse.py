@@ -83,7 +83,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from ..lexicon import table, words
-from ..nlp import cut
+from ..nlp import cut, tagged
 
 __all__ = ["TargetCandidate", "parse_targets", "parse_number", "is_past_fact", "is_review_heading", "has_goal_word"]
 
@@ -854,6 +854,7 @@ def _parse(s: str, base: int) -> list[TargetCandidate]:
     _deal_out_awards(st, found)
     _borrow_counted(st, found)
     _share_topic(st, found)
+    _share_subject(st, found)
     _adjusted_topic(st, found)
     _compared_topic(st, found)
     out = []
@@ -2311,6 +2312,34 @@ def _adjusted_topic(st: _Sent, found: list) -> None:
             own = m["x"] if m else m2["x"] if m2 else None
             if own and (m or _rate_head(own)):      # 补贴标准每两年调整一次，调整幅度…: the standard adjusted
                 found[k] = f._replace(indicator=own + f.indicator)
+
+
+def _share_subject(st: _Sent, found: list) -> None:
+    """A figure named by its verb alone after a list mark takes the subject of the figure before it, whose
+    verb it replaces: 年投资亿元以上项目新开工43个以上、竣工38个以上 -> 年投资亿元以上项目竣工数量;
+    新能源开工1600万千瓦、投产1000万千瓦以上 -> 新能源投产功率."""
+    measures = {u.measure for u in _lex().units.values() if u.measure}
+    for k in range(1, len(found)):
+        f, prev = found[k], found[k - 1]
+        own, before = f.indicator or "", prev.indicator or ""
+        if st.s[prev.end:f.start].strip() not in ("、", "，", ","):
+            continue
+        m_own = next((m for m in measures if own.endswith(m) and 2 <= len(own) - len(m) <= 3), None)
+        m_prev = next((m for m in measures if before.endswith(m)), None)
+        if not m_own or not m_prev:
+            continue
+        verb = own[:-len(m_own)]
+        words = tagged(before[:-len(m_prev)])
+        last = words[-1] if words else None
+        if not last or not all(w.flag.startswith("v") for w in tagged(verb)) or not (
+                last.flag.startswith("v") or last.word in _lex().count_verbs or last.word[:1] == "新" and len(last.word) == 3):
+            continue                                      # (新开工 is tagged a noun)
+        cut_at = len(words) - 1
+        while cut_at > 0 and words[cut_at - 1].word in ("新", "再", "共"):
+            cut_at -= 1                                   # 新开工: the verb with its 新
+        topic = "".join(w.word for w in words[:cut_at])
+        if len(topic) >= 2:
+            found[k] = f._replace(indicator=topic + own)
 
 
 def _borrow_counted(st: _Sent, found: list) -> None:
