@@ -125,7 +125,7 @@ CASES = [
      "《国家粮食应急预案》已经国务院同意，现印发给你们，请认真实施。\n国务院办公厅\n二〇〇五年六月十一日\n国家粮食应急预案\n"
      "1 总则\n" + "为了有效监测和控制国内粮食市场异常波动，制定本预案。" * 60,
      {},
-     {"title": "国家粮食应急预案", "notice_title": "国务院办公厅关于印发国家粮食应急预案的函", "doc_type": "预案",
+     {"title": "国家粮食应急预案", "notice_title": "国务院办公厅关于印发国家粮食应急预案的函", "doc_type": "应急预案",
       "signed_date": "2005-06-11"}),
 
     ("a notice extending the term of rules it carries wraps them like a 印发 notice",
