@@ -237,3 +237,11 @@ def test_a_section_headed_as_a_bodys_duties_charges_it():
                prefix="一、组织机构\n")
     got = {(r.unit, r.surface) for r in doc.responsibilities}
     assert got == {("国家粮食应急工作指挥部", None), ("国家粮食应急工作指挥部办公室", "办公室")}
+
+
+def test_an_item_that_sets_a_level_is_a_clause_too():
+    doc = _doc("（一）全市城乡最低生活保障标准为每人每月1309元。\n（二）特困人员基本生活标准按最低生活保障标准的1.6倍确定。",
+               prefix="一、调整标准\n")
+    c = _clause_for(doc, "全市城乡最低生活保障标准为每人每月1309元")
+    assert c.kind == "other"
+    assert [t.clause_id for t in doc.targets if t.value == 1309] == [c.id]

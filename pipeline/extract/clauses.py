@@ -512,6 +512,8 @@ HEADING_ACTOR_MUST = re.compile(r"(.{2,20}?)要(?![求点素件闻害地])")
 # a comma inside a heading that labels nothing (no text and no items under it) parts a sentence, not a
 # label: 二、对新落户的港澳青年，给予5万元的就业补贴。 is the item itself
 CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(“0-9]")
+# an item that is a whole sentence setting a level ((一)全市城乡最低生活保障标准为每人每月1309元。): content
+LEVEL_SET = re.compile(r"(?:为|达到|不低于|不高于|不超过|提高到|调整为)(?:每[人户月年日天次]){0,3}[\d一二三四五六七八九十]")
 
 
 _LEADING_SPACE = re.compile(r"\s*")
@@ -536,7 +538,7 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
     # its text is content, not a label
     if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
                    or RULE_HEADING.search(sec.heading) or _actor_must(sec.heading)
-                   or (not has_body and CLAUSE_INSIDE.search(sec.heading))
+                   or (not has_body and (CLAUSE_INSIDE.search(sec.heading) or LEVEL_SET.search(sec.heading)))
                    or _only_units_after(line, sec.heading)):
         rest = k + len(number)
         return rest + _bracketed_repeat_end(line[rest:], sec.heading)
