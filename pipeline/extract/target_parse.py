@@ -2314,11 +2314,22 @@ def _adjusted_topic(st: _Sent, found: list) -> None:
                 found[k] = f._replace(indicator=own + f.indicator)
 
 
+@lru_cache(maxsize=1)
+def _unit_measures() -> frozenset:
+    """The measure nouns target_units.tsv adds to names (数量, 功率, 面积 …)."""
+    return frozenset(u.measure for u in _lex().units.values() if u.measure)
+
+
+@lru_cache(maxsize=1)
+def _rate_heads_longest_first() -> tuple:
+    return tuple(sorted(_lex().cues.get("rate_head", ()), key=len, reverse=True))
+
+
 def _share_subject(st: _Sent, found: list) -> None:
     """A figure named by its verb alone after a list mark takes the subject of the figure before it, whose
     verb it replaces: 年投资亿元以上项目新开工43个以上、竣工38个以上 -> 年投资亿元以上项目竣工数量;
     新能源开工1600万千瓦、投产1000万千瓦以上 -> 新能源投产功率."""
-    measures = {u.measure for u in _lex().units.values() if u.measure}
+    measures = _unit_measures()
     for k in range(1, len(found)):
         f, prev = found[k], found[k - 1]
         own, before = f.indicator or "", prev.indicator or ""
@@ -2388,7 +2399,7 @@ def _twin_names(f: _Found) -> list[str] | None:
     m = re.fullmatch(r"([^、和及与的]{4,})[和及与]([^、和及与的]{4,})", ind[:len(ind) - len(tail)])
     if not m or f.value_max is not None or _unit_kind(f.unit) == "duration":
         return None                  # 符合病症标准和严重标准至少已持续1个月: one condition on both, not two levels
-    head = next((w for w in sorted(_lex().cues.get("rate_head", ()), key=len, reverse=True) if m[2].endswith(w)), None)
+    head = next((w for w in _rate_heads_longest_first() if m[2].endswith(w)), None)
     return [m[1] + tail, m[2] + tail] if head and m[1].endswith(head) else None
 
 
