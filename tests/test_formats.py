@@ -64,3 +64,12 @@ def test_gb18030_and_big5_are_detected(tmp_path):
     traditional = "關於加強中小學校園安全管理工作的通知\n各縣市教育局：\n一、總體要求\n各學校要落實安全責任，確保師生安全。"
     (tmp_path / "big5.txt").write_bytes(traditional.encode("big5"))
     assert load_text(tmp_path / "big5.txt").text == traditional
+
+
+@pytest.mark.parametrize("line,kept", [
+    ("> 本文正文由脚本提取，以官方链接发布版本为准。", "本文正文由脚本提取，以官方链接发布版本为准。"),   # a quote mark
+    (">2", ">2"), (">=90", ">=90"), ("> 3", "3"),                                               # a cell's bound
+])
+def test_markdown_quote_mark_but_not_a_cells_bound(tmp_path, line, kept):
+    text = load_text_from(f"# 某规划\n\n指标\n\n{line}\n", tmp_path / "page.md", "utf-8").text
+    assert text.split("\n")[4] == kept

@@ -107,6 +107,33 @@ def prose_cells(doc) -> dict[int, list[_Cell]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _cell_comparators() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """(words before, words after) a table cell's figure that bound it (≥95, >2, 95以上, 5左右), longest first."""
+    rows = [r for r in table("target_comparators") if r.get("change") != "yes"]
+    pre = [(r["word"], r["comparator"]) for r in rows if r["position"] == "pre" and not (r["gap"] or "0").strip("0")]
+    post = [(r["word"], r["comparator"]) for r in rows if r["position"] == "post"]
+    return (tuple(sorted(pre, key=lambda w: -len(w[0]))), tuple(sorted(post, key=lambda w: -len(w[0]))))
+
+
+def cell_figure(cell: str) -> tuple[str, float] | None:
+    """(comparator, value) of an indicator table's target cell: '95' -> =, '>2' -> >, '≥90%' -> >=,
+    '3以上' -> >=; None when the cell holds no single figure."""
+    s = cell.strip()
+    comparator = "="
+    pre, post = _cell_comparators()
+    for word, comp in pre:
+        if s.startswith(word):
+            s, comparator = s[len(word):].strip(), comp
+            break
+    for word, comp in post:
+        if s.endswith(word):
+            s, comparator = s[:-len(word)].strip(), comp
+            break
+    value = parse_number(s) if s else None
+    return (comparator, value) if value is not None else None
+
+
 def table_targets(doc, doc_day: date | None) -> list[Target]:
     """Targets from indicator tables: 指标 | 2020年 | 2025年 | 属性."""
     out = []
@@ -128,9 +155,10 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
             if r == 0 or target_col >= len(row):
                 continue
             name = row[name_col].strip() if name_col < len(row) else ""
-            value = parse_number(row[target_col]) if row[target_col].strip() else None
-            if not name or value is None:
+            figure = cell_figure(row[target_col])
+            if not name or figure is None:
                 continue
+            comparator, value = figure
             m = UNIT_IN_NAME.search(name)
             unit_cell = row[unit_col].strip() if unit_col is not None and unit_col < len(row) else ""
             unit = unit_cell or (m["unit"] if m else _unit_from_indicator(name))
@@ -144,7 +172,7 @@ def table_targets(doc, doc_day: date | None) -> list[Target]:
             if binding_col is not None and binding_col < len(row) and row[binding_col].strip() in ("约束性", "预期性"):
                 binding = row[binding_col].strip()
             row_text = doc.text[row_start:row_start + len(" | ".join(row))]
-            out.append(Target(clause_id=clause_at.get(row_start), indicator=indicator, comparator="=", value=value,
+            out.append(Target(clause_id=clause_at.get(row_start), indicator=indicator, comparator=comparator, value=value,
                               unit=unit, deadline=f"{target_year}-12-31", baseline=baseline, binding=binding,
                               text=row_text, span=(row_start, row_start + len(row_text))))
     return out

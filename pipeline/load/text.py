@@ -19,7 +19,8 @@ MAX_BYTES = 50 * 1024 * 1024
 
 # markdown marks stripped line by line (compiled once: every line of a text goes through them)
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
-MD_QUOTE = re.compile(r"^\s{0,3}>\s?")
+# `>2`, `>=90`: a table cell's comparison, not a quote mark
+MD_QUOTE = re.compile(r"^\s{0,3}>(?![=\d.])\s?")
 MD_BULLET = re.compile(r"^\s{0,3}[-*+]\s+(?=\S)")
 MD_RULE_START = re.compile(r"^\s*[-*+]\s*[-*+]")
 MD_LINK = re.compile(r"\[([^\]]*)\]\((?:https?://|/)[^)]*\)")
