@@ -88,6 +88,12 @@ def test_split_members_keeps_shared_suffix_lists_whole():
     assert clauses.split_members("学校和单位") == ["学校和单位"]
     assert clauses.split_members("市、区（县）、镇人民政府、街道办事处") == ["市、区（县）、镇人民政府", "街道办事处"]
     assert clauses.split_members("国家能源局和省级能源主管部门") == ["国家能源局", "省级能源主管部门"]
+    # a division shares the next member's name; the members after it are bodies of their own
+    assert clauses.split_members("市、区县人民政府相关部门、金融机构、社会组织") == ["市、区县人民政府相关部门", "金融机构", "社会组织"]
+    assert clauses.split_members("各市、县(市、区)教育部门") == ["各市、县(市、区)教育部门"]
+    assert clauses.split_members("各省、自治区、直辖市人民政府") == ["各省、自治区、直辖市人民政府"]
+    assert clauses.split_members("市、县（市、区）人民政府其他有关部门、单位") == ["市、县（市、区）人民政府其他有关部门、单位"]
+    assert clauses.split_members("托儿所、幼儿园、中小学校") == ["托儿所、幼儿园、中小学校"]
 
 
 def test_embedded_cue_words_are_not_cues():

@@ -744,12 +744,16 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…, X分级负责: the subject, not 自行, 一般 or 分级
     p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|分级|主要|具体|一般|原则上)+$", "", p)
+    if p.endswith("等") and head_at_end(p, len(p) - 1):
+        p = p[:-1]                    # 金融机构、社会组织等应当…: the members listed
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
-    if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p:
-        return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up
+    if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p or \
+            re.match(r"(?:本市|本省|本区|本县|全市|全省)(?:支持|鼓励|引导|推动)", p):
+        return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up;
+                                      # 本市支持有关部门、行业组织等…开展协作: those supported, no subject
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经(?![营济销办费纪理])|本[^，,、]{1,6}?由)", "", p)
     p = LEADING_TIME.sub("", p)       # 2020年年底前省属重点文化企业可…: the body, not the deadline
     by = [m.end() for m in BY_WORD.finditer(p, 1)]
@@ -770,7 +774,7 @@ LEADING_TIME = re.compile(r"^(?:到|至|在|自)?(?:19|20)\d\d年(?![度级])(?:
 
 # an enumerated subject may run longer than one name (市、县（区）人民政府交通运输、水利、农业农村、林业等部门
 # 和有关群团组织应当…): split into its members afterwards
-ENUMERATION_MAX = 90
+ENUMERATION_MAX = 120
 
 
 # words that show the phrase before a head is an act, not an actor (规范性文件提交司法行政部门…时)
@@ -781,6 +785,8 @@ def _temporal_subject(first: str) -> str:
     """The longest actor that opens a temporal clause and holds no verb or preposition
     (市规划资源管理部门审批时 -> 市规划资源管理部门; 申请人办理…时 -> 申请人, not 申请人办)."""
     stop = _verb_or_stop().search(first)
+    while stop and (head_at_end(first, stop.end()) or "") not in ("", stop.group()):
+        stop = _verb_or_stop().search(first, stop.end())      # 地方金融组织: 组织 ends a name, not a verb
     end = min(stop.start() if stop else len(first) - 1, 27)
     for k in range(end, 1, -1):
         head = head_at_end(first, k)
@@ -973,7 +979,17 @@ def split_members(phrase: str) -> list[str]:
             if left and head and len(right) > len(head) + 1 and actor_kind(left) and right not in _pair_words():
                 # …林业等部门和乡镇人民政府、街道办事处: the list after the joiner splits on its own
                 return [left] + (split_members(right) if "、" in right and sep != "、" else [right])
-        return [phrase]
+        # 市、区县人民政府相关部门、金融机构、社会组织: a division (市) shares the next member's name
+        groups, pending = [], []
+        for x in pieces:
+            pending.append(x)
+            if DIVISION_LIST.fullmatch(x):          # 各市、县（市、区）教育部门: one
+                continue
+            if len(x) < 2 or not actor_kind(x) or re.fullmatch(BARE_GENERIC, x):
+                return [phrase]      # 托儿所、幼儿园、中小学校: members unknown here stay one; …其他有关部门、单位: shared
+            groups.append("、".join(pending))
+            pending = []
+        return groups if not pending and 1 < len(groups) < len(pieces) else [phrase]
     return _split_pair(p)
 
 
@@ -1130,6 +1146,12 @@ def _partner() -> re.Pattern:
                       rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])|{generic}))")
 
 
+@lru_cache(maxsize=1)
+def _partner_end() -> re.Pattern:
+    """What may follow a list of partners: a task verb, 在 (a place or time), or the part's end."""
+    return re.compile(rf"等?(?:{task_verbs(partner_ends=True)}|在(?![职岗校]))|[，,。；;]")
+
+
 def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
@@ -1137,10 +1159,15 @@ def partners(text: str) -> list[str]:
         m = _partner().match(text, k.start())
         if not m:
             continue
+        units = m["units"]
+        if not head_at_end(units):      # 会同…驻湖机构建立…: not cut inside 机构 before the verb 构建
+            stop = min(len(text), k.end() + 41, *(i for p in "，,。；;" if (i := text.find(p, k.end())) >= 0))
+            units = next((text[m.start("units"):e] for e in range(m.end("units") + 1, stop + 1)
+                          if head_at_end(text, e) and _partner_end().match(text, e)), units)
         before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头)+$", "", text[:m.start()])
         if not head_at_end(before) and not before.endswith(("，", ",")):
             continue                      # 产业协同创新领导小组: 协同 inside a name (…，会同Y…: the subject's partner)
-        a = _clean_actor(m["units"])
+        a = _clean_actor(units)
         if a:
             out += [x for x in split_members(a) if x not in out]
     return out

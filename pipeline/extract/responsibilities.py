@@ -931,10 +931,13 @@ def _is_noun_phrase(phrase: str) -> bool:
     not a clause of its own (学校按照预算管理有关规定和学校)."""
     if not _starts_with_noun(phrase) or re.match(r"^本(?:省|市|区|县|镇)", phrase) and _starts_with_verb(phrase[2:]):
         return False       # 本市设立…委员会: a clause
+    end = 0
     for w in tagged(phrase):
-        if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS:
+        end += len(w.word)
+        if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS and \
+                len(head_at_end(phrase, end) or "") <= len(w.word):     # 地方金融组织: 组织 ends a name
             return False
-        if w.flag in ("p", "d") and w.word not in ("各",):
+        if w.flag in ("p", "d") and w.word not in ("各",) or w.word in ("依法", "依照", "擅自"):
             return False
     return True
 
