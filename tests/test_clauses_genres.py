@@ -93,7 +93,11 @@ def test_split_members_keeps_shared_suffix_lists_whole():
     assert clauses.split_members("各市、县(市、区)教育部门") == ["各市、县(市、区)教育部门"]
     assert clauses.split_members("各省、自治区、直辖市人民政府") == ["各省、自治区、直辖市人民政府"]
     assert clauses.split_members("市、县（市、区）人民政府其他有关部门、单位") == ["市、县（市、区）人民政府其他有关部门、单位"]
-    assert clauses.split_members("托儿所、幼儿园、中小学校") == ["托儿所、幼儿园、中小学校"]
+    # places and people named as such are members of their own; words after the last qualify every member
+    assert clauses.split_members("托儿所、幼儿园、中小学校") == ["托儿所", "幼儿园", "中小学校"]
+    assert clauses.split_members("各级教育、民政、人社、市场监管部门") == ["各级教育、民政、人社、市场监管部门"]
+    assert clauses.split_members("赡养人、扶养人所在单位") == ["赡养人、扶养人所在单位"]
+    assert clauses.split_members("公共场所、公共设施的所有者") == ["公共场所、公共设施的所有者"]
 
 
 def test_embedded_cue_words_are_not_cues():

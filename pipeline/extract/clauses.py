@@ -344,6 +344,10 @@ def _aim_of_duty(before: str, after: str) -> bool:
     return bool(found) and found[0][0] == 0 and found[0][1].purpose and decide(before)[0] == "obligation"
 
 
+# the modal of a rule after its condition (…的要/应当/可…), not a noun after 的 (…的需要, …的应急预案)
+CONDITION_RULE = re.compile(rf"{RULE_AFTER_FRAME.pattern}|可(?!能|持续|行|靠|控|视|见|观|信|用|再生|回收|降解)")
+
+
 def _new_part_cue(before: str, after: str) -> bool:
     """Whether the part after a comma opens with a cue of its own: at its start or after manner
     adverbs (大力支持…), after a contrast and a short subject (但四面均不得…), or after a short
@@ -366,6 +370,9 @@ def _new_part_cue(before: str, after: str) -> bool:
     strong = cue.kind in ("obligation", "prohibition", "permission") and not cue.opening
     if FURTHER_RULE.match(after):
         return True        # …，并可以根据本规定制定实施细则: a further rule of its own
+    if strong and lead.endswith("的") and not re.search(r"[，,]", lead) and decide(before)[1] is not None and \
+            CONDITION_RULE.match(after, pos):
+        return True        # 鼓励…进行监督，发现严重失职失责的要追究…: a rule on a condition of its own
     if strong and not find_cues(lead) and _new_subject(lead) and decide(before)[1] is not None and \
             not CONDITION_PART.search(re.split(r"[，,]", before)[-1]):   # 未达到标准的，县人民政府应当…: one rule
         return True        # …应当开设政务新媒体，其他单位可根据工作需要规范开设: a new subject, a new rule
@@ -714,7 +721,7 @@ SUBJECT_STOP = re.compile(r"(?:在|对|按照|按|根据|结合|于|将|把|通�
 # 组织/委托 open a task too (积极组织研究机构…承担, 委托第三方机构对…审核): the bodies come after the verb;
 # 组织部门, 委托单位, 委托人 are names
 TASK_OPENING = re.compile(r"^(?:全面|进一步|积极|大力|加快|深入|切实)*(?:实施|推进|推动|加强|建立健全|建立|健全|完善|落实|开展|"
-                          r"深化|强化|提升|提高|促进|建强|构建|组织(?!部|人事|机构|编制|工作)|委托(?![人方单机]))")
+                          r"深化|强化|提升|提高|促进|建强|构建|鼓励|支持(?![单方])|组织(?!部|人事|机构|编制|工作)|委托(?![人方单机]))")
 
 
 TABLE_CELLS = re.compile(r"^(?:[^|]*\|\s*)+")
@@ -933,6 +940,12 @@ SHARED_MODIFIER = re.compile(r"^(?:各有关|各相关|有关|相关|其他|其�
 BARE_GENERIC = r"(?:部门|单位|机构|组织|人员|工作人员|个人|机关|企业)"
 
 
+# how the name of a place or person ends (托儿所, 幼儿园, 卫生院, 保育员, 物业服务人): a member of its own in a list
+MEMBER_END = re.compile(r"(?:(?<!场)所|[园校院站馆员人者队厂关])$")
+# a list whose last words qualify every member (…的经营、管理单位, 赡养人、扶养人所在单位, …或者使用者)
+SHARED_TAIL = re.compile(r"的|所在|或者|等")
+
+
 def split_members(phrase: str) -> list[str]:
     """The members of an enumerated subject or object, each an actor of its own:
     ``区发展改革委、区投促办、区财政局`` → three, ``国家能源局和省级能源主管部门`` → two,
@@ -981,15 +994,15 @@ def split_members(phrase: str) -> list[str]:
                 return [left] + (split_members(right) if "、" in right and sep != "、" else [right])
         # 市、区县人民政府相关部门、金融机构、社会组织: a division (市) shares the next member's name
         groups, pending = [], []
-        for x in pieces:
+        for x in pieces if not SHARED_TAIL.search(p) else ():
             pending.append(x)
-            if DIVISION_LIST.fullmatch(x):          # 各市、县（市、区）教育部门: one
-                continue
-            if len(x) < 2 or not actor_kind(x) or re.fullmatch(BARE_GENERIC, x):
-                return [phrase]      # 托儿所、幼儿园、中小学校: members unknown here stay one; …其他有关部门、单位: shared
-            groups.append("、".join(pending))
-            pending = []
-        return groups if not pending and 1 < len(groups) < len(pieces) else [phrase]
+            if re.fullmatch(BARE_GENERIC, x):
+                return [phrase]                     # …其他有关部门、单位: 其他有关 qualifies both
+            if len(x) >= 2 and not DIVISION_LIST.fullmatch(x) and (actor_kind(x) or MEMBER_END.search(x)):
+                groups.append("、".join(pending))  # 托儿所、幼儿园、中小学校: places and people named as such
+                pending = []
+            # else a division (各市、县（市、区）教育部门) or a sector (公安、交通运输部门) shares the next name
+        return groups if not pending and len(groups) > 1 else [phrase]
     return _split_pair(p)
 
 

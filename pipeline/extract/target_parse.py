@@ -1162,7 +1162,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         indicator, obj_end = grant[0], max(obj_end, grant[1])
     elif count_ind and len(count_ind) <= 3 and count[2] == "count":
         a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
-        core = s[a2:num_start].strip(_STRIP_CHARS) + count_ind
+        context = s[a2:num_start].strip(_STRIP_CHARS)
+        if s[num_start - 1:num_start] == "等" and (v := lex.count_verb_re.match(s, count[1])):
+            context = v.group()                           # 打造中关村、张江等3个科学城: not the objects named
+        core = context + count_ind
         indicator = core + (measure if measure and not core.endswith(measure) else "")
     elif count_ind and quota and count[0] == "verb":
         each = quota.start()                              # 每个省（自治区、直辖市）培育一家…的龙头机构
@@ -1935,6 +1938,7 @@ def _actor_head(subject: str) -> bool:
 
 # a qualifier of one phrase, not a past one (已建成的) nor items a text sets (《标准》提出的92条管理要求: its tasks)
 _QUALIFIER_STOP = re.compile(r"[，,。；;：:、（(《]|已|曾|过去|提出|确定|规定|明确|部署")
+_LIST_STOP = re.compile(r"[，,。；;：:（(《]|已|曾|过去|包括|其中")
 
 
 # a change's subject that names only its base or period (比1985年, 平均每年): what changes is the level before
@@ -1975,6 +1979,15 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             if kind == "count":
                 return ("verb", v.start(), kind, measure, rec, follows)
+    if follows and s[num_start - 1:num_start] == "等":   # 推进银川陆港等5个物流园区建设: the verb's objects
+        v = None                                          # named, then counted
+        for v in lex.count_verb_re.finditer(s, max(lo, num_start - 40), num_start - 1):
+            pass
+        opening = s[_strip_subject(st, lo, num_start):v.start()] if v is not None else ""
+        if v is not None and v.end() < num_start - 2 and not _LIST_STOP.search(s, v.end(), num_start - 1) \
+                and len(opening) <= 6 and not re.search("[对将把]", opening) and s[num_start] != "零" \
+                and lex.count_verbs[v.group()][0] == "count":   # not 对X推进…等130项经验予以表扬; 等零部件
+            return ("verb", v.start(), "count", lex.count_verbs[v.group()][1], lex.count_verbs[v.group()][2], follows)
     if follows and s[num_start - 1:num_start] in ("在", "为") and (num_start - 1 == lo or s[num_start - 2] in "，,；;"
                                                                   or _PLACE_OPEN.match(s, lo, num_start - 1)):
         v = lex.count_verb_re.search(s, post_end + 1, min(c_end, post_end + 12))
