@@ -185,7 +185,17 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
             return "obligation", "由", by[0]            # 具体办法由市农业农村部门会同…制定
         return "other", None, None
     pos, cue = max(found, key=lambda pc: (pc[1].priority, -pc[0]))
+    if cue.purpose:
+        # 应当采取措施防止尘土飞扬: what the duty is for, the duty decides (要严格防止… stays a prohibition)
+        duty = next(((p, c) for p, c in found if p < pos and c.kind == "obligation" and LEGAL_MODAL_OPEN.fullmatch(c.word)
+                     and not MANNER_ONLY.fullmatch(text[p + len(c.word):pos])), None)
+        if duty:
+            return duty[1].kind, duty[1].word, duty[0]
     return cue.kind, cue.word, pos
+
+
+# adverbs between a modal and the verb it governs (要严格防止, 应当切实避免)
+MANNER_ONLY = re.compile(r"(?:严格|切实|坚决|有效|积极|努力|着力|全力|尽量|尽力|注意|及时|依法|主动|认真)*")
 
 
 # --- segmentation ---------------------------------------------------------------------------
@@ -1057,6 +1067,8 @@ def object_actor(text: str, after: int) -> str | None:
             nxt = _np_end(window, end + 1)
             end = nxt if nxt is not None and nxt - end <= 8 else end
         break
+    if re.search(r"[^、和及与等]向(?!导)", window[:end]):
+        return None   # 引导资金、人才等创新资源向企业聚集: what is steered and where, no actor
     return _clean_actor(window[:end])
 
 

@@ -30,8 +30,8 @@ Conventions (SCHEMA, gold/):
   (``使用寿命20年以上``, ``不超过5年``, ``十年禁渔``) have null start/end, except ``…的五年`` restating
   a period of that length its sentence names (``“十四五”时期是…的五年``, ``…的关键五年，``) and ``再奋斗五年，到2035年``
   (2031…2035);
-- ``力争全年``/``确保全年`` is the document's year; another ``全年`` and ``开局之年``/``收官之年``
-  (``time_year_words.tsv``) the year of the whole-year expression before them in their own or the
+- ``力争全年``/``确保全年`` is the document's year; another ``全年``
+  (``time_year_words.tsv``) the year of the whole-year expression before it in its own or the
   previous paragraph (``2026年是…开局之年，做好全年工作``; a review's ``过去一年…全年实现…``), when it
   is the document's year or the year before; else ``全年`` is not read (``全年无休``);
 - ``上年度`` (``time_relative_years.tsv``) is the year before the document's, with null dates in a
