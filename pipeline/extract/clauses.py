@@ -672,10 +672,16 @@ def head_at_end(phrase: str, end: int | None = None) -> str | None:
 
 
 def head_goes_on(phrase: str, end: int) -> bool:
-    """Whether the head ending at end is the start of a longer head (业主委员|会同意: 委员会)."""
+    """Whether the head ending at end is the start of a longer head (业主委员|会同意: 委员会; 管理人|员: 人员)."""
     head = head_at_end(phrase, end)
-    return any((longer := head_at_end(phrase, end + k)) and len(longer) > len(head) + k - 1
+    return any((longer := head_at_end(phrase, end + k)) and
+               (len(longer) > len(head) + k - 1 or longer in OVERLAP_HEADS)
                for k in (1, 2) if end + k <= len(phrase))
+
+
+# heads that a shorter head's last character may start (管理人|员, 服务人|才, 境内外企|业, 各地|区), unlike
+# 企业|主动 (业主) or 教师|大胆 (师大)
+OVERLAP_HEADS = ("人员", "人才", "人士", "企业", "地区")
 
 
 TRAILING_BRACKET = re.compile(r"[（(][^（）()]{1,12}[）)]$")
@@ -984,6 +990,8 @@ def split_members(phrase: str) -> list[str]:
     if len(pieces) > 1 and re.fullmatch(r"[^的及和与]{1,12}的[^的及和与]{2,12}", pieces[-1]) and \
             all(len(x) <= 12 and "的" not in x for x in pieces[:-1]):
         return [phrase]                    # 乡（镇）人民政府、街道办事处的爱国卫生组织: 的 binds the whole list
+    if len(pieces) > 1 and "所在" in pieces[-1] and not any("所在" in x for x in pieces[:-1]):
+        return [phrase]                    # 赡养人、扶养人所在单位: the unit of either
     if len(pieces) > 1 and _shared_suffix_list(pieces):
         return [phrase]
     if len(pieces) > 1:
