@@ -1181,8 +1181,10 @@ def _partner() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _partner_end() -> re.Pattern:
-    """What may follow a list of partners: a task verb, 在 (a place or time), or the part's end."""
-    return re.compile(rf"等?(?:{task_verbs(partner_ends=True)}|在(?![职岗校]))|[，,。；;]")
+    """What may follow a list of partners: a task verb, 在 (a place or time), a modal or a manner
+    adverb (会同国务院文物主管部门应当…, 会同相关行政管理部门逐步建立…), or the part's end."""
+    return re.compile(rf"等?(?:{task_verbs(partner_ends=True)}|在(?![职岗校])|应当|应|要|须|必须|可以|逐步|重新|共同|统一|"
+                      rf"定期|及时|依法|依照|分别|编制|进一步|尽快|适时)|[，,。；;]")
 
 
 def partners(text: str) -> list[str]:
@@ -1195,7 +1197,7 @@ def partners(text: str) -> list[str]:
         units = m["units"]
         if not head_at_end(units):      # 会同…驻湖机构建立…: not cut inside 机构 before the verb 构建
             stop = min(len(text), k.end() + 41, *(i for p in "，,。；;" if (i := text.find(p, k.end())) >= 0))
-            units = next((text[m.start("units"):e] for e in range(m.end("units") + 1, stop + 1)
+            units = next((text[m.start("units"):e] for e in range(m.start("units") + 2, stop + 1)
                           if head_at_end(text, e) and _partner_end().match(text, e)), units)
         before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头)+$", "", text[:m.start()])
         if not head_at_end(before) and not before.endswith(("，", ",")):
