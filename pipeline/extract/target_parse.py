@@ -822,6 +822,7 @@ class _Found(NamedTuple):
     what: Optional[str] = None     # "limit" (a rule's time limit), "count" (things to build), "grant", None
     baseline: Optional[tuple] = None  # 从77%提高到80%: (77, None); 由1985年的21.3%上升到…: (21.3, 1985)
     grant: Optional[tuple] = None  # a grant's (who, what): (首台套装备投保的企业, 保险补贴), for the cap after it
+    whole: Optional[str] = None    # the indicator of the count this one is a part of (…563个，其中公办小学315个)
 
 
 @lru_cache(maxsize=1)
@@ -1047,7 +1048,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if an and an.end() != num_start:
         an = None
     # a continuation of a list: 30%、20%和10%
-    cont = None
+    cont = whole = whole_by = None
     if pre is None and found and found[-1].end <= t.start:
         last = found[-1]
         gap = s[last.end:t.start]
@@ -1080,6 +1081,13 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                 and st.clause(found[-1].end - 1)[0] == c_start \
                 and (post_end == c_end or s[post_end:post_end + 1] in _CLAUSE_PUNCT + "、"):
             count = ("tail", lo) + found[-1].count[2:5] + (False,)   # 新增A4000人、B6500人: one verb, a list
+            whole, whole_by = found[-1].whole, found[-1].deadline
+        elif pre is None and found and found[-1].count and _PART_OF.fullmatch(s, c_start, num_start) \
+                and st.clause(found[-1].end - 1)[1] + 1 == c_start and _unit_kind(found[-1].unit) == kind:
+            count = ("tail", lo) + found[-1].count[2:5] + (False,)   # 设置计划563个，其中公办小学315个: a part
+            whole, whole_by = found[-1].indicator, found[-1].deadline
+    if cont is not None and cont.whole and not pre:
+        whole, whole_by = cont.whole, cont.deadline       # …其中公办、民办小学各…: a part too
     if cont is not None and cont.count and not count and kind in ("count", "size"):
         follows = bool(_object(s, post_end)[0])           # 改造2.5万套（间）城市危旧房、2.6万户城中村: its own noun
         count = cont.count[:5] + (follows,)
@@ -1257,6 +1265,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if not _HAS_CJK.search(s, start, end) and cont is not None:
         start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
+    if whole and subject:
+        indicator = _part_name(re.sub(r"^其中", "", subject), whole, t.measure)
+        deadline = deadline or whole_by                   # a part is due when its whole is
     indicator = _tidy_indicator(indicator)
     if period and indicator and indicator.endswith(lex.limit.get("lasting", ())):
         indicator += "期限"                               # 记录应当保存2年以上 -> 记录保存期限
@@ -1266,7 +1277,23 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
                   (lo, subj_end), pre[2] if pre else (count[1] if count and count[0] == "verb" else num_start),
                   count, "limit" if limit else ("count" if count else ("grant" if grant and cmp_ not in (">=", ">")
                                                                   and not from_to else None)),
-                  (from_to[1], from_to[3]) if from_to and from_to[1] is not None else None, grant[2] if grant else None)
+                  (from_to[1], from_to[3]) if from_to and from_to[1] is not None else None, grant[2] if grant else None,
+                  whole)
+
+
+# 其中 and the part's plain name before its figure (其中公办小学315个), not a clause (其中属于中央各部的约为九○○个)
+_PART_OF = re.compile(r"其中\s*[^，,。；;的有是为约包括属于\d]{2,12}")
+
+
+def _part_name(part: str, whole: str, measure: str | None) -> str:
+    """The indicator of a part of a count (其中公办小学315个 of 设置积分入学计划数量): the part and what
+    the whole counts (公办小学积分入学计划数量); a part naming its own noun (护理型床位 of 新建养老床位数量)
+    keeps it with the measure."""
+    core = whole[m.end():] if (m := _lex().count_verb_re.match(whole)) and len(whole) - m.end() >= 2 else whole
+    noun = core[:-len(measure)] if measure and core.endswith(measure) else core
+    if len(noun) >= 2 and part.endswith(noun[-2:]):
+        return part + (measure or "")
+    return part + core
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
