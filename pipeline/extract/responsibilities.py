@@ -57,7 +57,7 @@ def is_unit(text: str, people: bool = False) -> bool:
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
     # 国务院实行总理(负责制): a clause cut before its object, not a post
-    if (cut := re.search(r"(?:^|或者?)受([^的]{2,})$", t)) and is_unit(cut.group(1)):
+    if (cut := re.search(r"(?:^|或者?)受(?![理托益让援助])([^的]{2,})$", t)) and is_unit(cut.group(1)):
         return False       # 受主任(委托的副主任): a clause cut before its verb
     long_list = "、" in t and all(len(x) <= 16 for x in t.split("、"))     # 发展改革、…、气象等部门
     return 2 <= len(t) <= (ENUMERATION_MAX if long_list else 40) and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
@@ -813,9 +813,15 @@ def _plain_name(phrase: str) -> bool:
     return True
 
 
+# the heads after which a lone verb names the body (审批部门, 批准机关, 受理单位, 登记机构)
+NAMED_BY_ACT = ("部门", "机关", "单位", "机构")
+
+
 def _opens_with_verb(phrase: str) -> bool:
     """_starts_with_verb on one cached tagging (no HMM)."""
     words = _tagged(phrase[:12])
+    if len(words) == 2 and words[1][0] in NAMED_BY_ACT:
+        return False          # 审批部门, 批准机关, 受理单位: the body named by what it does
     return len(words) >= 2 and words[0][1].startswith("v") and words[1][1] != "c" and \
         words[1][0] not in ("和", "与", "及", "或", "等")
 
@@ -828,8 +834,8 @@ def _starts_with_noun(phrase: str) -> bool:
     if not words:
         return False
     first = words[0]
-    if first.word == "第三方":
-        return True          # 第三方机构: jieba tags the party as a numeral
+    if first.word == "第三方" or len(words) == 2 and words[1].word in NAMED_BY_ACT and first.flag.startswith("v"):
+        return True          # 第三方机构: jieba tags the party as a numeral; 审批部门: a body named by its act
     return first.flag == "vn" or not first.flag.startswith(("v", "d", "p", "c", "m", "r", "u", "a"))
 
 
