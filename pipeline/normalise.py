@@ -241,10 +241,20 @@ def _close_letter_spacing(line: _Line) -> None:
     """``国 家 能 源 局`` (a signature spaced out for layout) → ``国家能源局``."""
     if " " not in line.text:
         return
-    _edits(line, [(i, i + 1, "") for m in re.finditer(rf"(?:[{CJK}] ){{2,}}[{CJK}]", line.text)
-                  for i in range(m.start() + 1, m.end() - 1, 2)])
-    # runs of spaces collapse to one
-    _edits(line, [(m.start() + 1, m.end(), "") for m in re.finditer(r" {2,}", line.text)])
+    # close spaced-out runs, collapse runs of spaces, and again until nothing changes: a collapse can
+    # make a run (一  一 一), and normalising the result again must change nothing
+    for _ in range(3):
+        before = line.text
+        _edits(line, [(i, i + 1, "") for m in _SPACED_RUN.finditer(line.text)
+                      for i in range(m.start() + 1, m.end() - 1, 2)])
+        _edits(line, [(m.start() + 1, m.end(), "") for m in re.finditer(r" {2,}", line.text)])
+        if line.text == before:
+            break
+
+
+# one-character words spaced out for layout (国 家 能 源 局, 第一章 总 则), ending a word: not the name
+# before a title (尤 权 国务院副秘书长)
+_SPACED_RUN = re.compile(rf"(?:[{CJK}] ){{2,}}[{CJK}](?![{CJK}])")
 
 
 def _doc_number_brackets(line: _Line) -> None:

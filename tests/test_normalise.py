@@ -60,6 +60,7 @@ chinese = st.text(alphabet=st.sampled_from(list("一二三、（）()，,：:；
 @example("”\r２\r;]”县市）\n,")
 @example("》）日\r13\n|")
 @example("２\r|")
+@example("一  一 一")   # two spaces, then one: collapsed before letter-spacing is closed
 def test_never_raises_and_is_idempotent(raw):
     once = normalise(raw)
     twice = normalise(once.text)

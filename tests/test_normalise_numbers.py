@@ -3,6 +3,8 @@ line stay.  The shapes are cut from real files (named in each case); the chrome 
 a bare page number matches every one of these lines, so only the context tells them apart."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from zhengce.pipeline.normalise import normalise
@@ -67,6 +69,7 @@ def test_real_tables_keep_their_numbers(path, at_least):
     if not f.exists():
         pytest.skip(f"{path} not available")
     raw = load(f).text
-    before = [ln.strip() for ln in raw.split("\n") if ln.strip().isdigit() and len(ln.strip()) <= 3]
-    after = [ln for ln in normalise(raw).text.split("\n") if ln.isdigit() and len(ln) <= 3]
+    cell = re.compile(r"[<>≤≥]?=?\d{1,3}")       # a row number or a value, with its bound (>2)
+    before = [ln.strip() for ln in raw.split("\n") if cell.fullmatch(ln.strip())]
+    after = [ln for ln in normalise(raw).text.split("\n") if cell.fullmatch(ln)]
     assert len(before) >= at_least and len(after) >= at_least

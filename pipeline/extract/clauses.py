@@ -185,6 +185,8 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
             return "obligation", "由", by[0]            # 具体办法由市农业农村部门会同…制定
         return "other", None, None
     pos, cue = max(found, key=lambda pc: (pc[1].priority, -pc[0]))
+    if cue.priority < 50 and cue.kind == "obligation" and (by := assigned(text)) and by[0] == 0:
+        return "obligation", "由", 0      # 由各区卫生健康行政部门确定承担…服务的机构: 由 charges X, 承担 is the object's
     if cue.purpose:
         # 应当采取措施防止尘土飞扬: what the duty is for, the duty decides (要严格防止… stays a prohibition)
         duty = next(((p, c) for p, c in found if p < pos and c.kind == "obligation" and LEGAL_MODAL_OPEN.fullmatch(c.word)
@@ -452,6 +454,10 @@ _KIND = r"(?:省|市|县|区|自治区|直辖市|自治州|盟|旗)"
 GOVERNED_DIVISIONS = re.compile(rf"(?=.*(?:自治区|直辖市))(?:(?:各|有关|相关){_KIND}(?:[、（(]+{_KIND}[）)]?){{2,}}|省、自治区、直辖市)")
 
 
+# acts whose object is a body (由X确定承担…的机构): a body after them is chosen, not one 由X describes
+CHOOSES = ("确定", "指定", "认定", "选定", "遴选")
+
+
 def assigned(text: str) -> tuple[int, str] | None:
     """(offset of 由, X) for 由X + an act, X an organisation (由县人民政府列入财政预算, 具体办法由市农业农村部门
     会同…制定, …的，由综合行政执法部门责令恢复原状): the clause charges X with the act, an obligation
@@ -470,8 +476,8 @@ def assigned(text: str) -> tuple[int, str] | None:
             x = _clean_actor(x[:stop.start()] if stop else x)   # 由区民政部门委托镇人民政府审批: 区民政部门
             members = re.split(r"或者|或|与|和", x or "")
             if x and actor_kind(x) == "org" and all(actor_kind(m) == "org" or DIVISION_LIST.fullmatch(m) for m in members) \
-                    and not re.match(r"[^，,。；;]{0,10}?的[^，,。；;]{0,12}?(?:组|机构|委员会|机制|队伍|平台|办公室|单位|企业|项目|人员|部门|机关)",
-                                     window[act.end():]):
+                    and (act.group() in CHOOSES or not re.match(r"[^，,。；;]{0,10}?的[^，,。；;]{0,12}?(?:组|机构|委员会|机制|队伍|平台|办公室|单位|企业|项目|人员|部门|机关)",
+                                     window[act.end():])):
                 return by.start(), x
             if not _NAME_GOES_ON.match(window, act.end()):
                 break       # (由市医疗保障行政部门责令…: 保障 is inside the name, the act comes later)

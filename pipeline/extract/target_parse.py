@@ -1376,7 +1376,8 @@ _NOT_TARGET = {
     "chinese_one": lambda f, b, a: f.t.chinese and f.t.value == 1 and f.cmp_ == "="
         and f.kind not in ("percent", "permille") and not f.rec_text and not f.quota,
     "no_cue": lambda f, b, a: not f.has_cue and _bare_figure(f),
-    "scope_of_noun": lambda f, b, a: bool(f.post) and not f.limit and f.post[1] in _FLOOR_CEIL and f.follows(a)
+    "scope_of_noun": lambda f, b, a: not f.limit and f.follows(a) and (
+        bool(f.post) and f.post[1] in _FLOOR_CEIL or bool(f.pre) and f.pre[1] in (">", "<") and not (f.post or f.count))
         and f.kind not in ("percent", "permille"),
     "if_then": lambda f, b, a: bool(f.post or f.pre) and f.seen(b) and f.follows(a),
     "condition_list": lambda f, b, a: bool(f.post) and f.post[1] in _FLOOR_CEIL and not (f.pre or f.count or f.limit)
