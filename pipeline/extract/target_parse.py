@@ -788,8 +788,9 @@ def _strip_object(obj: str) -> str:
     return _lex().object_lead_re.sub("", obj, count=1) or obj
 
 
-_VERB_ONLY = re.compile(r"(?:予以)?(?:确定|执行|计算|核定|发放|收取|计发|计收|支付|缴纳)(?:和(?:收取|发放|计算))?")
-_AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
+_VERB_ONLY = re.compile(r"(?:予以|进行)?(?:确定|执行|计算|核定|发放|收取|计发|计收|支付|缴纳|设置|配置|配建|预留|安排|提取|计提)"
+                        r"(?:和(?:收取|发放|计算))?")
+_AN_RE = re.compile(r"按(?:照)?(?P<cue>不低于|不少于|不超过|不高于|不大于|不小于|不得低于|不得超过)?(?P<base>[^，,。；;：:]{1,25}?)的$")
 
 
 # --- the parser -------------------------------------------------------------------------------------
@@ -1188,7 +1189,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         if not o or _VERB_ONLY.fullmatch(o):
             o = subject                                   # 特困人员基本生活标准按…标准的1.6倍确定: the subject's share
         base_ = an.group("base").strip()
-        indicator = f"{o}占{base_}比例" if o else f"{base_}比例"
+        indicator = (f"{o}（占{base_}）" if re.search(r"(?:比例|比重|率)$", o) else f"{o}占{base_}比例") if o \
+            else f"{base_}比例"                           # 商业服务设施比例应按不大于…的5%: its own share of the base
     elif subject and pre and pre[0] in lex.changes:
         if _BASE_ONLY.fullmatch(subject) and found and found[-1].indicator \
                 and st.clause(found[-1].end - 1)[1] + 1 == c_start:
@@ -1265,6 +1267,9 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
     if not _HAS_CJK.search(s, start, end) and cont is not None:
         start = cont.cue_start if _HAS_CJK.search(s, cont.cue_start, end) else cont.start   # 30%、20%: …达30%、20%
     g = cont.group if cont is not None else group + 1
+    if indicator and found and _GRADE.match(indicator) and (grade := _GRADE.search(found[-1].indicator or "")) \
+            and grade.start():
+        indicator = found[-1].indicator[:grade.start()] + indicator   # 需求等级1-2级补贴标准为…，3-5级补贴标准为…
     if whole and subject:
         indicator = _part_name(re.sub(r"^其中", "", subject), whole, t.measure)
         deadline = deadline or whole_by                   # a part is due when its whole is
@@ -1283,6 +1288,10 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
 
 # 其中 and the part's plain name before its figure (其中公办小学315个), not a clause (其中属于中央各部的约为九○○个)
 _PART_OF = re.compile(r"其中\s*[^，,。；;的有是为约包括属于\d]{2,12}")
+
+
+# a grade or level written first in a subject (3-5级补贴标准): the words before the grade named earlier
+_GRADE = re.compile(r"[\d一二三四五六七八九十]+(?:[-—–~～至][\d一二三四五六七八九十]+)?级")
 
 
 def _part_name(part: str, whole: str, measure: str | None) -> str:
