@@ -2247,7 +2247,7 @@ def _deal_out_lists(st: _Sent, found: list) -> None:
                 parts[-1] = parts[-1][:rate.start()]         # …增加值年均: 年均 is how each one grows
             at = ind.rfind(parts[-1]) if len(parts) >= 2 else -1
             if at >= 0:                                   # A、B分别达到200个以上: the figure is each one's
-                tail = ind[at + len(parts[-1]):].replace("分别", "")
+                tail = re.sub(r"^(?:各|均|都)", "", ind[at + len(parts[-1]):].replace("分别", ""))
                 copies[ks[0]] = [first._replace(indicator=p + tail) for p in parts]
             continue
         if len(ks) == 2 and "城乡" in subject and not re.search(r"[、和及与]", subject):
@@ -2423,7 +2423,7 @@ def _borrow_counted(st: _Sent, found: list) -> None:
             found[k] = f._replace(indicator=noun + own if invested else own + noun)
 
 
-_EACH = re.compile(r"(?<![年人平日户生月])(?:均|都)\s*$")   # 游客人次、旅游花费均增长10%以上: right before the cue
+_EACH = re.compile(r"(?<![年人平日户生月])(?:均|都|各)\s*$")   # 游客人次、旅游花费均增长10%以上, A和B各4500万人
 _RATE_WORDS = "年均|平均|同比"
 _RATE_WORD = re.compile(rf"(?:{_RATE_WORDS})$")
 _END = re.compile("$")
