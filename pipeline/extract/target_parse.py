@@ -1809,6 +1809,9 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
         return None                                       # 任期届满前三十日，尚未召开…的: a condition, no action
     if any(s.startswith(w, e) for w in lex.limit.get("stop", ())):
         return False
+    limit_end = e
+    if (alt := _ALT_LIMIT.match(s, e)):
+        e = alt.end()                                     # 定期会议召开十五日前或者临时会议召开七日前通知…: one action
     k = e
     while k < len(s) and s[k] not in "。；;\n":
         k += 1
@@ -1843,7 +1846,11 @@ def _time_limit(st: _Sent, t: _Tok, c_start: int, num_start: int):
         return None                                       # 投产后五年内，可以每年从…提取: a window of a permission
     if act and not prep and "的" in s[e:act[0]] and not duty:   # (a duty's phrase may hold a 的: 向所在地的…报送)
         return None                                       # 36个月内通过…单位的检验检测、首次进行…注册的产品
-    return (e,) + act if act else None
+    return (limit_end,) + act if act else None
+
+
+# an alternative limit after 或者 (…十五日前或者临时会议召开七日前): the action after both is each one's
+_ALT_LIMIT = re.compile(rf"(?:或者|或)[^，,。；;]{{1,20}}?[\d{_CN_DIGITS}]+个?(?:工作日|日|天|月|年|小时)(?:前|内|以内)")
 
 
 def _prep_verb(s: str, i: int) -> bool:
