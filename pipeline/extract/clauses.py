@@ -429,7 +429,7 @@ def _bare_subject(part: str) -> bool:
 
 # 由X at the opening of a part, the act X is charged with after it (由教育行政部门按照规定统筹…); the
 # segmenter cuts a sentence before such a part
-YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)[^，,。]{2,30}?(?:统筹|组织|按照|负责|集体|研究|决定|审核|审批|制定|实施|牵头|"
+YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)(?P<x>[^，,。]{2,30}?)(?:统筹|组织|按照|负责(?!人|同志)|集体|研究|决定|审核|审批|制定|实施|牵头|"
                  r"进行|予以|协调|承担|办理|受理|核定|确定|提出|给予|作出|依法|会同)")
 @lru_cache(maxsize=1)
 def _assigned_acts() -> re.Pattern:
@@ -772,7 +772,7 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…, X分级负责: the subject, not 自行, 一般 or 分级
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|共同|分别|分级|主要|具体|一般|原则上)+$", "", p)
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|自主|共同|协商|分别|分级|主要|具体|一般|原则上)+$", "", p)
     if p.endswith("等") and head_at_end(p, len(p) - 1):
         p = p[:-1]                    # 金融机构、社会组织等应当…: the members listed
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
@@ -1161,6 +1161,8 @@ def _you_actor(text: str, cue_pos: int) -> list[str]:
     a = _clean_actor(m.group(1)) if m else None
     if not a and text[cue_pos:cue_pos + 1] == "由" and (by := assigned(text[cue_pos:])) and by[0] == 0:
         a = by[1]                           # 具体办法由市农业农村部门会同市科技、财政等部门制定
+    if not a and (you := YOU.match(text, cue_pos)) and you.start("you") == cue_pos:
+        a = _clean_actor(you["x"])          # 由业主大会决定, …的，由有关机关依法给予处分: the body the cue names
     return split_members(a) if a else []
 
 
