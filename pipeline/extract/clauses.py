@@ -176,6 +176,8 @@ def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
 def decide(text: str) -> tuple[str, str | None, int | None]:
     """(kind, cue word, cue offset) by the cue table; ('other', None, None) when no cue."""
     found = find_cues(text)
+    if found and any(c.kind == "goal" for _, c in found):
+        found = tuple((p, c) for p, c in found if c.kind != "goal" or not _goal_not_set(text, p, c.word))
     if not found:
         m = YOU.search(text)
         if m:
@@ -198,6 +200,18 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
 
 # adverbs between a modal and the verb it governs (要严格防止, 应当切实避免)
 MANNER_ONLY = re.compile(r"(?:严格|切实|坚决|有效|积极|努力|着力|全力|尽量|尽力|注意|及时|依法|主动|认真)*")
+
+
+# 达到/实现 in a condition (按期达到整改要求的，处以…), after a negation (不能达到…) or a purpose (为了实现…): no goal set
+_GOAL_NEGATED = re.compile(r"(?:不能|未能|无法|不能够|难以|为了|为)$")
+_PART_END = re.compile(r"[^，,；;。：:]*")
+
+
+def _goal_not_set(text: str, pos: int, word: str) -> bool:
+    if _GOAL_NEGATED.search(text, max(0, pos - 3), pos):
+        return True
+    rest = _PART_END.match(text, pos + len(word)).group()
+    return rest.endswith("的") and not FUTURE_GOAL.match(text)
 
 
 # --- segmentation ---------------------------------------------------------------------------
