@@ -255,3 +255,14 @@ def test_an_item_that_sets_a_level_is_a_clause_too():
     c = _clause_for(doc, "全市城乡最低生活保障标准为每人每月1309元")
     assert c.kind == "other"
     assert [t.clause_id for t in doc.targets if t.value == 1309] == [c.id]
+
+
+@pytest.mark.parametrize("text,heading,kind", [
+    ("全力支持雄安新区建设，新增入驻企业132家。", "一、2025年工作回顾", "fact"),      # a review: done, whatever verb
+    ("有效防控基孔肯雅热、登革热。", "一、2025年工作回顾", "fact"),
+    ("各地要加强监管。", "一、2025年工作回顾", "obligation"),                        # a modal still rules
+    ("加强粮食、棉、糖等重要农产品仓储物流设施建设。", "十、提升安全保障能力，夯实内需发展基础", "other"),  # a task heading
+    ("全力支持雄安新区建设。", "二、2026年工作安排", "encouragement"),
+])
+def test_a_review_section_states_facts(text, heading, kind):
+    assert clauses.classify(text, heading, 2026)[0] == kind

@@ -33,7 +33,9 @@ from ..structure.sections import section_at, section_index
 OPEN, CLOSE = "（(《“‘〔【[", "）)》”’〕】]"
 TERMINATORS = "。！？；"
 PAST_MARKERS = re.compile(r"已经|已(?!于)|累计|共有|现有|建成了|取得了|实现了|达到了|完成了|得到|显著|明显|(?<!巩固)(?<!扩大)(?<!拓展)(?<!放大)(?<!提升)(?<!治理)成效|先后|荣获|获评|被评为|被确立为|以来|期间.*(?:达|增|提高|完成)")
-REVIEW_HEADING = re.compile(r"(?:十[一二三四五]五|过去|以来).*(?:情况|回顾|成就|成效|基础|进展)|发展基础|发展现状|工作回顾|主要成效|取得成效")
+# (发展基础 as the heading's own subject: 发展基础 / “十三五”发展基础, not 夯实内需发展基础, a task)
+REVIEW_HEADING = re.compile(r"(?:十[一二三四五]五|过去|以来).*(?:情况|回顾|成就|成效|基础|进展)|"
+                            r"(?:^|[、\s）)”])(?:发展基础|发展现状)|工作回顾|主要成效|取得成效")
 
 
 @lru_cache(maxsize=1024)
@@ -1332,6 +1334,9 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         if kind == "goal" and (in_review(section_heading_path) or review_context or
                                _starts_in_past(text, doc_year)):
             return "fact", None, None
+        if (in_review(section_heading_path) or review_context) and not LEGAL_MODAL_OPEN.match(cue) \
+                and cue not in ("要", "禁止", "严禁"):
+            return "fact", None, None      # 过去一年，…全力支持雄安新区建设，…: what was done, whatever verb it holds
         if future_ok and kind != "goal" and _cue_priority(cue) < WEAK_PRIORITY:
             return "goal", None, None      # 到2025年，…不低于90%: the deadline sets a goal
         if _cue_is_opening(cue) and GUIDING_HEADING.search(section_heading_path.rsplit(" / ", 1)[-1]):
