@@ -458,7 +458,11 @@ BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部门|机关|机构|单位|委员会|局|中心)")
 ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
 # a verb of procedure after X: X acts by it (由X报同级人民政府批准, 由X在Y指导下制定, 由X委托Y审批)
-BY_STOP = re.compile(r"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|为(?![主准限])")
+# X商Y制定: X consults Y (国务院财政部门商国务院建设行政主管部门制定): 商 right after a body's name, before another
+CONSULT_WORD = r"商(?![务业户品会标贸场事量])(?=[^，,。；;]{0,14}?(?:部门|机关|机构|委员会|政府|局|委))"
+CONSULTS = rf"(?<=[门关府构局委]){CONSULT_WORD}"
+PARTNER_WORDS = rf"会同|联合|协同|{CONSULTS}"
+BY_STOP = re.compile(rf"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|为(?![主准限])|{CONSULTS}")
 # the kinds of administrative division, written alone (市, 自治区) or listed (由市或县（市）、区人民政府: 市 is one;
 # 省、自治区、直辖市发展改革部门)
 DIVISION_KINDS = "自治区|直辖市|自治州|自治县|县级市|省|市|县|区|州|盟|旗|乡|镇"
@@ -1199,7 +1203,7 @@ def _partner() -> re.Pattern:
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
     generic = r"(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"   # (…等)有关部门 + a verb: their end
-    return re.compile(rf"(?:会同|联合|协同)(?P<units>{generic}"
+    return re.compile(rf"(?:{PARTNER_WORDS})(?P<units>{generic}"
                       rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])|{generic}))")
 
 
@@ -1214,7 +1218,7 @@ def _partner_end() -> re.Pattern:
 def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
-    for k in re.finditer(r"会同|联合|协同", text):
+    for k in re.finditer(PARTNER_WORDS, text):
         m = _partner().match(text, k.start())
         if not m:
             continue
@@ -1233,7 +1237,7 @@ def partners(text: str) -> list[str]:
 
 
 # 组织部 after 区委 is the party's department going on (天河区委组织部人才工作科), not 组织 as a verb
-LEAD_SUBJECT = re.compile(r"^(?:会同|牵头|负责(?!人)|联合|组织(?!部)|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|通过|"
+LEAD_SUBJECT = re.compile(rf"^(?:会同|{CONSULT_WORD}|牵头|负责(?!人)|联合|组织(?!部)|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|通过|"
                           r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
 
 

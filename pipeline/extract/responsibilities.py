@@ -27,9 +27,9 @@ from ..structure.metadata import is_org
 from ..structure.sections import section_at
 from ..structure.tables import column_of
 from .clauses import (
-    actor_kind, ALIAS_NOTE, BY, BY_STOP, DIVISION_KINDS, DIVISION_LIST, ENUMERATION_MAX, find_cues, head_at_end,
+    actor_kind, ALIAS_NOTE, BY, BY_STOP, CONSULT_WORD, CONSULTS, DIVISION_KINDS, DIVISION_LIST, ENUMERATION_MAX, find_cues, head_at_end,
     duty_holder, head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
-    _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
+    PARTNER_WORDS, _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
 
 
 @lru_cache(maxsize=1)
@@ -203,7 +203,7 @@ def _subject_verb() -> re.Pattern:
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
                       rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
-                      rf"(?:(?:{verbs})(?!部)|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
+                      rf"(?:(?:{verbs})(?!部)|{CONSULT_WORD}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
                       r"对[^，,。；;]{1,40}?(?:进行|实施|开展|实行)(?=[^，,。；;]))")   # X依法对…进行审计监督
 
 
@@ -640,7 +640,7 @@ def _list_end(text: str, end: int, actors: list[str]) -> int:
     return end
 
 
-LEADS_WITH = re.compile(r"(?:[、和及与][^，,。；;、]{2,20}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合)")   # X、Y会同Z: both lead
+LEADS_WITH = re.compile(rf"(?:[、和及与][^，,。；;、]{{2,20}}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合|{CONSULTS})")   # X、Y会同Z: both lead
 LEADS_LATER = re.compile(r"[^。；;]*?[，,](?:并|同时)?(?:会同|联合)")
 SUPPORTS = re.compile(rf"^(?:要|应当|应该|应)?(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
 
@@ -745,7 +745,7 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
         head = body[:s_end]
         subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", head)
         # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
-        subject = re.split(r"会同|联合|协同|" + ALIAS_NOTE, subject)[0]
+        subject = re.split(PARTNER_WORDS + "|" + ALIAS_NOTE, subject)[0]
         if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject):
             continue
         members = list_members(subject) or []
