@@ -799,8 +799,8 @@ def _clean_actor(phrase: str) -> str | None:
     p = strip_numbering(p)
     if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
         return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
-    if re.match(r"(?:本市|本省|本区|本县|全市|全省)?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p or \
-            re.match(r"(?:本市|本省|本区|本县|全市|全省)(?:支持|鼓励|引导|推动)", p):
+    if re.match(rf"{_OWN_AREA}?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p or \
+            re.match(rf"{_OWN_AREA}(?:支持|鼓励|引导|推动)", p):
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up;
                                       # 本市支持有关部门、行业组织等…开展协作: those supported, no subject
     p = re.sub(r"^(?:同时|此外|另外|其中|并且|并|而且|以及|由|请|建议|经(?![营济销办费纪理])|本[^，,、]{1,6}?由)", "", p)
@@ -818,6 +818,7 @@ def _clean_actor(phrase: str) -> str | None:
     return p
 
 
+_OWN_AREA = r"(?:本市|本省|本区|本县|全市|全省)"     # the issuer's own area as a sentence's subject
 LEADING_TIME = re.compile(r"^(?:到|至|在|自)?(?:19|20)\d\d年(?![度级])(?:年底|年末|底|末|[一二三四1-4]季度|上半年|下半年)?(?:前|以前|起|后|内)?")
 
 
@@ -1037,8 +1038,10 @@ def split_members(phrase: str) -> list[str]:
                 # …林业等部门和乡镇人民政府、街道办事处: the list after the joiner splits on its own
                 return [left] + (split_members(right) if "、" in right and sep != "、" else [right])
         # 市、区县人民政府相关部门、金融机构、社会组织: a division (市) shares the next member's name
+        if SHARED_TAIL.search(p):
+            return [phrase]
         groups, pending = [], []
-        for x in pieces if not SHARED_TAIL.search(p) else ():
+        for x in pieces:
             pending.append(x)
             if re.fullmatch(BARE_GENERIC, x):
                 return [phrase]                     # …其他有关部门、单位: 其他有关 qualifies both

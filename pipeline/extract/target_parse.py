@@ -2016,17 +2016,13 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
         kind, measure, rec = lex.count_verbs[verbs[-1]]
         return ("verb", m.start(), kind, measure, rec, follows)
     if follows and s[num_start - 1:num_start] == "的":   # 抓好总投资2万亿元的389个省重点项目: the verb's object
-        v = None                                          # is the counted noun, a qualifier between
-        for v in lex.count_verb_re.finditer(s, max(lo, num_start - 20), num_start - 1):
-            pass
+        v = _last_count_verb(s, max(lo, num_start - 20), num_start - 1)   # is the counted noun, a qualifier between
         if v is not None and v.end() < num_start - 2 and not _QUALIFIER_STOP.search(s, v.end(), num_start - 1):
             kind, measure, rec = lex.count_verbs[v.group()]
             if kind == "count":
                 return ("verb", v.start(), kind, measure, rec, follows)
     if follows and s[num_start - 1:num_start] == "等":   # 推进银川陆港等5个物流园区建设: the verb's objects
-        v = None                                          # named, then counted
-        for v in lex.count_verb_re.finditer(s, max(lo, num_start - 40), num_start - 1):
-            pass
+        v = _last_count_verb(s, max(lo, num_start - 40), num_start - 1)   # named, then counted
         opening = s[_strip_subject(st, lo, num_start):v.start()] if v is not None else ""
         if v is not None and v.end() < num_start - 2 and not _LIST_STOP.search(s, v.end(), num_start - 1) \
                 and len(opening) <= 6 and not re.search("[对将把]", opening) and s[num_start] != "零" \
@@ -2044,6 +2040,13 @@ def _count_cue(st: _Sent, lo: int, num_start: int, post_end: int, c_end: int):
             kind, measure, rec = lex.count_verbs[v.group()]
             return ("tail", v.start(), kind, measure, rec, False)
     return None
+
+
+def _last_count_verb(s: str, start: int, end: int) -> re.Match | None:
+    v = None
+    for v in _lex().count_verb_re.finditer(s, start, end):
+        pass
+    return v
 
 
 _PLACE_OPEN = re.compile(r"\s*(?:[全各](?:省|市|区|县)|今年|年内)?$")   # (全市)在3000个小区…: the clause opens with it

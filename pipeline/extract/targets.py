@@ -111,7 +111,7 @@ def prose_cells(doc) -> dict[int, list[_Cell]]:
 def _cell_comparators() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     """(words before, words after) a table cell's figure that bound it (≥95, >2, 95以上, 5左右), longest first."""
     rows = [r for r in table("target_comparators") if r.get("change") != "yes"]
-    pre = [(r["word"], r["comparator"]) for r in rows if r["position"] == "pre" and not (r["gap"] or "0").strip("0")]
+    pre = [(r["word"], r["comparator"]) for r in rows if r["position"] == "pre" and int(r["gap"] or 0) == 0]
     post = [(r["word"], r["comparator"]) for r in rows if r["position"] == "post"]
     return (tuple(sorted(pre, key=lambda w: -len(w[0]))), tuple(sorted(post, key=lambda w: -len(w[0]))))
 
