@@ -951,6 +951,9 @@ def _is_noun_phrase(phrase: str) -> bool:
 ALL_OF = re.compile(r"^(?:任何|一切|所有|全体|各级|各)")
 
 
+SHORT_BRACKET = re.compile(r"[（(][^（）()]{1,3}[）)]")
+
+
 @lru_cache(maxsize=4096)
 def _names_people(phrase: str) -> bool:
     """Whether a person phrase names people, not a clause cut as one: a verb may only open it as a
@@ -959,7 +962,7 @@ def _names_people(phrase: str) -> bool:
     if any(head_at_end(phrase, k) and actor_kind(phrase[:k]) == "org" and ACTS_ON_PEOPLE.match(phrase, k)
            for k in range(2, len(phrase) - 2)):
         return False       # 区住房城乡建设局通知申请人: an organisation acting on people
-    words = tagged(ALL_OF.sub("", phrase))
+    words = tagged(SHORT_BRACKET.sub("", ALL_OF.sub("", phrase)))     # 村（居）民委员会: tagged as 村民委员会
     if not words or words[0].flag.startswith(("p", "d", "r", "c", "u", "m")):
         return False
     # a verb may stand before 的 (民办学校聘任的教师: a relative clause inside the noun phrase)
