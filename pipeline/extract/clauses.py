@@ -1257,6 +1257,19 @@ _MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|�
 DATE_PART = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:前|起|后|至\d{1,2}日)?|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|前|起)?")
 
 
+@lru_cache(maxsize=1)
+def _task_verb_open() -> re.Pattern:
+    return re.compile(rf"(?:{task_verbs(partner_ends=True)})")
+
+
+def _acts_after(part: str, n: int) -> bool:
+    """A task verb right after an organisation that opens the part (市住房城乡建设管理委制定并实施…,
+    市委金融办引导金融机构…): that organisation acts."""
+    m = _task_verb_open().match(part, n)
+    # not a cited title's words, nor a verb of a relative clause (市人民政府设立的…机构)
+    return bool(m) and not part.startswith("《") and not re.match(r"[^，,。；;的]{0,3}的", part[m.end():])
+
+
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
     """A cue-less clause (or the part before a cue) that opens with an organisation acting on its
     own (区发展改革委会同有关单位督促推进…; 国家发展改革委、国家能源局依据…对…进行…): that organisation."""
@@ -1267,19 +1280,21 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
         n = m.end()
         if n > 40 and "、" not in part[:n]:
             break                      # a subject this long is a list of sectors (发展改革、…、气象等部门)
+        acts = False
         if head_at_end(part, n) and not head_goes_on(part, n) and \
-                (LEAD_SUBJECT.match(part[n:]) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
+                (LEAD_SUBJECT.match(part[n:]) or (acts := _acts_after(part, n)) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
                                                                      or text[n:] in ("，", ","))) and \
                 (copula or part[n:n + 1] != "是") and _heads()[1][head_at_end(part, n)] != "group":
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
-                                                             r"引进|招引|扶持|培育|监督|协助|督促|指导|举办)", a):
-                from .responsibilities import _plain_name, _starts_with_noun
-                if _has_preposition(a) or not _starts_with_noun(a):
-                    return []          # 本市推动形成以企业为主体…, 围绕布局…: no organisation opens it
+                                                             r"引进|招引|扶持|培育|监督|协助|督促|指导|举办|优化|完善|健全|深化|"
+                                                             r"扩大|落实|实施)", a):
+                from .responsibilities import _is_noun_phrase, _plain_name, _starts_with_noun
+                if _has_preposition(a) or not _starts_with_noun(a) or acts and not _is_noun_phrase(a):
+                    return []          # 本市推动形成以企业为主体…, 围绕布局…, 成果报送区规划资源局审核: no organisation opens it
                 members = split_members(a)
-                if n == len(part) and ("的" in a or not all(_plain_name(x) for x in members)) or "已" in a:
+                if (n == len(part) or acts) and ("的" in a or not all(_plain_name(x) for x in members)) or "已" in a:
                     return []          # …要求送往其指定的医疗机构，应当…; 发展改革委已委托…公司对…: a clause, not a subject
                 return members + [p for p in partners(text) if p not in members]
             return []
