@@ -1266,8 +1266,10 @@ def _acts_after(part: str, n: int) -> bool:
     """A task verb right after an organisation that opens the part (市住房城乡建设管理委制定并实施…,
     市委金融办引导金融机构…): that organisation acts."""
     m = _task_verb_open().match(part, n)
+    if not m or any((h := head_at_end(part, e)) and e - len(h) >= n for e in range(m.end(), min(len(part), m.end() + 2) + 1)):
+        return False           # 市委|组织部, 人民政府|负责人: the verb starts a name
     # not a cited title's words, nor a verb of a relative clause (市人民政府设立的…机构)
-    return bool(m) and not part.startswith("《") and not re.match(r"[^，,。；;的]{0,3}的", part[m.end():])
+    return not part.startswith("《") and not re.match(r"[^，,。；;的]{0,3}的", part[m.end():])
 
 
 def _leading_subjects(text: str, copula: bool = False) -> list[str]:
