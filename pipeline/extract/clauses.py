@@ -1257,6 +1257,12 @@ _MODAL_AFTER_COMMA = re.compile(r"[，,](?:都|均|也)?(?:应当|应|要|须|�
 DATE_PART = re.compile(r"(?:(?:19|20)\d{2}年)?\d{1,2}月\d{1,2}日(?:前|起|后|至\d{1,2}日)?|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|前|起)?")
 
 
+def _verb_first(phrase: str) -> bool:
+    """Whether jieba reads the phrase's first word as a verb (优化政府支持…: no body opens it)."""
+    words = tagged(phrase)
+    return bool(words) and words[0].flag in ("v", "vn")
+
+
 @lru_cache(maxsize=1)
 def _task_verb_open() -> re.Pattern:
     return re.compile(rf"(?:{task_verbs(partner_ends=True)})")
@@ -1290,10 +1296,11 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
-                                                             r"引进|招引|扶持|培育|监督|协助|督促|指导|举办|优化|完善|健全|深化|"
+                                                             r"引进|招引|扶持|培育|监督|协助|督促|指导|举办|完善|健全|深化|"
                                                              r"扩大|落实|实施)", a):
                 from .responsibilities import _is_noun_phrase, _plain_name, _starts_with_noun
-                if _has_preposition(a) or not _starts_with_noun(a) or acts and not _is_noun_phrase(a):
+                if _has_preposition(a) or not _starts_with_noun(a) or acts and (not _is_noun_phrase(a) or
+                                                                                 len(a) <= 4 and _verb_first(a)):
                     return []          # 本市推动形成以企业为主体…, 围绕布局…, 成果报送区规划资源局审核: no organisation opens it
                 members = split_members(a)
                 if (n == len(part) or acts) and ("的" in a or not all(_plain_name(x) for x in members)) or "已" in a:
