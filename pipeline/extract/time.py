@@ -135,7 +135,7 @@ _NOT_YEAR_WORD = r"(?![级轻龄纪均限薪])"                      # 2021年�
 
 # characters after which 今年/明年/去年 is a relative year and not the end of a word (如今年轻人, 说明年度):
 # prepositions and the verbs that announce a plan (预计今年, 建议今年, 力争明年, 确保今年)
-_REL_AFTER = "于在到至从自和及与较比同是为即、计议争保望成好"     # 完成今年目标任务, 做好今年工作
+_REL_AFTER = "于在到至从自和及与较比同是为即、计议争保望成好现"     # 完成今年目标任务, 做好今年工作, 实现今年…目标
 _YP = (rf"(?:(?P<y>{_Y4}){_S}|(?P<yc>(?<![{_CN_DIGIT}十])[{_CN_DIGIT}]{{4}})"
        rf"|(?P<rel>(?:(?<![{CJK}])|(?<=[{_REL_AFTER}]))[今明去本次翌]))年{_NOT_YEAR_WORD}")
 _bare_year_parts = [w for w, r in _YEAR_PARTS.items() if r["bare"] == "yes"]
