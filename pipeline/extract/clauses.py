@@ -175,13 +175,24 @@ def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
     return False
 
 
+def _charged_after_condition(text: str) -> tuple[int, int] | None:
+    """(start of the condition, offset of 由) in …，…的，由X + an act (a sanction or a task after its
+    condition, no modal before 由), else None."""
+    if not re.search(r"的[，,]", text):
+        return None
+    m = by_you().search(text)
+    if not m or m.start() != m.start("you") or not re.search(r"的[，,]$", text[:m.start()]):
+        return None
+    return max(text.rfind("，", 0, m.start() - 1), text.rfind(",", 0, m.start() - 1)) + 1, m.start()
+
+
 def decide(text: str) -> tuple[str, str | None, int | None]:
     """(kind, cue word, cue offset) by the cue table; ('other', None, None) when no cue."""
     found = find_cues(text)
     if found and any(c.kind == "goal" for _, c in found):
         found = tuple((p, c) for p, c in found if c.kind != "goal" or not _goal_not_set(text, p, c.word))
     if not found:
-        m = YOU.search(text)
+        m = by_you().search(text)
         if m:
             return "obligation", "由", m.start("you")   # 由教育行政部门按照规定统筹…: the unit is charged with it
         by = assigned(text)
@@ -189,6 +200,8 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
             return "obligation", "由", by[0]            # 具体办法由市农业农村部门会同…制定
         return "other", None, None
     pos, cue = max(found, key=lambda pc: (pc[1].priority, -pc[0]))
+    if (after := _charged_after_condition(text)) and after[0] <= pos < after[1]:
+        return "obligation", "由", after[1]    # 未…不得使用…的，由交通行政管理部门责令改正: the cue is the condition's
     if cue.priority < 50 and cue.kind == "obligation" and (by := assigned(text)) and by[0] == 0:
         return "obligation", "由", 0      # 由各区卫生健康行政部门确定承担…服务的机构: 由 charges X, 承担 is the object's
     if cue.purpose:
@@ -279,6 +292,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
             piece = c + 1
             continue
         last_part = re.split(r"[，,]", before)[-1]
+        if last_part.endswith("的") and by_you().match(after) and decide(before[:len(before) - len(last_part)])[1] is None:
+            continue            # …的，由X责令改正: a sanction and its condition, one rule
         further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
         if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
                 (last_part == before and (_bare_subject(before) or
@@ -380,7 +395,7 @@ def _new_part_cue(before: str, after: str) -> bool:
     """Whether the part after a comma opens with a cue of its own: at its start or after manner
     adverbs (大力支持…), after a contrast and a short subject (但四面均不得…), or after a short
     subject when the part before is a copular statement (电网规划是…的重要组成部分，电网规划应…)."""
-    if YOU.match(after):
+    if by_you().match(after):
         return True
     found = [(p, c) for p, c in find_cues(after[:16]) if not c.counted]   # 新增…52家 in a list of results
     if not found:                                                          # goes on the sentence
@@ -443,26 +458,36 @@ def _bare_subject(part: str) -> bool:
     return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) is not None
 
 
-# 由X at the opening of a part, the act X is charged with after it (由教育行政部门按照规定统筹…); the
-# segmenter cuts a sentence before such a part
-YOU = re.compile(r"(?:^|(?<=[，,]))(?P<you>由)(?P<x>[^，,。]{2,30}?)(?:统筹|组织|按照|负责(?!人|同志)|集体|研究|决定|审核|审批|制定|实施|牵头|"
-                 r"进行|予以|协调|承担|办理|受理|核定|确定|提出|给予|作出|依法|会同)")
+@lru_cache(maxsize=2)
+def by_you(procedure: bool = False) -> re.Pattern:
+    """由X at the opening of a part (after a modal) and a word of lexicon/by_acts.tsv or resp_by_verbs.tsv
+    marked to end X (由教育行政部门按照规定统筹…): X is charged with what follows.  ``procedure``: also the
+    words of procedure before the act (由X在…, 由X报请…).  A word that runs on into a unit's name ends
+    nothing (由市行政审批局办理, 由X负责人担任), nor one opening a relative clause (由X确定的机构进行…).  The segmenter cuts a sentence before such a part."""
+    kinds = ("ends", "only") if procedure else ("ends",)
+    acts = {r.get("word") or r.get("verb") for name in ("by_acts", "resp_by_verbs") for r in table(name)
+            if r["after_x"] in kinds}
+    return re.compile(rf"(?<![^，,])(?:必须|应当|应|要|须|可以|可)?(?P<you>由)(?![于此衷])(?P<x>[^，,。]{{2,30}}?)"
+                      rf"(?:{'|'.join(sorted(acts, key=len, reverse=True))})(?!{ACT_IN_NAME.pattern}|[部处科局办室的]|中心)")
+
+
 @lru_cache(maxsize=1)
 def _assigned_acts() -> re.Pattern:
-    """The acts 由X charges X with: lexicon/resp_by_verbs.tsv and lexicon/by_acts.tsv."""
-    acts = {r["verb"] for r in table("resp_by_verbs")} | {r["word"] for r in table("by_acts")}
+    """The acts 由X charges X with: lexicon/resp_by_verbs.tsv and lexicon/by_acts.tsv (not its words of
+    procedure)."""
+    acts = {r["verb"] for r in table("resp_by_verbs")} | {r["word"] for r in table("by_acts") if r["after_x"] != "only"}
     return re.compile("|".join(map(re.escape, sorted(acts, key=len, reverse=True))))
 
 
 BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")
 _NAME_GOES_ON = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:部门|机关|机构|单位|委员会|局|中心)")
-ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
+ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人(?!民)|同志|小组|委员)")   # 由…审核机构进行审核, 由…负责人担任
 # a verb of procedure after X: X acts by it (由X报同级人民政府批准, 由X在Y指导下制定, 由X委托Y审批)
 # X商Y制定: X consults Y (国务院财政部门商国务院建设行政主管部门制定): 商 right after a body's name, before another
 CONSULT_WORD = r"商(?![务业户品会标贸场事量])(?=[^，,。；;]{0,14}?(?:部门|机关|机构|委员会|政府|局|委))"
 CONSULTS = rf"(?<=[门关府构局委]){CONSULT_WORD}"
 PARTNER_WORDS = rf"会同|联合|协同|{CONSULTS}"
-BY_STOP = re.compile(rf"报请|提请|报送|报经|商请|移送|委托|申请|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|为(?![主准限])|{CONSULTS}")
+BY_STOP = re.compile(rf"报请|提请|报送|报经|商请|移送|委托|申请(?![的书表材]|人(?!民))|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|(?<![行作成因称视认])为(?![主准限])|{CONSULTS}")
 # the kinds of administrative division, written alone (市, 自治区) or listed (由市或县（市）、区人民政府: 市 is one;
 # 省、自治区、直辖市发展改革部门)
 DIVISION_KINDS = "自治区|直辖市|自治州|自治县|县级市|省|市|县|区|州|盟|旗|乡|镇"
@@ -1179,13 +1204,11 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
 def _you_actor(text: str, cue_pos: int) -> list[str]:
     """必须由X负责… / 可由X代…: X."""
     part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-    m = re.match(r"(?:必须|应当|应|要|须|可以|可)?由(.{2,30}?)(?:负责(?!人|同志)|牵头|统筹|按照|自愿|自行|承担|集体|组织|进行|予以|协调|"
-                 r"会同|对|向|在|依照|根据|代|为|报请|提请|报送)", text[part_start:])
-    a = _clean_actor(m.group(1)) if m else None
+    m = by_you(procedure=True).match(text, part_start)
+    stop = BY_STOP.search(m["x"], 2) if m else None
+    a = _clean_actor(m["x"][:stop.start()] if stop else m["x"]) if m else None   # 由X商Y制定: X
     if not a and text[cue_pos:cue_pos + 1] == "由" and (by := assigned(text[cue_pos:])) and by[0] == 0:
         a = by[1]                           # 具体办法由市农业农村部门会同市科技、财政等部门制定
-    if not a and (you := YOU.match(text, cue_pos)) and you.start("you") == cue_pos:
-        a = _clean_actor(you["x"])          # 由业主大会决定, …的，由有关机关依法给予处分: the body the cue names
     return split_members(a) if a else []
 
 

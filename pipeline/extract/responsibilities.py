@@ -521,7 +521,7 @@ def prose_units(c) -> list[tuple[str, str]]:
     if CONDITION.match(text) or DEFINITION.match(text):
         # X…不履行职责的，对直接负责的主管人员依法给予处分: a condition, no task for X; but the unit
         # of …的，由X进行提醒 (the clause's actor by 由) is charged with the sanction
-        you = [a for a in c.actors if c.cue == "由" and is_unit(a)]
+        you = [u for a in c.actors if c.cue == "由" for u in _by_members(a) or [a] if is_unit(u)]   # X或Y: each
         # …出现下列情形的，区民政部门应当责令整改: the body the rule after the condition charges has the task
         cond = re.search(r"的[，,]", text) if CONDITION.match(text) and c.kind in ("obligation", "prohibition") else None
         cond_end = cond.end() if cond else len(text)
