@@ -977,6 +977,9 @@ ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组�
 NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "审计", "相关", "有关")   # 执法人员, X相关部门: words jieba tags as verbs in names
 
 
+# a treasury named by its level (由区级财政承担, 市本级财政对…给予支持, 由市、区两级财政分担): the finance body of
+# that government, charged by name (read golds of two sets list it; 中央财政 and a bare 财政 stay money)
+LOCAL_TREASURY = re.compile(r"(?:[市区县镇乡省州]|[区县市省]级|同级|本级|两级)财政$")
 # the duty a fund or treasury is given by name: a modal right after it, or after the rest of its list
 DUTY_AFTER = re.compile(r"(?:[、和及与][^，,。；;]{0,16}?)?(?:均|都|也|还)?(?:应当|应|要|须|必须)")
 
@@ -1093,8 +1096,8 @@ def extract(doc) -> None:
         number = ITEM_BEFORE_UNIT.match(unit)
         if number:          # （三）公安机关…: the item's number is no part of the unit
             unit, s = unit[number.end():], s + number.end()
-        if block is None and head_kind(unit) == "fund" and not DUTY_AFTER.match(text, e):
-            return     # 长护险基金按规定支付…, 由区级财政承担: money, not a body; 中央财政要… is one
+        if block is None and head_kind(unit) == "fund" and not DUTY_AFTER.match(text, e) and not LOCAL_TREASURY.search(unit):
+            return     # 长护险基金按规定支付…: money, not a body; 中央财政要…, 由区级财政承担 are bodies
         key = (canonical(unit), sid, role)
         if (key, block) in seen or (block is None and key in seen):
             first = entry_of.get(key)
