@@ -1264,7 +1264,8 @@ def partners(text: str) -> list[str]:
 
 # 组织部 after 区委 is the party's department going on (天河区委组织部人才工作科), not 组织 as a verb
 LEAD_SUBJECT = re.compile(rf"^(?:会同|{CONSULT_WORD}|牵头|负责(?!人)|联合|组织(?!部)|统筹|依据|依照|根据|按照|对|将|在|研究|定期|每|要|应|须|结合|及时|通过|"
-                          r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,]))")
+                          r"履行|承担|可|不|是(?!指)|为(?![^，,。；]{0,30}的[，,])|"
+                          r"(?:收到|接到|受理)[^，,。；]{1,20}?(?:后|之日起))")     # 项目办收到材料后及时组织…
 
 
 def _has_preposition(phrase: str) -> bool:
