@@ -1965,8 +1965,7 @@ def _limit_indicator(st: _Sent, subject: str, limit, c_start: int) -> Optional[s
             subject = m["who"] if m else (subject if len(subject) <= 24 and not _MODAL_OPEN.match(subject) else "")
         else:                                             # 区残联自接收到初审意见之日起，应在…内 -> 区残联
             subject = re.sub(r"(?<=..)(?:自|从)[^，,]*?之日起$", "", subject)
-    elif has_obj and _actor_head(subject):
-        subject = ""                                      # 单位应当…30日内办理变更登记: the action names it
+    # 区民政部门应当在…3个工作日内作出审批决定 -> 区民政部门作出审批决定时限: who must act names the limit
     return (subject + action + "时限") if action else None
 
 
