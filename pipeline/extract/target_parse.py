@@ -1404,6 +1404,7 @@ _NOT_TARGET = {
     "when_condition": lambda f, b, a: f.seen(b),
     "name_circle": lambda f, b, a: f.kind in ("time", "duration") and f.follows(a),
     "condition_de": lambda f, b, a: bool(f.post or f.pre) and not f.limit and f.follows(a),
+    "condition_chain": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),  # the same test, 的， parts later
     "condition_when": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),   # the same test, after …时，
     "who_may": lambda f, b, a: _NOT_TARGET["condition_de"](f, b, a),          # …以上业主可以提议
     "quorum": lambda f, b, a: f.kind in ("percent", "permille") and f.follows(a),
