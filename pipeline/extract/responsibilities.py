@@ -1198,3 +1198,22 @@ def extract(doc) -> None:
             add(who, "responsible", k, k + len(who), sec.id, list(ids))
     out.sort(key=lambda r: r.span[0])
     doc.responsibilities = out
+    _units_as_actors(doc)
+
+
+def _units_as_actors(doc) -> None:
+    """A clause with no actor of its own whose words name a unit charged by it (…的，由有关机关责令改正;
+    审计机关依法对…实施审计监督): those units are its actors, in the order the clause names them."""
+    clause_of = {c.id: c for c in doc.clauses}
+    named: dict = {}
+    for r in doc.responsibilities:
+        for cid in r.clause_ids:
+            c = clause_of.get(cid)
+            if c is None or c.actors or " | " in c.text or not c.span[0] <= r.span[0] < c.span[1]:
+                continue        # a task table's row: its unit column answers for the task (as a label does)
+            before = c.text[:r.span[0] - c.span[0]]
+            if before.count("（") + before.count("(") > before.count("）") + before.count(")"):
+                continue        # （责任单位：市教育局、市财政局）: a label names who answers for the task, not whom it addresses
+            named.setdefault(cid, {}).setdefault(r.unit, r.span[0])
+    for cid, units in named.items():
+        clause_of[cid].actors = sorted(units, key=units.get)
