@@ -294,6 +294,9 @@ def _split_at_new_cue(text: str, start: int, end: int):
         last_part = re.split(r"[，,]", before)[-1]
         if last_part.endswith("的") and by_you().match(after) and decide(before[:len(before) - len(last_part)])[1] is None:
             continue            # …的，由X责令改正: a sanction and its condition, one rule
+        if by_you().match(after) and decide(before)[1] is None and not ACTION_LEAD.match(last_part) \
+                and not FUTURE_GOAL.match(before) and not re.search(r"包括|(?<!但|或|凡|于|总)是", before):
+            continue            # 政务数据资源管理的具体办法，由市人民政府另行制定: the topic and its rule, one clause
         further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
         if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
                 (last_part == before and (_bare_subject(before) or
@@ -1148,9 +1151,13 @@ REPORT_TO = re.compile(r"(?:径|直接|及时|迅速|立即|主动)*向")   # �
 _JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
 
+# what a designation makes a body (X是…的主管部门, X是业主大会的执行机构), not a description (政务新媒体是…重要渠道)
+DESIGNATION = re.compile(r"是[^，,。；;]{0,40}?(?:部门|机关|机构|单位|主体|责任人)(?:之一)?(?:[，,。；;]|$)")
+
+
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
-    if cue is None or cue_pos is None:
-        return _leading_subjects(text)
+    if cue is None or cue_pos is None:     # 市民政部门是本市…工作的主管部门: the body a designation names
+        return _leading_subjects(text, copula=bool(DESIGNATION.search(text)))
     if cue == "请":
         if REPORT_TO.match(text, cue_pos + len(cue)):
             return []                                    # 请径向市民政局反映: X is whom to tell, no actor
@@ -1317,7 +1324,7 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
         if head_at_end(part, n) and not head_goes_on(part, n) and \
                 (LEAD_SUBJECT.match(part[n:]) or (acts := _acts_after(part, n)) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
                                                                      or text[n:] in ("，", ","))) and \
-                (copula or part[n:n + 1] != "是") and _heads()[1][head_at_end(part, n)] != "group":
+                (copula and part[n:n + 2] != "是否" or part[n:n + 1] != "是") and _heads()[1][head_at_end(part, n)] != "group":
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
