@@ -4,6 +4,8 @@ built of 章/条, national opinions, action plans with 责任单位 lists, saved
 must keep holding, written in general policy language, not copied from one file."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import read_cases
@@ -266,3 +268,16 @@ def test_an_item_that_sets_a_level_is_a_clause_too():
 ])
 def test_a_review_section_states_facts(text, heading, kind):
     assert clauses.classify(text, heading, 2026)[0] == kind
+
+
+def test_listed_cases_are_conditions_whatever_cue_they_hold():
+    """The items of 有下列行为之一的： describe cases a rule covers (…应当…而未…的；), no rules of their own,
+    with their number in the clause or read as a heading."""
+    for law in ("第一章 总则\n第一条 为了规范管理，制定本条例。\n第二章 法律责任\n", ""):
+        doc = _doc(law + "第十条 有下列行为之一的，由上级机关责令改正：\n（一）不依法履行审批职责的；\n"
+                   "（二）依法应当作出责令停产、限产的决定而未作出的；\n（三）允许商业广告进入幼儿园的。",
+                   prefix="" if law else "一、主要任务\n（一）重点工作\n")
+        case = _clause_for(doc, "依法应当作出责令停产、限产的决定而未作出的")
+        assert (case.kind, case.cue) == ("other", None), case.text
+        rule = _clause_for(doc, "有下列行为之一的，由上级机关责令改正")
+        assert (rule.kind, rule.actors) == ("obligation", ["上级机关"])

@@ -1152,7 +1152,7 @@ _JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
 
 # what a designation makes a body (X是…的主管部门, X是业主大会的执行机构), not a description (政务新媒体是…重要渠道)
-DESIGNATION = re.compile(r"是[^，,。；;]{0,40}?(?:部门|机关|机构|单位|主体|责任人)(?:之一)?(?:[，,。；;]|$)")
+DESIGNATION = re.compile(r"是[^，,。；;]{0,40}?(?:部门|机关|机构|单位|主体|责任人)(?:之一)?(?:[（(][^（）()]{0,24}[）)])?(?:[，,。；;]|$)")
 
 
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
@@ -1378,8 +1378,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     whatever verbs it holds; a legislative or issuing record (…会议通过, 现将…印发给你们) is a fact.
     ``goal_context``: the clause stands in a goal section (一、主要目标) or in a paragraph opened
     by a future deadline (到2025年，…。建设一批…), so a clause without a cue there is a goal."""
-    if PREAMBLE.search(text) or CLOSING_PART.match(text):
-        return "other", None, None
+    if PREAMBLE.search(text) or CLOSING_PART.match(text) or LISTED_CASE.match(text):
+        return "other", None, None         # （三）依法应当作出…的决定而未作出的；: a case a rule lists, not a rule
     kind, cue, pos = decide(text)
     if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
         return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
@@ -1504,6 +1504,9 @@ def extract(doc) -> None:
         kind, cue, pos = classify(clause_text, heading_path(sid), doc_year,
                                   goal_context=goal_lines[line_start] and line_start < s - 1,
                                   review_context=review_lines[line_start])
+        lead = text[line_start:s]
+        if cue is not None and lead.strip() and LIST_ITEM.fullmatch(lead) and LISTED_CASE.match(lead + clause_text):
+            kind, cue, pos = "other", None, None     # the item's number read as a heading: still a listed case
         actors = actors_of(clause_text, kind, cue, pos, recipients if _in_notice(doc, s) else [])
         if not actors and cue and clauses and clauses[-1].actors and clauses[-1].section_id == sid \
                 and pos is not None and not subject_actors(clause_text, pos) and \
@@ -1530,6 +1533,8 @@ def extract(doc) -> None:
 
 # X应当履行下列职责： / X承担以下职责： opening a list of X's duties, and the item that goes on it
 DUTY_LIST_LEAD = re.compile(r"(?:履行|承担|负责|行使)(?:下列|以下|如下)(?:主要)?(?:职责|职权|工作|任务|义务)[：:]\s*$")
+# an item of a list of cases (有下列行为之一的：（一）…的；): what it describes is a condition, whatever cue it holds
+LISTED_CASE = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．)])[^，,；;。]{2,80}的[；;。]?\s*$")
 LIST_ITEM = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、．)]|[一二三四五六七八九十]{1,3}、)")
 # a section headed by a body's duties (国家粮食应急工作指挥部职责, 见习单位职责, …办公室及其职责)
 DUTY_HEADING = re.compile(r"^(?P<who>[^，,。；;：:、]{3,30}?)(?:及其|的)?(?:主要)?职责$")
