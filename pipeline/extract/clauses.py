@@ -325,7 +325,7 @@ def _split_at_new_cue(text: str, start: int, end: int):
 
 # 并/同时 and a legal modal after a comma: a further rule of the same subject (…按照实际发生额在税前扣除，并可
 # 按照100%在税前加计扣除).
-FURTHER_RULE = re.compile(r"(?:并|同时)(?:应当|应|必须|须|不得|可以|可)")
+FURTHER_RULE = re.compile(r"(?:并|同时|也|还|亦|必要时)(?:应当|应|必须|须|不得|可以|可)")
 # What opens a closing formula's own sentence: its adverbial (现结合本区实际情况，制定本办法) or the document
 # as subject (本办法适用于…，自…起实施).
 FORMULA_LEAD = re.compile(r"^(?:现|特)?(?:结合|根据|依据|按照|依照|经)|^本(?:办法|规定|条例|细则|措施|方案|通知|意见|决定|规则|准则)")
@@ -1562,7 +1562,7 @@ def _subjectless(text: str, pos: int) -> bool:
     """Whether a sentence states no subject of its own before its cue at pos: the cue opens it or
     its last part, after conditions and adverbials only (能够即时答复的，应当…; 未经批准，不得…; 可以延长…)."""
     parts = _PART_BREAK.split(text[:pos])
-    last = re.sub(rf"^(?:[{SUBJECT_TRAIL}]|并|同时|还|均|都|依法|及时)+", "", parts[-1].strip())
+    last = re.sub(rf"^(?:[{SUBJECT_TRAIL}]|并|同时|还|也|亦|均|都|依法|及时|必要时)+", "", parts[-1].strip())
     return not last and all(not p or INTRODUCTORY.match(p) or INTRO_END.search(p) or CONDITION_PART.search(p)
                             for p in (x.strip() for x in parts[:-1]))
 
