@@ -281,3 +281,13 @@ def test_listed_cases_are_conditions_whatever_cue_they_hold():
         assert (case.kind, case.cue) == ("other", None), case.text
         rule = _clause_for(doc, "有下列行为之一的，由上级机关责令改正")
         assert (rule.kind, rule.actors) == ("obligation", ["上级机关"])
+
+
+@pytest.mark.parametrize("text, doc_year, kind", [
+    ("到一九五七年石油钻井进尺将为一九五二年的七·三倍", 1955, "goal"),      # a year in words
+    ("到1985年，集镇简易影剧场发展到1万个。", 1982, "goal"),
+    ("到1985年，集镇简易影剧场发展到1万个。", 1990, "fact"),              # a deadline before the document: done
+    ("到2025年，集镇简易影剧场发展到1万个。", 2021, "goal"),
+])
+def test_a_deadline_after_the_document_sets_a_goal_in_any_century(text, doc_year, kind):
+    assert clauses.classify(text, "", doc_year)[0] == kind

@@ -47,7 +47,15 @@ def in_review(heading_path: str) -> bool:
 
 # what a review heading goes on to announce (…发展成就和“十五五”时期主要目标任务)
 ANNOUNCES = re.compile(r"[^，,。；;]{0,6}?(?:和|及|与|暨)[^，,。；;]{0,20}?(?:目标|任务|安排|重点工作|打算)")
-FUTURE_GOAL = re.compile(r"^(?:到|至|力争到|预计到)(?:20\d{2}|“?十[四五六]五”?)(?:年)?(?:底|末)?")
+FUTURE_GOAL = re.compile(r"^(?:到|至|力争到|预计到)(?:(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}|“?十[四五六]五”?)"
+                         r"(?:年)?(?:底|末)?")
+_CN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def _goal_year(deadline: str) -> int | None:
+    """The year a deadline names, in digits or words (到2025年, 到一九五七年), else None (十五五)."""
+    m = re.search(r"(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}", deadline)
+    return int(m.group().translate(_CN_DIGIT)) if m else None
 
 
 @dataclass(frozen=True)
@@ -1392,7 +1400,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
     review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
     future = FUTURE_GOAL.match(text)
-    future_ok = bool(future) and not (doc_year and (y := re.search(r"20\d{2}", future.group())) and int(y.group()) < doc_year)
+    future_ok = bool(future) and not (doc_year and (y := _goal_year(future.group())) and y < doc_year)
     if cue is not None:
         if kind == "goal" and (in_review(section_heading_path) or review_context or
                                _starts_in_past(text, doc_year)):
@@ -1436,8 +1444,8 @@ def _opens_future_goal(line: str, doc_year: int | None) -> bool:
     m = FUTURE_GOAL.match(line.lstrip(" \u3000—-"))
     if not m:
         return False
-    y = re.search(r"20\d{2}", m.group())
-    return not (doc_year and y and int(y.group()) < doc_year)
+    y = _goal_year(m.group())
+    return not (doc_year and y and y < doc_year)
 
 
 def _starts_in_past(text: str, doc_year: int | None) -> bool:
