@@ -471,16 +471,23 @@ def _bare_subject(part: str) -> bool:
 
 
 @lru_cache(maxsize=2)
+def _x_ends(procedure: bool = False) -> str:
+    """The words that end X in 由X (after_x in lexicon/by_acts.tsv and resp_by_verbs.tsv) as an alternation,
+    longest first; ``procedure``: with the words of procedure before the act."""
+    kinds = ("ends", "only") if procedure else ("ends",)
+    acts = {r.get("word") or r.get("verb") for name in ("by_acts", "resp_by_verbs") for r in table(name)
+            if r["after_x"] in kinds}
+    return "|".join(sorted(acts, key=len, reverse=True))
+
+
+@lru_cache(maxsize=2)
 def by_you(procedure: bool = False) -> re.Pattern:
     """由X at the opening of a part (after a modal) and a word of lexicon/by_acts.tsv or resp_by_verbs.tsv
     marked to end X (由教育行政部门按照规定统筹…): X is charged with what follows.  ``procedure``: also the
     words of procedure before the act (由X在…, 由X报请…).  A word that runs on into a unit's name ends
     nothing (由市行政审批局办理, 由X负责人担任), nor one opening a relative clause (由X确定的机构进行…).  The segmenter cuts a sentence before such a part."""
-    kinds = ("ends", "only") if procedure else ("ends",)
-    acts = {r.get("word") or r.get("verb") for name in ("by_acts", "resp_by_verbs") for r in table(name)
-            if r["after_x"] in kinds}
     return re.compile(rf"(?<![^，,])(?:必须|应当|应|要|须|可以|可)?(?P<you>由)(?![于此衷])(?P<x>[^，,。]{{2,30}}?)"
-                      rf"(?:{'|'.join(sorted(acts, key=len, reverse=True))})(?!{ACT_IN_NAME.pattern}|[部处科局办室的]|中心)")
+                      rf"(?:{_x_ends(procedure)})(?!{ACT_IN_NAME.pattern}|[部处科局办室的]|中心)")
 
 
 @lru_cache(maxsize=1)
@@ -1240,8 +1247,9 @@ def task_verbs(partner_ends: bool = False) -> str:
 
 @lru_cache(maxsize=1)
 def _partner() -> re.Pattern:
-    """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv) or the part's end."""
-    verbs = task_verbs(partner_ends=True)
+    """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv, or an act that never closes
+    a unit's name: after_x in by_acts.tsv/resp_by_verbs.tsv, 会同Y确定…, 会同Y另行制定…) or the part's end."""
+    verbs = task_verbs(partner_ends=True) + "|另行|" + _x_ends()
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
     generic = r"(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"   # (…等)有关部门 + a verb: their end
