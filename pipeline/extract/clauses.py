@@ -836,7 +836,8 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…, X分级负责: the subject, not 自行, 一般 or 分级
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|自主|共同|协商|分别|分级|主要|具体|一般|原则上)+$", "", p)
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|自主|共同|协商|分别|分级|主要|具体|一般|原则上|依法依规|依法|依规|"
+               rf"积极|认真|切实|统一|全面|主动|严格)+$", "", p)     # 市科委依法(履行…): the body, not how
     if p.endswith("等") and head_at_end(p, len(p) - 1):
         p = p[:-1]                    # 金融机构、社会组织等应当…: the members listed
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
