@@ -826,6 +826,9 @@ ALIAS_NOTE = r"[（(](?:以下简称|以下统称|以下称|下称|简称)"
 TRAILING_ALIAS = re.compile(ALIAS_NOTE + r"[^（）()]*[）)]$")
 
 
+MANNER_AFTER_NAME = re.compile(r"(?:依法依规|依法|依规|积极|认真|切实|统一|全面|主动|严格)+$")
+
+
 @lru_cache(maxsize=8192)      # a pure function of the phrase, asked again by several readers
 def _clean_actor(phrase: str) -> str | None:
     p = phrase.strip(" ，,、：:；;\"")
@@ -836,8 +839,9 @@ def _clean_actor(phrase: str) -> str | None:
     if p[:1] in "（(" and not re.search(r"[）)]", p):
         p = p[1:]                     # （合肥海关、省商务厅负责）: the bracket is not part of the unit
     # 由企业、个人自行承担, 申请租赁人才公寓的人才一般应…, X分级负责: the subject, not 自行, 一般 or 分级
-    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|自主|共同|协商|分别|分级|主要|具体|一般|原则上|依法依规|依法|依规|"
-               rf"积极|认真|切实|统一|全面|主动|严格)+$", "", p)     # 市科委依法(履行…): the body, not how
+    p = re.sub(rf"(?:[{SUBJECT_TRAIL}]|自行|自主|共同|协商|分别|分级|主要|具体|一般|原则上)+$", "", p)
+    if (how := MANNER_AFTER_NAME.search(p)) and how.start() <= 16 and not re.search(r"[以对向将把]", p[:how.start()]):
+        p = p[:how.start()]           # 市科委依法(履行…): the body, not how it acts (not a clause: …以暴力…依法)
     if p.endswith("等") and head_at_end(p, len(p) - 1):
         p = p[:-1]                    # 金融机构、社会组织等应当…: the members listed
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
