@@ -47,15 +47,17 @@ def in_review(heading_path: str) -> bool:
 
 # what a review heading goes on to announce (…发展成就和“十五五”时期主要目标任务)
 ANNOUNCES = re.compile(r"[^，,。；;]{0,6}?(?:和|及|与|暨)[^，,。；;]{0,20}?(?:目标|任务|安排|重点工作|打算)")
-FUTURE_GOAL = re.compile(r"^(?:到|至|力争到|预计到)(?:(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}|“?十[四五六]五”?)"
-                         r"(?:年)?(?:底|末)?")
+YEAR_WRITTEN = r"(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}"     # 2025, 一九五七
+FUTURE_GOAL = re.compile(rf"^(?:到|至|力争到|预计到)(?:{YEAR_WRITTEN}|“?十[四五六]五”?)(?:年)?(?:底|末)?")
 _CN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 
 
-def _goal_year(deadline: str) -> int | None:
-    """The year a deadline names, in digits or words (到2025年, 到一九五七年), else None (十五五)."""
-    m = re.search(r"(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}", deadline)
-    return int(m.group().translate(_CN_DIGIT)) if m else None
+def _not_before_document(deadline: re.Match | None, doc_year: int | None) -> bool:
+    """Whether a FUTURE_GOAL match names no year before the document's (到2025年, 到一九五七年, 到“十五五”末)."""
+    if not deadline:
+        return False
+    y = re.search(YEAR_WRITTEN, deadline.group())
+    return not (doc_year and y and int(y.group().translate(_CN_DIGIT)) < doc_year)
 
 
 @dataclass(frozen=True)
@@ -191,7 +193,12 @@ def _charged_after_condition(text: str) -> tuple[int, int] | None:
     m = by_you().search(text)
     if not m or m.start() != m.start("you") or not re.search(r"的[，,]$", text[:m.start()]):
         return None
-    return max(text.rfind("，", 0, m.start() - 1), text.rfind(",", 0, m.start() - 1)) + 1, m.start()
+    return _part_start(text, m.start() - 1), m.start()
+
+
+def _part_start(text: str, pos: int) -> int:
+    """Where the comma part holding pos begins."""
+    return max(text.rfind("，", 0, pos), text.rfind(",", 0, pos)) + 1
 
 
 def decide(text: str) -> tuple[str, str | None, int | None]:
@@ -300,11 +307,11 @@ def _split_at_new_cue(text: str, start: int, end: int):
             piece = c + 1
             continue
         last_part = re.split(r"[，,]", before)[-1]
-        if last_part.endswith("的") and by_you().match(after) and decide(before[:len(before) - len(last_part)])[1] is None:
-            continue            # …的，由X责令改正: a sanction and its condition, one rule
-        if by_you().match(after) and decide(before)[1] is None and not ACTION_LEAD.match(last_part) \
-                and not FUTURE_GOAL.match(before) and not re.search(r"包括|(?<!但|或|凡|于|总)是", before):
-            continue            # 政务数据资源管理的具体办法，由市人民政府另行制定: the topic and its rule, one clause
+        if by_you().match(after) and (
+                last_part.endswith("的") and decide(before[:len(before) - len(last_part)])[1] is None or
+                decide(before)[1] is None and not ACTION_LEAD.match(last_part) and not FUTURE_GOAL.match(before)
+                and not re.search(r"包括|(?<!但|或|凡|于|总)是", before)):
+            continue    # …的，由X责令改正: a sanction and its condition; …的具体办法，由市人民政府另行制定: a topic and its rule
         further = FURTHER_RULE.match(after)    # …，并可以…: a further rule, whatever phrase came before
         if len(before) < 6 or not further and (INTRODUCTORY.match(last_part) or INTRO_END.search(last_part)) or \
                 (last_part == before and (_bare_subject(before) or
@@ -1231,8 +1238,7 @@ def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipi
 
 def _you_actor(text: str, cue_pos: int) -> list[str]:
     """必须由X负责… / 可由X代…: X."""
-    part_start = max(text.rfind("，", 0, cue_pos), text.rfind(",", 0, cue_pos)) + 1
-    m = by_you(procedure=True).match(text, part_start)
+    m = by_you(procedure=True).match(text, _part_start(text, cue_pos))
     stop = BY_STOP.search(m["x"], 2) if m else None
     a = _clean_actor(m["x"][:stop.start()] if stop else m["x"]) if m else None   # 由X商Y制定: X
     if not a and text[cue_pos:cue_pos + 1] == "由" and (by := assigned(text[cue_pos:])) and by[0] == 0:
@@ -1412,8 +1418,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
         return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
     review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
-    future = FUTURE_GOAL.match(text)
-    future_ok = bool(future) and not (doc_year and (y := _goal_year(future.group())) and y < doc_year)
+    future_ok = _not_before_document(FUTURE_GOAL.match(text), doc_year)
     if cue is not None:
         if kind == "goal" and (in_review(section_heading_path) or review_context or
                                _starts_in_past(text, doc_year)):
@@ -1454,11 +1459,7 @@ def _cue_priority(word: str) -> int:
 
 def _opens_future_goal(line: str, doc_year: int | None) -> bool:
     """Whether a paragraph opens with a deadline not before the document's year (到2025年，…)."""
-    m = FUTURE_GOAL.match(line.lstrip(" \u3000—-"))
-    if not m:
-        return False
-    y = _goal_year(m.group())
-    return not (doc_year and y and y < doc_year)
+    return _not_before_document(FUTURE_GOAL.match(line.lstrip(" \u3000—-")), doc_year)
 
 
 def _starts_in_past(text: str, doc_year: int | None) -> bool:
