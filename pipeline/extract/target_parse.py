@@ -232,9 +232,12 @@ def _lex() -> _Lex:
 
 # --- numbers -----------------------------------------------------------------------------------
 
+# old plans' thousands written with 、 between digit groups (七、○○○公里, 二、三○○个, 一八、○○○万元)
+_CN_THOUSANDS = r"[一二三四五六七八九][○〇零一二三四五六七八九]{0,2}(?:、[○〇零一二三四五六七八九]{3}(?![○〇零一二三四五六七八九十百千]))+"
 _NUM_RE = re.compile(
     r"(?P<pct>百分之|千分之|(?<![百千十])万分之|(?<![\d零〇○一二两三四五六七八九十百千万])[二三四五六七八九十]分之(?=[一二三四五六七八九]))?"
     r"(?P<n>\d+(?:,\d{3})+(?:\.\d+)?|(?<![\d.])\d{1,3}(?:，\s?\d{3}(?!\d))+(?:\.\d+)?|\d+(?:\.\d+)?"
+    rf"|(?:{_CN_THOUSANDS})[万亿]?"
     rf"|[{_CN_ALL}]*[{_CN_DIGITS}][{_CN_ALL}]*(?:[点·][零〇○一二三四五六七八九]+)?)")   # 一八·六: an old text's 点
 _FIGURE_CHARS = rf"[\d{_CN_DIGITS}百千ⅠⅡⅢⅣⅤ]"
 
@@ -314,6 +317,8 @@ def parse_number(s: str) -> Optional[float]:
 
 def _value_cn(t: str) -> Optional[float]:
     t = t.replace("·", "点")
+    if "、" in t and re.fullmatch(_CN_THOUSANDS, t):
+        t = t.replace("、", "")                                 # 七、○○○ -> 七○○○, read digit by digit
     if not re.fullmatch(rf"[{_CN_ALL}]+(?:点[零〇○一二三四五六七八九]+)?", t) or not any(c in _CN_DIGITS for c in t):
         return None
     return _cn_number(t)
