@@ -203,7 +203,7 @@ def _subject_verb() -> re.Pattern:
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
                       rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
-                      rf"(?:(?:{verbs})(?!部)|{CONSULT_WORD}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
+                      rf"(?:(?!{LEAD_MEMBER})(?:{verbs})(?!部)|{CONSULT_WORD}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
                       r"对[^，,。；;]{1,40}?(?:进行|实施|开展|实行)(?=[^，,。；;]))")   # X依法对…进行审计监督
 
 
@@ -600,7 +600,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             after = text[end:end + 12] if k >= 0 else ""
             if unit in together or SUPPORT_TASK.match(text[end:] if k >= 0 else ""):
                 role = "support"      # 相关部门、金融机构应当予以配合
-            elif "牵头" in after or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
+            elif LEADS_AFTER.search(after) or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
                                                    and LEADS_LATER.match(text, end)):
                 role = "lead"          # X应当会同Y…; X要加强…，会同有关部门进行…: X leads, Y supports
             elif SUPPORTS.match(after.lstrip("，,")) or SUPPORTS.match(text[_list_end(text, end, actors):]) \
@@ -609,7 +609,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             else:
                 role = "responsible"
             out.append((unit, role))
-            if role == "lead" and "牵头" not in after and not LEADS_WITH.match(text, end):
+            if role == "lead" and not LEADS_AFTER.search(after) and not LEADS_WITH.match(text, end):
                 out.append((unit, "responsible"))    # X负责A，会同Y做B: A is X's own task, B one X leads
             if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
@@ -980,6 +980,9 @@ NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "审计", "
 # a treasury named by its level (由区级财政承担, 市本级财政对…给予支持, 由市、区两级财政分担): the finance body of
 # that government, charged by name (read golds of two sets list it; 中央财政 and a bare 财政 stay money)
 LOCAL_TREASURY = re.compile(r"(?:[市区县镇乡省州]|[区县市省]级|同级|本级|两级)财政$")
+# 牵头 after a unit: it leads (X牵头，Y配合), unless 牵头 names a member of it (医联体牵头医院, 牵头单位)
+LEAD_MEMBER = r"牵头(?:医院|单位|部门|机构|学校|企业|处室|科室|医疗机构)"
+LEADS_AFTER = re.compile(rf"(?!{LEAD_MEMBER})牵头")
 # the duty a fund or treasury is given by name: a modal right after it, or after the rest of its list
 DUTY_AFTER = re.compile(r"(?:[、和及与][^，,。；;]{0,16}?)?(?:均|都|也|还)?(?:应当|应|要|须|必须)")
 
