@@ -477,14 +477,20 @@ def _bare_subject(part: str) -> bool:
     return not NOT_BARE_SUBJECT.search(part) and _clean_actor(part) == part.strip() and actor_kind(part) is not None
 
 
-@lru_cache(maxsize=2)
-def _x_ends(procedure: bool = False) -> str:
-    """The words that end X in 由X (after_x in lexicon/by_acts.tsv and resp_by_verbs.tsv) as an alternation,
-    longest first; ``procedure``: with the words of procedure before the act."""
-    kinds = ("ends", "only") if procedure else ("ends",)
+@lru_cache(maxsize=4)
+def _by_words(*after_x: str) -> str:
+    """The words of lexicon/by_acts.tsv and resp_by_verbs.tsv whose after_x is one of ``after_x`` ('' for
+    an act that may close a unit's name, 'ends', 'only' for a word of procedure), as an alternation,
+    longest first."""
     acts = {r.get("word") or r.get("verb") for name in ("by_acts", "resp_by_verbs") for r in table(name)
-            if r["after_x"] in kinds}
-    return "|".join(sorted(acts, key=len, reverse=True))
+            if r["after_x"] in after_x}
+    return "|".join(map(re.escape, sorted(acts, key=len, reverse=True)))
+
+
+def _x_ends(procedure: bool = False) -> str:
+    """The words that end X in 由X wherever they follow it; ``procedure``: with the words of procedure
+    before the act."""
+    return _by_words("ends", "only") if procedure else _by_words("ends")
 
 
 @lru_cache(maxsize=2)
@@ -501,8 +507,7 @@ def by_you(procedure: bool = False) -> re.Pattern:
 def _assigned_acts() -> re.Pattern:
     """The acts 由X charges X with: lexicon/resp_by_verbs.tsv and lexicon/by_acts.tsv (not its words of
     procedure)."""
-    acts = {r["verb"] for r in table("resp_by_verbs")} | {r["word"] for r in table("by_acts") if r["after_x"] != "only"}
-    return re.compile("|".join(map(re.escape, sorted(acts, key=len, reverse=True))))
+    return re.compile(_by_words("", "ends"))
 
 
 BY = re.compile(r"(?<![理自经缘来因不转])由(?![于此衷])")

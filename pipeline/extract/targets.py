@@ -35,13 +35,12 @@ from typing import NamedTuple
 
 from ..lexicon import table, words
 from ..model import Baseline, Target
-from .target_parse import (GOAL_WORDS, _alt, _lex, bare_grant, grant_topic, has_goal_word, is_past_fact,
+from .target_parse import (GOAL_WORDS, _alt, _lex, _unit_kind, bare_grant, grant_topic, has_goal_word, is_past_fact,
                            is_review_heading, parse_number, parse_targets)
 from .time import extract_time_expressions, own_act_deadline, period_end, reference_year
 
 CELL_SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
 # a period named after the duration that bounds it (不超过6个月的过渡期, 不少于三十日的适应调整期)
-DURATION_UNITS = frozenset({"日", "天", "个工作日", "工作日", "个月", "月", "年", "周", "小时"})
 PERIOD_NAMED_AFTER = re.compile(r"的(?P<noun>[\u4e00-\u9fff]{1,8}?(?:期|期限|期间|时长|周期))(?=[，,。；;、）)]|$)")
 SENTENCE_END = re.compile(r"[。！？]\s*")
 OPENING_DEADLINE = re.compile(r"^(?:到|至|力争到|力争|预计到|计划到)?(?P<when>(?:20\d{2}|[二〇○零一三四五六七八九]{4})年(?:底|末|前)?|“?十[四五六]五”?(?:末|期末|时期)?"
@@ -778,7 +777,7 @@ def extract(doc) -> None:
                     and "远景" not in cand.text:                 # …总体规划（2018—2035年）的批复: the plan's goals
                 deadline = scope.title_period                    # (not a 远景 one beyond it)
             indicator = cand.indicator
-            if cand.unit in DURATION_UNITS and (period := PERIOD_NAMED_AFTER.match(doc.text, e)) \
+            if _unit_kind(cand.unit) in ("duration", "time") and (period := PERIOD_NAMED_AFTER.match(doc.text, e)) \
                     and not (indicator or "").endswith(period["noun"]):
                 indicator = period["noun"]      # 承租人可申请最长不超过6个月的过渡期: the period the figure bounds
             if cand.what == "grant" and bare_grant(indicator) and c.section_id in scope.by_id:
