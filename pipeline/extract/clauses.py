@@ -1384,12 +1384,14 @@ ISSUED = re.compile(r"^(?:\d{4}年\d{1,2}月\d{1,2}日)\s*[^。；]{0,80}?(?:通
 INSTITUTION = re.compile(r"^[^，,。；;]{2,24}设在[^，,。；;的]{2,30}[。；;]?$|由[^，,。；;]{2,40}(?:兼任|担任)[。；;]?$")
 # A definition (本条例所称河长制，是指…; 挂靠单位是指…): what follows 是指 names, it sets no rule.
 DEFINITION = re.compile(r"^[^，,。；;]{2,30}(?:[，,])?(?:是指|系指)")
-# What is or was, with no cue: a request acknowledged (你们《…的请示》收悉), an approval on record (《…》已经市政府
-# 同意), a result reached (取得了显著效果, 发生了重大变化), a stance held (党中央、国务院高度重视…), a problem
+# What is or was, with no cue: an approval on record (《…》已经市政府同意), a result reached (取得了显著效果,
+# 发生了重大变化), a stance held (党中央、国务院高度重视…), a problem
 # that remains (但融资担保行业还存在…等问题).
-STATE_OF_THINGS = re.compile(r"收悉[。；;，,]?$|已经[^，,。；;]{1,30}(?:同意|批准)[。；;]?$|"
+STATE_OF_THINGS = re.compile(r"已经[^，,。；;]{1,30}(?:同意|批准)[。；;]?$|"
                              r"(?:取得|进行|作出|实现|完成|形成|发生|积累|经历|提出)了|^[^，,。；;]{2,20}高度重视|"
                              r"(?:还|仍|仍然|依然|也)存在[^。；;]{0,60}(?:问题|不足|短板|差距)")
+# A request acknowledged (你们关于支持…的请示（国科发高〔2018〕235号）收悉): a fact whatever cue the request's name holds.
+ACKNOWLEDGED = re.compile(r"收悉[。；;，,]?$")
 FUTURE_MARK = re.compile(r"到20\d{2}|力争|将|今后|下一步")
 RETROSPECT = re.compile(r"^(?:近年来|近些年来?|近几年来?|多年来|长期以来|过去[一二三四五六七八九十几\d]*年(?:来|间|里)?)[，,]")
 DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
@@ -1412,6 +1414,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     by a future deadline (到2025年，…。建设一批…), so a clause without a cue there is a goal."""
     if PREAMBLE.search(text) or CLOSING_PART.match(text) or LISTED_CASE.match(text):
         return "other", None, None         # （三）依法应当作出…的决定而未作出的；: a case a rule lists, not a rule
+    if ACKNOWLEDGED.search(text):
+        return "fact", None, None
     kind, cue, pos = decide(text)
     if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
         return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
