@@ -41,7 +41,9 @@ DECREE = re.compile(rf"^(?P<org>[{CJK}]{{2,20}}令)$")
 DECREE_NUMBER = re.compile(r"^[（(]?\s*(?P<num>第\s*\d{1,4}\s*号)\s*[）)]?$")
 DECREE_PROMULGATES = re.compile(r"(?:现予|现将[^。]{0,40}|现)公布")
 # 国办函 印发…预案的函; 关于延长《…》有效期的通知 carries the rules whose term it extends
-NOTICE = re.compile(r"关于(?:印发|转发|公布|发布|下发|颁布|延长|继续(?:执行|实施))(?P<inner>.+?)(?:有效期)?的(?:通知|函)$")
+NOTICE = re.compile(r"关于(?:印发|转发|公布|重新发布|发布|下发|颁布|延长|继续(?:执行|实施))(?P<inner>.+?)(?:有效期)?的(?:通知|函)$")
+# 国务院办公厅转发民政部关于清理整顿社会团体意见的通知: the forwarded document is the 关于… its issuer wrote
+FORWARDED = re.compile(r"[\u4e00-\u9fff](?:转发|批转)[^《》关]{2,30}?(?P<inner>关于.+?)的通知$")
 # 上海市人民政府办公厅印发《…》的通知: the issuer's name in place of 关于
 NOTICE_BY_ISSUER = re.compile(r"^(?P<org>[^《》]{2,60}?)(?:印发|颁布|发布)(?P<inner>《.+》)的通知$")
 # 附件：…, 附件2：…, 附件 3. …, 附件一、…: an attachment's own label before its name
@@ -49,7 +51,7 @@ ATTACHMENT_PREFIX = re.compile(r"^附件\s*[0-9０-９一二三四五六七八�
 
 
 def _notice(text: str) -> re.Match | None:
-    m = NOTICE.search(text)
+    m = NOTICE.search(text) or FORWARDED.search(text)
     if m:
         return m
     m = NOTICE_BY_ISSUER.match(text)
@@ -209,16 +211,19 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
     # titles
     candidates = [ln for ln in head if is_title_like(ln.text) and not DOC_NUMBER_ONLY.match(ln.text)
                   and not NUMBERING.match(ln.text)]
-    notice_line = None
+    notice_line = notice_text = None
     for ln in candidates:
-        if _notice(ln.text):
-            notice_line = ln
+        above = lines[ln.index - 1].text.strip() if ln.index else ""
+        # one notice over two lines: 国务院办公厅转发国家地震局 / 关于…意见报告的通知
+        full = above + ln.text if ln.text.startswith("关于") and FORWARDS.search(above) else ln.text
+        if _notice(full):
+            notice_line, notice_text = ln, full
             if number_line is not None and ln.index > number_line:
                 break
     notice_title = title = None
     title_line = None
     if notice_line is not None:
-        notice_title = _clean_title(notice_line.text)   # as printed, with its issuers when it names them
+        notice_title = _clean_title(notice_text)   # as printed, with its issuers when it names them
         inner = _notice(notice_title)["inner"]
         named = re.search(r"《(.+)》", inner)
         inner_name = named.group(1) if named else inner
@@ -231,7 +236,7 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
                 break
         if title is None:
             bundle = inner.count("《") > 1 or re.search(r"[两二三四五六七八九十\d]+[个项份部][\u4e00-\u9fff]{1,4}$", inner)
-            issued = doc_type_of(inner_name) and not re.search(r"关于(?:转发|公布)", notice_title)
+            issued = doc_type_of(inner_name) and not re.search(r"关于(?:转发|公布)|转发|批转", notice_title)
             if len(text) - notice_line.start < 1500 or bundle or not (named or issued):
                 title = notice_title  # a cover notice whose policy is an attachment not in the file
                 notice_title = None   # the notice is the document itself, not a cover over another (gold F)
