@@ -1178,7 +1178,8 @@ OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|�
 VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革)|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
 
 
-OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许")
+# the group named right after the cue is who is encouraged, supported or let act (同意某高新区享受…政策)
+OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许", "同意")
 REPORT_TO = re.compile(r"(?:径|直接|及时|迅速|立即|主动)*向")   # 请(及时)向X反映: X is whom they report to
 _JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
