@@ -1088,6 +1088,9 @@ def _column_units(cell: str, base: int) -> list[tuple[str, int, int]]:
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
+ANYONE = re.compile(r"^(?:任何|一切)")
+
+
 def extract(doc) -> None:
     text = doc.text
     out: list[Responsibility] = []
@@ -1101,6 +1104,8 @@ def extract(doc) -> None:
             unit, s = unit[number.end():], s + number.end()
         if block is None and head_kind(unit) == "fund" and not DUTY_AFTER.match(text, e) and not LOCAL_TREASURY.search(unit):
             return     # 长护险基金按规定支付…: money, not a body; 中央财政要…, 由区级财政承担 are bodies
+        if ANYONE.match(unit):
+            return     # 任何单位和个人不得…, 一切单位和个人都有义务…: a rule for everyone names no one in particular
         key = (canonical(unit), sid, role)
         if (key, block) in seen or (block is None and key in seen):
             first = entry_of.get(key)
