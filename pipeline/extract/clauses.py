@@ -1262,6 +1262,10 @@ def task_verbs(partner_ends: bool = False) -> str:
     return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
 
 
+# …会同Y自收到…之日起: the time a limit runs from ends the partners too
+SINCE_EVENT = r"自(?=收到|受理|接到|[^，,。；;]{1,16}之日)"
+
+
 @lru_cache(maxsize=1)
 def _partner() -> re.Pattern:
     """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv, or an act that never closes
@@ -1271,14 +1275,14 @@ def _partner() -> re.Pattern:
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
     generic = r"(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"   # (…等)有关部门 + a verb: their end
     return re.compile(rf"(?:{PARTNER_WORDS})(?P<units>{generic}"
-                      rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校]))|[，,。；;])|{generic}))")
+                      rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校])|{SINCE_EVENT})|[，,。；;])|{generic}))")
 
 
 @lru_cache(maxsize=1)
 def _partner_end() -> re.Pattern:
     """What may follow a list of partners: a task verb, 在 (a place or time), a modal or a manner
     adverb (会同国务院文物主管部门应当…, 会同相关行政管理部门逐步建立…), or the part's end."""
-    return re.compile(rf"等?(?:{task_verbs(partner_ends=True)}|在(?![职岗校])|应当|应|要|须|必须|可以|逐步|重新|共同|统一|"
+    return re.compile(rf"等?(?:{task_verbs(partner_ends=True)}|在(?![职岗校])|{SINCE_EVENT}|应当|应|要|须|必须|可以|逐步|重新|共同|统一|"
                       rf"定期|及时|依法|依照|分别|编制|进一步|尽快|适时)|[，,。；;]")
 
 
