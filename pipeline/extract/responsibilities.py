@@ -57,7 +57,7 @@ def is_unit(text: str, people: bool = False) -> bool:
     kinds = ("org", "person") if people else ("org",)
     # 公共厕所由其管理单位, …提出申请，经市住房和城乡建设部门: a clause cut as a unit (自由贸易区 is a name)
     # 国务院实行总理(负责制): a clause cut before its object, not a post
-    if (cut := re.search(r"(?:^|或者?)受(?![理托益让援助])([^的]{2,})$", t)) and is_unit(cut.group(1)):
+    if (cut := re.search(r"(?:^|或者?)受(?![理托益让援助委])([^的]{2,})$", t)) and is_unit(cut.group(1)):
         return False       # 受主任(委托的副主任): a clause cut before its verb
     long_list = "、" in t and all(len(x) <= 16 for x in t.split("、"))     # 发展改革、…、气象等部门
     return 2 <= len(t) <= (ENUMERATION_MAX if long_list else 40) and not re.search(r"[。；！？：:，,]|(?<!自)由|实行(?!.*的)", t) and (is_org(t) or actor_kind(t) in kinds)
@@ -275,6 +275,8 @@ DEFINITION = re.compile(r"^[^，,。；;]{0,40}?(?:是指|指的是)|^指|^[^，
 # (行政处罚决定 / 行政处罚信息 name a document, not the sanction of the condition)
 CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追究|(?<!行政)处罚(?!决定|信息|公示)|罚款|约谈|通报批评|责令|提醒|"
                        r"强制执行|表彰|奖励|表扬)")
+# X发现…的，应当责令…: the condition is what X itself finds, X is charged with the rule after it
+OWN_FINDING = re.compile(r"(?:在[^，,。；;]{1,20}中)?(?:发现|查明|认定)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:及时|予以|积极|主动|做好|给予|依法)*(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -525,7 +527,8 @@ def prose_units(c) -> list[tuple[str, str]]:
         # …出现下列情形的，区民政部门应当责令整改: the body the rule after the condition charges has the task
         cond = re.search(r"的[，,]", text) if CONDITION.match(text) and c.kind in ("obligation", "prohibition") else None
         cond_end = cond.end() if cond else len(text)
-        after = [u for _, members, end, at in modal_subjects(text) if end - len(members[-1]) >= cond_end
+        after = [u for _, members, end, at in modal_subjects(text)
+                 if (end - len(members[-1]) >= cond_end or OWN_FINDING.match(text, end))
                  and not ELIGIBILITY_AFTER.match(AFTER_SUBJECT.sub("", text[at:])) for u in members]
         return [(a, "responsible") for a in you] + [(u, "responsible") for u in after if u not in you] + \
             [(u, r) for u, r in by if u not in you and u not in after]
@@ -817,8 +820,13 @@ def _plain_name(phrase: str) -> bool:
 NAMED_BY_ACT = ("部门", "机关", "单位", "机构")
 
 
+DEPARTMENT_BY_FIELD = re.compile(r"^[^，,、的]{0,12}(?:(?:行政)?主管|行政|管理|职能)部门$|^[^，,、的]{0,8}(?:编制|主管|管理|审批|登记)机关$")
+
+
 def _opens_with_verb(phrase: str) -> bool:
     """_starts_with_verb on one cached tagging (no HMM)."""
+    if DEPARTMENT_BY_FIELD.search(phrase):
+        return False          # 教育行政主管部门, 组织编制机关: a field or act naming a department (教育 tags as a verb)
     words = _tagged(phrase[:12])
     if len(words) == 2 and words[1][0] in NAMED_BY_ACT:
         return False          # 审批部门, 批准机关, 受理单位: the body named by what it does
