@@ -973,9 +973,11 @@ def _names_people(phrase: str) -> bool:
     words = tagged(SHORT_BRACKET.sub("", ALL_OF.sub("", phrase)))     # 村（居）民委员会: tagged as 村民委员会
     if not words or words[0].flag.startswith(("p", "d", "r", "c", "u", "m")):
         return False
-    # a verb may stand before 的 (民办学校聘任的教师: a relative clause inside the noun phrase)
+    # a verb may stand before 的 (民办学校聘任的教师: a relative clause inside the noun phrase) or make a
+    # holder's noun with the 人/者 that ends the phrase (医疗器械注册人, 药品上市许可持有者)
     return all(not (w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS
-                    and (k + 2 >= len(words) or words[k + 2].word != "的"))
+                    and (k + 2 >= len(words) or words[k + 2].word != "的")
+                    and not (k + 3 == len(words) and words[-1].word in ("人", "者")))
                and w.flag not in ("p", "d") for k, w in enumerate(words[1:]))
 
 
