@@ -185,6 +185,12 @@ def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
     return False
 
 
+# A rule after its condition (…的，[X]应当/可以/不得…): what the rule after the comma says decides its kind, not a
+# cue inside the condition (确需移植…树木的，可以先行移植: a permission; 可以利用二级基本农田的，不得占用…: a ban).
+RULE_AFTER_CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,](?=[^，,。；;]{0,20}?(?:都|均|也|还|则)?"
+                                  r"(?:应当|应(?![用急对收付])|必须|须|不得|可以|可(?!能|持续)|有权(?!机关|部门)|禁止))")
+
+
 def _charged_after_condition(text: str) -> tuple[int, int] | None:
     """(start of the condition, offset of 由) in …，…的，由X + an act (a sanction or a task after its
     condition, no modal before 由), else None."""
@@ -214,6 +220,9 @@ def decide(text: str) -> tuple[str, str | None, int | None]:
         if by:
             return "obligation", "由", by[0]            # 具体办法由市农业农村部门会同…制定
         return "other", None, None
+    if (rule := RULE_AFTER_CONDITION.match(text)) and any(p < rule.end() for p, _ in found) \
+            and (own := tuple((p, c) for p, c in found if p >= rule.end())):
+        found = own       # 有权更正的行政机关审核属实的，应当予以更正: the condition's own cue decides nothing
     pos, cue = max(found, key=lambda pc: (pc[1].priority, -pc[0]))
     if (after := _charged_after_condition(text)) and after[0] <= pos < after[1]:
         return "obligation", "由", after[1]    # 未…不得使用…的，由交通行政管理部门责令改正: the cue is the condition's
@@ -301,6 +310,14 @@ def _split_at_new_cue(text: str, start: int, end: int):
             piece = cut + 1
             continue
         if not _new_part_cue(before, after):
+            continue
+        if (rule := RULE_AFTER_CONDITION.match(seg[piece:])) and rule.end() == c + 1 - piece:
+            continue        # 有权更正的行政机关审核属实的，应当予以更正: a condition and its rule, one clause
+        last = before.rfind("，")
+        if last > 0 and before.endswith("的") and RULE_AFTER_CONDITION.match(before[last + 1:] + "，" + after) \
+                and any(c.word in LEGAL_MODALS + IMPERSONAL for _, c in find_cues(before[:last])):
+            yield start + piece, start + piece + last + 1    # …不得超过两年，| 因特殊需要超过两年的，应当…: the rule,
+            piece = piece + last + 1                          # then the condition with the rule it leads to
             continue
         if _aim_of_duty(before, after):
             yield start + piece, start + c + 1      # 畜禽养殖场应当对…进行处理，|防止污染水体: the duty, then its aim
