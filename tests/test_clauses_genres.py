@@ -265,6 +265,10 @@ def test_an_item_that_sets_a_level_is_a_clause_too():
     ("各地要加强监管。", "一、2025年工作回顾", "obligation"),                        # a modal still rules
     ("加强粮食、棉、糖等重要农产品仓储物流设施建设。", "十、提升安全保障能力，夯实内需发展基础", "other"),  # a task heading
     ("全力支持雄安新区建设。", "二、2026年工作安排", "encouragement"),
+    # how a review ends: a pledge to mend what is short and what is still to do are neither done nor tasks set
+    ("对此我们将采取有力措施坚决改进。", "一、2025年工作回顾", "other"),
+    ("政府服务管理效能仍需进一步提升，政府作风建设还要进一步加强。", "一、2025年工作回顾", "other"),
+    ("政府作风建设还要进一步加强。", "二、2026年工作安排", "obligation"),
 ])
 def test_a_review_section_states_facts(text, heading, kind):
     assert clauses.classify(text, heading, 2026)[0] == kind

@@ -138,7 +138,7 @@ def find_cues(text: str) -> tuple[tuple[int, Cue], ...]:
             continue                       # 党委领导、政府负责、民主协商的…格局: a list of short phrases naming a noun
         if cue.kind in ("encouragement", "goal") and _in_copula_complement(text, m.start(), m.end()):
             continue                       # …是引导网上舆论、构建清朗网络空间的重要阵地: what a thing is, no act
-        if _in_short_quote(text, m.start()) or _in_title(text, m.start()):
+        if _in_short_quote(text, m.start()) or _in_title(text, m.start()) or _in_named_quote(text, m.start()):
             continue                       # “建筑可阅读”, “政府牵头、部门联动”, 《关于加大激励支持力度的通知》: a name
         out.append((m.start(), cue))
     return tuple(out)
@@ -159,6 +159,22 @@ def _in_title(text: str, pos: int) -> bool:
     """Whether pos lies inside 《…》 (a cited title)."""
     k = text.rfind("《", 0, pos)
     return k >= 0 and "》" not in text[k:pos] and "》" in text[pos:pos + 80]
+
+
+# a quotation that names a principle or pledge (按照“谁投资、谁承担风险”的原则) or what someone said (列宁指出：“…”);
+# a quoted rule (落实“…可以到企业兼职”的规定) keeps its own modal (read gold: a permission)
+NAMED_BY_QUOTE = re.compile(r"的(?:方针|原则|承诺|理念|思路|论断)")
+QUOTED_SAYING = re.compile(r"(?:指出|强调|说)[：:]$")
+
+
+def _in_named_quote(text: str, pos: int) -> bool:
+    """Whether pos lies inside “…” that names a principle or quotes a saying: the cue is the quotation's, not
+    the sentence's."""
+    k = text.rfind("“", 0, pos)
+    if k < 0 or "”" in text[k:pos]:
+        return False
+    e = text.find("”", pos)
+    return e >= 0 and (NAMED_BY_QUOTE.match(text, e + 1) is not None or QUOTED_SAYING.search(text, 0, k) is not None)
 
 
 def _in_short_quote(text: str, pos: int) -> bool:
@@ -1414,6 +1430,10 @@ STATE_OF_THINGS = re.compile(r"已经[^，,。；;]{1,30}(?:同意|批准)[。�
                              r"(?:还|仍|仍然|依然|也)存在[^。；;]{0,60}(?:问题|不足|短板|差距)")
 # A request acknowledged (你们关于支持…的请示（国科发高〔2018〕235号）收悉): a fact whatever cue the request's name holds.
 ACKNOWLEDGED = re.compile(r"收悉[。；;，,]?$")
+# How a review of the past year ends: the government's pledge to mend what is short (对此，我们将…) and what is
+# still to do (…还要加大力度, …仍需进一步提升).
+PLEDGE = re.compile(r"^(?:对此[，,]?|对这些[^，,。；;]{0,24}[，,])?我们将")
+STILL_TO_DO = re.compile(r"(?:还|仍|尚)(?:要|需)")
 FUTURE_MARK = re.compile(r"到20\d{2}|力争|将|今后|下一步")
 RETROSPECT = re.compile(r"^(?:近年来|近些年来?|近几年来?|多年来|长期以来|过去[一二三四五六七八九十几\d]*年(?:来|间|里)?)[，,]")
 DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
@@ -1439,6 +1459,9 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if ACKNOWLEDGED.search(text):
         return "fact", None, None
     kind, cue, pos = decide(text)
+    looking_back = in_review(section_heading_path) or review_context
+    if looking_back and (cue is None and PLEDGE.match(text) or cue is not None and STILL_TO_DO.match(text, max(0, pos - 1))):
+        return "other", None, None         # a review's closing: 我们将正视问题…, …还要加大力度: neither done nor a task set
     if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
         return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
     if cue is None and (ISSUED.search(text) or INSTITUTION.search(text) or
