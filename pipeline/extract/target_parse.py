@@ -222,7 +222,8 @@ def _lex() -> _Lex:
         not_past_re=re.compile(_alt(cues.get("not_past", ()))),
         count_verbs=count_verbs,
         # a chain of count verbs ending right before the figure: 打造, 新引进和培育, 形成年产
-        count_chain_re=re.compile(rf"(?:{cv})(?:[和及与、并]?(?:{cv}))*新?$"),
+        # 制定首批5项…, 认定第二批10家…: the batch named between the verb and the figure
+        count_chain_re=re.compile(rf"(?:{cv})(?:[和及与、并]?(?:{cv}))*新?(?:首批|新一批|第[一二三四五六七八九十\d]{{1,2}}批)?$"),
         count_verb_re=re.compile(cv),
         limit=limit,
         limit_action_re=re.compile(_alt(limit.get("action", ()))),
