@@ -19,7 +19,7 @@ Conventions (SCHEMA, gold/):
   ``三年内`` where the text sets a goal by it (``争取三年内实现``, ``三年内完成``), not where it is
   counted from an event (``在一年内不得申请``, ``申请日前12个月内``: null dates); ``近三年``,
   ``三年来``/``一年来`` run over the whole years before its year (as ``过去三年``; a plan period
-  named before only if it is the one just over), but ``30年来首次``/``近七年最高`` (a record) and
+  named before only if it is the one just over; ``近七年最高`` too), but ``30年来首次`` (a record) and
   ``成立70年来`` have null dates;
   ``5年间``/``5年中`` take the nearest preceding named period or interval of that length, a bare
   ``五年`` the period of that length its paragraph named before (``这五年，…、五年增量…``; not
@@ -259,8 +259,8 @@ _GOAL_AFTER = re.compile(r"[，,]?(?:要|将)?(?:基本|全面|初步|逐步|率
 _RULE_AFTER = re.compile(r"[，,]?(?:不得|不予|不再|不准|禁止|不受理|免|停止|暂停|限制|取消|有效)")
 # 近5年内未受过刑事处罚, 最近两年内有两次复发: a criterion looked back on from each application, no dates
 _LOOK_BACK_CONDITION = re.compile(r"(?:之)?内?(?:未|无|没有|没|不曾|有[\d一二两三四五六七八九十]+次)")
-# 30年来首次, 近七年最高: the record a figure sets within a span, not a period that starts on a day;
-# 成立70年来: counted from the event, not from the document's date
+# 30年来首次: the record a figure sets within a span, not a period that starts on a day (but 近七年最高 names
+# the last seven years, as the read golds of work reports date it); 成立70年来: counted from the event
 _RECORD_AFTER = re.compile(r"(?:的)?(?:首次|第一次|最|新高|新低|罕见|未有|仅见|之最)")
 _SINCE_EVENT = re.compile(r"(?:成立|建立|组建|设立|创立|建区|建市|建国|开放|实施|施行|启动|开展|运行|开通|建成)$")
 # a bare count of years/months (使用寿命20年以上, 不超过5年, 再延长30年, 十年禁渔) is a duration with no
@@ -799,8 +799,8 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
         add("cont", head.start(), e, "duration")
     if hk == "past" and u in ("年", "个月"):
         end = tail.end() if tk in ("within", "back") and tail.group() in ("之内", "以内", "内", "以来", "来") else e
-        if _RECORD_AFTER.match(text, end) or _LOOK_BACK_CONDITION.match(text, end):
-            add("past", head.start(), end, "duration")     # 近七年最高: a record; 近5年内未受过…: each applicant's
+        if _LOOK_BACK_CONDITION.match(text, end) or _RECORD_AFTER.match(text, end) and not head.group().startswith("近"):
+            add("past", head.start(), end, "duration")     # 近5年内未受过…: each applicant's look back
         elif head.group().startswith(("过去", "近")) and u == "年" and n == int(n):
             # 过去五年 in a 2021 plan (2016…2020), 过去一年 in a report (the year before), 近五年 (gold F:
             # a 2026 report's 近五年 is 2021…2025): whole years before the document's year, or a plan
