@@ -767,6 +767,11 @@ def _rate_head(subject: str) -> bool:
     return any(subject.endswith(w) for w in _lex().cues.get("rate_head", ()))
 
 
+def _complete_measure(subject: str, kind: Optional[str]) -> bool:
+    """Whether the indicator names its measure already: a rate head, or a capacity or length for a size figure."""
+    return _rate_head(subject) or kind == "size" and any(subject.endswith(w) for w in _lex().cues.get("size_head", ()))
+
+
 def _object(s: str, i: int) -> tuple[str, int]:
     """The noun right after a figure (1次家长委员会会议 -> 家长委员会会议), cut at 的; (text, end).
     A second unit in brackets is passed over (建设超100条（个）幸福河湖 -> 幸福河湖)."""
@@ -939,7 +944,8 @@ def _share_cue(st: _Sent, found: list, bare: list) -> None:
         subject = _strip_tail(s[a:t.start].strip(_STRIP_CHARS))
         if not subject:
             continue
-        ind = subject + (t.measure if t.measure and not _rate_head(subject) and not subject.endswith(t.measure) else "")
+        ind = subject + (t.measure if t.measure and not _complete_measure(subject, _unit_kind(t.unit))
+                         and not subject.endswith(t.measure) else "")
         cmp_ = f.comparator if f.comparator in (">=", "<=", "approx") else "="
         found.insert(k, _Found(a, t.end, cmp_, t.value, None, t.unit, f.recurrence, f.deadline, ind, f.group,
                                (lo, t.start), t.start))
@@ -1241,7 +1247,7 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         elif subject or obj:
             verb = s[count[1]:num_start] if subject and not obj and count and count[0] == "verb" else ""
             core = subject + verb + between + obj         # 职业技能培训20万人次: the verb names what is counted
-            indicator = core + (measure if measure and not _rate_head(core) and not core.endswith(measure) else "")
+            indicator = core + (measure if measure and not _complete_measure(core, kind) and not core.endswith(measure) else "")
         elif found:
             indicator = found[-1].indicator
         else:
