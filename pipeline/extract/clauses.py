@@ -76,7 +76,7 @@ class Cue:
 
 
 # What may stand between a part's start and an opening cue: a manner adverb (审慎防范, 切实落实).
-OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|应|须|并|同时|还|也|进一步|着力|大力|积极|切实|严格|认真|全面|有效|坚决|"
+OPENING_PREFIX = re.compile(r"(?:^|[，,；;：:。（()）、．])\s*(?:(?:要|应|须|并|同时|还|也|进一步|着力|大力|全力|积极|切实|严格|认真|全面|有效|坚决|"
                             r"审慎|依法|加快|继续|持续|深入|稳妥|逐步|共同|统筹|主动|及时)\s*){0,2}$")
 
 
