@@ -477,7 +477,16 @@ def _new_part_cue(before: str, after: str) -> bool:
 def _new_subject(lead: str) -> bool:
     """Whether the words before a modal after a comma are a subject of their own (其他单位, 被邀请的投标人)."""
     lead = re.sub(rf"(?:[{SUBJECT_TRAIL}]|均|都|一般|原则上)+$", "", lead)
-    return 2 <= len(lead) and _clean_actor(lead) == lead and actor_kind(lead) is not None
+    if 2 <= len(lead) and _clean_actor(lead) == lead and actor_kind(lead) is not None:
+        return True
+    # 长期失能人员出院后(可继续享受…): the subject, then when its rule applies
+    return lead.endswith(("后", "时", "中")) and any(
+        SUBJECT_WHEN.fullmatch(lead, k) and _clean_actor(lead[:k]) == lead[:k] and actor_kind(lead[:k]) is not None
+        for k in range(max(2, len(lead) - 10), len(lead) - 1))
+
+
+# a time frame between a subject and its modal: 出院后, 收到通知后, 在检查中, 申请时
+SUBJECT_WHEN = re.compile(r"在?[^，,。；;]{1,8}?(?:以后|之后|后|时|中)")
 
 
 def _subject_adverbial(part: str) -> bool:
