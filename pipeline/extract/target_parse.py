@@ -1181,11 +1181,11 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         obj_end = max(obj_end, limit[2])                  # (end of 内, action start, end, name, object, …)
     elif grant:
         indicator, obj_end = grant[0], max(obj_end, grant[1])
+    elif count_ind and count[2] == "count" and (named := _named_before_count(s, count, num_start)):
+        indicator = f"{count_ind}（{named}）"            # 加快邵永、铜吉等6条高铁 -> 高铁（邵永、铜吉等）
     elif count_ind and len(count_ind) <= 3 and count[2] == "count":
         a2 = _strip_subject(st, lo, num_start)            # 设置2个以上级部: a short noun keeps its context
         context = s[a2:num_start].strip(_STRIP_CHARS)
-        if s[num_start - 1:num_start] == "等" and (v := lex.count_verb_re.match(s, count[1])):
-            context = v.group()                           # 打造中关村、张江等3个科学城: not the objects named
         core = context + count_ind
         indicator = core + (measure if measure and not core.endswith(measure) else "")
     elif count_ind and quota and count[0] == "verb":
@@ -2094,6 +2094,13 @@ def _lead_figure_re() -> re.Pattern:
 
 
 _COUNT_OBJ_STOP = re.compile(rf"[^{CJK}“”\"（）()A-Za-z\d.]|[、和及与][\d{_CN_DIGITS}百千]")
+
+
+def _named_before_count(s: str, count, num_start: int) -> str:
+    """The items a count names before its figure (推进国家物流枢纽、…和银川陆港等5个物流园区: 国家物流枢纽、…和银川
+    陆港等), kept in the indicator to tell parallel counts apart ('' when none are named)."""
+    v = _lex().count_verb_re.match(s, count[1]) if s[num_start - 1:num_start] == "等" else None
+    return s[v.end():num_start] if v and num_start - v.end() >= 3 else ""
 
 
 def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
