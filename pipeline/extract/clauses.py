@@ -1315,7 +1315,7 @@ def _partner() -> re.Pattern:
     verbs = task_verbs(partner_ends=True) + "|另行|" + _x_ends()
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
-    generic = r"(?:等|有关|相关)+(?:部门|单位)(?=[\u4e00-\u9fff])"   # (…等)有关部门 + a verb: their end
+    generic = r"(?:等|有关|相关)+(?:主管|职能|行政)?(?:部门|单位)(?=[\u4e00-\u9fff])(?!和|及|与|以及)"   # (…等)有关部门 + a verb
     return re.compile(rf"(?:{PARTNER_WORDS})(?P<units>{generic}"
                       rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校])|{SINCE_EVENT})|[，,。；;])|{generic}))")
 
@@ -1340,13 +1340,17 @@ def partners(text: str) -> list[str]:
             stop = min(len(text), k.end() + 41, *(i for p in "，,。；;" if (i := text.find(p, k.end())) >= 0))
             units = next((text[m.start("units"):e] for e in range(m.start("units") + 2, stop + 1)
                           if head_at_end(text, e) and _partner_end().match(text, e)), units)
-        before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头)+$", "", text[:m.start()])
+        before = re.sub(r"(?:应当|应|要|须|必须|可|并|将|积极|主动|负责|牵头|适时|及时|定期|依法|共同)+$", "", text[:m.start()])
         if not head_at_end(before) and not before.endswith(("，", ",")):
             continue                      # 产业协同创新领导小组: 协同 inside a name (…，会同Y…: the subject's partner)
-        a = _clean_actor(units)
-        if a:
-            out += [x for x in split_members(a) if x not in out]
+        for part in LIST_AFTER_GROUP.split(units):    # 发展改革、财政等部门和相关区人民政府: the group, then another
+            a = _clean_actor(part)
+            if a:
+                out += [x for x in split_members(a) if x not in out]
     return out
+
+
+LIST_AFTER_GROUP = re.compile(r"(?<=等部门|等单位)(?:和|及|以及|与)")
 
 
 # 组织部 after 区委 is the party's department going on (天河区委组织部人才工作科), not 组织 as a verb
