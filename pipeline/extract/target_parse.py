@@ -1263,8 +1263,8 @@ def _figure(st: _Sent, t: _Tok, prev_end: int, found: list, counters: list, grou
         starts.append(pre[2])
     if an:
         starts.append(an.start())
-    if count and count[0] == "verb":
-        starts.append(count[1])
+    if count and count[0] == "verb" and count[1] >= lo:
+        starts.append(count[1])                           # (not a verb the list shares: 新建10家…、30家标杆孵化器)
     if rec_text and rec_start >= lo:
         starts.append(rec_start)
     if deadline and d_start >= lo:
