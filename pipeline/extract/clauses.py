@@ -1092,13 +1092,16 @@ MEMBER_END = re.compile(r"(?:(?<!场)所|[园校院站馆员人者队厂关])$")
 SHARED_TAIL = re.compile(r"的|所在|或者|等")
 
 
+STAFF_OF = re.compile(r"(?<=.)及其(?:工作人员|从业人员|职工|员工)$")
+
+
 def split_members(phrase: str) -> list[str]:
     """The members of an enumerated subject or object, each an actor of its own:
     ``区发展改革委、区投促办、区财政局`` → three, ``国家能源局和省级能源主管部门`` → two,
     ``银行、担保机构等金融机构`` → 银行 | 担保机构, ``电力企业、研究机构及其它行业相关单位`` → three.
     A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
     和管委会``, ``教育、人社部门``)."""
-    p = phrase
+    phrase = p = STAFF_OF.sub("", phrase)     # 幼儿园及其工作人员: the body (its staff act as it)
     left, sep, right = p.partition("以及")
     if sep and actor_kind(left) and (actor_kind(right.split("、")[0]) or "、" in right and actor_kind(right)):
         # 各有关部门和单位以及北京市、天津市; 各级人民政府、街道办事处以及农业农村、生态环境等有关主管部门:
