@@ -1475,6 +1475,7 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if ACKNOWLEDGED.search(text):
         return "fact", None, None
     kind, cue, pos = decide(text)
+    review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
     looking_back = in_review(section_heading_path) or review_context
     if looking_back and (cue is None and PLEDGE.match(text) or cue is not None and STILL_TO_DO.match(text, max(0, pos - 1))):
         return "other", None, None         # a review's closing: 我们将正视问题…, …还要加大力度: neither done nor a task set
@@ -1487,14 +1488,11 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
         return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
     if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
         return "fact", None, None          # 区房管局牵头编制了《…行动计划》: work done, whatever verbs it holds
-    review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
     future_ok = _not_before_document(FUTURE_GOAL.match(text), doc_year)
     if cue is not None:
-        if kind == "goal" and (in_review(section_heading_path) or review_context or
-                               _starts_in_past(text, doc_year)):
+        if kind == "goal" and (looking_back or _starts_in_past(text, doc_year)):
             return "fact", None, None
-        if (in_review(section_heading_path) or review_context) and not LEGAL_MODAL_OPEN.match(cue) \
-                and cue not in ("要", "禁止", "严禁"):
+        if looking_back and not LEGAL_MODAL_OPEN.match(cue) and cue not in ("要", "禁止", "严禁"):
             return "fact", None, None      # 过去一年，…全力支持雄安新区建设，…: what was done, whatever verb it holds
         if future_ok and kind != "goal" and _cue_priority(cue) < WEAK_PRIORITY:
             return "goal", None, None      # 到2025年，…不低于90%: the deadline sets a goal

@@ -1521,6 +1521,7 @@ class _GrantLex(NamedTuple):
     tier_re: re.Pattern      # a threshold naming who gets the grant that follows
     tier_list_re: re.Pattern  # …, after 对: thresholds listed before the noun, no comma before the verb
     amount_words: tuple       # 金额, 标准, 额度 …
+    nouns: tuple              # 奖励, 补贴, 经费 …: what a grant is
 
 
 @lru_cache(maxsize=1)
@@ -1540,6 +1541,7 @@ def _grant_lex() -> _GrantLex:
                      topic_lead_re=re.compile(rf"^(?:{_alt(g['topic_lead'] + g['who_lead'])})"),
                      verb_any_re=re.compile(_alt(g["verb"])),
                      amount_words=tuple(g["amount"]),
+                     nouns=tuple(g["noun"]),
                      # (超过1亿元)/年的企业，给予…; (5000万元至1亿元)的企业，按…
                      tier_re=re.compile(r"(?:/[年月])?(?:以上|以下)?(?:（[^（）]{0,8}）)?的[\u4e00-\u9fff]{1,10}[，,]可?(?:分别)?"
                                         rf"(?:一次性)?(?:按|{_alt(g['verb'])})"),
@@ -1703,6 +1705,16 @@ def bare_grant(indicator: Optional[str]) -> bool:
     """A grant named only by what it is (经费, 一次性奖励比例): its sentence names no one who gets it."""
     core = re.sub(r"^一次性|(?:比例|金额)(?:（占[^（）]*）)?$", "", indicator or "")
     return 0 < len(core) <= 4 and bool(_grant_lex().noun_re.fullmatch(core))
+
+
+def labelled_grant(label: str, indicator: str) -> str:
+    """A bare grant under a label naming it: 医养结合补贴 + 一次性补贴 -> 医养结合补贴（一次性）; 应用性基础研究 +
+    经费支持 -> 应用性基础研究经费支持."""
+    noun = next((w for w in _grant_lex().nouns if indicator.endswith(w) and label.endswith(w)), None)
+    if noun is None:
+        return label + indicator
+    how = indicator[:-len(noun)]
+    return f"{label}（{how}）" if how else label
 
 
 def grant_topic(heading: str) -> str:

@@ -36,7 +36,7 @@ from typing import NamedTuple
 from ..lexicon import table, words
 from ..model import Baseline, Target
 from .target_parse import (GOAL_WORDS, _alt, _lex, _unit_kind, bare_grant, grant_topic, has_goal_word, is_past_fact,
-                           is_review_heading, parse_number, parse_targets)
+                           is_review_heading, labelled_grant, parse_number, parse_targets)
 from .time import extract_time_expressions, own_act_deadline, period_end, reference_year
 
 CELL_SENTENCE = re.compile(r"[^。！？；;]+[。！？；;]?")
@@ -578,18 +578,6 @@ def _grant_label(text: str, start: int, heading: str) -> str | None:
     return None
 
 
-def _labelled_grant(label: str, indicator: str) -> str:
-    """A bare grant under an item label naming it: 医养结合补贴 + 一次性补贴 -> 医养结合补贴（一次性）."""
-    noun = next((w for w in GRANT_NOUNS if indicator.endswith(w) and label.endswith(w)), None)
-    if noun is None:
-        return label + indicator
-    how = indicator[:-len(noun)]
-    return f"{label}（{how}）" if how else label
-
-
-GRANT_NOUNS = ("补贴", "补助", "奖励", "奖补", "资助", "扶持", "支持", "经费")
-
-
 def in_definition(text: str, start: int) -> bool:
     """Whether the sentence holding text[start] defines a term before it (SCHEMA: a scope threshold
     that decides which cases a rule covers is not a target): 工业园区是指…的园区，零碳工业园区的年综合能耗
@@ -794,9 +782,9 @@ def extract(doc) -> None:
                 indicator = period["noun"]      # 承租人可申请最长不超过6个月的过渡期: the period the figure bounds
             if cand.what == "grant" and bare_grant(indicator) and \
                     (topic := grant_topic(scope.by_id[c.section_id].heading) if c.section_id in scope.by_id else ""):
-                indicator = _labelled_grant(topic, indicator)   # （一）加强应用性基础研究。…给予…经费支持
+                indicator = labelled_grant(topic, indicator)   # （一）加强应用性基础研究。…给予…经费支持
             elif cand.what == "grant" and bare_grant(indicator) and (named := _grant_label(doc.text, s, "")):
-                indicator = _labelled_grant(named, indicator)   # （一）医养结合补贴。…给予一次性补贴15万元
+                indicator = labelled_grant(named, indicator)   # （一）医养结合补贴。…给予一次性补贴15万元
             elif cand.what == "grant" and (tier := _TIER_SUM.fullmatch(indicator or "")) \
                     and (named := _grant_label(doc.text, s, scope.heading_of(c.section_id))):
                 indicator = f"{named}（{tier['tier']}）"   # （二）星级评定补贴。四星级的给予5万元 -> 星级评定补贴（四星级）
