@@ -900,8 +900,8 @@ def _clean_actor(phrase: str) -> str | None:
         p = p[:-1]                    # 金融机构、社会组织等应当…: the members listed
     p = TRAILING_ALIAS.sub("", p)     # X（以下简称Y）: X as first written
     p = strip_numbering(p)
-    if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须)", p) or TASK_OPENING.match(p) and "的" not in p:
-        return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…: no subject
+    if re.match(r"(?:对于|对(?![象外])|在(?![校职岗读])|应当|必须|会同|协同)", p) or TASK_OPENING.match(p) and "的" not in p:
+        return None                   # 对工程技术人员，要…; 在中小投资者维权…; 全面实施乡镇…; 会同X…: no subject
     if re.match(rf"{_OWN_AREA}?(?:建立健全|建立|设立|成立|组建)", p) and "的" not in p or \
             re.match(rf"{_OWN_AREA}(?:支持|鼓励|引导|推动)", p):
         return None                   # 本市建立市人民政府和市高级人民法院共同牵头的…机制: a body being set up;
