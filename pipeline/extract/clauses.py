@@ -1216,8 +1216,10 @@ def object_actor(text: str, after: int) -> str | None:
 
 
 _PART_BREAK = re.compile(r"[，,。；;：:]")
-# a preposition opening what follows 鼓励/支持/请: no actor is named (但 从事…的单位, 对外…, 经营…的企业 are)
-OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|通过|以|为|向|与|同|对(?!外)|在|从(?!事)|把|将)")
+# a preposition, a manner adverb or a verb of asking opening what follows 鼓励/支持/请: no actor is named (但 从事…的单位,
+# 对外…, 经营…的企业 are)
+OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|通过|以|为|向|与|同|对(?!外)|在|从(?!事)|把|将|"
+                        r"主动|及时|自行|尽快|按时|提前|咨询|联系|登录|前往|携带)")   # 请主动联系…, 请咨询X: what to do
 
 
 VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革)|建立|引进|提供|创建|探索|举办|参与|参加|利用|采取|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
@@ -1225,7 +1227,8 @@ VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革
 
 # the group named right after the cue is who is encouraged, supported or let act (同意某高新区享受…政策)
 OBJECT_CUES = ("鼓励", "支持", "倡导", "引导", "允许", "同意")
-REPORT_TO = re.compile(r"(?:径|直接|及时|迅速|立即|主动)*向")   # 请(及时)向X反映: X is whom they report to
+# 请(及时)向X反映, 请商X办理: X is whom they report to or consult
+REPORT_TO = re.compile(r"(?:径|直接|及时|迅速|立即|主动)*(?:向|商(?![业务场事保贸会户品标]))")
 _JOINED_CUE = re.compile(rf"[和与及、并](?:{'|'.join(OBJECT_CUES)})")
 
 
