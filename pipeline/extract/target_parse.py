@@ -680,7 +680,7 @@ def _tidy_indicator(indicator: Optional[str]) -> Optional[str]:
     waits on (经家庭医生评估可将处方用药量 -> 处方用药量)."""
     if not indicator:
         return indicator
-    return _APPROVED_FIRST.sub("", _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator))) or indicator
+    return _balanced(_APPROVED_FIRST.sub("", _PRICE_BASIS.sub("", _CHANGE_BASIS.sub("", indicator))) or indicator)
 
 
 def _measured(indicator: Optional[str]) -> Optional[str]:
@@ -739,11 +739,14 @@ def stray_marks(name: str, open_: str, close: str) -> tuple[int, int]:
 
 def _balanced(name: str) -> str:
     """A name cut inside a bracket or quote made whole: a stray closing mark and what stands before it go
-    (下同）比1957年计划增长 -> 比1957年计划增长), a stray opening quote goes, an open bracket is closed."""
+    (下同）比1957年计划增长 -> 比1957年计划增长), one ending the name goes, a stray opening quote goes, an open
+    bracket is closed."""
     for open_, close in MARK_PAIRS:
         cut, _ = stray_marks(name, open_, close)
         if cut >= 0 and len(name) - cut - 1 >= 2:
             name = name[cut + 1:]
+        elif cut == len(name) - 1 and cut >= 2:
+            name = name[:-1]                              # 销区销量” (the quote the figure stood in): the name
         if name.count(open_) > name.count(close):
             name = name.replace(open_, "", 1) if open_ == "“" else name + close
     return name
