@@ -479,10 +479,16 @@ def _new_subject(lead: str) -> bool:
     lead = re.sub(rf"(?:[{SUBJECT_TRAIL}]|均|都|一般|原则上)+$", "", lead)
     if 2 <= len(lead) and _clean_actor(lead) == lead and actor_kind(lead) is not None:
         return True
-    # 长期失能人员出院后(可继续享受…): the subject, then when its rule applies
-    return lead.endswith(("后", "时", "中")) and any(
-        SUBJECT_WHEN.fullmatch(lead, k) and _clean_actor(lead[:k]) == lead[:k] and actor_kind(lead[:k]) is not None
-        for k in range(max(2, len(lead) - 10), len(lead) - 1))
+    return _subject_before_when(lead) is not None
+
+
+def _subject_before_when(lead: str) -> str | None:
+    """长期失能人员出院后(可继续享受…): the subject before the time its rule applies, if the words are that."""
+    if not lead.endswith(("后", "时", "中")):
+        return None
+    return next((lead[:k] for k in range(len(lead) - 2, max(1, len(lead) - 11), -1) if SUBJECT_WHEN.fullmatch(lead, k)
+                 and not re.search(r"[自从]", lead[:k]) and _clean_actor(lead[:k]) == lead[:k]
+                 and actor_kind(lead[:k]) is not None), None)    # the longest subject (…部门, not …部 + 门接到…后)
 
 
 # a time frame between a subject and its modal: 出院后, 收到通知后, 在检查中, 申请时
@@ -961,6 +967,8 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         # X和Y，以及Z和W，应当…: every member of the lists before the cue
         return split_members(LIST_COMMA.sub(r"\1", strip_numbering(left.rstrip("，, "))))
     candidates = [part]
+    if when := _subject_before_when(part.strip()):
+        candidates.append(when)          # 长期失能人员出院后可继续享受…
     m = SUBJECT_STOP.search(part)
     if m and m.start() >= 2:
         # 有关部门在核定…时，应当 → 有关部门; 各级人民政府对所属部门…要 → 各级人民政府
