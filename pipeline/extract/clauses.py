@@ -27,7 +27,7 @@ from ..lexicon import table
 from ..nlp import tagged
 from ..model import Clause
 from ..normalise import CJK
-from ..structure.metadata import is_org
+from ..structure.metadata import CN_DIGITS, is_org
 from ..structure.sections import section_at, section_index
 
 OPEN, CLOSE = "（(《“‘〔【[", "）)》”’〕】]"
@@ -49,7 +49,6 @@ def in_review(heading_path: str) -> bool:
 ANNOUNCES = re.compile(r"[^，,。；;]{0,6}?(?:和|及|与|暨)[^，,。；;]{0,20}?(?:目标|任务|安排|重点工作|打算)")
 YEAR_WRITTEN = r"(?:19|20)\d{2}|[一二][九〇○零][〇○零一二三四五六七八九]{2}"     # 2025, 一九五七
 FUTURE_GOAL = re.compile(rf"^(?:到|至|力争到|预计到)(?:{YEAR_WRITTEN}|“?十[四五六]五”?)(?:年)?(?:底|末)?")
-_CN_DIGIT = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 
 
 def _not_before_document(deadline: re.Match | None, doc_year: int | None) -> bool:
@@ -57,7 +56,7 @@ def _not_before_document(deadline: re.Match | None, doc_year: int | None) -> boo
     if not deadline:
         return False
     y = re.search(YEAR_WRITTEN, deadline.group())
-    return not (doc_year and y and int(y.group().translate(_CN_DIGIT)) < doc_year)
+    return not (doc_year and y and int(y.group().translate(CN_DIGITS)) < doc_year)
 
 
 @dataclass(frozen=True)
@@ -199,12 +198,6 @@ def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
         if m.start() <= start and end <= m.end():
             return True
     return False
-
-
-# A rule after its condition (…的，[X]应当/可以/不得…): what the rule after the comma says decides its kind, not a
-# cue inside the condition (确需移植…树木的，可以先行移植: a permission; 可以利用二级基本农田的，不得占用…: a ban).
-RULE_AFTER_CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,](?=[^，,。；;]{0,20}?(?:都|均|也|还|则)?"
-                                  r"(?:应当|应(?![用急对收付])|必须|须|不得|可以|可(?!能|持续)|有权(?!机关|部门)|禁止))")
 
 
 def _charged_after_condition(text: str) -> tuple[int, int] | None:
@@ -441,6 +434,9 @@ def _aim_of_duty(before: str, after: str) -> bool:
 
 # the modal of a rule after its condition (…的要/应当/可…), not a noun after 的 (…的需要, …的应急预案)
 CONDITION_RULE = re.compile(rf"{RULE_AFTER_FRAME.pattern}|可(?!能|持续|行|靠|控|视|见|观|信|用|再生|回收|降解)")
+# A rule after its condition (…的，[X]应当/可以/不得…): what the rule after the comma says decides its kind, not a
+# cue inside the condition (确需移植…树木的，可以先行移植: a permission; 可以利用二级基本农田的，不得占用…: a ban).
+RULE_AFTER_CONDITION = re.compile(rf"^[^，,。；;]{{2,80}}的[，,](?=[^，,。；;]{{0,20}}?(?:{CONDITION_RULE.pattern}|有权(?!机关|部门)|禁止))")
 
 
 def _new_part_cue(before: str, after: str) -> bool:
