@@ -215,6 +215,12 @@ _F = {
     "year_word": _alt(words("time_year_words")),
     # 上年度 (lexicon/time_relative_years.tsv)
     "rel_year": _alt(_REL_YEARS),
+    # 本世纪, 下个世纪, 二十一世纪, 21世纪初: a century, or its first or last ten years or its middle (中叶)
+    "century": (r"(?:(?P<rel>本|上个?|下个?)|(?<![\d一二三四五六七八九十])(?P<n>二十一|二十|十九|21|20|19))"
+                r"世纪(?:(?P<dec>[一二三四五六七八九]十|[1-9]0)年代)?(?P<part>初|末|中叶|中期)?"),
+    # 九十年代, 80年代末 (no century written): the decade in the document's century, or in the one before if
+    # it lies more than twenty years ahead
+    "decade": r"(?<![\d一二三四五六七八九十世纪])(?P<dec>[一二三四五六七八九]十|[1-9]0)年代(?P<part>初|末|中期)?",
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
@@ -294,7 +300,7 @@ _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工�
 # tie-break among candidates of equal length (lower first)
 _KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "rel_year", "iso", "named",
           "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
-          "cont", "plan", "count_range", "full", "this", "bare", "year_word")
+          "cont", "plan", "count_range", "full", "this", "bare", "year_word", "century", "decade")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -493,6 +499,38 @@ class _Cand(NamedTuple):
     back: Optional[tuple[int, str]] = None      # (months, 间|中|来…) for 5年间-style durations
 
 
+_NAMED_BY_CENTURY = re.compile(rf"(?![的以之前后头里上下])[{CJK}]")
+_CENTURY_PARTS = {None: (1, 100), "初": (1, 10), "末": (91, 100), "中叶": (41, 60), "中期": (41, 60)}
+_DECADE_PARTS = {None: (0, 9), "初": (0, 3), "中期": (4, 6), "末": (7, 9)}
+
+
+def _century(m: re.Match, doc_year: Optional[int]) -> tuple:
+    """The years a century or decade names: 二十一世纪 -> 2001..2100; 本世纪 read in the document's year
+    (1997: 1901..2000), 下个世纪 the next; 世纪末 its last ten years, 世纪初 its first ten, 中叶 its middle;
+    上世纪九十年代 -> 1990..1999; a bare 八十年代 in the document's century unless that lies more than
+    twenty years ahead of it."""
+    groups = m.groupdict()
+    if groups.get("n"):
+        n = _num(m["n"])
+    elif doc_year is None:
+        return ()
+    elif groups.get("rel"):
+        n = (doc_year - 1) // 100 + 1 + {"本": 0, "上": -1, "下": 1}[m["rel"][0]]
+    else:
+        n = None
+    if not m["dec"]:
+        first, last = _CENTURY_PARTS[m["part"]]
+        return date((n - 1) * 100 + first, 1, 1), date((n - 1) * 100 + last, 12, 31)
+    decade = _num(m["dec"])
+    if n is None:                                       # 九十年代 in 1982 or 2015: the 1990s; 五十年代 in 2020: the 1950s
+        start = doc_year // 100 * 100 + decade
+        start -= 100 if start > doc_year + 20 else 0
+    else:                                               # 二十世纪九十年代 = 1990s (not 1890s)
+        start = (n - 1) * 100 + decade
+    first, last = _DECADE_PARTS[m["part"] if m["part"] in _DECADE_PARTS else None]
+    return date(start + first, 1, 1), date(start + last, 12, 31)
+
+
 def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = None):
     doc_year = ref_year or (doc_date.year if doc_date else None)
     n_text = len(text)
@@ -675,6 +713,12 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if rules:                          # 按照本市上一年度职工月平均工资 in a regulation: the year before
             y = None                       # the case it is applied to (SCHEMA: counted from an event)
         add("rel_year", m.start(), m.end(), "date", *((date(y, 1, 1), date(y, 12, 31)) if y else ()))
+    for m in _RE["century"].finditer(text):
+        if not (m["dec"] or m["part"]) and _NAMED_BY_CENTURY.match(text, m.end()):
+            continue                       # 21世纪海上丝绸之路, 面向21世纪教育振兴行动计划: part of a name
+        add("century", m.start(), m.end(), "named_period", *_century(m, doc_year))
+    for m in _RE["decade"].finditer(text):
+        add("decade", m.start(), m.end(), "named_period", *_century(m, doc_year))
     issued = printed_issue_date(text) or doc_date     # 印发之日: the day the document was printed, if it says
     for m in _RE["issue_day"].finditer(text):
         if not _ISSUE_HEAD.search(text, max(0, m.start() - 8), m.start()):
