@@ -321,7 +321,7 @@ def generic_subjects(text: str) -> list[str]:
         return [left] if comma and "的" in left and actor_kind(left) == "org" and len(members) == 1 else []
     if not all(g or (actor_kind(p) == "org" and is_unit(p)) for p, g in zip(members, generic)):
         return []
-    return [p for p in members if len(p) >= 2]
+    return [p for p in members if len(p) >= 2 and not private_person(p)]
 
 
 @lru_cache(maxsize=1)
@@ -493,6 +493,20 @@ def _cue_at(text: str, cue: str) -> int:
     return next((pos for pos, found in find_cues(text) if found.word == cue), len(text))
 
 
+@lru_cache(maxsize=1)
+def _private_person_re() -> re.Pattern:
+    rows = table("resp_private_persons")
+    ends = "|".join(re.escape(r["word"]) for r in rows if r["match"] == "end")
+    whole = "|".join(re.escape(r["word"]) for r in rows if r["match"] == "whole")
+    return re.compile(rf"(?:.*(?:{ends})|(?:[^，,。；;]*的)?(?:{whole}))$")
+
+
+def private_person(unit: str) -> bool:
+    """Whether a unit names private persons or front-line staff (lexicon/resp_private_persons.tsv): an
+    actor of its clause, never a responsibility entry (纳税人, 上学途中的学生, 急救人员, a bare 人员)."""
+    return _private_person_re().fullmatch(unit) is not None
+
+
 PERSON_DUTY = re.compile(r"应当|应该|应|必须|须|不得|禁止|严禁|负责(?!制)|负总责|负[主全直首][要面接]责任|有义务|由")
 
 
@@ -596,7 +610,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             pieces = [u for u in list_members(actor) or [] if "、" not in u]
         for unit in (pieces if len(pieces) > 1 else [actor]):
             person = people and unit in duty_holders and actor_kind(unit) == "person"
-            if not is_unit(unit, people=person) or person and not _names_people(unit):
+            if not is_unit(unit, people=person) or person and (not _names_people(unit) or private_person(unit)):
                 continue
             k = text.find(unit)
             end = subject_end.get(unit, k + len(unit))
