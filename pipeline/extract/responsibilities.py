@@ -277,6 +277,10 @@ CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追
                        r"强制执行|表彰|奖励|表扬)")
 # X发现…的，应当责令…: the condition is what X itself finds, X is charged with the rule after it
 OWN_FINDING = re.compile(r"(?:在[^，,。；;]{1,20}中)?(?:发现|查明|认定)")
+# a later part of X's sentence with no subject of its own in which X helps another body (…，并配合有关部门处理投诉;
+# …，协同推进…): X supports as well; 协同 only before a task verb (协同打造 in a plan is a manner of working)
+SUPPORT_LIMB = re.compile(r"[，,；;](?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*"
+                          r"(?:(?:协同|配合|协助)(?:推进|做好|开展|实施)|(?:配合|协助)(?![下的]|机制)(?=[^，,。；;]{2}))")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:及时|予以|积极|主动|做好|给予|依法)*(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -329,7 +333,7 @@ def _by_unit() -> tuple[re.Pattern, dict[str, str]]:
     """A verb of lexicon/resp_by_verbs.tsv, after at most a manner phrase (依法, 按照…)."""
     roles = {r["verb"]: r["role"] for r in table("resp_by_verbs")}
     verbs = "|".join(re.escape(v) + ("(?![人制])" if v == "负责" else "") for v in sorted(roles, key=len, reverse=True))
-    return re.compile(r"(?:依法|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|结合[^，,。；;]{0,12}?|"
+    return re.compile(r"(?:依法|依职权|另行|统一|分别|共同|负责|依照[^，,。；;]{0,20}?|按照[^，,。；;]{0,20}?|根据[^，,。；;]{0,20}?|结合[^，,。；;]{0,12}?|"
                       r"通过[^，,。；;]{0,20}?)?"
                       rf"(?P<v>{verbs})"), roles
 
@@ -628,8 +632,8 @@ def prose_units(c) -> list[tuple[str, str]]:
             out.append((unit, role))
             if role == "lead" and not LEADS_AFTER.search(after) and not LEADS_WITH.match(text, end):
                 out.append((unit, "responsible"))    # X负责A，会同Y做B: A is X's own task, B one X leads
-            if role == "responsible" and re.search(r"[，,](?:积极)?(?:协同|配合|协助)(?:推进|做好|开展|实施)", text):
-                out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…
+            if role == "responsible" and SUPPORT_LIMB.search(text, end):
+                out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…; …，并配合有关部门处理…
     out += [(u, r) for u, r in by if all(u != o for o, _ in out)]
     if "请" in text and c.cue != "请":
         # 请财政部在…中明确，中央高校…要…: the unit asked by 请 beside another cue's subject
