@@ -87,9 +87,6 @@ def cues() -> tuple[Cue, ...]:
                  for r in table("clause_cues"))
 
 
-# What follows 将 meaning "will" (not 把): an adverb, a preposition of manner or a verb of doing.
-WILL_DO = re.compile(r"(?:对|会同|联合|继续|不断|进一步|尽快|适时|及时|定期|自动|逐步|全面|积极|大力|加强|加快|加大|组织|开展|推动|推进|"
-                     r"研究|建立|完善|统筹|督促|指导|协调|配合|做好|按照|根据|依法|在)")
 
 
 # A quantity within the part a result verb opens: a figure with a measure word (60万平方米, 25台, 3个).
@@ -128,9 +125,9 @@ def find_cues(text: str) -> tuple[tuple[int, Cue], ...]:
             continue
         if cue.opening and not _opens_part(text, m.start()) or cue.counted and not COUNT_AFTER.match(text, m.end()):
             continue
-        if cue.after_actor and not (head_at_end(text, m.start()) and (cue.word != "将" or WILL_DO.match(text, m.end()))
+        if cue.after_actor and not (head_at_end(text, m.start())
                                     and actor_kind(text[max(0, m.start() - 30):m.start()]) == "org"):
-            continue      # 国务院办公厅将加强…: a commitment; 自然资源部将四川确定为… (将 = 把): none
+            continue      # 市教育行政部门主管全市幼儿园工作: the body's duty; 主管部门 alone: none
         if cue.kind == "goal" and CONDITION_OPENS.match(text, max(text.rfind("，", 0, m.start()), text.rfind("；", 0, m.start()), -1) + 1):
             continue                       # 当项目…达到6050小时…，奖励结束: a condition, no goal
         if SLOGAN_LIST.match(text, m.end()):
@@ -194,7 +191,7 @@ def _opens_part(text: str, pos: int) -> bool:
 
 def _inside_word(text: str, start: int, end: int, words: re.Pattern) -> bool:
     """Whether text[start:end] lies inside a match of words (可 in 可再生, 应 in 应装尽装)."""
-    for m in words.finditer(text, max(0, start - 16), min(len(text), end + 12)):   # 负责…工作的机构 runs on
+    for m in words.finditer(text, max(0, start - 16), min(len(text), end + 24)):   # 负责…工作的机构, 在确保…前提下 run on
         if m.start() <= start and end <= m.end():
             return True
     return False
