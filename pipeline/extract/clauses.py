@@ -1013,11 +1013,21 @@ def _acting_subject(first: str, after: str) -> str:
     if not LEGAL_MODAL_OPEN.match(after) or "的" in first or re.search(r"[时后前中]$", first):
         return ""          # 各部门制定的规章，必须…: the subject is what the 的-phrase names
     lead = _temporal_subject(first)
-    if not lead or actor_kind(lead) != "org" or len(lead) >= len(first) - 1:
+    if not lead or actor_kind(lead) not in ("org", "person") or len(lead) >= len(first) - 1:
         return ""
     from .responsibilities import _is_noun_phrase, _starts_with_verb
+    rest = tagged(first[len(lead):])
+    acts = _starts_with_verb(first[len(lead):]) or len(rest) == 1 and rest[0].flag == "v"   # X解散，应当… (not X建设，: a verbal noun)
     # 执行政府规定…, 编制开发区规划…, 若民办幼儿园属于…: no organisation opens the part
-    return lead if _is_noun_phrase(lead) and _starts_with_verb(first[len(lead):]) else ""
+    return lead if acts and (_is_noun_phrase(lead) or _named_by_act(lead)) else ""
+
+
+def _named_by_act(lead: str) -> bool:
+    """A body named by what it does, the verb right before its head (医疗器械使用单位, 药品生产企业)."""
+    head = head_at_end(lead) or ""
+    words = tagged(lead[:len(lead) - len(head)]) if head else []
+    return len(words) >= 2 and words[-1].flag.startswith("v") and all(not w.flag.startswith(("v", "p", "d"))
+                                                                      for w in words[:-1])
 
 
 AS_ROLE = re.compile(r"^(.{2,40}?)作为[^，,。；;]{2,30}$")
