@@ -1137,6 +1137,10 @@ def split_members(phrase: str) -> list[str]:
     if len(pieces) > 1 and "所在" in pieces[-1] and not any("所在" in x for x in pieces[:-1]):
         return [phrase]                    # 赡养人、扶养人所在单位: the unit of either
     if len(pieces) > 1 and _shared_suffix_list(pieces):
+        pair = _split_pair(pieces[-1]) if "或" not in pieces[-1] else []     # (X、Y或者Z: alternatives stay whole)
+        if len(pair) == 2 and head_at_end(pair[0]) != head_at_end(pair[1]):
+            # 发展改革、财政、社会组织管理部门和市残疾人联合会: the sectors share 部门, the body after 和 is its own
+            return ["、".join(pieces[:-1] + [pair[0]]), pair[1]]
         return [phrase]
     if len(pieces) > 1:
         if all(actor_kind(x) and len(x) >= 2 for x in pieces):

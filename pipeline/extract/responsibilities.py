@@ -244,8 +244,10 @@ def clause_subjects(text: str) -> list[str]:
 def _part_subject(first: str) -> str | None:
     first = ENTRUSTED.sub("", LEADING_ADVERBIAL.sub("", first))    # 并委托专门机构进行…: the body entrusted
     if NOT_SUBJECT_START.match(first):
-        return None
-    for m in head_end_chars().finditer(first, 1, min(len(first), 30)):   # only where a head word can end
+        shared = GENERIC_BY_DUTY.match(first)     # 其他有关部门按照各自职责做好…: charged as written
+        return shared["unit"] if shared else None
+    # only where a head word can end; a list of bodies may run longer (各级发展改革、财政…部门和市残疾人联合会)
+    for m in head_end_chars().finditer(first, 1, min(len(first), 60 if "、" in first[:30] else 30)):
         n = m.end()
         alternative = ALTERNATIVE_BODY.match(first, n)
         if alternative and actor_kind(alternative["body"]) == "org":
@@ -268,6 +270,9 @@ def _part_subject(first: str) -> str | None:
 NAMED_BY_TASK = re.compile(r"负责[^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关)")
 ALTERNATIVE_BODY = re.compile(r"[（(](?P<body>[^（）()]{2,12})[）)]")
 GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
+# a generic body that opens a later part of a rule before its own modal (…，有关部门应当…): charged as written
+GENERIC_BY_DUTY = re.compile(rf"(?P<unit>(?:其他|其它)?(?:有关|相关)(?:部门|单位|机构|机关))(?:应当|要)?{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}")
+GENERIC_LATER = re.compile(r"(?:有关|相关|各相关|各有关|其他|其它)(?:有关|相关)?(?:[\u4e00-\u9fff]{0,6}?)(?:部门|单位|机构|机关)")
 
 
 # 本规定所称X，是指… / 所称X包括…; but 前款所称罚款由X规定 refers to a term and charges X
@@ -767,7 +772,9 @@ def modal_subjects(text: str) -> list[tuple[str, list[str], int, int]]:
         subject = re.sub(r"^第[一二三四五六七八九十百零〇\d]+条\s*", "", head)
         # X会同Y: X (Y is read as its partner); X（以下简称Z）: X as written
         subject = re.split(PARTNER_WORDS + "|" + ALIAS_NOTE, subject)[0]
-        if NOT_SUBJECT_START.match(subject) or GENERIC_NOT.search(subject) or re.search(r"[\d%％]", subject):
+        later_generic = i > 0 and GENERIC_LATER.fullmatch(subject)   # …，有关部门应当按照职责分工加强监管
+        if NOT_SUBJECT_START.match(subject) and not later_generic or GENERIC_NOT.search(subject) or \
+                re.search(r"[\d%％]", subject):
             continue
         members = list_members(subject) or []
         if not any(is_unit(u) for u in members) or _opens_with_verb(subject) or \
@@ -862,7 +869,7 @@ def _starts_with_noun(phrase: str) -> bool:
     first = words[0]
     if first.word == "第三方" or len(words) == 2 and words[1].word in NAMED_BY_ACT and first.flag.startswith("v"):
         return True          # 第三方机构: jieba tags the party as a numeral; 审批部门: a body named by its act
-    return first.flag == "vn" or not first.flag.startswith(("v", "d", "p", "c", "m", "r", "u", "a"))
+    return first.flag in ("vn", "an") or not first.flag.startswith(("v", "d", "p", "c", "m", "r", "u", "a"))   # 卫生(an)健康…部门
 
 
 # Phrases that name an organisation's part in a task without making it the subject:
