@@ -502,6 +502,7 @@ class _Cand(NamedTuple):
 
 
 _NAMED_BY_CENTURY = re.compile(rf"(?![的以之前后头里上下])[{CJK}]")
+_BY_UNIT_PERIOD = {"年度": "年", "月度": "月", "半年度": "半年"}     # 按年度划转: every year (按季度: every 季度)
 _CENTURY_PARTS = {None: (1, 100), "初": (1, 10), "末": (91, 100), "中叶": (41, 60), "中期": (41, 60)}
 _DECADE_PARTS = {None: (0, 9), "初": (0, 3), "中期": (4, 6), "末": (7, 9)}
 
@@ -668,7 +669,7 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         u = m["u"]
         add("cycle", m.start(), m.end(), "recurrence", rec="每" + ("月" if u == "个月" else u))
     for m in _RE["by_unit"].finditer(text):
-        add("cycle", m.start(), m.end(), "recurrence", rec="每" + m["u"].replace("半年度", "半年"))
+        add("cycle", m.start(), m.end(), "recurrence", rec="每" + _BY_UNIT_PERIOD.get(m["u"], m["u"]))
     for m in _RE["festival"].finditer(text):
         s = m.start()
         head = _FEST_HEAD.search(text, max(0, s - 8), s)
@@ -713,7 +714,7 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if rules is None:
             rules = len(_ARTICLE_LINE.findall(text)) >= 3
         if rules:                          # 按照本市上一年度职工月平均工资 in a regulation: the year before
-            y = None                       # the case it is applied to (SCHEMA: counted from an event)
+            continue                       # the case it is applied to, no time the text names (golds: none)
         add("rel_year", m.start(), m.end(), "date", *((date(y, 1, 1), date(y, 12, 31)) if y else ()))
     for m in _RE["century"].finditer(text):
         if not (m["dec"] or m["part"]) and _NAMED_BY_CENTURY.match(text, m.end()):
