@@ -502,6 +502,9 @@ class _Cand(NamedTuple):
 
 
 _NAMED_BY_CENTURY = re.compile(rf"(?![的以之前后头里上下])[{CJK}]")
+# a sentence whose subject is a time already (2025年是…, 这五年是…, 过去一年是…): what it is said to be is no new time
+_TIME_SUBJECT = re.compile(r"(?:(?:19|20)\d\d年|[今去明]年|这[一二两三四五六七八九十\d]*年|过去的?[一二两三四五六七八九十\d]+年)"
+                           r"[^，,。；;]{0,6}?是")
 _BY_UNIT_PERIOD = {"年度": "年", "月度": "月", "半年度": "半年"}     # 按年度划转: every year (按季度: every 季度)
 _CENTURY_PARTS = {None: (1, 100), "初": (1, 10), "末": (91, 100), "中叶": (41, 60), "中期": (41, 60)}
 _DECADE_PARTS = {None: (0, 9), "初": (0, 3), "中期": (4, 6), "末": (7, 9)}
@@ -918,8 +921,11 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
             add("bare", s, e, "duration", date(y - int(n) + 1, 1, 1), date(y, 12, 31))
         elif u == "年" and n == int(n) and s and (text[s - 1] == "的" or (
                 _OF_MODIFIED.search(text, max(0, s - 3), s) and text[e:e + 1] in _CLAUSE_END)):
-            # “十四五”时期是…的五年, “十五五”时期是…的关键五年，: the period its sentence names
-            add("bare", s, e, "duration", back=(months or 0, "的"))
+            # “十四五”时期是…的五年, “十五五”时期是…的关键五年，: the period its sentence names; but
+            # 2025年是…的一年 and 这五年是…的五年 restate a time their subject has named already
+            a = max(text.rfind(ch, 0, s) for ch in "。；！？\n") + 1
+            if not _TIME_SUBJECT.match(text[a:s].lstrip()):
+                add("bare", s, e, "duration", back=(months or 0, "的"))
         elif u == "年" and n == int(n) and not _PART_OF_SPAN.search(text, max(0, s - 3), s):
             # 这五年，…。…、五年增量超1.36万亿元: the period of that length its paragraph named before
             add("bare", s, e, "duration", back=(months or 0, "段"))
