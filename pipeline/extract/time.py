@@ -29,7 +29,8 @@ Conventions (SCHEMA, gold/):
   ``连续两年``, ``满1年``, ``3至5年``, a plan's name (``三年行动计划``) and a bare length of time
   (``使用寿命20年以上``, ``不超过5年``, ``十年禁渔``) have null start/end, except ``…的五年`` restating
   a period of that length its sentence names (``“十四五”时期是…的五年``, ``…的关键五年，``) and ``再奋斗五年，到2035年``
-  (2031…2035);
+  (2031…2035); where the sentence's subject is a time already (``2025年是…的一年``, ``这五年是…的五年``)
+  the predicate is no time expression of its own;
 - ``力争全年``/``确保全年`` is the document's year; another ``全年``
   (``time_year_words.tsv``) the year of the whole-year expression before it in its own or the
   previous paragraph (``2026年是…开局之年，做好全年工作``; a review's ``过去一年…全年实现…``), when it
@@ -1084,7 +1085,7 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                 if c.start - p.end > 5000:
                     break
                 if word == "的" and _SENTENCE_START.search(text, p.end, c.start):
-                    break              # …的五年 / 2025年是…的一年 restates a period of its own sentence
+                    break              # “十四五”时期是…的五年 restates a period of its own sentence
                 if word == "段":
                     if "\n" in text[p.end:c.start]:
                         break          # a bare 五年 restates a period of its own paragraph
@@ -1112,7 +1113,7 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                         first, last = _add_months(doc_date, -months), doc_date
                         if first is None:
                             last = None
-            kept[i] = c._replace(first=first, last=last)   # 这五年是…的五年: the second reads the first
+            kept[i] = c._replace(first=first, last=last)   # …时期是…的关键五年: the second reads the first
         result.append(TimeExpression(
             text=original[c.start:c.end], span=(c.start, c.end), kind=c.kind,
             start=_iso(first), end=_iso(last), recurrence=c.recurrence))
