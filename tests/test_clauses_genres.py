@@ -251,6 +251,17 @@ def test_a_section_headed_as_a_bodys_duties_charges_it():
     assert got == {("国家粮食应急工作指挥部", None), ("国家粮食应急工作指挥部办公室", "办公室")}
 
 
+def test_an_item_that_is_a_rule_is_a_clause_too():
+    # 1.…，需…; 7.3 本预案自印发之日起实施。; 1.“两重”：是指…: a rule, the document's own rule or a term, with
+    # nothing under it: content as well as its label
+    doc = _doc("1.初次申请需有血管造影证据。\n2.本预案自印发之日起实施。\n3.红线是指口岸区边界。", prefix="一、附则\n")
+    assert _clause_for(doc, "初次申请需有血管造影证据").kind == "obligation"
+    assert _clause_for(doc, "本预案自印发之日起实施") is not None
+    assert _clause_for(doc, "红线是指口岸区边界") is not None
+    doc = _doc("1.加强组织领导。\n各区要落实责任。", prefix="一、保障措施\n")
+    assert not any("加强组织领导" in c.text for c in doc.clauses)     # a label with text under it stays a label
+
+
 def test_an_item_that_sets_a_level_is_a_clause_too():
     doc = _doc("（一）全市城乡最低生活保障标准为每人每月1309元。\n（二）特困人员基本生活标准按最低生活保障标准的1.6倍确定。",
                prefix="一、调整标准\n")

@@ -656,6 +656,20 @@ CLAUSE_INSIDE = re.compile(r"[\u4e00-\u9fff）)][，；][\u4e00-\u9fff（(“0-9
 LEVEL_SET = re.compile(r"(?:为|达到|不低于|不高于|不超过|提高到|调整为)(?:每[人户月年日天次]){0,3}[\d一二三四五六七八九十]")
 
 
+# an item that is a whole sentence stating a term or the document's own rule (1.“两重”：是指…; 7.3 本预案自印发之日起实施。)
+OWN_RULE_HEADING = re.compile(r"^本(?:办法|预案|通知|规定|条例|细则|方案|意见|措施|规则|标准)|是指")
+
+
+def _rule_heading(heading: str) -> bool:
+    """An item with nothing under it whose heading is a rule (1.镇财政所、镇经管中心按照职责加强…监督管理。 is
+    a task given by name; 2.本办法自印发之日起施行。): content as well as its label."""
+    if OWN_RULE_HEADING.search(heading):
+        return True
+    kind, cue, _ = decide(heading)
+    entry = _cue_by_word().get(cue) if cue else None
+    return entry is not None and entry.priority >= 50 and kind in ("obligation", "prohibition", "permission")
+
+
 _LEADING_SPACE = re.compile(r"\s*")
 
 
@@ -678,7 +692,8 @@ def _body_offset(line: str, sec, has_body: bool = True) -> int:
     # its text is content, not a label
     if k >= 0 and (not sec.heading or number.endswith("条") or len(sec.heading) >= SENTENCE_HEADING
                    or RULE_HEADING.search(sec.heading) or _actor_must(sec.heading)
-                   or (not has_body and (CLAUSE_INSIDE.search(sec.heading) or LEVEL_SET.search(sec.heading)))
+                   or (not has_body and (CLAUSE_INSIDE.search(sec.heading) or LEVEL_SET.search(sec.heading)
+                                         or _rule_heading(sec.heading)))
                    or _only_units_after(line, sec.heading)):
         rest = k + len(number)
         return rest + _bracketed_repeat_end(line[rest:], sec.heading)
