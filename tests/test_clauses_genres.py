@@ -258,6 +258,8 @@ def test_an_item_that_is_a_rule_is_a_clause_too():
     assert _clause_for(doc, "初次申请需有血管造影证据").kind == "obligation"
     assert _clause_for(doc, "本预案自印发之日起实施") is not None
     assert _clause_for(doc, "红线是指口岸区边界") is not None
+    doc = _doc("1.镇财政所、镇经管中心按照职责加强建设工程资金的监督管理。\n2.规范招投标。", prefix="五、监督管理\n")
+    assert _clause_for(doc, "镇财政所、镇经管中心按照职责加强建设工程资金的监督管理").actors == ["镇财政所", "镇经管中心"]
     doc = _doc("1.加强组织领导。\n各区要落实责任。", prefix="一、保障措施\n")
     assert not any("加强组织领导" in c.text for c in doc.clauses)     # a label with text under it stays a label
 

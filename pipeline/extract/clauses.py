@@ -665,6 +665,9 @@ def _rule_heading(heading: str) -> bool:
     a task given by name; 2.本办法自印发之日起施行。): content as well as its label."""
     if OWN_RULE_HEADING.search(heading):
         return True
+    from .responsibilities import clause_subjects      # (lazily: responsibilities reads this module)
+    if any(heading.startswith(s) for s in clause_subjects(heading)):
+        return True                                     # 1.镇财政所、镇经管中心按照职责加强…: a body and its task
     kind, cue, _ = decide(heading)
     entry = _cue_by_word().get(cue) if cue else None
     return entry is not None and entry.priority >= 50 and kind in ("obligation", "prohibition", "permission")
