@@ -1347,15 +1347,19 @@ def task_verbs(partner_ends: bool = False) -> str:
 SINCE_EVENT = r"自(?=收到|受理|接到|[^，,。；;]{1,16}之日)"
 
 
-@lru_cache(maxsize=1)
-def _partner() -> re.Pattern:
+# X组织Y编制…: the bodies X organises act with it as partners (组织实施/开展/协调… is a verb of X's own; 组织部 a name)
+ORGANISES = r"组织(?!部|实施|开展|编制|协调|领导|机构|形式|保障|建设|管理|动员|指导|力量|和|、|的|者|化)"
+
+
+@lru_cache(maxsize=2)
+def _partner(words: str = PARTNER_WORDS) -> re.Pattern:
     """会同/联合/协同 and the units up to the task verb (lexicon/task_verbs.tsv, or an act that never closes
     a unit's name: after_x in by_acts.tsv/resp_by_verbs.tsv, 会同Y确定…, 会同Y另行制定…) or the part's end."""
     verbs = task_verbs(partner_ends=True) + "|另行|" + _x_ends()
     # …会同Y在每年3月底前公布: a time or place phrase after the partners ends them too
     # …会同公安、资源规划等有关部门统一…: a closing 等有关部门 ends them before any verb
     generic = r"(?:等|有关|相关)+(?:主管|职能|行政)?(?:部门|单位)(?=[\u4e00-\u9fff])(?!和|及|与|以及)"   # (…等)有关部门 + a verb
-    return re.compile(rf"(?:{PARTNER_WORDS})(?P<units>{generic}"
+    return re.compile(rf"(?:{words})(?P<units>{generic}"
                       rf"|[^，,。；;]{{2,40}}?(?:(?=等?(?:{verbs}|在(?![职岗校])|{SINCE_EVENT})|[，,。；;])|{generic}))")
 
 
@@ -1370,10 +1374,12 @@ def _partner_end() -> re.Pattern:
 def partners(text: str) -> list[str]:
     """The units a clause's subject acts together with (X会同Y…: Y), member by member."""
     out = []
-    for k in re.finditer(PARTNER_WORDS, text):
-        m = _partner().match(text, k.start())
-        if not m:
-            continue
+    for k in re.finditer(f"{PARTNER_WORDS}|{ORGANISES}", text):
+        organises = k.group().startswith("组织")
+        m = _partner(ORGANISES if organises else PARTNER_WORDS).match(text, k.start())
+        if not m or organises and (actor_kind(LIST_AFTER_GROUP.split(m["units"])[-1]) != "org"
+                                   or re.match(task_verbs(), m["units"])):
+            continue                      # 组织专家评审, 组织召开…会议: people or an act organised, no partners
         units = m["units"]
         if not head_at_end(units):      # 会同…驻湖机构建立…: not cut inside 机构 before the verb 构建
             stop = min(len(text), k.end() + 41, *(i for p in "，,。；;" if (i := text.find(p, k.end())) >= 0))

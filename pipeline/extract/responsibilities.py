@@ -28,7 +28,7 @@ from ..structure.sections import section_at
 from ..structure.tables import column_of
 from .clauses import (
     actor_kind, ALIAS_NOTE, BY, BY_STOP, CONSULT_WORD, CONSULTS, DIVISION_KINDS, DIVISION_LIST, ENUMERATION_MAX, find_cues, head_at_end,
-    duty_holder, head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, partners,
+    duty_holder, head_end_chars, head_goes_on, head_kind, _in_notice, NAMED_ONLY, object_actor, ORGANISES, partners,
     PARTNER_WORDS, _shared_suffix_list, split_members, strip_numbering, subject_actors, task_verbs, TRAILING_ALIAS)
 
 
@@ -666,7 +666,7 @@ def _list_end(text: str, end: int, actors: list[str]) -> int:
     return end
 
 
-LEADS_WITH = re.compile(rf"(?:[、和及与][^，,。；;、]{{2,20}}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合|{CONSULTS})")   # X、Y会同Z: both lead
+LEADS_WITH = re.compile(rf"(?:[、和及与][^，,。；;、]{{2,20}}?)*(?:应当|应该|应|要|须|必须|将)?(?:会同|联合|{CONSULTS}|{ORGANISES})")   # X、Y会同Z: both lead
 LEADS_LATER = re.compile(r"[^。；;]*?[，,](?:并|同时)?(?:会同|联合)")
 SUPPORTS = re.compile(rf"^(?:要|应当|应该|应)?(?:{BY_RULE}(?:各自)?{DUTY_SHARE}[，,]?|依法)?(?:要|应当|应该|应)?(?:配合|协助|协同|参与)")
 
