@@ -1492,6 +1492,10 @@ ACKNOWLEDGED = re.compile(r"收悉[。；;，,]?$")
 # still to do (…还要加大力度, …仍需进一步提升).
 PLEDGE = re.compile(r"^(?:对此[，,]?|对这些[^，,。；;]{0,24}[，,])?我们将")
 STILL_TO_DO = re.compile(r"(?:还|仍|尚)(?:要|需)")
+# a cue-less report of what was done (这些问题制约了政策效果; 相继颁布实施《网络安全法》…): a fact; not a case a rule
+# sets out (…已有处罚规定的，) nor a part that still holds a duty word
+PERFECTIVE = re.compile(r"(?<![为除到罢])了(?![解结却])|(?:相继|先后)(?:颁布|印发|出台|制定|实施|开展|建成)")
+CASE_OR_DUTY = re.compile(r"的[，,]|要|应|必须|须")
 FUTURE_MARK = re.compile(r"到20\d{2}|力争|将|今后|下一步")
 RETROSPECT = re.compile(r"^(?:近年来|近些年来?|近几年来?|多年来|长期以来|过去[一二三四五六七八九十几\d]*年(?:来|间|里)?)[，,]")
 DRAWN_UP = re.compile(r"(?:编制|制定|制订|印发|出台|发布|颁布|修订)了《")
@@ -1524,7 +1528,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
         return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
     if cue is None and (ISSUED.search(text) or INSTITUTION.search(text) or
-                        STATE_OF_THINGS.search(text) and not FUTURE_MARK.search(text)):
+                        (STATE_OF_THINGS.search(text) or PERFECTIVE.search(text) and not CASE_OR_DUTY.search(text))
+                        and not FUTURE_MARK.search(text)):
         return "fact", None, None
     if RETROSPECT.match(text) and "了" in text:
         return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
