@@ -1028,11 +1028,13 @@ def _acting_subject(first: str, after: str) -> str:
     """An organisation doing something (市场监督管理部门公示行政处罚信息) in a part that a legal modal
     follows after the comma: the subject of that rule."""
     first = strip_numbering(first)
-    if not LEGAL_MODAL_OPEN.match(after) or "的" in first or re.search(r"[时后前中]$", first):
-        return ""          # 各部门制定的规章，必须…: the subject is what the 的-phrase names
+    if not LEGAL_MODAL_OPEN.match(after) or first.endswith("的") or re.search(r"[时后前中]$", first):
+        return ""
     lead = _temporal_subject(first)
     if not lead or actor_kind(lead) not in ("org", "person") or len(lead) >= len(first) - 1:
         return ""
+    if "的" in first and not (RECEIVES.match(first, len(lead)) and _noun_before_de(first)):
+        return ""          # 各部门制定的规章，必须…: the subject is what the 的-phrase names (but X接到…问题的投诉，应当…)
     from .responsibilities import _is_noun_phrase, _starts_with_verb
     rest = tagged(first[len(lead):])
     acts = _starts_with_verb(first[len(lead):]) or len(rest) == 1 and rest[0].flag == "v"   # X解散，应当… (not X建设，: a verbal noun)
@@ -1046,6 +1048,16 @@ def _named_by_act(lead: str) -> bool:
     words = tagged(lead[:len(lead) - len(head)]) if head else []
     return len(words) >= 2 and words[-1].flag.startswith("v") and all(not w.flag.startswith(("v", "p", "d"))
                                                                       for w in words[:-1])
+
+
+RECEIVES = re.compile(r"接到|收到|发现|受理")     # X接到…的投诉，应当…: X acts on what reaches it
+
+
+def _noun_before_de(first: str) -> bool:
+    """Whether a noun stands before the first 的 (…问题的投诉: an object with its modifier), not a verb
+    (…讨论决定的建议, 所划定的区域: a relative clause naming the subject)."""
+    words = tagged(first[:first.index("的")])
+    return bool(words) and (not words[-1].flag.startswith("v") or words[-1].flag == "vn")
 
 
 AS_ROLE = re.compile(r"^(.{2,40}?)作为[^，,。；;]{2,30}$")
