@@ -286,6 +286,9 @@ OWN_FINDING = re.compile(r"(?:在[^，,。；;]{1,20}中)?(?:发现|查明|认�
 # …，协同推进…): X supports as well; 协同 only before a task verb (协同打造 in a plan is a manner of working)
 SUPPORT_LIMB = re.compile(r"[，,；;](?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*"
                           r"(?:(?:协同|配合|协助)(?:推进|做好|开展|实施)|(?:配合|协助)(?![下的]|机制)(?=[^，,。；;]{2}))")
+# a clause that opens by helping another body (…；协助转移受灾人员。): its subject, carried from the clause
+# before, supports
+HELPS = re.compile(r"(?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*(?:协助|配合)(?![下的]|机制)")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:及时|予以|积极|主动|做好|给予|依法)*(?:参与)?(?:配合|协助)[。；;，,]?")
 
 
@@ -624,7 +627,7 @@ def prose_units(c) -> list[tuple[str, str]]:
             k = text.find(unit)
             end = subject_end.get(unit, k + len(unit))
             after = text[end:end + 12] if k >= 0 else ""
-            if unit in together or SUPPORT_TASK.match(text[end:] if k >= 0 else ""):
+            if unit in together or SUPPORT_TASK.match(text[end:] if k >= 0 else "") or k < 0 and HELPS.match(text):
                 role = "support"      # 相关部门、金融机构应当予以配合
             elif LEADS_AFTER.search(after) or together and (LEADS_WITH.match(text, end) or actors and unit == actors[0]
                                                    and LEADS_LATER.match(text, end)):
