@@ -506,6 +506,8 @@ _NAMED_BY_CENTURY = re.compile(rf"(?![的以之前后头里上下])[{CJK}]")
 # a sentence whose subject is a time already (2025年是…, 这五年是…, 过去一年是…): what it is said to be is no new time
 _TIME_SUBJECT = re.compile(r"(?:(?:19|20)\d\d年|[今去明]年|这[一二两三四五六七八九十\d]*年|过去的?[一二两三四五六七八九十\d]+年)"
                            r"[^，,。；;]{0,6}?是")
+# 在“十四五”开局之年 (where something happened): the first or last year of the period it names
+_PLAN_YEAR = re.compile(r"(?:时期)?的?(?P<w>开局|起步|收官)之?年")
 _BY_UNIT_PERIOD = {"年度": "年", "月度": "月", "半年度": "半年"}     # 按年度划转: every year (按季度: every 季度)
 _CENTURY_PARTS = {None: (1, 100), "初": (1, 10), "末": (91, 100), "中叶": (41, 60), "中期": (41, 60)}
 _DECADE_PARTS = {None: (0, 9), "初": (0, 3), "中期": (4, 6), "末": (7, 9)}
@@ -629,8 +631,12 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         series = "pufa" if text.startswith("普法", e) and (name, "pufa") in _PERIODS else "plan"
         years = _PERIODS.get((name, series))
         end_word = re.match(r"期?末", text[e:e + 2])
+        year_word = _PLAN_YEAR.match(text, e) if text[max(0, s - 1):s] == "在" else None
         if years and end_word:                            # “十三五”末: the period's last year
             add("named", s, e + end_word.end(), "named_period", date(years[1], 1, 1), date(years[1], 12, 31))
+        elif years and year_word:                         # 在“十四五”开局之年: that one year
+            y = years[0] if year_word["w"] in ("开局", "起步") else years[1]
+            add("named", s, year_word.end(), "named_period", date(y, 1, 1), date(y, 12, 31))
         elif years:
             add("named", s, e, "named_period", date(years[0], 1, 1), date(years[1], 12, 31))
 
