@@ -269,10 +269,13 @@ def _part_subject(first: str) -> str | None:
 
 NAMED_BY_TASK = re.compile(r"负责[^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关)")
 ALTERNATIVE_BODY = re.compile(r"[（(](?P<body>[^（）()]{2,12})[）)]")
-GENERIC = re.compile(r"^(?:有关|相关|各相关|各有关|其他|其它)")   # not named: 有关部门 is no one in particular
-# a generic body that opens a later part of a rule before its own modal (…，有关部门应当…): charged as written
-GENERIC_BY_DUTY = re.compile(rf"(?P<unit>(?:其他|其它)?(?:有关|相关)(?:部门|单位|机构|机关))(?:应当|要)?{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}")
-GENERIC_LATER = re.compile(r"(?:有关|相关|各相关|各有关|其他|其它)(?:有关|相关)?(?:[\u4e00-\u9fff]{0,6}?)(?:部门|单位|机构|机关)")
+GENERIC_WORDS = r"(?:有关|相关|各相关|各有关|其他|其它)"
+GENERIC = re.compile(rf"^{GENERIC_WORDS}")   # not named: 有关部门 is no one in particular
+GENERIC_BODY = r"(?:部门|单位|机构|机关)"
+# a generic body that opens a later part of a rule before its own modal (…，有关部门应当…), or shares a task by its
+# duties (其他有关部门按照各自职责…): charged as written
+GENERIC_BY_DUTY = re.compile(rf"(?P<unit>(?:其他|其它)?(?:有关|相关){GENERIC_BODY})(?:应当|要)?{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}")
+GENERIC_LATER = re.compile(rf"{GENERIC_WORDS}(?:有关|相关)?(?:[\u4e00-\u9fff]{{0,6}}?){GENERIC_BODY}")
 
 
 # 本规定所称X，是指… / 所称X包括…; but 前款所称罚款由X规定 refers to a term and charges X
@@ -282,13 +285,15 @@ CONDITION = re.compile(r"^[^，,。；;]{2,80}的[，,][^。；;]*?(?:处分|追
                        r"强制执行|表彰|奖励|表扬)")
 # X发现…的，应当责令…: the condition is what X itself finds, X is charged with the rule after it
 OWN_FINDING = re.compile(r"(?:在[^，,。；;]{1,20}中)?(?:发现|查明|认定)")
-# a later part of X's sentence with no subject of its own in which X helps another body (…，并配合有关部门处理投诉;
-# …，协同推进…): X supports as well; 协同 only before a task verb (协同打造 in a plan is a manner of working)
-SUPPORT_LIMB = re.compile(r"[，,；;](?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*"
-                          r"(?:(?:协同|配合|协助)(?:推进|做好|开展|实施)|(?:配合|协助)(?![下的]|机制)(?=[^，,。；;]{2}))")
 # a clause that opens by helping another body (…；协助转移受灾人员。): its subject, carried from the clause
 # before, supports
-HELPS = re.compile(r"(?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*(?:协助|配合)(?![下的]|机制)")
+HELP_OPENING = r"(?:并|同时|还|也)?(?:积极|主动|依法|及时|全力)*"
+HELP_VERB = r"(?:协助|配合)(?![下的]|机制)"        # (not 配合下, 配合机制: a noun)
+HELPS = re.compile(HELP_OPENING + HELP_VERB)
+# a later part of X's sentence with no subject of its own in which X helps another body (…，并配合有关部门处理投诉;
+# …，协同推进…): X supports as well; 协同 only before a task verb (协同打造 in a plan is a manner of working)
+SUPPORT_LIMB = re.compile(rf"[，,；;]{HELP_OPENING}(?:(?:协同|配合|协助)(?:推进|做好|开展|实施)|"
+                          rf"{HELP_VERB}(?=[^，,。；;]{{2}}))")
 SUPPORT_TASK = re.compile(r"^[^，,。；;]{0,20}?(?:应当|应该|应|要|须|必须)(?:及时|予以|积极|主动|做好|给予|依法)*(?:参与)?(?:配合|协助)[。；;，,]?")
 
 

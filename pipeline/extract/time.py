@@ -180,6 +180,7 @@ _FEST_R = rf"(?:{_FEST_DAY})?(?:{_alt(_FESTIVALS)})"
 _QUOTES = {"“": "”", '"': '"', "‘": "’", "「": "」", "『": "』"}
 _COUNT_UNITS = ("个月", "个学期", "学期", "学年", "年", "周", "天")
 
+_DECADE = r"(?P<dec>[一二三四五六七八九]十|[1-9]0)年代"                     # 九十年代, 80年代
 _F = {
     "dated": rf"{_YEAR_START}(?:{_YSUF_R}|{_MP_R}(?:{_DP_R})?(?:{_MSUF_R})?)?",
     "bare_month": _BARE_M,
@@ -218,7 +219,7 @@ _F = {
     "rel_year": _alt(_REL_YEARS),
     # 本世纪, 下个世纪, 二十一世纪, 21世纪初: a century, or its first or last ten years or its middle (中叶)
     "century": (r"(?:(?P<rel>本|上个?|下个?)|(?<![\d一二三四五六七八九十])(?P<n>二十一|二十|十九|21|20|19))"
-                r"世纪(?:(?P<dec>[一二三四五六七八九]十|[1-9]0)年代)?(?P<part>初|末|中叶|中期)?"),
+                rf"世纪(?:{_DECADE})?(?P<part>初|末|中叶|中期)?"),
     # 1年、2年或3年, 一个月、三个月及半年: alternative lengths of one period, one duration
     "count_list": (rf"(?<![\d一二两三四五六七八九十{_GUARD}每第])(?:[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年))"
                    rf"(?:(?:、|或者|或|及|和)[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年)(?![级龄度以内]))+"),
@@ -226,7 +227,7 @@ _F = {
     "year_count": r"(?<![\d一二两三四五六七八九十])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:纳税|自然|会计|财政|考核|结算)?年度",
     # 九十年代, 80年代末 (no century written): the decade in the document's century, or in the one before if
     # it lies more than twenty years ahead
-    "decade": r"(?<![\d一二三四五六七八九十世纪])(?P<dec>[一二三四五六七八九]十|[1-9]0)年代(?P<part>初|末|中期)?",
+    "decade": rf"(?<![\d一二三四五六七八九十世纪]){_DECADE}(?P<part>初|末|中期)?",
 }
 _RE = {k: re.compile(v) for k, v in _F.items()}
 _YEAR_ONLY = re.compile(_YEAR_START)
