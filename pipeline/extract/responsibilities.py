@@ -1131,6 +1131,10 @@ def _column_units(cell: str, base: int) -> list[tuple[str, int, int]]:
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2}")
 
 
+# a place named by its kind (东部沿海地区, 经济比较发达的地区, 有条件的大城市和城市群地区): no body, unless it
+# stands for the governments of each such place (各地区, 有关地区, 试点地区)
+AREA = re.compile(r"(?:地区|区域|地带|城市群)$")
+AREA_BODIES = re.compile(r"^(?:各|地方|有关|相关|试点)")
 ANYONE = re.compile(r"^(?:任何|一切)")
 
 
@@ -1149,6 +1153,8 @@ def extract(doc) -> None:
             return     # 长护险基金按规定支付…: money, not a body; 中央财政要…, 由区级财政承担 are bodies
         if ANYONE.match(unit):
             return     # 任何单位和个人不得…, 一切单位和个人都有义务…: a rule for everyone names no one in particular
+        if block is None and AREA.search(unit) and not AREA_BODIES.match(unit):
+            return     # 东部沿海地区要…, 有条件的地区可以…: a kind of place, no body (各地区, 地方各级, 试点地区 are)
         key = (canonical(unit), sid, role)
         if (key, block) in seen or (block is None and key in seen):
             first = entry_of.get(key)
