@@ -18,7 +18,8 @@ Conventions (SCHEMA, gold/):
 - durations: ``用三年时间``/``未来三年`` run from the document date N units on, and so does
   ``三年内`` where the text sets a goal by it (``争取三年内实现``, ``三年内完成``), not where it is
   counted from an event (``在一年内不得申请``, ``申请日前12个月内``: null dates); ``近三年``,
-  ``三年来``/``一年来`` run over the whole years before its year (as ``过去三年``; a plan period
+  ``三年来``/``一年来`` run over the whole years before its year in a document of its first quarter (as
+  ``过去三年``; later in the year, up to the document's date; a plan period
   named before only if it is the one just over; ``近七年最高`` too), but ``30年来首次`` (a record) and
   ``成立70年来`` have null dates;
   ``5年间``/``5年中`` take the nearest preceding named period or interval of that length, a bare
@@ -1117,9 +1118,9 @@ def extract_time_expressions(text: str, doc_date: date | None = None,
                 first, last = p.first, p.last
             else:
                 if word in ("来", "以来") and doc_date is not None and months:
-                    if months % 12 == 0 and doc_date.year - months // 12 >= 1:
+                    if months % 12 == 0 and doc_date.year - months // 12 >= 1 and doc_date.month <= 3:
                         # 五年来/一年来 in a report of January 2026: the whole years before it (2021…2025),
-                        # as 过去五年
+                        # as 过去五年; later in the year (a report of October 2022), up to its date
                         first, last = date(doc_date.year - months // 12, 1, 1), date(doc_date.year - 1, 12, 31)
                     else:
                         first, last = _add_months(doc_date, -months), doc_date
