@@ -224,6 +224,9 @@ _F = {
     # 1年、2年或3年, 一个月、三个月及半年: alternative lengths of one period, one duration
     "count_list": (rf"(?<![\d一二两三四五六七八九十{_GUARD}每第])(?:[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年))"
                    rf"(?:(?:、|或者|或|及|和)[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年)(?![级龄度以内]))+"),
+    # 提前十五日报告, 提前两周投放: how long before an event an act falls, a length of time (提前5个工作日 is a
+    # time limit, a target)
+    "ahead": r"(?<=提前)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?:日|天|周)(?![内以])",
     # 一个纳税年度, 1个自然年度, 跨两个会计年度: a length of time counted in years of account, not anchored
     "year_count": r"(?<![\d一二两三四五六七八九十])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:纳税|自然|会计|财政|考核|结算)?年度",
     # 九十年代, 80年代末 (no century written): the decade in the document's century, or in the one before if
@@ -308,7 +311,7 @@ _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工�
 # tie-break among candidates of equal length (lower first)
 _KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "rel_year", "iso", "named",
           "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
-          "cont", "plan", "count_range", "full", "this", "bare", "year_word", "century", "decade", "year_count", "count_list")
+          "cont", "plan", "count_range", "full", "this", "bare", "year_word", "century", "decade", "year_count", "count_list", "ahead")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -735,6 +738,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if not (m["dec"] or m["part"]) and _NAMED_BY_CENTURY.match(text, m.end()):
             continue                       # 21世纪海上丝绸之路, 面向21世纪教育振兴行动计划: part of a name
         add("century", m.start(), m.end(), "named_period", *_century(m, doc_year))
+    for m in _RE["ahead"].finditer(text):
+        add("ahead", m.start(), m.end(), "duration")
     for m in _RE["count_list"].finditer(text):
         add("count_list", m.start(), m.end(), "duration")
     for m in _RE["year_count"].finditer(text):
