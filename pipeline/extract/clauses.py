@@ -363,7 +363,7 @@ def _split_at_new_cue(text: str, start: int, end: int):
 
 # 并/同时 and a legal modal after a comma: a further rule of the same subject (…按照实际发生额在税前扣除，并可
 # 按照100%在税前加计扣除).
-FURTHER_RULE = re.compile(r"(?:并|同时|也|还|亦|必要时)(?:应当|应|必须|须|不得|可以|可)")
+FURTHER_RULE = re.compile(r"(?:并|同时|也|还|亦|必要时)(?:应当|应|必须|须|不得|可以|可|有权)")
 # What opens a closing formula's own sentence: its adverbial (现结合本区实际情况，制定本办法) or the document
 # as subject (本办法适用于…，自…起实施).
 FORMULA_LEAD = re.compile(r"^(?:现|特)?(?:结合|根据|依据|按照|依照|经)|^本(?:办法|规定|条例|细则|措施|方案|通知|意见|决定|规则|准则)")
