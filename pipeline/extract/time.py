@@ -222,13 +222,14 @@ _F = {
     "century": (r"(?:(?P<rel>本|上个?|下个?)|(?<![\d一二三四五六七八九十])(?P<n>二十一|二十|十九|21|20|19))"
                 rf"世纪(?:{_DECADE})?(?P<part>初|末|中叶|中期)?"),
     # 1年、2年或3年, 一个月、三个月及半年: alternative lengths of one period, one duration
-    "count_list": (rf"(?<![\d一二两三四五六七八九十{_GUARD}每第])(?:[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年))"
+    "count_list": (rf"(?:[\d一二两三四五六七八九十半](?<![\d一二两三四五六七八九十{_GUARD}每第].)[\d一二两三四五六七八九十半]{{0,2}}(?:个月|年))"
                    rf"(?:(?:、|或者|或|及|和)[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年)(?![级龄度以内]))+"),
     # 提前十五日报告, 提前两周投放: how long before an event an act falls, a length of time (提前5个工作日 is a
     # time limit, a target)
     "ahead": r"(?<=提前)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?:日|天|周)(?![内以])",
     # 一个纳税年度, 1个自然年度, 跨两个会计年度: a length of time counted in years of account, not anchored
-    "year_count": r"(?<![\d一二两三四五六七八九十])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})个(?:纳税|自然|会计|财政|考核|结算)?年度",
+    "year_count": (r"(?P<n>\d(?<![\d一二两三四五六七八九十].)\d?|[一二两三四五六七八九十](?<![\d一二两三四五六七八九十].)[一二两三四五六七八九十]{0,2})"
+                   r"个(?:纳税|自然|会计|财政|考核|结算)?年度"),
     # 九十年代, 80年代末 (no century written): the decade in the document's century, or in the one before if
     # it lies more than twenty years ahead
     "decade": rf"(?<![\d一二三四五六七八九十世纪]){_DECADE}(?P<part>初|末|中期)?",
@@ -734,17 +735,17 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if rules:                          # 按照本市上一年度职工月平均工资 in a regulation: the year before
             continue                       # the case it is applied to, no time the text names (golds: none)
         add("rel_year", m.start(), m.end(), "date", *((date(y, 1, 1), date(y, 12, 31)) if y else ()))
-    for m in _RE["century"].finditer(text):
+    for m in _RE["century"].finditer(text) if "世纪" in text else ():
         if not (m["dec"] or m["part"]) and _NAMED_BY_CENTURY.match(text, m.end()):
             continue                       # 21世纪海上丝绸之路, 面向21世纪教育振兴行动计划: part of a name
         add("century", m.start(), m.end(), "named_period", *_century(m, doc_year))
-    for m in _RE["ahead"].finditer(text):
+    for m in _RE["ahead"].finditer(text) if "提前" in text else ():
         add("ahead", m.start(), m.end(), "duration")
     for m in _RE["count_list"].finditer(text):
         add("count_list", m.start(), m.end(), "duration")
-    for m in _RE["year_count"].finditer(text):
+    for m in _RE["year_count"].finditer(text) if "年度" in text else ():
         add("year_count", m.start(), m.end(), "duration")
-    for m in _RE["decade"].finditer(text):
+    for m in _RE["decade"].finditer(text) if "年代" in text else ():
         add("decade", m.start(), m.end(), "named_period", *_century(m, doc_year))
     issued = printed_issue_date(text) or doc_date     # 印发之日: the day the document was printed, if it says
     for m in _RE["issue_day"].finditer(text):
