@@ -1273,11 +1273,13 @@ OBJECT_NOT = re.compile(r"^(?:按照|依照|依据|根据|结合|围绕|针对|�
                         r"主动|及时|自行|尽快|按时|提前|咨询|联系|登录|前往|携带)")   # 请主动联系…, 请咨询X: what to do
 
 
-VERB_START = re.compile(r"^(?:开展|建设|实施|推进|加强|发展(?!改革)|建立|引进|引入|提供|创建|探索|举办|参与|参加|利用|采取|采用|使用|设立|培育|打造|推动|深化|扩大|完善|落实)")
+OBJECT_VERBS = (r"(?:开展|建设|实施|推进|加强|发展(?!改革)|建立|引进|引入|提供|创建|探索|举办|参与|参加|利用|采取|采用|使用|设立|"
+                r"培育|打造|推动|深化|扩大|完善|落实)")
+VERB_START = re.compile("^" + OBJECT_VERBS)
 
 
 # a verb inside what looks like the object's name: the group ended before it (民营企业|参与…, 其|申请…)
-INNER_ACT = re.compile(VERB_START.pattern[1:] + "|申请(?!人)")
+INNER_ACT = re.compile(OBJECT_VERBS + "|申请(?!人)")
 
 
 # the group named right after the cue is who is encouraged, supported or let act (同意某高新区享受…政策)

@@ -222,13 +222,13 @@ _F = {
     "century": (r"(?:(?P<rel>本|上个?|下个?)|(?<![\d一二三四五六七八九十])(?P<n>二十一|二十|十九|21|20|19))"
                 rf"世纪(?:{_DECADE})?(?P<part>初|末|中叶|中期)?"),
     # 1年、2年或3年, 一个月、三个月及半年: alternative lengths of one period, one duration
-    "count_list": (rf"(?:[\d一二两三四五六七八九十半](?<![\d一二两三四五六七八九十{_GUARD}每第].)[\d一二两三四五六七八九十半]{{0,2}}(?:个月|年))"
-                   rf"(?:(?:、|或者|或|及|和)[\d一二两三四五六七八九十半]{{1,3}}(?:个月|年)(?![级龄度以内]))+"),
+    "count_list": (rf"(?:[\d{_CN_NUM}半](?<![\d{_CN_NUM}{_GUARD}每第].)[\d{_CN_NUM}半]{{0,2}}(?:个月|年))"
+                   rf"(?:(?:、|或者|或|及|和)[\d{_CN_NUM}半]{{1,3}}(?:个月|年)(?![级龄度以内]))+"),
     # 提前十五日报告, 提前两周投放: how long before an event an act falls, a length of time (提前5个工作日 is a
     # time limit, a target)
-    "ahead": r"(?<=提前)(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})(?:日|天|周)(?![内以])",
+    "ahead": rf"(?<=提前)(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,3}})(?:日|天|周)(?![内以])",
     # 一个纳税年度, 1个自然年度, 跨两个会计年度: a length of time counted in years of account, not anchored
-    "year_count": (r"(?P<n>\d(?<![\d一二两三四五六七八九十].)\d?|[一二两三四五六七八九十](?<![\d一二两三四五六七八九十].)[一二两三四五六七八九十]{0,2})"
+    "year_count": (rf"(?P<n>\d(?<![\d{_CN_NUM}].)\d?|[{_CN_NUM}](?<![\d{_CN_NUM}].)[{_CN_NUM}]{{0,2}})"
                    r"个(?:纳税|自然|会计|财政|考核|结算)?年度"),
     # 九十年代, 80年代末 (no century written): the decade in the document's century, or in the one before if
     # it lies more than twenty years ahead
@@ -517,6 +517,15 @@ _TIME_SUBJECT = re.compile(r"(?:(?:19|20)\d\d年|[今去明]年|这[一二两三
                            r"[^，,。；;]{0,6}?是")
 # 在“十四五”开局之年 (where something happened): the first or last year of the period it names
 _PLAN_YEAR = re.compile(r"(?:时期)?的?(?P<w>开局|起步|收官)之?年")
+# the kinds of a length of time with no dates, each looked for only where its key word occurs ("" = anywhere)
+_UNDATED_LENGTHS = (("ahead", "提前"), ("count_list", ""), ("year_count", "年度"))
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding pos starts (after the last 。；！？ or line break before it)."""
+    return max(text.rfind(ch, 0, pos) for ch in "。；！？\n") + 1
+
+
 _BY_UNIT_PERIOD = {"年度": "年", "月度": "月", "半年度": "半年"}     # 按年度划转: every year (按季度: every 季度)
 _CENTURY_PARTS = {None: (1, 100), "初": (1, 10), "末": (91, 100), "中叶": (41, 60), "中期": (41, 60)}
 _DECADE_PARTS = {None: (0, 9), "初": (0, 3), "中期": (4, 6), "末": (7, 9)}
@@ -726,7 +735,7 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if m.start() and text[m.start() - 1] in "以向":
             continue                       # 三年以上年度…: not 上年度
         y = doc_date.year + _REL_YEARS[m.group()] if doc_date else None
-        a = max(text.rfind(ch, 0, m.start()) for ch in "。；！？\n") + 1   # its sentence has a recurrence?
+        a = _sentence_start(text, m.start())   # its sentence has a recurrence?
         b = _SENTENCE_START.search(text, m.end())
         if _RE["every"].search(text, a, b.start() if b else n_text):
             continue                       # 每年3月31日前报送上一年度情况: any year's
@@ -739,12 +748,9 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         if not (m["dec"] or m["part"]) and _NAMED_BY_CENTURY.match(text, m.end()):
             continue                       # 21世纪海上丝绸之路, 面向21世纪教育振兴行动计划: part of a name
         add("century", m.start(), m.end(), "named_period", *_century(m, doc_year))
-    for m in _RE["ahead"].finditer(text) if "提前" in text else ():
-        add("ahead", m.start(), m.end(), "duration")
-    for m in _RE["count_list"].finditer(text):
-        add("count_list", m.start(), m.end(), "duration")
-    for m in _RE["year_count"].finditer(text) if "年度" in text else ():
-        add("year_count", m.start(), m.end(), "duration")
+    for name, word in _UNDATED_LENGTHS:      # 提前十五日, 1年、2年或3年, 一个纳税年度: lengths with no dates
+        for m in _RE[name].finditer(text) if word in text else ():
+            add(name, m.start(), m.end(), "duration")
     for m in _RE["decade"].finditer(text) if "年代" in text else ():
         add("decade", m.start(), m.end(), "named_period", *_century(m, doc_year))
     issued = printed_issue_date(text) or doc_date     # 印发之日: the day the document was printed, if it says
@@ -943,8 +949,7 @@ def _count_candidate(text: str, m, doc_date: Optional[date], add) -> None:
                 _OF_MODIFIED.search(text, max(0, s - 3), s) and text[e:e + 1] in _CLAUSE_END)):
             # “十四五”时期是…的五年, “十五五”时期是…的关键五年，: the period its sentence names; but
             # 2025年是…的一年 and 这五年是…的五年 restate a time their subject has named already
-            a = max(text.rfind(ch, 0, s) for ch in "。；！？\n") + 1
-            if not _TIME_SUBJECT.match(text[a:s].lstrip()):
+            if not _TIME_SUBJECT.match(text[_sentence_start(text, s):s].lstrip()):
                 add("bare", s, e, "duration", back=(months or 0, "的"))
         elif u == "年" and n == int(n) and not _PART_OF_SPAN.search(text, max(0, s - 3), s):
             # 这五年，…。…、五年增量超1.36万亿元: the period of that length its paragraph named before
