@@ -849,11 +849,16 @@ def _plain_name(phrase: str) -> bool:
     return True
 
 
-# the heads after which a lone verb names the body (审批部门, 批准机关, 受理单位, 登记机构)
-NAMED_BY_ACT = ("部门", "机关", "单位", "机构")
+def _name_words(kind: str) -> tuple[str, ...]:
+    """Words of ``lexicon/resp_name_words.tsv`` that keep a verb inside a body's name."""
+    return tuple(r["word"] for r in table("resp_name_words") if r["kind"] == kind)
 
 
-DEPARTMENT_BY_FIELD = re.compile(r"^[^，,、的]{0,12}(?:(?:行政)?主管|行政|管理|职能)部门$|^[^，,、的]{0,8}(?:编制|主管|管理|审批|登记)机关$")
+NAMED_BY_ACT = _name_words("act_head")           # 审批部门, 批准机关, 受理单位: a lone verb names the body
+NOUN_LIKE_VERBS = _name_words("noun_like_verb")  # 执法人员, X相关部门: words jieba tags as verbs in names
+DEPARTMENT_BY_FIELD = re.compile(
+    rf"^[^，,、的]{{0,12}}(?:{'|'.join(sorted(_name_words('department'), key=len, reverse=True))})部门$"
+    rf"|^[^，,、的]{{0,8}}(?:{'|'.join(_name_words('organ'))})机关$")
 
 
 def _opens_with_verb(phrase: str) -> bool:
@@ -1017,7 +1022,6 @@ def _names_people(phrase: str) -> bool:
 # verbs by which an organisation acts on people (…局通知申请人, 学校招收学生): never inside a name
 ACTS_ON_PEOPLE = re.compile(r"(?:通知|告知|要求|责令|督促|指导|组织|聘请|聘任|聘用|招收|招聘|委托|指派|邀请|安排|引导|鼓励|支持|"
                             r"协助|帮助|对|向|将|与)(?!的)")
-NOUN_LIKE_VERBS = ("编制", "管理", "监管", "督导", "执法", "审计", "相关", "有关")   # 执法人员, X相关部门: words jieba tags as verbs in names
 
 
 # a treasury named by its level (由区级财政承担, 市本级财政对…给予支持, 由市、区两级财政分担): the finance body of
