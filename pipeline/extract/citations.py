@@ -20,7 +20,9 @@ Conventions (SCHEMA, gold/):
 - ``alias``: a bracket right after the title (or its number) holding a cue of
   ``citation_alias_cues.tsv`` (（以下简称《标准》）, （以下简称“标准”）).  Every later 《标准》 is
   a citation of the same document: title = the full title, alias and doc_number carried over.
-  The 《标准》 inside the defining bracket is not a citation of its own.
+  The 《标准》 inside the defining bracket is not a citation of its own.  A title that is a document
+  type alone, with no 以下简称 before it (《纲要》 after 《海南省…五年规划纲要（草案）》), is the short name
+  of the last document cited whose title ends in it: that title, with the short name as alias.
 - ``span`` runs from the 《 to the 》, extended over the number / alias brackets when present.
 - A 《 that is never closed (《太原市…发展规划(2021—2025年),统筹推进…) is read up to its first
   clause punctuation and cut after the last document-type word there.
@@ -277,6 +279,11 @@ def extract_citations(text: str) -> list[Citation]:
             i = text.find(_OPEN, end)
             continue
         new_end, number, alias = _tail(text, end)
+        earlier = _short_form_of(title, out) if not (alias or number) else None
+        if earlier is not None:        # 《海南省…规划纲要（草案）》…《纲要》提出: the same document
+            out.append(Citation(title=earlier.title, doc_number=earlier.doc_number, alias=title, span=(i, end)))
+            i = text.find(_OPEN, end)
+            continue
         number = number or _number_before(text, i)
         if title and (is_policy_title(title) or (alias or number) and not _non_policy(title)
                       or (close >= 0 and _after_type(text, end))) \
@@ -293,6 +300,18 @@ def extract_citations(text: str) -> list[Citation]:
             end = i + 1                # nothing found: look for a 《 inside the unclosed text
         i = text.find(_OPEN, end)
     return out
+
+
+def _short_form_of(title: str, earlier: list[Citation]) -> Optional[Citation]:
+    """The document cited last whose title ends in ``title`` when ``title`` is a document type alone
+    (《纲要》 after 《海南省…五年规划纲要（草案）》, with no 以下简称): the text's short name for it."""
+    if not title or _type_end(title) != len(title):
+        return None
+    for c in reversed(earlier):
+        core = _core(c.title)
+        if len(core) > len(title) and core.endswith(title):
+            return c
+    return None
 
 
 def _on_link_line(text: str, at: int) -> bool:
