@@ -42,6 +42,9 @@ Conventions (SCHEMA, gold/):
 - a date without its year (``8月11日``) in a paragraph telling of another year takes the year of
   the nearest dated expression at most 200 characters before it (the next year when its month and
   day come first): ``2003年5月13日，…。8月11日至18日，…`` is 2003;
+- a past event named by its day in quotes (``“12·21”特大瓦斯爆炸事故``; event words in
+  ``time_event_words.tsv``) is that day's last occurrence on or before the document's date (a bulletin
+  of 2004-01-16: 2003-12-21); ``“25·7”区域性大洪水`` is July 2025;
 - the bound of a time limit after ``最长``/``最高``/``不得超过``/``超过`` (``time_limit_words.tsv``:
   ``补贴期限最长不超过3年``) is a target's value, not a time expression;
 - ``印发之日``/``发布之日`` in ``自本通知印发之日起`` are the document's own date;
@@ -200,6 +203,9 @@ _F = {
     "by_unit": r"按(?P<u>月度?|季度|季(?!节)|半年度?|年度|周|日)(?![份底末初期数])(?!计算|折算|平均|测算|核算|计|比例|标准|实际)",
     "festival": rf"{_alt(_FESTIVALS)}",
     "fest_day": rf"[“\"]\d{{1,2}}[·•.．]\d{{1,2}}[”\"][{CJK}]{{1,10}}?[日节]",
+    # “12·21”特大瓦斯爆炸事故, “25·7”区域性大洪水: a past event named by its day (or year and month)
+    "event_day": (r"[“\"](?P<a>\d{1,2})[·•.．](?P<b>\d{1,2})[”\"]"
+                  rf"(?=[{CJK}、]{{0,12}}?(?:{_alt(words('time_event_words'))}))"),
     "count": (rf"(?P<n>[\d一二两三四五六七八九十半](?<![{_GUARD}].)[\d一二两三四五六七八九十]{{0,2}})"
               rf"(?P<u>{_alt(_COUNT_UNITS)})"),
     # 3至5年, 两至三年(后), 3个月至6个月: a span of time between two counts, not anchored to a date
@@ -312,7 +318,7 @@ _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工�
 # tie-break among candidates of equal length (lower first)
 _KINDS = ("interval", "since", "yrange", "mrange", "dated", "bare_month", "bare_part", "goal_year", "rel_year", "iso", "named",
           "issue_day", "valid", "every", "cycle", "once", "festival", "use", "within", "past", "future", "back",
-          "cont", "plan", "count_range", "full", "this", "bare", "year_word", "century", "decade", "year_count", "count_list", "ahead")
+          "cont", "plan", "count_range", "full", "this", "bare", "year_word", "century", "decade", "year_count", "count_list", "ahead", "event_day")
 _PRIO = {k: i for i, k in enumerate(_KINDS)}
 _NAMED_BEFORE_BAD = set(_CN_NUM + "百零〇第")
 
@@ -704,6 +710,10 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
         add("festival", head.start() if head else s, m.end(), "recurrence", rec=_FESTIVALS.get(m.group(), "每年"))
     for m in _RE["fest_day"].finditer(text):
         add("festival", m.start(), m.end(), "recurrence", rec="每年")
+    for m in _RE["event_day"].finditer(text) if "事" in text or "灾" in text or "案" in text else ():
+        days = _event_day(int(m["a"]), int(m["b"]), doc_date)
+        if days is not None:
+            add("event_day", m.start(), m.end(), "date", *days)
     for m in _RE["count"].finditer(text):
         _count_candidate(text, m, doc_date, add)
     for m in _RE["count_range"].finditer(text):
@@ -1162,6 +1172,28 @@ def _shift_year(d: date, years: int) -> Optional[date]:
 
 # a deadline the text sets: 应于六月底前, 在3月31日之前
 SET_DEADLINE = re.compile(r"\s*(?:前|以前|之前)")
+
+
+def _event_day(a: int, b: int, doc_date: Optional[date]) -> tuple:
+    """The dates of a past event named “M·D” (its last occurrence on or before the document's date) or
+    “YY·M” (20YY, that month); () when the document's date is unknown, None when no such day exists."""
+    if a > 12:                                                        # “25·7”: July 2025
+        if not 1 <= b <= 12 or doc_date and 2000 + a > doc_date.year:
+            return None
+        return date(2000 + a, b, 1), _add_months(date(2000 + a, b, 1), 1) - timedelta(days=1)
+    try:
+        date(2000, a, b)                                              # a leap year: 2·29 is a day
+    except ValueError:
+        return None
+    if doc_date is None:
+        return ()
+    for y in (doc_date.year, doc_date.year - 1, doc_date.year - 2):
+        try:
+            if date(y, a, b) <= doc_date:
+                return date(y, a, b), date(y, a, b)
+        except ValueError:                                            # 2·29 outside a leap year
+            continue
+    return ()
 
 
 def _narrative_year(text: str, kept: list[_Cand], i: int, doc_date: Optional[date] = None) -> Optional[int]:
