@@ -35,6 +35,7 @@ from typing import NamedTuple
 
 from ..lexicon import table, words
 from ..model import Baseline, Target
+from .indicator_context import qualify
 from .target_parse import (GOAL_WORDS, _alt, _lex, _unit_kind, bare_grant, grant_topic, has_goal_word, is_past_fact,
                            is_review_heading, labelled_grant, parse_number, parse_targets)
 from .time import extract_time_expressions, own_act_deadline, period_end, reference_year
@@ -799,6 +800,7 @@ def extract(doc) -> None:
                 actor = _list_actor(doc, c, scope.by_id) or ""
             if indicator and actor and not indicator.startswith(actor):
                 indicator = actor + indicator
+            indicator = qualify(doc.text, cand.span, indicator, targets[-1] if targets else None)
             baseline = Baseline(value=cand.baseline[0], year=cand.baseline[1]) if cand.baseline else None
             targets.append(Target(clause_id=c.id, indicator=indicator, comparator=cand.comparator,
                                   value=cand.value, value_max=cand.value_max, unit=cand.unit, deadline=deadline,
