@@ -362,6 +362,17 @@ CASES = [
      "第四条 国务院负责中小企业促进工作综合管理的部门对及时支付中小企业款项工作进行宏观指导。",
      {},
      {"doc_type": "条例", "level": "national"}),
+
+    ("a plan outline saved without its title is of the 文种 it calls itself (本纲要), never invented from one mention",
+     "　　第一章　发展的主要目标\n　　“十五”期间经济增长速度预期为年均7％左右\n"
+     "　　第二十六章　本纲要的实施\n　　各级政府要按照本纲要的要求，制定具体措施，保障本纲要的实施",
+     {},
+     {"title": None, "doc_type": "纲要"}),
+
+    ("one self-mention is no 文种",
+     "　　一、发展的主要目标\n　　经济增长速度预期为年均7％左右，本规划期内努力实现",
+     {},
+     {"title": None, "doc_type": None}),
 ]
 
 

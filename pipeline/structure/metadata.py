@@ -128,6 +128,22 @@ def doc_type_of(title: str | None) -> str | None:
     return None
 
 
+def self_named_type(text: str) -> str | None:
+    """The 文种 a text with no title calls itself most (本纲要 five times in a plan outline saved without its
+    cover: 纲要), when it does so at least twice."""
+    counts: dict[str, int] = {}
+    for m in _self_name_re().finditer(text):
+        counts[m["w"]] = counts.get(m["w"], 0) + 1
+    best = max(counts, key=counts.get, default=None)
+    return doc_type_of(best) if best and counts[best] >= 2 else None
+
+
+@lru_cache(maxsize=1)
+def _self_name_re() -> re.Pattern:
+    names = sorted({suffix for suffix, doc_type in _doc_types() if doc_type == suffix}, key=len, reverse=True)
+    return re.compile(rf"本(?P<w>{'|'.join(map(re.escape, names))})")
+
+
 FORWARDS = re.compile(r"[\u4e00-\u9fff](?:转发|批转)[\u4e00-\u9fff]{2,30}$")
 SELF_NAMED = re.compile(r"(?:制定|编制|特制定|现制定)《(?P<name>[^《》]{4,80})》[（(]以下简称")
 
@@ -393,7 +409,8 @@ def extract_metadata(text: str, page: dict[str, str], flags: set[str], notes: li
         title=title, notice_title=notice_title, doc_number=doc_number, issuers=_dedupe(issuers),
         signed_date=signed_date, published_date=published,
         index_number=(page.get("索引号") or page.get("索取号") or None),
-        doc_type=doc_type_of(title) or ("附件" if title and title.startswith("附件") else None), recipients=recipients, region=region, level=level,
+        doc_type=doc_type_of(title) or ("附件" if title and title.startswith("附件") else None)
+        or (None if title else self_named_type(text)), recipients=recipients, region=region, level=level,
         topics=[t for t in re.split(r"[、，,\\/\s]+", page.get("主题分类", "")) if t],
     )
 
