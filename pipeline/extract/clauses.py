@@ -829,17 +829,30 @@ TRAILING_BRACKET = re.compile(r"[（(][^（）()]{1,12}[）)]$")
 NAMED_ONLY = ("org+", "fund")     # actor_heads kinds that need a name before the head
 
 
+def _head_of(phrase: str, base: str) -> str | None:
+    """The head ending phrase: one holding its bracket (镇（街）), else the one before the bracket."""
+    return (head_at_end(phrase) if base != phrase else None) or head_at_end(base)
+
+
 def head_kind(phrase: str) -> str | None:
     """The table kind of the head word ending phrase (its trailing bracket read past)."""
-    head = head_at_end(TRAILING_BRACKET.sub("", phrase))
+    head = _head_of(phrase, TRAILING_BRACKET.sub("", phrase))
     return _heads()[1][head] if head else None
 
 
 def _shared_suffix_list(pieces: list[str]) -> bool:
     """市财政、地方金融部门, 常住人口超过十万的镇、街道: an earlier member ends in a head that names a body
-    only loosely (a sector, a town), the last in another head: the list shares the last head."""
+    only loosely (a sector, a town), the last in another head: the list shares the last head; so do
+    levels before a post (镇（街道）、村（社区）级河长)."""
+    if LEVEL_OF.search(pieces[-1]) and all(PLACE_ONLY.fullmatch(x) for x in pieces[:-1]) \
+            and any(x[-1] in "）)" for x in pieces[:-1]):
+        return True            # 镇（街道）、村（社区）级河长: the levels share the post named after 级
     last = head_at_end(TRAILING_BRACKET.sub("", pieces[-1]))
     return any(head_kind(x) in NAMED_ONLY and head_at_end(TRAILING_BRACKET.sub("", x)) != last for x in pieces[:-1])
+
+
+LEVEL_OF = re.compile(r"^[^、，,]{1,6}?[）)]?级[\u4e00-\u9fff]{1,8}$")   # 村（社区）级河长, 县级人民政府
+PLACE_ONLY = re.compile(r"[\u4e00-\u9fff]{1,2}(?:[（(][^（）()、]{1,4}[）)])?")     # 镇（街道）, 村: a level's place
 
 
 @lru_cache(maxsize=8192)      # a pure function of the phrase; the same subjects recur across clauses
@@ -847,7 +860,7 @@ def actor_kind(phrase: str) -> str | None:
     """'org' or 'person' when the phrase ends with an actor head word, else None
     (a trailing bracket is read past: 各县（市、区） ends with 县)."""
     base = TRAILING_BRACKET.sub("", phrase)
-    head = head_at_end(base)
+    head = _head_of(phrase, base)
     if head:
         kind = _heads()[1][head]
         if kind in NAMED_ONLY:      # 泗泾镇, 中央财政: a head that names an organisation only after a name

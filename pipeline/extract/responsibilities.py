@@ -258,13 +258,25 @@ def _part_subject(first: str) -> str | None:
             return None            # 县级以上地方人民政府负责药品监督管理的部门: one body, named by its task
         if verb:
             prefix = first[:n]
-            if first[n + verb.end():][:1] == "的":
-                return None        # 居民委员会设立的人民调解委员会: a noun phrase, not subject + verb
+            if first[n + verb.end():][:1] == "的" or MANNER_ONLY.fullmatch(verb.group()) \
+                    and _verb_before_de(first, n + verb.end()):
+                return None        # 居民委员会设立的人民调解委员会, 街（镇）共同管理的…体制: a noun phrase
             members = split_members(prefix)
             if len(members) > 1 and all(is_unit(m) and _is_noun_phrase(m) for m in members):
                 return prefix      # 电力企业、研究机构及其它行业相关单位应…: each member a unit
             return prefix if is_unit(prefix) and _is_noun_phrase(prefix) else None
     return None
+
+
+MANNER_ONLY = re.compile(r"(?:共同|分别|协同|统一)+")     # adverbs _subject_verb reads as the part's verb
+
+
+def _verb_before_de(text: str, k: int) -> bool:
+    """Whether a verb and 的 follow the manner adverb read as the part's verb (共同|管理的体制: a relative
+    clause, no task)."""
+    m = re.match(r"([\u4e00-\u9fff]{2})的", text[k:k + 3])
+    words = tagged(m.group(1)) if m else []
+    return len(words) == 1 and words[0].flag.startswith("v")
 
 
 NAMED_BY_TASK = re.compile(r"负责[^，,。；;的]{1,16}的[^，,。；;的]{0,10}(?:部门|机构|单位|机关)")
