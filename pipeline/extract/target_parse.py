@@ -2160,6 +2160,9 @@ def _count_indicator(st: _Sent, count, post_end: int, c_end: int):
     return ind, post_end + len(obj) if not cap else end
 
 
+_COVER_LIST_NEXT = re.compile(r"[^，,。；;、的]{2,20}全覆盖")     # 5G演进网络县级全覆盖、千兆光网行政村全覆盖
+
+
 def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
     """全覆盖 -> = 100 %, or merged into a 100% figure right before it (3个100%全覆盖); 正增长 after a goal
     verb -> > 0 % of the change (固定资产投资实现正增长 -> 固定资产投资增长 > 0 %)."""
@@ -2169,7 +2172,7 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
         return _positive_growth(st, i, j, prev_end, group)
     if not any(m.group().startswith(w) for w in lex.cues.get("full_cover", ())):
         return _rank(st, m, prev_end, group)
-    if s[j:j + 1] in ("的", "、"):
+    if s[j:j + 1] == "的" or s[j:j + 1] == "、" and not _COVER_LIST_NEXT.match(s, j + 1):
         return None                                        # 全覆盖的…, 全覆盖、多元化的…
     if found and found[-1].value == 100 and found[-1].unit == "%" and 0 <= i - found[-1].end <= 1:
         last = found[-1]
@@ -2185,8 +2188,9 @@ def _cover(st: _Sent, m: re.Match, prev_end: int, found: list, group: int):
     lo = max(c_start, prev_end if 0 <= prev_end <= i else c_start)
     region = s[lo:i]
     deadline, d_start = _deadline(st, i)
-    if not (any(w in region for w in lex.cues.get("cover_verb", ())) or (deadline and d_start >= lo)):
-        return None
+    listed = bool(found) and found[-1].value == 100 and found[-1].unit == "%" and s[found[-1].end:i][:1] == "、"
+    if not (any(w in region for w in lex.cues.get("cover_verb", ())) or (deadline and d_start >= lo) or listed):
+        return None                                        # (…县级全覆盖、千兆光网行政村全覆盖: the list's verb)
     a = _strip_subject(st, lo, i)
     subject = s[a:i].strip(_STRIP_CHARS).rstrip("“\"")       # 电子铭牌信息“全覆盖”
     if subject:
