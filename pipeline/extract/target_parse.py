@@ -651,7 +651,7 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
             a = m.end() if m else a
             changed = True
             continue
-        m = lex.lead_re.match(s, a, b)
+        m = lex.lead_re.match(s, a, b) or _PREVIOUS_TAIL.match(s, a, b)
         if m and not any(s.startswith(w, a) for w in lex.lead_block):
             a = m.end()
             changed = True
@@ -662,6 +662,8 @@ def _strip_subject(st: _Sent, a: int, b: int, strip_rec: bool = True) -> int:
 
 
 _PERIOD_TAIL = re.compile(r"时期|期间|期末|末期")
+# the end of the figure before and the conjunction after it (…千分之二|的比例且|单处面积不少于三十平方米)
+_PREVIOUS_TAIL = re.compile(r"的[\u4e00-\u9fff]{1,6}?(?:并且|且)")
 # how a change is measured or what it was set as, between the indicator and its change word:
 # 地区生产总值按可比价格计算增长, 地区生产总值增速目标设定为年均增长 -> 地区生产总值(年均)增长
 _CHANGE_BASIS = re.compile(r"(?:按照?(?:可比价格?|不变价格?|现价|可比口径)?(?:计算)?|(?:增速|增长)?目标值?(?:设定|确定|设)?为)"
