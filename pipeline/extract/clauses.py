@@ -315,6 +315,11 @@ def _split_at_new_cue(text: str, start: int, end: int):
                 yield start + piece, start + cut + 1
             piece = cut + 1
             continue
+        if (will := WILL_SUBJECT.match(after)) and _clean_actor(will[1]) == will[1] and decide(before)[1] is not None \
+                and actor_kind(will[1]) in ("org", "person") and not any(w.flag.startswith("v") for w in tagged(will[1])):
+            yield start + piece, start + c + 1      # 严禁…违规行为，|我局将进行专项检查: what a body announces, a part of its own
+            piece = c + 1
+            continue
         if not _new_part_cue(before, after):
             continue
         if (rule := RULE_AFTER_CONDITION.match(seg[piece:])) and rule.end() == c + 1 - piece:
@@ -361,9 +366,11 @@ def _split_at_new_cue(text: str, start: int, end: int):
     yield start + piece, end
 
 
+# a body and 将 opening the part after a comma (…，我局将进行专项检查; …，中央财政将视情况…给予补助): what it announces
+WILL_SUBJECT = re.compile(r"([^，,。；;]{2,16}?)将(?![^，,。；;]{0,6}(?:纳入|列入|作为|视为|按照))")
 # 并/同时 and a legal modal after a comma: a further rule of the same subject (…按照实际发生额在税前扣除，并可
 # 按照100%在税前加计扣除).
-FURTHER_RULE = re.compile(r"(?:并|同时|也|还|亦|必要时)(?:应当|应|必须|须|不得|可以|可|有权)")
+FURTHER_RULE = re.compile(r"(?:并|同时|也|还|亦|必要时)(?:应当|应|必须|须|不得|可以|可|有权)|并请(?!示|求)")
 # What opens a closing formula's own sentence: its adverbial (现结合本区实际情况，制定本办法) or the document
 # as subject (本办法适用于…，自…起实施).
 FORMULA_LEAD = re.compile(r"^(?:现|特)?(?:结合|根据|依据|按照|依照|经)|^本(?:办法|规定|条例|细则|措施|方案|通知|意见|决定|规则|准则)")
@@ -558,7 +565,7 @@ ACT_IN_NAME = re.compile(r"(?:机构|部门|单位|机关|人员|人(?!民)|同�
 # X商Y制定: X consults Y (国务院财政部门商国务院建设行政主管部门制定): 商 right after a body's name, before another
 CONSULT_WORD = r"商(?![务业户品会标贸场事量])(?=[^，,。；;]{0,14}?(?:部门|机关|机构|委员会|政府|局|委))"
 CONSULTS = rf"(?<=[门关府构局委]){CONSULT_WORD}"
-PARTNER_WORDS = rf"会同|联合|协同|{CONSULTS}"
+PARTNER_WORDS = rf"会同|联合(?![会体社国])|协同|{CONSULTS}"
 BY_STOP = re.compile(rf"报请|提请|报送|报经|商请|移送|委托|申请(?![的书表材]|人(?!民))|通过|向|(?<!所)在|将|把|参照|报(?![社刊业])|(?<![行作成因称视认])为(?![主准限])|{CONSULTS}")
 # the kinds of administrative division, written alone (市, 自治区) or listed (由市或县（市）、区人民政府: 市 is one;
 # 省、自治区、直辖市发展改革部门)
@@ -948,6 +955,8 @@ def _clean_actor(phrase: str) -> str | None:
         return None
     if actor_kind(p) is None:
         return None
+    if (k := RECEIVES.search(p, 2)) and head_at_end(p, k.start()):
+        return None                   # 村（居）民委员会发现申请人及其家庭成员: a body and what it finds, not one name
     return p
 
 
@@ -961,7 +970,7 @@ ENUMERATION_MAX = 120
 
 
 # words that show the phrase before a head is an act, not an actor (规范性文件提交司法行政部门…时)
-TEMPORAL_NOT_SUBJECT = re.compile(r"^(?:向|因此|因|为|经|自|从|当)|提交|开展|确定|参加|报送|收到|依法|按照")
+TEMPORAL_NOT_SUBJECT = re.compile(r"^(?:向|因此|因|为|经|自(?!然人)|从|当)|提交|开展|确定|参加|报送|收到|依法|按照")
 
 
 def _temporal_subject(first: str) -> str:
@@ -1025,6 +1034,10 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
         actor = _clean_actor(c)
         if actor:
             return _split_actor(actor)
+    if text[cue_pos:cue_pos + 2] in LEGAL_MODAL_PREFIXES and (lead := _acting_lead(part.strip(), tight=True)):
+        return _split_actor(lead)      # 排污单位排放污染物不得超过…; 自然人、法人和其他组织收集数据不得…: the actor whose act the rule governs
+    if (framed := _subject_before_frames(text, cue_pos)):
+        return _split_actor(framed)    # 受暴雨灾害严重威胁的单位，根据应急预案，可以…: the subject, then its frames
     opening = [first] if cue_pos > len(first) and not part.strip() else []
     for c in candidates + opening:
         # 各级人民政府、街道办事处以及…等有关主管部门 (too long as one): each list 以及 joins, when it is one
@@ -1035,6 +1048,75 @@ def subject_actors(text: str, cue_pos: int) -> list[str]:
 
 
 BY_WORD = re.compile(r"(?<!自)由")     # 自由贸易 is no 由
+
+
+def _subject_before_frames(text: str, cue_pos: int) -> str:
+    """An actor written as the sentence's first part, then only adverbials or conditions up to a modal with
+    no subject of its own (符合条件的残疾人，可…; …的港澳青年，符合…条件的，在职期间可领取…; 镇机关各科室
+    如有…项目，可向…申请; 参保人员申请享受长护险待遇，应…)."""
+    parts = _PART_BREAK.split(text[:cue_pos])
+    if len(parts) < 2:
+        return ""
+    own = re.sub(rf"^(?:[{SUBJECT_TRAIL}]|并|同时|还|亦|一般|原则上|必要时)+", "", parts[-1].strip())
+    if own and not (INTRO_END.search(own) and len(own) <= 8):
+        return ""                      # 在职期间可领取…: a time frame only
+    first = strip_numbering(parts[0].strip())
+    middle = [p.strip() for p in parts[1:-1]]
+    if not first or decide(first)[1] is not None or REPORTED.search(first) or \
+            not all(p and (INTRODUCTORY.match(p) or p.endswith("的") or INTRO_END.search(p) and not _temporal_subject(p + "。"))
+                    for p in middle):
+        return ""
+    if (k := RECEIVES.search(first, 2)) and _clean_actor(first[:k.start()]) == first[:k.start()] \
+            and _plausible_lead(first[:k.start()]):
+        return first[:k.start()]       # 生态环境主管部门发现…的同级其他部门，对…的，可以…: who finds it acts
+    if _clean_actor(first) == first and not NOT_BARE_SUBJECT.search(first.split("的")[-1]) and _plausible_lead(first) \
+            and not ("的" in first and _temporal_subject(first.rsplit("的", 1)[0] + "。")):
+        return first                   # (not 患者或者其监护人…要求送往其指定的医疗机构: a clause whose object a 的 names)
+    m = re.match(r"(.{2,30}?)(?:如有|如果|如需|若)", first)
+    if m and _clean_actor(m.group(1)) == m.group(1):
+        return m.group(1)
+    return _acting_lead(first)
+
+
+LEGAL_MODAL_PREFIXES = ("应当", "应", "必须", "须", "不得", "可以", "可", "有权")
+
+
+def _acting_lead(part: str, tight: bool = False) -> str:
+    """An actor opening the cue's own part, a verb right after it (排污单位|排放污染物不得…): that actor.
+    ``tight``: only a verb and its one noun object between them (not 家庭医生|签约服务协议应…, a noun compound)."""
+    part = strip_numbering(part)
+    if len(part) < 4 or "的" in part or INTRODUCTORY.match(part):
+        return ""
+    lead = _temporal_subject(part + "。")
+    if not lead or not part.startswith(lead) or len(lead) >= len(part) - 1 or actor_kind(lead) is None:
+        return ""
+    rest = tagged(part[len(lead):])
+    if not rest or not rest[0].flag.startswith("v") or rest[0].flag == "vn" and len(rest) == 1:
+        return ""
+    if tight and not (rest[0].flag == "v" and len(rest) >= 2 and rest[1].flag.startswith("n")
+                      and all(w.flag in ("d", "ad") for w in rest[2:])):
+        return ""
+    actor = _clean_actor(lead)
+    return actor if actor == lead and _plausible_lead(lead) else ""
+
+
+def _plausible_lead(lead: str) -> bool:
+    """Whether a phrase opening a sentence names its actor, not a clause cut at a head word (未经…部门, 发现行政机关,
+    民办学校自主招聘教师和其他工作人员, 城市规划预留中小学校): people named as such, or a body's name read as nouns."""
+    from .responsibilities import _is_noun_phrase, _names_people
+    if re.match(r"(?:未经|非经|经|发现|申请|为|对|在|本市|本省|本区|本县|全市|全省)", lead) or _has_preposition(lead) \
+            or re.search(r"经(?![营济销办费纪理])", lead):
+        return False              # (患者经急诊科室诊治后…的: the patient, then what was done to them)
+    if actor_kind(lead) == "person":
+        tail = lead.rsplit("的", 1)[-1]
+        words = tagged(tail)
+        return _names_people(tail) and not (words and words[0].flag == "v" and len(words) > 2)   # not 聘任…技术人员
+    tail = lead.rsplit("的", 1)[-1]        # 受暴雨灾害严重威胁的单位: a relative clause may hold verbs
+    if _is_noun_phrase(tail) or _named_by_act(tail):
+        return True
+    head = head_at_end(tail) or ""
+    words = tagged(tail[:len(tail) - len(head)]) if head else []
+    return len(words) == 1 and words[0].flag.startswith("v") and len(tail) <= 6     # 排污单位: a body named by its act
 
 
 def _acting_subject(first: str, after: str) -> str:
@@ -1146,6 +1228,7 @@ MEMBER_END = re.compile(r"(?:(?<!场)所|[园校院站馆员人者队厂关])$")
 SHARED_TAIL = re.compile(r"的|所在|或者|等")
 
 
+GENERIC_PARTIES = frozenset(("公民", "自然人", "法人", "非法人组织", "其他组织", "其它组织", "个人", "单位", "组织", "部门"))
 STAFF_OF = re.compile(r"(?<=.)及其(?:工作人员|从业人员|职工|员工)$")
 
 
@@ -1156,6 +1239,11 @@ def split_members(phrase: str) -> list[str]:
     A list whose members share a suffix stays one unit (``市、区（县）人民政府``, ``各县、市、区政府
     和管委会``, ``教育、人社部门``)."""
     phrase = p = STAFF_OF.sub("", phrase)     # 幼儿园及其工作人员: the body (its staff act as it)
+    p = phrase = re.sub(r"(?<=[^、，,])(?:以及|及|和|或者|或)其[他它]组织(?:等)?$", "", p) \
+        if not re.match(r"(?:任何|一切)?(?:公民|自然人)", p) else p     # …企业和其他组织: the bodies named, not the catch-all
+    parties = re.split(r"、|以及|或者|和|或|及|与", re.sub(r"^(?:任何|一切|各|其他|其它)", "", p))
+    if len(parties) > 1 and all(x in GENERIC_PARTIES for x in parties):
+        return [phrase]                        # 公民、法人和其他组织; 任何部门、单位、个人: the parties a rule addresses, one
     left, sep, right = p.partition("以及")
     if sep and actor_kind(left) and (actor_kind(right.split("、")[0]) or "、" in right and actor_kind(right)):
         # 各有关部门和单位以及北京市、天津市; 各级人民政府、街道办事处以及农业农村、生态环境等有关主管部门:
@@ -1170,6 +1258,9 @@ def split_members(phrase: str) -> list[str]:
     if sep and actor_kind(left) and SHARED_MODIFIER.match(right) and actor_kind(right):
         # 生态环境主管部门或者其他行使…权的部门、机构: a unit, or a group of others as written
         return split_members(left) + split_members(right)
+    if sep and actor_kind(left) == "org" and actor_kind(right) == "org" and "、" not in right and "的" not in p \
+            and head_at_end(TRAILING_BRACKET.sub("", left)) != head_at_end(TRAILING_BRACKET.sub("", right)):
+        return split_members(left) + split_members(right)     # 乡、镇人民政府或者街道办事处: either body, each a unit
     pieces = p.split("、")
     if len(pieces) > 1 and SHARED_MODIFIER.match(pieces[0]) and \
             all(re.fullmatch(BARE_GENERIC, x) for x in re.split(r"、|和|及|或者|或", p[len(pieces[0]) + 1:])):
@@ -1276,7 +1367,11 @@ def object_actor(text: str, after: int) -> str | None:
     inner = INNER_ACT.search(np, 2)
     if inner and head_at_end(np, inner.start()) and actor_kind(np[:inner.start()]):
         np = np[:inner.start()]   # 支持民营企业参与…建设: the group, then what it does (not 城乡建设部门)
-    return _clean_actor(np)
+    actor = _clean_actor(np)
+    words = tagged(actor) if actor and actor_kind(actor) == "person" and "的" not in actor else []
+    if any(w.flag == "d" and n.flag.startswith("v") for w, n in zip(words, words[1:])):
+        return None   # 引导全社会更加关心、关爱残疾人: a clause ending in people, not the people encouraged
+    return actor
 
 
 _PART_BREAK = re.compile(r"[，,。；;：:]")
@@ -1308,6 +1403,8 @@ DESIGNATION = re.compile(r"是[^，,。；;]{0,40}?(?:部门|机关|机构|单�
 
 def actors_of(text: str, kind: str, cue: str | None, cue_pos: int | None, recipients: list[str]) -> list[str]:
     if cue is None or cue_pos is None:     # 市民政部门是本市…工作的主管部门: the body a designation names
+        if (rep := ON_BEHALF.search(text)) and actor_kind(rep[1]):
+            return [rep[1]]                # 现在，我代表省人民政府，向大会报告工作: the government reporting
         return _leading_subjects(text, copula=bool(DESIGNATION.search(text)))
     if cue == "请":
         if REPORT_TO.match(text, cue_pos + len(cue)):
@@ -1489,14 +1586,15 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
         if head_at_end(part, n) and not head_goes_on(part, n) and \
                 (LEAD_SUBJECT.match(part[n:]) or (acts := _acts_after(part, n)) or n == len(part) and (_MODAL_AFTER_COMMA.match(text, n)
                                                                      or text[n:] in ("，", ","))) and \
-                (copula and part[n:n + 2] != "是否" or part[n:n + 1] != "是") and _heads()[1][head_at_end(part, n)] != "group":
+                (copula and part[n:n + 2] != "是否" or part[n:n + 1] != "是") and (_heads()[1][head_at_end(part, n)] != "group"
+                                                                             or part[n:n + 1] == "将"):   # 我们将…
             a = _clean_actor(part[:n])
             if a and not VERB_START.match(a) and not re.match(r"(?:对|在|按|以|将|把|为|经(?![营济销办费纪理])|与|从|向|和|及|加强|"
                                                              r"推进|推动|支持|鼓励|发挥|充分|强化|提高|提升|引导|吸引|"
                                                              r"引进|招引|扶持|培育|监督|协助|督促|指导|举办|完善|健全|深化|"
                                                              r"扩大|落实|实施)", a):
                 from .responsibilities import _is_noun_phrase, _plain_name, _starts_with_noun
-                if _has_preposition(a) or not _starts_with_noun(a) or acts and (not _is_noun_phrase(a) or
+                if _has_preposition(a) or not (_starts_with_noun(a) or SELF_REFERENCE.fullmatch(a)) or acts and (not _is_noun_phrase(a) or
                                                                                  len(a) <= 4 and _verb_first(a)):
                     return []          # 本市推动形成以企业为主体…, 围绕布局…, 成果报送区规划资源局审核: no organisation opens it
                 members = split_members(a)
@@ -1505,6 +1603,12 @@ def _leading_subjects(text: str, copula: bool = False) -> list[str]:
                 return members + [p for p in partners(text) if p not in members]
             return []
     return []
+
+
+# a work report's opening: who reports (现在，我代表海南省人民政府，向大会报告工作)
+ON_BEHALF = re.compile(r"我代表([^，,。；;]{2,20}?)[，,]?向")
+# how a document's author names itself as the subject (我们将…, 我局将进行专项检查)
+SELF_REFERENCE = re.compile(r"我(?:们|局|委|厅|部|办|院|司|署|会)")
 
 
 # --- the extractor --------------------------------------------------------------------------
@@ -1525,6 +1629,11 @@ STATE_OF_THINGS = re.compile(r"已经[^，,。；;]{1,30}(?:同意|批准)[。�
                              r"(?:还|仍|仍然|依然|也)存在[^。；;]{0,60}(?:问题|不足|短板|差距)")
 # A request acknowledged (你们关于支持…的请示（国科发高〔2018〕235号）收悉): a fact whatever cue the request's name holds.
 ACKNOWLEDGED = re.compile(r"收悉[。；;，,]?$")
+# What a bulletin reports as done: an accident and its toll, the findings of an inquiry, the sanctions
+# imposed on named people (通报: 8月11日，…事故造成43人死亡; 经调查认定，…均为责任事故; X受到撤销党内职务处分;
+# X被移交司法机关依法追究刑事责任), and what was left unsettled at the time (当时，…未作规定).
+NARRATED_EVENT = re.compile(r"受到[^，,。；;]{0,24}处分|被(?:移交|移送)司法机关|被(?:开除|撤销|免去|判处)|"
+                            r"造成\d+人(?:死亡|受伤|遇难|失踪)|均为责任事故|^经调查认定|^当时[，,]")
 # How a review of the past year ends: the government's pledge to mend what is short (对此，我们将…) and what is
 # still to do (…还要加大力度, …仍需进一步提升).
 PLEDGE = re.compile(r"^(?:对此[，,]?|对这些[^，,。；;]{0,24}[，,])?我们将")
@@ -1560,7 +1669,8 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
     kind, cue, pos = decide(text)
     review_context = review_context or bool(LOOK_BACK.match(text))   # …。过去五年，我们…实现…: a look back too
     looking_back = in_review(section_heading_path) or review_context
-    if looking_back and (cue is None and PLEDGE.match(text) or cue is not None and STILL_TO_DO.match(text, max(0, pos - 1))):
+    if looking_back and ((cue is None or _cue_priority(cue) < WEAK_PRIORITY + 10) and PLEDGE.match(text)
+                         or cue is not None and STILL_TO_DO.match(text, max(0, pos - 1))):
         return "other", None, None         # a review's closing: 我们将正视问题…, …还要加大力度: neither done nor a task set
     if cue is not None and (d := DEFINITION.search(text)) and pos >= d.end():
         return "other", None, None         # 业务主管部门是指…经委托承担业务主管职能的单位: what a word means
@@ -1568,6 +1678,9 @@ def classify(text: str, section_heading_path: str, doc_year: int | None,
                         (STATE_OF_THINGS.search(text) or PERFECTIVE.search(text) and not CASE_OR_DUTY.search(text))
                         and not FUTURE_MARK.search(text)):
         return "fact", None, None
+    if cue is None and NARRATED_EVENT.search(text) and not CASE_OR_DUTY.search(text) and not LIST_ITEM.match(text) \
+            and not re.search(r"的[；;。]?$", text):
+        return "fact", None, None          # a bulletin's account: 事故造成43人死亡, X受到撤销党内职务处分, 被移交司法机关
     if RETROSPECT.match(text) and "了" in text:
         return "fact", None, None          # 近年来，各地区…进行了积极探索: what was done, whatever verbs it holds
     if DRAWN_UP.search(text) and (cue is None or _cue_priority(cue) < 75):
