@@ -203,7 +203,7 @@ def _subject_verb() -> re.Pattern:
     verbs = task_verbs()
     return re.compile(r"^(?:也|还|都|均|要|应|须|必须|依法依规|依法|依规|统一|进一步|主动|定期|及时|积极|负责|可|"
                       rf"{BY_RULE}(?:各自|有关|相关)?{DUTY_SHARE}|共同|分别|协同)*"
-                      rf"(?:(?!{LEAD_MEMBER})(?:{verbs})(?!部)|{CONSULT_WORD}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
+                      rf"(?:(?!{LEAD_MEMBER})(?:{verbs})(?!部)|主管(?![部机单人处科]|主办)|{CONSULT_WORD}|在[^，,。；;]{{1,20}}?(?:时|中|内|上|前|后|下)|"   # 区委组织部: a name
                       r"对[^，,。；;]{1,40}?(?:进行|实施|开展|实行)(?=[^，,。；;]))")   # X依法对…进行审计监督
 
 
@@ -342,6 +342,9 @@ def generic_subjects(text: str) -> list[str]:
     if not (2 <= len(left) <= 40) or re.search(r"[，,。；;：:“”]", left) or GENERIC_NOT.search(left):
         return []
     members = [p for p in left.split("、")]
+    if len(members) > 1 and "的" in left and left.rfind("的") > left.rfind("、") and \
+            any(left.endswith(h) for h in _generic_heads()):
+        members = [left]                     # 从事餐饮、洗车等经营项目的单位和个人: the 、 list sits in the relative clause
     if len(members) > 1 and split_members(left) == [left] and GENERIC.match(left):
         members = [left]                     # 有关部门、单位和工作人员: one group, as written
     generic = [any(p.endswith(h) for h in _generic_heads()) for p in members]
@@ -660,19 +663,47 @@ def prose_units(c) -> list[tuple[str, str]]:
             if role == "responsible" and SUPPORT_LIMB.search(text, end):
                 out.append((unit, "support"))    # 各责任单位应当依法履行…职责，协同推进…; …，并配合有关部门处理…
     out += [(u, r) for u, r in by if all(u != o for o, _ in out)]
+    if c.kind not in ("encouragement", "permission"):
+        for unit in paired_subjects(text):      # 建设单位与中标的施工企业就…签订《合同》: both parties act
+            if all(unit != o for o, _ in out):
+                out.append((unit, "responsible"))
     if "请" in text and c.cue != "请":
         # 请财政部在…中明确，中央高校…要…: the unit asked by 请 beside another cue's subject
         for pos, cue in find_cues(text):
             obj = object_actor(text, pos + 1) if cue.word == "请" else None
             out += [(u, "responsible") for u in (split_members(obj) if obj else [])
                     if is_unit(u) and _starts_with_noun(u) and all(u != o for o, _ in out)]
-    if c.kind == "obligation":
+    if c.kind == "obligation" or c.kind == "prohibition" and re.match(r"[^，,。；;]{2,40}?(?:应当|应|必须|负责)", text) \
+            and text.find("不得") > text.find("应"):    # 相关托运单位应当在合同中明确…不得…: the duty comes first
         for unit in generic_subjects(text):
             if all(u not in unit and unit not in u for u, _ in out):   # not X和Y again when X and Y are read
                 out.append((unit, "support" if SUPPORT_TASK.match(text[text.find(unit) + len(unit):].lstrip("，,"))
                             else "responsible"))
     return out
 
+
+
+PAIRED = re.compile(r"(?:^|(?<=[，,；;：:])|(?<=由))(?P<x>[^，,。；;：:与]{2,24}?)与(?P<y>[^，,。；;：:与]{2,24}?)"
+                    r"(?:就[^，,。；;]{1,30}?)?(?:应当|应|要|须|必须|共同)?"
+                    r"(?:签订|订立|加强(?:沟通|协作|合作|联系)|协商|共同(?!体)|联合(?!体|会)|建立)(?![^，,。；;]{0,20}的[^，,。；;]{0,12}(?:协议|合同|书|机制)[；;。]?$)")
+
+
+def paired_subjects(text: str) -> list[str]:
+    """Two bodies that open a part and act together (X与Y就…签订…, X与Y加强沟通, 由X与Y协商确定): both are charged."""
+    out = []
+    for part in re.finditer(r"[^，,。；;]+", text):
+        body = strip_numbering(OPEN_ITEM_BRACKET.sub("", part.group()))
+        body = re.sub(r"^[^，,。；;]{0,12}?由", "", body) if "由" in body[:14] else body
+        m = PAIRED.match(body)
+        if not m:
+            continue
+        pair = [m["x"], m["y"]]
+        rest = body[m.end():]
+        if re.search(r"的|时$", rest) or MODAL_RE.search(m["x"]):
+            continue          # 政府与社会力量共同投资的工程, 中小企业与机关订立合同时: a noun or a time, no task
+        if all(is_unit(u) and not _opens_with_verb(u) for u in pair):
+            out += [u for u in pair if u not in out]
+    return out
 
 
 def _list_end(text: str, end: int, actors: list[str]) -> int:
@@ -941,7 +972,19 @@ BARE_DESCRIBED = re.compile(r"的(?:部门|单位|机构|机关)$")
 _ASSISTED_BY = re.compile(r"(?:应当|应该|应|要|须|必须|依法|积极|主动|负责|按照职责)+$")
 
 
-def role_phrases(text: str):
+HELPER_NAMED = re.compile(r"负责|应当|应该|(?<![相适供响对反效回呼])应(?![用急对收付届])|(?<![重主需必只纲摘概])要(?![求素点件闻])|须|必须|职责[:：]")
+
+
+def _helper_named(before: str) -> bool:
+    """Whether the sentence before 协助X names who helps: a duty cue (X负责…，履行下列职责：…协助Y; X应按协议
+    协助Y) or a unit opening its first part (X督促…；协助Y…)."""
+    if HELPER_NAMED.search(before):
+        return True
+    first = PART_BREAK.split(before, 1)[0] if before else ""
+    return bool(first and _part_subject(strip_numbering(first)))
+
+
+def role_phrases(text: str, before: str = ""):
     """(unit, role, offset in text) for units named by ROLE_PHRASES, WITH_MECHANISM and designations."""
     designation, roles = _designation()
     for m in designation.finditer(text):
@@ -955,7 +998,8 @@ def role_phrases(text: str):
     for pattern, role in ROLE_PHRASES:
         for m in pattern.finditer(text):
             body, base = m["units"], m.start("units")
-            if role == "lead" and head_at_end(_ASSISTED_BY.sub("", text[:m.start()])):
+            if role == "lead" and (head_at_end(_ASSISTED_BY.sub("", text[:m.start()])) or
+                                   _helper_named(before + text[:m.start()])):
                 continue        # 村（居）民委员会应当协助乡镇人民政府…: the subject supports, the one it helps has no entry here
             if role == "responsible":   # 发挥X（专家）的…作用: X is the longest unit list before the 的-phrase
                 body = _units_before_role_noun(body)
@@ -999,7 +1043,8 @@ def _is_noun_phrase(phrase: str) -> bool:
     for w in tagged(phrase):
         end += len(w.word)
         if w.flag.startswith("v") and w.flag != "vn" and w.word not in NOUN_LIKE_VERBS and \
-                len(head_at_end(phrase, end) or "") <= len(w.word):     # 地方金融组织: 组织 ends a name
+                len(head_at_end(phrase, end) or "") <= len(w.word) and \
+                not (end == len(phrase) and w.word.endswith("办")):     # 地方金融组织: 组织 ends a name; 市委金融办, 区历保办: an office
             return False
         if w.flag in ("p", "d") and w.word not in ("各",) or w.word in ("依法", "依照", "擅自"):
             return False
@@ -1252,7 +1297,8 @@ def extract(doc) -> None:
     for c in doc.clauses:
         if c.kind == "fact" or _in_notice(doc, c.span[0]):
             continue
-        for unit, role, offset in role_phrases(c.text):
+        sentence = max(text.rfind("。", 0, c.span[0]), sections_start(doc, c)) + 1
+        for unit, role, offset in role_phrases(c.text, text[sentence:c.span[0]]):
             s = c.span[0] + offset
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
     for sec in doc.sections:
@@ -1272,6 +1318,12 @@ def extract(doc) -> None:
     out.sort(key=lambda r: r.span[0])
     doc.responsibilities = out
     _units_as_actors(doc)
+
+
+def sections_start(doc, c) -> int:
+    """Where the section holding clause c starts (-1 without one)."""
+    sec = next((x for x in doc.sections if x.id == c.section_id), None)
+    return sec.span[0] - 1 if sec else -1
 
 
 def _units_as_actors(doc) -> None:

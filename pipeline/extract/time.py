@@ -680,10 +680,18 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             continue
         named(s, e, name)
     for m in _RE["named_ord"].finditer(text):
-        if m.start() and text[m.start() - 1] == "的" and not text.startswith(("规划", "计划"), m.end()):
-            continue                  # 向第二个百年奋斗目标奋进的第一个五年: the first five years of a goal
         n = _num(m["n"])
         years = next((ys for (nm, series), ys in _PERIODS.items() if series == "plan" and _num(nm[:-1]) == n), None)
+        if m.start() and text[m.start() - 1] == "的" and n == 1:
+            # “十四五”时期是…新征程的第一个五年, “十五”计划是进入新世纪的第一个五年计划: the plan period its
+            # sentence names (else, before 计划/规划, the plan of that number: 发展国民经济的第一个五年计划)
+            plan = years and text.startswith(("规划", "计划"), m.end())
+            named_before = _RE["named_u"].search(text, _sentence_start(text, m.start()), m.start())
+            if not named_before and not plan:
+                continue              # 向第二个百年奋斗目标奋进的第一个五年, its sentence naming no plan: no period
+            add("named", m.start(), m.end(), "named_period", date(years[0], 1, 1) if plan else None,
+                date(years[1], 12, 31) if plan else None, back=(60, "的"))
+            continue
         if years:
             add("named", m.start(), m.end(), "named_period", date(years[0], 1, 1), date(years[1], 12, 31))
     for m in _RE["every"].finditer(text):
