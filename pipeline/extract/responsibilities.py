@@ -691,7 +691,11 @@ PAIRED = re.compile(r"(?:^|(?<=[，,；;：:])|(?<=由))(?P<x>[^，,。；;：:�
 def paired_subjects(text: str) -> list[str]:
     """Two bodies that open a part and act together (X与Y就…签订…, X与Y加强沟通, 由X与Y协商确定): both are charged."""
     out = []
+    if "与" not in text:
+        return out                # (most clauses: no pair to read)
     for part in re.finditer(r"[^，,。；;]+", text):
+        if "与" not in part.group():
+            continue
         body = strip_numbering(OPEN_ITEM_BRACKET.sub("", part.group()))
         body = re.sub(r"^[^，,。；;]{0,12}?由", "", body) if "由" in body[:14] else body
         m = PAIRED.match(body)
