@@ -1104,14 +1104,13 @@ def _plausible_lead(lead: str) -> bool:
     """Whether a phrase opening a sentence names its actor, not a clause cut at a head word (未经…部门, 发现行政机关,
     民办学校自主招聘教师和其他工作人员, 城市规划预留中小学校): people named as such, or a body's name read as nouns."""
     from .responsibilities import _is_noun_phrase, _names_people
-    if re.match(r"(?:未经|非经|经|发现|申请|为|对|在|本市|本省|本区|本县|全市|全省)", lead) or _has_preposition(lead) \
+    if re.match(r"(?:未经|非经|发现|申请|为|对|在|本市|本省|本区|本县|全市|全省)", lead) or _has_preposition(lead) \
             or re.search(r"经(?![营济销办费纪理])", lead):
         return False              # (患者经急诊科室诊治后…的: the patient, then what was done to them)
+    tail = lead.rsplit("的", 1)[-1]        # 受暴雨灾害严重威胁的单位: a relative clause may hold verbs
     if actor_kind(lead) == "person":
-        tail = lead.rsplit("的", 1)[-1]
         words = tagged(tail)
         return _names_people(tail) and not (words and words[0].flag == "v" and len(words) > 2)   # not 聘任…技术人员
-    tail = lead.rsplit("的", 1)[-1]        # 受暴雨灾害严重威胁的单位: a relative clause may hold verbs
     if _is_noun_phrase(tail) or _named_by_act(tail):
         return True
     head = head_at_end(tail) or ""
