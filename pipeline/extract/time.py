@@ -312,6 +312,7 @@ _COMPARED = re.compile(r"(?:比|较|同比|相比)$")
 # 再奋斗五年，到2035年: the years that end with the year it runs to
 _RUNS_TO = re.compile(r"[，,]?(?:到|至)(?P<y>(?:19|20)\d\d)年")
 _SENTENCE_START = re.compile(r"[。；！？\n]")
+_NUMBERED_AFTER = re.compile(r"第?\d{1,4}号")      # a year that opens a document's number
 _ARTICLE_LINE = re.compile(r"(?m)^[ \u3000#*]*第[一二三四五六七八九十百零〇\d]{1,4}条")
 # a count of days/months/years after 印发之日起 (自发布之日起30日开始实施)
 _AFTER_ISSUE = re.compile(rf"起(?P<n>\d{{1,3}}|[{_CN_NUM}]{{1,4}})(?P<u>个工作日|日|天|个月|年)")
@@ -601,7 +602,8 @@ def _candidates(text: str, doc_date: Optional[date], ref_year: Optional[int] = N
             add("since", m.start(), t.end(), "interval", a.start if ok else None, doc_date if ok else None)
 
     for m in _RE["dated"].finditer(text):
-        point(m)
+        if not _NUMBERED_AFTER.match(text, m.end()):
+            point(m)                      # (国务院一九八〇年223号文件, 2019年第5号公告: a document's number)
     for m in _RE["bare_month"].finditer(text):
         point(m)
     for m in _RE["yrange"].finditer(text):
