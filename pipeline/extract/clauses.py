@@ -357,6 +357,8 @@ def _split_at_new_cue(text: str, start: int, end: int):
                             # 优化…机制，力争完成…; 各部门主要负责人离京外出，应事先…报告: one rule
         if kind_before in ("obligation", "prohibition") and PURPOSE_AIM.match(after) and not AIM_MEASURED.search(after):
             continue        # 市人民政府应当建立…机制，实现…共享: what the duty is for, one rule (实现…全覆盖 is a goal)
+        if last_part == before and GOAL_FRAME.fullmatch(before.strip()) and DUTY_OPENS.match(after):
+            continue        # 实现“十五五”目标，必须…: the goals a duty serves, one rule (as 为实现上述目标，要…)
         if kind_before == "other" and FUTURE_GOAL.match(before):
             kind_before = "goal"
         if kind_before == decide(after)[0]:
@@ -410,6 +412,8 @@ ACTION_LEAD = re.compile(r"^(?:大力|积极|进一步|着力|切实|全力|加�
 # sentence, not a clause of its own.  (…，确保… stays a clause of its own: annotators sample it alone, and
 # comparing two implementations pairs it alone.)
 PURPOSE_OPEN = re.compile(r"^(?:力争|实现)")
+GOAL_FRAME = re.compile(r"实现[^，,。；;]{1,30}?(?:目标|任务)[，,]?")     # 实现上述目标，
+DUTY_OPENS = re.compile(r"(?:就|更|还)?(?:要|必须|须|应当|需要)")
 PURPOSE_AIM = re.compile(r"^实现(?![\d一二三四五六七八九十百千])")   # …，实现…: an aim (not 实现2810亿元, a figure)
 AIM_MEASURED = re.compile(r"全覆盖|全面|基本|达到|\d")          # …，实现…全覆盖 / 基本… / …80%: a goal of its own
 
