@@ -1236,6 +1236,12 @@ STAFF_OF = re.compile(r"(?<=.)及其(?:工作人员|从业人员|职工|员工)$
 
 
 def split_members(phrase: str) -> list[str]:
+    """The members of an enumerated subject or object (see _members); a fresh list per call."""
+    return list(_members(phrase))
+
+
+@lru_cache(maxsize=8192)      # a pure function of the phrase; the same subjects recur across clauses
+def _members(phrase: str) -> list[str]:      # (cached: callers get split_members's copy)
     """The members of an enumerated subject or object, each an actor of its own:
     ``区发展改革委、区投促办、区财政局`` → three, ``国家能源局和省级能源主管部门`` → two,
     ``银行、担保机构等金融机构`` → 银行 | 担保机构, ``电力企业、研究机构及其它行业相关单位`` → three.

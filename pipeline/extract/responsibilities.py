@@ -1301,8 +1301,10 @@ def extract(doc) -> None:
     for c in doc.clauses:
         if c.kind == "fact" or _in_notice(doc, c.span[0]):
             continue
-        sentence = max(text.rfind("。", 0, c.span[0]), sections_start(doc, c)) + 1
-        for unit, role, offset in role_phrases(c.text, text[sentence:c.span[0]]):
+        before = ""                 # the sentence before the clause: only 协助X asks who helps (ROLE_PHRASES)
+        if "协助" in c.text:
+            before = text[max(text.rfind("。", 0, c.span[0]), sections_start(doc, c)) + 1:c.span[0]]
+        for unit, role, offset in role_phrases(c.text, before):
             s = c.span[0] + offset
             add(unit, role, s, s + len(unit), c.section_id, [c.id])
     for sec in doc.sections:
