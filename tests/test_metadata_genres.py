@@ -369,6 +369,16 @@ CASES = [
      {},
      {"title": None, "doc_type": "纲要"}),
 
+    ("a text with no title or issuer that speaks of the whole country is national",
+     "　　一、发展的主要目标\n" + "　　全国粮食产量稳定增长，全国就业形势总体稳定。\n" * 5 + "　　本纲要由国务院组织实施",
+     {},
+     {"title": None, "level": "national", "region.province": None}),
+
+    ("…but not when it speaks of one province as a whole as often",
+     "　　一、发展的主要目标\n" + "　　全国粮食产量稳定增长，全省就业形势总体稳定，全省经济向好。\n" * 5,
+     {},
+     {"title": None, "level": None}),
+
     ("one self-mention is no 文种",
      "　　一、发展的主要目标\n　　经济增长速度预期为年均7％左右，本规划期内努力实现",
      {},

@@ -581,9 +581,23 @@ def resolve_region(issuers: list[str], doc_number: str | None, title: str | None
     if winner is None:
         if readings:
             notes.append(f"no place for {about}: none clear from the document number and text")
+        elif not title and _speaks_for_country(text):
+            notes.append("no title or issuer, and the text speaks of the whole country (全国), not of one "
+                         "province or city: level national")
+            return Region(), "national", notes
         return Region(), None, notes
     notes.append(f"place of {about} inferred from the document number and text: {_describe(winner, g)}")
     return _region_of(winner, g), LEVEL_OF_RANK[winner.rank], notes
+
+
+LOCAL_WHOLE = re.compile(r"全省|全市|全区|全县|本省|本市|本区|本县|全州|全盟")
+
+
+def _speaks_for_country(text: str) -> bool:
+    """Whether a text names the whole country (全国) often and far more than any one province, city or
+    county as a whole (a national plan saved without its cover page)."""
+    national = text.count("全国")
+    return national >= 10 and national >= 3 * len(LOCAL_WHOLE.findall(text))
 
 
 def lookup(name: str) -> Region | None:
