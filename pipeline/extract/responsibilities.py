@@ -673,8 +673,9 @@ def prose_units(c) -> list[tuple[str, str]]:
             obj = object_actor(text, pos + 1) if cue.word == "请" else None
             out += [(u, "responsible") for u in (split_members(obj) if obj else [])
                     if is_unit(u) and _starts_with_noun(u) and all(u != o for o, _ in out)]
-    if c.kind == "obligation" or c.kind == "prohibition" and re.match(r"[^，,。；;]{2,40}?(?:应当|应|必须|负责)", text) \
-            and text.find("不得") > text.find("应"):    # 相关托运单位应当在合同中明确…不得…: the duty comes first
+    duty_first = DUTY_FIRST.match(text) if c.kind == "prohibition" else None
+    if c.kind == "obligation" or duty_first and "不得" in text[duty_first.end():]:
+        # (相关托运单位应当在合同中明确…不得…: a prohibition whose duty comes first charges its subject too)
         for unit in generic_subjects(text):
             if all(u not in unit and unit not in u for u, _ in out):   # not X和Y again when X and Y are read
                 out.append((unit, "support" if SUPPORT_TASK.match(text[text.find(unit) + len(unit):].lstrip("，,"))
@@ -683,6 +684,7 @@ def prose_units(c) -> list[tuple[str, str]]:
 
 
 
+DUTY_FIRST = re.compile(r"[^，,。；;]{2,40}?(?:应当|应|必须|负责)")     # a subject and the duty cue after it
 PAIRED = re.compile(r"(?:^|(?<=[，,；;：:])|(?<=由))(?P<x>[^，,。；;：:与]{2,24}?)与(?P<y>[^，,。；;：:与]{2,24}?)"
                     r"(?:就[^，,。；;]{1,30}?)?(?:应当|应|要|须|必须|共同)?"
                     r"(?:签订|订立|加强(?:沟通|协作|合作|联系)|协商|共同(?!体)|联合(?!体|会)|建立)(?![^，,。；;]{0,20}的[^，,。；;]{0,12}(?:协议|合同|书|机制)[；;。]?$)")
