@@ -1231,7 +1231,11 @@ MEMBER_END = re.compile(r"(?:(?<!场)所|[园校院站馆员人者队厂关])$")
 SHARED_TAIL = re.compile(r"的|所在|或者|等")
 
 
-GENERIC_PARTIES = frozenset(("公民", "自然人", "法人", "非法人组织", "其他组织", "其它组织", "个人", "单位", "组织", "部门"))
+@lru_cache(maxsize=1)
+def _parties() -> frozenset[str]:
+    return frozenset(r["word"] for r in table("actor_parties"))     # 公民、法人和其他组织: the addressees, one actor
+
+
 STAFF_OF = re.compile(r"(?<=.)及其(?:工作人员|从业人员|职工|员工)$")
 
 
@@ -1251,7 +1255,7 @@ def _members(phrase: str) -> list[str]:      # (cached: callers get split_member
     p = phrase = re.sub(r"(?<=[^、，,])(?:以及|及|和|或者|或)其[他它]组织(?:等)?$", "", p) \
         if not re.match(r"(?:任何|一切)?(?:公民|自然人)", p) else p     # …企业和其他组织: the bodies named, not the catch-all
     parties = re.split(r"、|以及|或者|和|或|及|与", re.sub(r"^(?:任何|一切|各|其他|其它)", "", p))
-    if len(parties) > 1 and all(x in GENERIC_PARTIES for x in parties):
+    if len(parties) > 1 and all(x in _parties() for x in parties):
         return [phrase]                        # 公民、法人和其他组织; 任何部门、单位、个人: the parties a rule addresses, one
     left, sep, right = p.partition("以及")
     if sep and actor_kind(left) and (actor_kind(right.split("、")[0]) or "、" in right and actor_kind(right)):
